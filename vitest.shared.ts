@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/** Shared vitest settings: one fork at a time per package keeps the 2-core machine usable. */
+export function packageTestConfig(testTimeout = 60_000) {
+  return defineConfig({
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout,
+      hookTimeout: testTimeout,
+      pool: 'forks',
+      poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+      reporters: ['default'],
+    },
+  });
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import AdmZip from 'adm-zip';
+import * as tar from 'tar';
+import { DatasetError } from './errors.ts';
+import { writeFileAtomic } from './fetch-archive.ts';
+
+/** File inside an extracted directory recording which archive (sha256) it came from. */
+const STAMP = '.paretobench-archive.sha256';
+
+export type ArchiveKind = 'zip' | 'tar.gz' | 'tar';
+
+export function archiveKind(path: string): ArchiveKind {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.zip')) return 'zip';
+  if (lower.endsWith('.tar.gz') || lower.endsWith('.tgz')) return 'tar.gz';
+  if (lower.endsWith('.tar')) return 'tar';
+  throw new DatasetError(path, 'unknown archive type (expected .zip, .tar.gz, .tgz or .tar)');
+}
+
+/**
+ * Extracts `archivePath` into `destDir` unless destDir already holds an extraction of the archive with this
+ * sha256. Extraction goes to a temp directory that is renamed into place, so a killed run never leaves a
+ * half-extracted directory under the final name. zip via adm-zip, tar via node-tar (both refuse paths
+ * escaping the target directory).
+ */
+export async function extractArchive(
+  archivePath: string,
+  sha256: string,
+  destDir: string,
+  onProgress?: (msg: string) => void,
+): Promise<string> {
+  try {
+    if ((await readFile(join(destDir, STAMP), 'utf8')).trim() === sha256) return destDir;
+  } catch {
+    // not extracted yet
+  }
+  const kind = archiveKind(archivePath);
+  const tmp = `${destDir}.${process.pid}-${randomBytes(4).toString('hex')}.extracting`;
+  onProgress?.(`extracting ${archivePath}`);
+  try {
+    await mkdir(tmp, { recursive: true });
+    if (kind === 'zip') {
+      const zip = new AdmZip(archivePath);
+      zip.extractAllTo(tmp, true);
+    } else {
+      await tar.x({ file: archivePath, cwd: tmp, strict: true });
+    }
+    if ((await readdir(tmp)).length === 0) throw new Error('archive is empty');
+    await writeFileAtomic(join(tmp, STAMP), `${sha256}\n`);
+    await rm(destDir, { recursive: true, force: true });
+    await rename(tmp, destDir);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    if (err instanceof DatasetError) throw err;
+    throw new DatasetError(archivePath, `cannot extract ${kind} archive: ${(err as Error).message}`, undefined, { cause: err });
+  }
+  onProgress?.(`extracted into ${destDir}`);
+  return destDir;
+}

@@ -1,0 +1,116 @@
+/**
+ * Pareto dominance, non-dominated sorting and frontier extraction.
+ *
+ * Orientation: every objective is MAXIMISED (negate minimised metrics before calling).
+ * Ties: equal points do not dominate each other, so duplicates of a frontier point all stay on the frontier.
+ */
+
+function checkPoints(points: number[][], what: string): number {
+  if (!Array.isArray(points)) throw new Error(`${what}: points must be an array of number arrays`);
+  if (points.length === 0) return 0;
+  const d = points[0]?.length ?? 0;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (!Array.isArray(p) || p.length !== d) {
+      throw new Error(`${what}: points[${i}] must be an array of ${d} numbers (got ${Array.isArray(p) ? p.length : typeof p})`);
+    }
+    for (let j = 0; j < d; j++) {
+      if (typeof p[j] !== 'number' || Number.isNaN(p[j])) throw new Error(`${what}: points[${i}][${j}] is not a number (${p[j]})`);
+    }
+  }
+  return d;
+}
+
+/** True when a >= b in every objective and a > b in at least one (maximisation). */
+export function dominates(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) throw new Error(`dominates: points have different lengths (${a.length} vs ${b.length})`);
+  let strictly = false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] < b[i]) return false;
+    if (a[i] > b[i]) strictly = true;
+  }
+  return strictly;
+}
+
+/**
+ * Deb et al. (2002) fast non-dominated sort, O(M N^2).
+ * Returns fronts as arrays of point indices (ascending within each front); front 0 is the Pareto set.
+ */
+export function nonDominatedSort(points: number[][]): number[][] {
+  checkPoints(points, 'nonDominatedSort');
+  const n = points.length;
+  if (n === 0) return [];
+  const dominatedBy = new Int32Array(n); // how many points dominate i
+  const dominatesList: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (dominates(points[i], points[j])) {
+        dominatesList[i].push(j);
+        dominatedBy[j]++;
+      } else if (dominates(points[j], points[i])) {
+        dominatesList[j].push(i);
+        dominatedBy[i]++;
+      }
+    }
+  }
+  const fronts: number[][] = [];
+  let current: number[] = [];
+  for (let i = 0; i < n; i++) if (dominatedBy[i] === 0) current.push(i);
+  while (current.length > 0) {
+    fronts.push(current);
+    const next: number[] = [];
+    for (const i of current) {
+      for (const j of dominatesList[i]) {
+        if (--dominatedBy[j] === 0) next.push(j);
+      }
+    }
+    next.sort((a, b) => a - b);
+    current = next;
+  }
+  return fronts;
+}
+
+/** Indices (ascending) of the non-dominated points; all equal copies of a frontier point are kept. */
+export function paretoFront(points: number[][]): number[] {
+  const d = checkPoints(points, 'paretoFront');
+  const n = points.length;
+  if (n === 0) return [];
+  if (d === 2) return paretoFront2d(points);
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let dominated = false;
+    for (let j = 0; j < n && !dominated; j++) {
+      if (j !== i && dominates(points[j], points[i])) dominated = true;
+    }
+    if (!dominated) keep.push(i);
+  }
+  return keep;
+}
+
+/** O(n log n) 2-D frontier: sweep by x descending, keep points whose y is >= the best y seen at larger x. */
+function paretoFront2d(points: number[][]): number[] {
+  const n = points.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => points[b][0] - points[a][0] || points[b][1] - points[a][1]);
+  const keep: number[] = [];
+  let bestY = -Infinity; // best y among points with strictly larger x
+  let seen = false;
+  let i = 0;
+  while (i < n) {
+    // group of equal x; within it sorted by y descending
+    const x = points[order[i]][0];
+    let j = i;
+    while (j < n && points[order[j]][0] === x) j++;
+    const groupMaxY = points[order[i]][1];
+    // a point in the group is non-dominated iff its y equals the group's max y and that y exceeds bestY
+    // (a point with strictly larger x and y >= ours dominates us; so does an equal-x point with larger y).
+    if (!seen || groupMaxY > bestY) {
+      for (let k = i; k < j && points[order[k]][1] === groupMaxY; k++) keep.push(order[k]);
+      bestY = groupMaxY;
+      seen = true;
+    }
+    i = j;
+  }
+  keep.sort((a, b) => a - b);
+  return keep;
+}

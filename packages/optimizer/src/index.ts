@@ -2,3 +2,25 @@ export { Rng } from './rng.ts';
 export { dominates, nonDominatedSort, paretoFront } from './pareto.ts';
 export { hypervolume, hypervolumeImprovement } from './hypervolume.ts';
 export { Sobol, type SobolOptions } from './sobol.ts';
+export { SpaceError, ObservationError } from './errors.ts';
+export {
+  ParameterSchema,
+  MetricSchema,
+  ExperimentConfigSchema,
+  ObservationSchema,
+  AssignmentsSchema,
+  MetricValueSchema,
+  parseExperimentConfig,
+  validateObservation,
+  validateAssignments,
+  categoricalNames,
+  assignmentsKey,
+  SpaceEncoding,
+  type Parameter,
+  type Metric,
+  type ExperimentConfig,
+  type Assignments,
+  type Observation,
+  type MetricValue,
+} from './space.ts';
+export { GaussianProcess, type GpHyperparameters } from './gp.ts';

@@ -1,0 +1,125 @@
+/**
+ * Acquisition optimisation over a mixed space, on the unit-cube relaxation:
+ *  1. score raw candidates: uniform/quasi-random points plus perturbations of anchor points
+ *     (the current Pareto set), every candidate projected onto the valid lattice first so
+ *     ints/categoricals are scored exactly as they would be suggested;
+ *  2. refine the best few by a batched stochastic pattern search (accept improving moves,
+ *     shrink the step otherwise);
+ *  3. greedy search over integer / category neighbours of the best points;
+ *  4. return candidates best first (the caller skips duplicates of observed/pending points).
+ */
+import type { Rng } from './rng.ts';
+import type { SpaceEncoding } from './space.ts';
+
+export type BatchScore = (X: Float64Array, m: number) => Float64Array;
+
+export interface AcqOptimizeOptions {
+  rng: Rng;
+  rawSamples: number;
+  /** encoded points to perturb around (e.g. the Pareto set) */
+  anchors: readonly number[][];
+  perturbationsPerAnchor: number;
+  refineStarts: number;
+  refineIterations: number;
+  /** optional quasi-random generator for raw samples in the encoded cube */
+  rawPoints?: (n: number, dim: number) => number[][];
+}
+
+export interface ScoredPoint {
+  x: number[];
+  score: number;
+}
+
+export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts: AcqOptimizeOptions): ScoredPoint[] {
+  const D = enc.dim;
+  const rng = opts.rng;
+  const pool = new Map<string, ScoredPoint>();
+  const keyOf = (x: readonly number[]) => x.map((v) => v.toFixed(10)).join(',');
+  const discrete = enc.hasDiscrete;
+  const prep = (x: number[]) => (discrete ? enc.project(x) : x.map((v) => Math.min(1, Math.max(0, v))));
+
+  const evaluate = (points: number[][]): ScoredPoint[] => {
+    const fresh: number[][] = [];
+    const out: ScoredPoint[] = [];
+    const seenLocal = new Set<string>();
+    for (const p of points) {
+      const k = keyOf(p);
+      const known = pool.get(k);
+      if (known) out.push(known);
+      else if (!seenLocal.has(k)) {
+        seenLocal.add(k);
+        fresh.push(p);
+      }
+    }
+    if (fresh.length > 0) {
+      const X = new Float64Array(fresh.length * D);
+      fresh.forEach((p, i) => X.set(p, i * D));
+      const s = score(X, fresh.length);
+      fresh.forEach((p, i) => {
+        const sp = { x: p, score: Number.isNaN(s[i]) ? -Infinity : s[i] };
+        pool.set(keyOf(p), sp);
+        out.push(sp);
+      });
+    }
+    return out;
+  };
+
+  // 1. raw candidates
+  const raw: number[][] = opts.rawPoints
+    ? opts.rawPoints(opts.rawSamples, D).map(prep)
+    : Array.from({ length: opts.rawSamples }, () => prep(Array.from({ length: D }, () => rng.next())));
+  const pDim = Math.min(1, Math.max(2 / D, 0.2));
+  for (const a of opts.anchors) {
+    for (let k = 0; k < opts.perturbationsPerAnchor; k++) {
+      const sd = [0.005, 0.02, 0.06, 0.15][k % 4];
+      raw.push(prep(perturb(a, sd, pDim, rng)));
+    }
+  }
+  evaluate(raw);
+
+  // 2. refinement of the best distinct starts
+  const best = () => [...pool.values()].sort((a, b) => b.score - a.score);
+  let starts = best().slice(0, opts.refineStarts).map((p) => ({ ...p, step: 0.05 }));
+  const perStart = 8;
+  for (let it = 0; it < opts.refineIterations && starts.length > 0; it++) {
+    const proposals: number[][] = [];
+    for (const s of starts) for (let k = 0; k < perStart; k++) proposals.push(prep(perturb(s.x, s.step, 0.5, rng)));
+    const scored = evaluate(proposals);
+    starts = starts.map((s, i) => {
+      let top = s;
+      for (let k = 0; k < perStart; k++) {
+        const c = scored[i * perStart + k];
+        if (c && c.score > top.score) top = { ...c, step: s.step };
+      }
+      if (top === s) return { ...s, step: s.step * 0.5 };
+      return { ...top, step: Math.min(top.step * 1.5, 0.2) };
+    });
+    starts = starts.filter((s) => s.step > 1e-4);
+  }
+
+  // 3. integer / category neighbours of the best points (greedy, a few rounds)
+  if (discrete) {
+    let frontier = best().slice(0, 3);
+    for (let round = 0; round < 4 && frontier.length > 0; round++) {
+      const next: ScoredPoint[] = [];
+      for (const p of frontier) {
+        const nb = evaluate(enc.neighbours(p.x));
+        let top = p;
+        for (const c of nb) if (c.score > top.score) top = c;
+        if (top !== p) next.push(top);
+      }
+      frontier = next;
+    }
+  }
+  return best();
+}
+
+function perturb(x: readonly number[], sd: number, pDim: number, rng: Rng): number[] {
+  const D = x.length;
+  const out = x.slice();
+  const forced = rng.int(D);
+  for (let j = 0; j < D; j++) {
+    if (j === forced || rng.next() < pDim) out[j] = Math.min(1, Math.max(0, out[j] + sd * rng.normal()));
+  }
+  return out;
+}

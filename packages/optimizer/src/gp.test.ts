@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { GaussianProcess, negLogPosterior } from './gp.ts';
+import { Rng } from './rng.ts';
+
+const matern52 = (r: number) => (1 + Math.sqrt(5) * r + (5 / 3) * r * r) * Math.exp(-Math.sqrt(5) * r);
+
+describe('GaussianProcess posterior', () => {
+  it('matches a hand-computed 2-point case', () => {
+    // x = 0 and 0.5 (1-D), y = 1 and -1, length scale 0.5, signal variance 2, noise 1e-6 + e^-5
+    const l = 0.5;
+    const s2 = 2;
+    const noise = 1e-6 + Math.exp(-5);
+    const gp = new GaussianProcess(
+      Float64Array.from([0, 0.5]),
+      Float64Array.from([1, -1]),
+      { logLengthscales: [Math.log(l)], logSignalVar: Math.log(s2), logNoiseVar: -5 },
+      { mean: 0, std: 1 },
+    );
+    const k12 = s2 * matern52(0.5 / l);
+    const a = s2 + noise;
+    const det = a * a - k12 * k12;
+    const Kinv = [
+      [a / det, -k12 / det],
+      [-k12 / det, a / det],
+    ];
+    const xs = 0.1;
+    const ks = [s2 * matern52(Math.abs(xs - 0) / l), s2 * matern52(Math.abs(xs - 0.5) / l)];
+    const y = [1, -1];
+    let mean = 0;
+    let quad = 0;
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) {
+        mean += ks[i] * Kinv[i][j] * y[j];
+        quad += ks[i] * Kinv[i][j] * ks[j];
+      }
+    const p = gp.predict(Float64Array.from([xs]), 1);
+    expect(p.mean[0]).toBeCloseTo(mean, 10);
+    expect(p.variance[0]).toBeCloseTo(s2 - quad, 10);
+    // and the standardisation is undone: scale y by 3, shift by 5
+    const gp2 = new GaussianProcess(Float64Array.from([0, 0.5]), Float64Array.from([8, 2]), gp.hyper, { mean: 5, std: 3 });
+    const p2 = gp2.predict(Float64Array.from([xs]), 1);
+    expect(p2.mean[0]).toBeCloseTo(5 + 3 * mean, 10);
+    expect(p2.variance[0]).toBeCloseTo(9 * (s2 - quad), 10);
+  });
+});
+
+describe('negative log posterior', () => {
+  it('has analytic gradients that match central finite differences', () => {
+    const rng = new Rng(3);
+    const n = 12;
+    const d = 3;
+    const X = Float64Array.from({ length: n * d }, () => rng.next());
+    const y = Float64Array.from({ length: n }, (_, i) => Math.sin(6 * X[i * d]) + X[i * d + 1] ** 2 + 0.1 * rng.normal());
+    const theta = Float64Array.from([Math.log(0.3), Math.log(0.7), Math.log(1.5), 0.2, -3]);
+    for (const withPriors of [false, true]) {
+      const [, g] = negLogPosterior(theta, X, n, d, y, { withPriors });
+      for (let k = 0; k < theta.length; k++) {
+        const h = 1e-5;
+        const tp = Float64Array.from(theta);
+        const tm = Float64Array.from(theta);
+        tp[k] += h;
+        tm[k] -= h;
+        const fd = (negLogPosterior(tp, X, n, d, y, { withPriors })[0] - negLogPosterior(tm, X, n, d, y, { withPriors })[0]) / (2 * h);
+        expect(Math.abs(g[k] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+      }
+    }
+  });
+
+  it('equals the closed-form Gaussian log density for one point', () => {
+    // n = 1: K = s2 + noise; nll = y^2 / (2K) + log(K)/2 + log(2 pi)/2
+    const theta = [0, Math.log(1.5), Math.log(0.5)];
+    const K = 1.5 + 1e-6 + 0.5;
+    const [f] = negLogPosterior(theta, Float64Array.from([0.3]), 1, 1, [0.8], { withPriors: false });
+    expect(f).toBeCloseTo(0.64 / (2 * K) + 0.5 * Math.log(K) + 0.5 * Math.log(2 * Math.PI), 12);
+  });
+});
+
+describe('GaussianProcess.fit', () => {
+  it('learns a smooth function well enough to predict held-out points', () => {
+    const rng = new Rng(11);
+    const d = 2;
+    const f = (a: number, b: number) => Math.sin(3 * a) + 0.5 * Math.cos(5 * b);
+    const n = 40;
+    const X = Float64Array.from({ length: n * d }, () => rng.next());
+    const y = Float64Array.from({ length: n }, (_, i) => f(X[2 * i], X[2 * i + 1]));
+    const gp = GaussianProcess.fit(X, y, d, { rng });
+    const m = 50;
+    const Xs = Float64Array.from({ length: m * d }, () => rng.next());
+    const p = gp.predict(Xs, m);
+    let se = 0;
+    let sv = 0;
+    for (let i = 0; i < m; i++) {
+      const t = f(Xs[2 * i], Xs[2 * i + 1]);
+      se += (p.mean[i] - t) ** 2;
+      sv += t * t;
+    }
+    expect(Math.sqrt(se / m)).toBeLessThan(0.05); // the function's RMS is ~0.8
+    expect(Math.sqrt(sv / m)).toBeGreaterThan(0.4);
+    // the length scale along b (faster oscillation) is shorter than along a
+    expect(gp.hyper.logLengthscales[1]).toBeLessThan(gp.hyper.logLengthscales[0]);
+  });
+
+  it('warm-starting from a previous fit reproduces it', () => {
+    const rng = new Rng(5);
+    const n = 25;
+    const X = Float64Array.from({ length: n }, () => rng.next());
+    const y = Float64Array.from(X, (x) => Math.sin(8 * x));
+    const a = GaussianProcess.fit(X, y, 1, { rng: new Rng(1) });
+    const b = GaussianProcess.fit(X, y, 1, { warm: a.hyper });
+    expect(b.hyper.logLengthscales[0]).toBeCloseTo(a.hyper.logLengthscales[0], 2);
+  });
+});

@@ -1,0 +1,351 @@
+/**
+ * Gaussian-process regression with a Matern 5/2 ARD kernel, in float64.
+ *
+ *   k(x, x') = s2 * (1 + sqrt5 r + 5/3 r^2) exp(-sqrt5 r),   r^2 = sum_k (x_k - x'_k)^2 / l_k^2
+ *   y ~ N(0, K + noise I)   on standardised outputs (zero mean, unit variance)
+ *
+ * Inputs are expected in the unit cube. Hyperparameters theta = (log l_1..l_D, log s2, log(noise - 1e-6))
+ * are fitted by maximising the log marginal likelihood plus log priors (MAP), with analytic gradients
+ * and L-BFGS, from several starts (the previous fit first when warm-starting).
+ *
+ * Priors (in the spirit of BoTorch's SingleTaskGP defaults, Hvarfner et al. 2024):
+ *   log l_k ~ N(sqrt2 + 0.5 log D, sqrt3^2)   (dimension-scaled length scales)
+ *   log s2  ~ N(0, 1.5^2)
+ *   log noise ~ N(-4, 1)
+ */
+import { cholesky, invertLower, cholInverse, logDetHalf, solveLower, solveUpperT } from './linalg.ts';
+import { lbfgs } from './lbfgs.ts';
+import type { Rng } from './rng.ts';
+
+const SQRT5 = Math.sqrt(5);
+const NOISE_FLOOR = 1e-6;
+const LOG_2PI = Math.log(2 * Math.PI);
+
+export interface GpHyperparameters {
+  logLengthscales: number[];
+  logSignalVar: number;
+  logNoiseVar: number; // noise variance = 1e-6 + exp(logNoiseVar)
+}
+
+export interface GpFitOptions {
+  warm?: GpHyperparameters;
+  rng?: Rng;
+  /** extra random starts drawn from the priors (default 2; 0 when warm-starting with fewer starts wanted) */
+  randomStarts?: number;
+  maxIter?: number;
+  /** fit hyperparameters on at most this many points (random subset); the posterior always uses all */
+  maxFitPoints?: number;
+  /** fixed noise variance (on the standardised scale) instead of fitting it */
+  fixedNoise?: number;
+}
+
+export function lengthscalePriorMean(dim: number): number {
+  return Math.SQRT2 + 0.5 * Math.log(dim);
+}
+const LS_PRIOR_SD = Math.sqrt(3);
+const SV_PRIOR = { mean: 0, sd: 1.5 };
+const NOISE_PRIOR = { mean: -4, sd: 1 };
+
+function packTheta(h: GpHyperparameters): Float64Array {
+  return Float64Array.from([...h.logLengthscales, h.logSignalVar, h.logNoiseVar]);
+}
+function unpackTheta(t: ArrayLike<number>, d: number): GpHyperparameters {
+  return { logLengthscales: Array.from(t).slice(0, d), logSignalVar: t[d], logNoiseVar: t[d + 1] };
+}
+
+/** Per-dimension squared differences for the upper triangle (i < j), layout [k][pair]. */
+function pairwiseSq(X: Float64Array, n: number, d: number): Float64Array[] {
+  const nPairs = (n * (n - 1)) / 2;
+  const out: Float64Array[] = [];
+  for (let k = 0; k < d; k++) {
+    const a = new Float64Array(nPairs);
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = X[i * d + k];
+      for (let j = i + 1; j < n; j++) {
+        const diff = xi - X[j * d + k];
+        a[p++] = diff * diff;
+      }
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+/**
+ * Negative log marginal likelihood minus log priors, and its gradient in theta.
+ * y must already be standardised. Exported for gradient tests.
+ */
+export function negLogPosterior(
+  theta: ArrayLike<number>,
+  X: Float64Array,
+  n: number,
+  d: number,
+  y: ArrayLike<number>,
+  opts: { withPriors?: boolean; fixedNoise?: number; D2?: Float64Array[] } = {},
+): [number, Float64Array] {
+  const D2 = opts.D2 ?? pairwiseSq(X, n, d);
+  const withPriors = opts.withPriors ?? true;
+  const invL2 = new Float64Array(d);
+  for (let k = 0; k < d; k++) invL2[k] = Math.exp(-2 * theta[k]);
+  const s2 = Math.exp(theta[d]);
+  const noise = opts.fixedNoise ?? NOISE_FLOOR + Math.exp(theta[d + 1]);
+  const nPairs = (n * (n - 1)) / 2;
+  const K = new Float64Array(n * n);
+  const G = new Float64Array(nPairs); // s2 * 5/3 (1 + sqrt5 r) exp(-sqrt5 r)
+  const Kf = new Float64Array(nPairs);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    K[i * n + i] = s2 + noise;
+    for (let j = i + 1; j < n; j++) {
+      let r2 = 0;
+      for (let k = 0; k < d; k++) r2 += D2[k][p] * invL2[k];
+      const r = Math.sqrt(r2);
+      const e = Math.exp(-SQRT5 * r);
+      const kv = s2 * (1 + SQRT5 * r + (5 / 3) * r2) * e;
+      K[i * n + j] = kv;
+      K[j * n + i] = kv;
+      Kf[p] = kv;
+      G[p] = s2 * (5 / 3) * (1 + SQRT5 * r) * e;
+      p++;
+    }
+  }
+  const grad = new Float64Array(d + 2);
+  let L: Float64Array;
+  try {
+    L = cholesky(K, n).L;
+  } catch {
+    return [Infinity, grad];
+  }
+  const alpha = solveUpperT(L, n, solveLower(L, n, y));
+  let yAlpha = 0;
+  for (let i = 0; i < n; i++) yAlpha += y[i] * alpha[i];
+  let f = 0.5 * yAlpha + logDetHalf(L, n) + 0.5 * n * LOG_2PI;
+  const Kinv = cholInverse(L, n);
+  // W = Kinv - alpha alpha^T ; d nll = 0.5 sum_ij W_ij dK_ij
+  p = 0;
+  let gSignal = 0;
+  let trW = 0;
+  const gLs = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    trW += Kinv[i * n + i] - alpha[i] * alpha[i];
+    gSignal += (Kinv[i * n + i] - alpha[i] * alpha[i]) * s2 * 0.5;
+    for (let j = i + 1; j < n; j++) {
+      const w = Kinv[i * n + j] - alpha[i] * alpha[j]; // symmetric: counted twice -> factor 2 * 0.5
+      gSignal += w * Kf[p];
+      const wg = w * G[p];
+      for (let k = 0; k < d; k++) gLs[k] += wg * D2[k][p];
+      p++;
+    }
+  }
+  for (let k = 0; k < d; k++) grad[k] = gLs[k] * invL2[k];
+  grad[d] = gSignal;
+  grad[d + 1] = opts.fixedNoise !== undefined ? 0 : 0.5 * trW * Math.exp(theta[d + 1]);
+  if (withPriors) {
+    const mu = lengthscalePriorMean(d);
+    for (let k = 0; k < d; k++) {
+      const z = (theta[k] - mu) / LS_PRIOR_SD;
+      f += 0.5 * z * z;
+      grad[k] += z / LS_PRIOR_SD;
+    }
+    const zs = (theta[d] - SV_PRIOR.mean) / SV_PRIOR.sd;
+    f += 0.5 * zs * zs;
+    grad[d] += zs / SV_PRIOR.sd;
+    if (opts.fixedNoise === undefined) {
+      const zn = (theta[d + 1] - NOISE_PRIOR.mean) / NOISE_PRIOR.sd;
+      f += 0.5 * zn * zn;
+      grad[d + 1] += zn / NOISE_PRIOR.sd;
+    }
+  }
+  return [f, grad];
+}
+
+export interface Prediction {
+  mean: Float64Array;
+  variance: Float64Array;
+}
+
+/** A GP posterior with fixed hyperparameters. Outputs are reported on the original scale. */
+export class GaussianProcess {
+  readonly n: number;
+  readonly d: number;
+  readonly yMean: number;
+  readonly yStd: number;
+  private readonly L: Float64Array;
+  private Linv: Float64Array | null = null;
+  private readonly alpha: Float64Array;
+  private readonly invL2: Float64Array;
+  private readonly s2: number;
+  readonly noise: number;
+
+  constructor(
+    readonly X: Float64Array,
+    readonly y: Float64Array, // original scale
+    readonly hyper: GpHyperparameters,
+    standardisation?: { mean: number; std: number },
+    fixedNoise?: number,
+  ) {
+    this.d = hyper.logLengthscales.length;
+    this.n = y.length;
+    const st = standardisation ?? standardise(y);
+    this.yMean = st.mean;
+    this.yStd = st.std;
+    const n = this.n;
+    const d = this.d;
+    this.invL2 = Float64Array.from(hyper.logLengthscales, (t) => Math.exp(-2 * t));
+    this.s2 = Math.exp(hyper.logSignalVar);
+    this.noise = fixedNoise ?? NOISE_FLOOR + Math.exp(hyper.logNoiseVar);
+    const K = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      K[i * n + i] = this.s2 + this.noise;
+      for (let j = i + 1; j < n; j++) {
+        const v = this.kernel(X, i * d, X, j * d);
+        K[i * n + j] = v;
+        K[j * n + i] = v;
+      }
+    }
+    this.L = cholesky(K, n).L;
+    const ys = Float64Array.from(y, (v) => (v - this.yMean) / this.yStd);
+    this.alpha = solveUpperT(this.L, n, solveLower(this.L, n, ys));
+  }
+
+  private kernel(A: Float64Array, ia: number, B: ArrayLike<number>, ib: number): number {
+    let r2 = 0;
+    for (let k = 0; k < this.d; k++) {
+      const diff = A[ia + k] - B[ib + k];
+      r2 += diff * diff * this.invL2[k];
+    }
+    const r = Math.sqrt(r2);
+    return this.s2 * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
+  }
+
+  /** Posterior mean and latent variance at m points (row-major m x d), original scale. */
+  predict(Xs: Float64Array, m: number): Prediction {
+    const n = this.n;
+    const d = this.d;
+    if (!this.Linv) this.Linv = invertLower(this.L, n);
+    const Linv = this.Linv;
+    const mean = new Float64Array(m);
+    const variance = new Float64Array(m);
+    const kstar = new Float64Array(n);
+    const invL2 = this.invL2;
+    const s2 = this.s2;
+    const X = this.X;
+    const ystd2 = this.yStd * this.yStd;
+    for (let c = 0; c < m; c++) {
+      const off = c * d;
+      let mu = 0;
+      for (let i = 0; i < n; i++) {
+        let r2 = 0;
+        const io = i * d;
+        for (let k = 0; k < d; k++) {
+          const diff = Xs[off + k] - X[io + k];
+          r2 += diff * diff * invL2[k];
+        }
+        const r = Math.sqrt(r2);
+        const kv = s2 * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
+        kstar[i] = kv;
+        mu += kv * this.alpha[i];
+      }
+      let q = 0;
+      for (let i = 0; i < n; i++) {
+        const ri = i * n;
+        let v = 0;
+        for (let k = 0; k <= i; k++) v += Linv[ri + k] * kstar[k];
+        q += v * v;
+      }
+      mean[c] = this.yMean + this.yStd * mu;
+      variance[c] = Math.max(s2 - q, 1e-12) * ystd2;
+    }
+    return { mean, variance };
+  }
+
+  /** The same model (hyperparameters, standardisation) conditioned on extra points, e.g. kriging-believer fantasies. */
+  condition(Xextra: Float64Array, yExtra: ArrayLike<number>): GaussianProcess {
+    if (yExtra.length === 0) return this;
+    const X = new Float64Array(this.X.length + Xextra.length);
+    X.set(this.X);
+    X.set(Xextra, this.X.length);
+    const y = new Float64Array(this.n + yExtra.length);
+    y.set(this.y);
+    y.set(Array.from(yExtra), this.n);
+    return new GaussianProcess(X, y, this.hyper, { mean: this.yMean, std: this.yStd }, this.noise);
+  }
+
+  /** Fits hyperparameters by MAP (multi-start L-BFGS) and returns the posterior. */
+  static fit(X: Float64Array, y: Float64Array, d: number, opts: GpFitOptions = {}): GaussianProcess {
+    const hyper = fitHyperparameters(X, y, d, opts);
+    return new GaussianProcess(X, y, hyper, undefined, opts.fixedNoise);
+  }
+}
+
+export function standardise(y: ArrayLike<number>): { mean: number; std: number } {
+  const n = y.length;
+  if (n === 0) return { mean: 0, std: 1 };
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i];
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (y[i] - mean) ** 2;
+  const std = n > 1 ? Math.sqrt(v / (n - 1)) : 0;
+  return { mean, std: std > 1e-12 ? std : 1 };
+}
+
+export function fitHyperparameters(X: Float64Array, y: Float64Array, d: number, opts: GpFitOptions = {}): GpHyperparameters {
+  let n = y.length;
+  let Xf = X;
+  let yf: Float64Array = y;
+  const maxFit = opts.maxFitPoints ?? Infinity;
+  if (n > maxFit) {
+    // deterministic subset: a seeded shuffle when an rng is given, else evenly strided
+    const idx = Array.from({ length: n }, (_, i) => i);
+    if (opts.rng) opts.rng.shuffle(idx);
+    else idx.sort((a, b) => (a * 7919) % n - (b * 7919) % n);
+    const keep = idx.slice(0, maxFit).sort((a, b) => a - b);
+    Xf = new Float64Array(keep.length * d);
+    yf = new Float64Array(keep.length);
+    keep.forEach((src, i) => {
+      Xf.set(X.subarray(src * d, src * d + d), i * d);
+      yf[i] = y[src];
+    });
+    n = keep.length;
+  }
+  const st = standardise(yf);
+  const ys = Float64Array.from(yf, (v) => (v - st.mean) / st.std);
+  const D2 = pairwiseSq(Xf, n, d);
+  const fg = (t: Float64Array) => negLogPosterior(t, Xf, n, d, ys, { D2, fixedNoise: opts.fixedNoise });
+  const starts: Float64Array[] = [];
+  if (opts.warm && opts.warm.logLengthscales.length === d) starts.push(packTheta(opts.warm));
+  const mu = lengthscalePriorMean(d);
+  starts.push(packTheta({ logLengthscales: new Array(d).fill(Math.log(0.5)), logSignalVar: 0, logNoiseVar: -6 }));
+  if (!opts.warm) starts.push(packTheta({ logLengthscales: new Array(d).fill(mu - 1), logSignalVar: 0, logNoiseVar: -4 }));
+  const nRandom = opts.randomStarts ?? (opts.warm ? 0 : 2);
+  for (let s = 0; s < nRandom && opts.rng; s++) {
+    const r = opts.rng;
+    starts.push(
+      packTheta({
+        logLengthscales: Array.from({ length: d }, () => Math.log(0.05) + r.next() * (Math.log(4) - Math.log(0.05))),
+        logSignalVar: r.normal() * 0.5,
+        logNoiseVar: -4 + r.normal(),
+      }),
+    );
+  }
+  let best: { x: Float64Array; f: number } | null = null;
+  for (const s0 of starts) {
+    // clamp starts into a sane box
+    for (let k = 0; k < d; k++) s0[k] = Math.min(Math.max(s0[k], Math.log(1e-3)), Math.log(1e3));
+    const res = lbfgs(
+      (t) => {
+        // keep hyperparameters in a box by returning +Inf outside it (line search backs off)
+        for (let k = 0; k < d; k++) if (t[k] < Math.log(1e-3) || t[k] > Math.log(1e3)) return [Infinity, t];
+        if (t[d] < -12 || t[d] > 8 || t[d + 1] < -25 || t[d + 1] > 3) return [Infinity, t];
+        return fg(t);
+      },
+      s0,
+      { maxIter: opts.maxIter ?? 60 },
+    );
+    if (Number.isFinite(res.f) && (!best || res.f < best.f)) best = { x: res.x, f: res.f };
+  }
+  if (!best) return unpackTheta(starts[starts.length - 1], d);
+  return unpackTheta(best.x, d);
+}

@@ -1,0 +1,112 @@
+/**
+ * Dense float64 linear algebra on row-major Float64Array matrices, just what the GP needs:
+ * Cholesky with adaptive jitter, triangular solves, inverse from a Cholesky factor.
+ */
+
+/**
+ * Lower Cholesky factor L (row-major n x n, upper triangle zero) of a symmetric positive
+ * (semi-)definite A, adding jitter * mean(diag) to the diagonal (1e-10, 1e-9, ... up to 1e-3)
+ * when a pivot is not positive. Returns the factor and the jitter actually added.
+ */
+export function cholesky(A: Float64Array, n: number): { L: Float64Array; jitter: number } {
+  let meanDiag = 0;
+  for (let i = 0; i < n; i++) meanDiag += A[i * n + i];
+  meanDiag = n > 0 ? Math.abs(meanDiag / n) || 1 : 1;
+  const L = new Float64Array(n * n);
+  let jitter = 0;
+  for (let attempt = 0; attempt < 9; attempt++) {
+    if (tryCholesky(A, n, jitter, L)) return { L, jitter };
+    jitter = jitter === 0 ? 1e-10 * meanDiag : jitter * 10;
+  }
+  throw new Error(`cholesky: matrix is not positive definite even with jitter ${jitter.toExponential(1)}`);
+}
+
+function tryCholesky(A: Float64Array, n: number, jitter: number, L: Float64Array): boolean {
+  L.fill(0);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let d = A[rj + j] + jitter;
+    for (let k = 0; k < j; k++) d -= L[rj + k] * L[rj + k];
+    if (!(d > 0) || !Number.isFinite(d)) return false;
+    const ljj = Math.sqrt(d);
+    L[rj + j] = ljj;
+    const inv = 1 / ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let s = A[ri + j];
+      for (let k = 0; k < j; k++) s -= L[ri + k] * L[rj + k];
+      L[ri + j] = s * inv;
+    }
+  }
+  return true;
+}
+
+/** Solves L x = b (L lower triangular, row-major). */
+export function solveLower(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[ri + k] * x[k];
+    x[i] = s / L[ri + i];
+  }
+  return x;
+}
+
+/** Solves L^T x = b (L lower triangular, row-major). */
+export function solveUpperT(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const x = Float64Array.from(b as ArrayLike<number>);
+  for (let i = n - 1; i >= 0; i--) {
+    x[i] /= L[i * n + i];
+    const xi = x[i];
+    const ri = i * n;
+    for (let k = 0; k < i; k++) x[k] -= L[ri + k] * xi;
+  }
+  return x;
+}
+
+/** Solves A x = b given A = L L^T. */
+export function cholSolve(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  return solveUpperT(L, n, solveLower(L, n, b));
+}
+
+/** L^{-1} (lower triangular, row-major). */
+export function invertLower(L: Float64Array, n: number): Float64Array {
+  const M = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    M[ri + i] = 1 / L[ri + i];
+    for (let j = 0; j < i; j++) {
+      // (L^{-1})_{ij} = -(sum_{k=j}^{i-1} L_ik M_kj) / L_ii
+      let s = 0;
+      for (let k = j; k < i; k++) s += L[ri + k] * M[k * n + j];
+      M[ri + j] = -s / L[ri + i];
+    }
+  }
+  return M;
+}
+
+/** A^{-1} = L^{-T} L^{-1} given the Cholesky factor L (symmetric, full storage). */
+export function cholInverse(L: Float64Array, n: number): Float64Array {
+  const M = invertLower(L, n);
+  const out = new Float64Array(n * n);
+  // out_ij = sum_{k >= max(i,j)} M_ki M_kj
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    for (let i = 0; i <= k; i++) {
+      const mki = M[rk + i];
+      if (mki === 0) continue;
+      const ri = i * n;
+      for (let j = 0; j <= i; j++) out[ri + j] += mki * M[rk + j];
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
+  return out;
+}
+
+/** sum(log diag L) = 0.5 log det A. */
+export function logDetHalf(L: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.log(L[i * n + i]);
+  return s;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { ObservationError, SpaceError } from './errors.ts';
+import { SpaceEncoding, parseExperimentConfig, validateObservation } from './space.ts';
+
+const base = {
+  parameters: [
+    { name: 'lr', type: 'double', bounds: { min: 1e-5, max: 1 }, transformation: 'log' },
+    { name: 'layers', type: 'int', bounds: { min: 1, max: 5 } },
+    { name: 'act', type: 'categorical', categorical_values: ['relu', { name: 'tanh' }, 'gelu'] },
+  ],
+  metrics: [{ name: 'acc' }, { name: 'time', objective: 'minimize' }],
+};
+
+function spaceError(input: unknown): SpaceError {
+  try {
+    parseExperimentConfig(input);
+  } catch (e) {
+    if (e instanceof SpaceError) return e;
+    throw e;
+  }
+  throw new Error('expected a SpaceError');
+}
+
+describe('parseExperimentConfig', () => {
+  it('fills defaults', () => {
+    const c = parseExperimentConfig(base);
+    expect(c.seed).toBe(0);
+    expect(c.method).toBe('mobo');
+    expect(c.metrics[0]).toEqual({ name: 'acc', objective: 'maximize', strategy: 'optimize' });
+  });
+
+  it.each([
+    [{ ...base, parameters: [{ name: 'x', type: 'double', bounds: { min: 2, max: 1 } }] }, 'parameters[0].bounds.min', /must be < bounds.max.*parameter "x"/],
+    [{ ...base, parameters: [{ name: 'x', type: 'int', bounds: { min: 0.5, max: 3 } }] }, 'parameters[0].bounds.min', /integer/],
+    [{ ...base, parameters: [{ name: 'x', type: 'double' }] }, 'parameters[0].bounds', /required/],
+    [{ ...base, parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 }, transformation: 'log' }] }, 'parameters[0].bounds.min', /> 0/],
+    [{ ...base, parameters: [{ name: 'c', type: 'categorical', categorical_values: ['a'] }] }, 'parameters[0].categorical_values', /at least 2/],
+    [{ ...base, parameters: [{ name: 'c', type: 'categorical', categorical_values: ['a', 'a'] }] }, 'parameters[0].categorical_values[1]', /duplicate/],
+    [{ ...base, parameters: [base.parameters[0], { name: 'lr', type: 'int', bounds: { min: 0, max: 2 } }] }, 'parameters[1].name', /duplicate parameter/],
+    [{ ...base, parameters: [{ name: '9x', type: 'double', bounds: { min: 0, max: 1 } }] }, 'parameters[0].name', /must match/],
+    [{ ...base, parameters: [] }, 'parameters', /at least 1/],
+    [{ ...base, metrics: [{ name: 'a', strategy: 'constraint' }] }, 'metrics[0].threshold', /required/],
+    [{ ...base, metrics: [{ name: 'a', strategy: 'store' }] }, 'metrics', /optimize/],
+    [{ ...base, metrics: ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name })) }, 'metrics', /at most 4/],
+    [{ ...base, parameters: [{ name: 'x', type: 'float', bounds: { min: 0, max: 1 } }] }, 'parameters[0].type', /./],
+  ])('rejects bad space %#', (input, field, msg) => {
+    const e = spaceError(input);
+    expect(e.field).toBe(field);
+    expect(e.message).toContain(field);
+    expect(e.message).toMatch(msg);
+  });
+});
+
+describe('validateObservation', () => {
+  const config = parseExperimentConfig(base);
+  const a = { lr: 0.01, layers: 3, act: 'tanh' };
+  const bad = (obs: unknown): ObservationError => {
+    try {
+      validateObservation(config, obs);
+    } catch (e) {
+      if (e instanceof ObservationError) return e;
+      throw e;
+    }
+    throw new Error('expected an ObservationError');
+  };
+
+  it('accepts a good observation and a failure', () => {
+    expect(validateObservation(config, { assignments: a, values: [{ name: 'acc', value: 0.9 }, { name: 'time', value: 3 }] }).values).toHaveLength(2);
+    expect(validateObservation(config, { assignments: a, failed: true }).failed).toBe(true);
+  });
+
+  it.each([
+    [{ assignments: a, values: [{ name: 'acc', value: 0.9 }] }, 'values', /missing value.*"time"/],
+    [{ assignments: a, values: [{ name: 'acc', value: 0.9 }, { name: 'time', value: 1 }, { name: 'loss', value: 1 }] }, 'values[2].name', /unknown metric "loss"/],
+    [{ assignments: a, values: [{ name: 'acc', value: Number.NaN }, { name: 'time', value: 1 }] }, 'values[0].value', /./],
+    [{ assignments: a, failed: true, values: [{ name: 'acc', value: 0.9 }] }, 'values', /failed/],
+    [{ assignments: { ...a, layers: 9 }, failed: true }, 'assignments.layers', /out of bounds/],
+    [{ assignments: { ...a, layers: 2.5 }, failed: true }, 'assignments.layers', /integer/],
+    [{ assignments: { ...a, act: 'sigmoid' }, failed: true }, 'assignments.act', /must be one of/],
+    [{ assignments: { lr: 0.01, layers: 3 }, failed: true }, 'assignments.act', /missing/],
+    [{ assignments: { ...a, depth: 1 }, failed: true }, 'assignments.depth', /unknown parameter/],
+  ])('rejects bad observation %#', (obs, field, msg) => {
+    const e = bad(obs);
+    expect(e.field).toBe(field);
+    expect(e.message).toMatch(msg);
+  });
+});
+
+describe('SpaceEncoding', () => {
+  const config = parseExperimentConfig(base);
+  const enc = new SpaceEncoding(config);
+  it('maps to the unit cube with log, int and one-hot columns', () => {
+    expect(enc.dim).toBe(5);
+    const x = enc.encode({ lr: 1e-3, layers: 2, act: 'gelu' });
+    expect(x[0]).toBeCloseTo(0.4, 12); // log(1e-3) is 2/5 of the way from log(1e-5) to log(1)
+    expect(x[1]).toBeCloseTo(0.25, 12);
+    expect(x.slice(2)).toEqual([0, 0, 1]);
+    expect(enc.decode(x)).toEqual({ lr: expect.closeTo(1e-3, 12), layers: 2, act: 'gelu' });
+  });
+  it('decodes relaxed points to valid assignments (rounding ints, arg-max categories)', () => {
+    expect(enc.decode([0.5, 0.6, 0.2, 0.7, 0.1])).toEqual({ lr: expect.closeTo(10 ** -2.5, 12), layers: 3, act: 'tanh' });
+  });
+  it('lists integer and category neighbours', () => {
+    const nb = enc.neighbours(enc.encode({ lr: 0.1, layers: 1, act: 'relu' })).map((x) => enc.decode(x));
+    expect(nb.map((a) => `${a.layers}/${a.act}`).sort()).toEqual(['1/gelu', '1/tanh', '2/relu']);
+  });
+  it('gives every integer equal mass from the parameter cube', () => {
+    const counts = [0, 0, 0, 0, 0];
+    for (let i = 0; i < 1000; i++) counts[Number(enc.fromParamUnit([0.5, (i + 0.5) / 1000, 0.5]).layers) - 1]++;
+    expect(counts).toEqual([200, 200, 200, 200, 200]);
+  });
+});

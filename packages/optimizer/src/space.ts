@@ -1,0 +1,369 @@
+/**
+ * Search spaces: zod schemas for parameters, metrics, experiment configs and observations,
+ * validation with errors naming the field, and the map between assignments and the unit cube
+ * that the models work in.
+ *
+ * Unit-cube encoding (one column per int/double parameter, one column per category for
+ * categoricals, i.e. one-hot relaxation):
+ *   double  x = (t(v) - t(min)) / (t(max) - t(min)),  t = log when transformation = 'log'
+ *   int     same, decoded by rounding in the original scale (after the inverse transform)
+ *   categorical  one-hot columns; a relaxed point decodes to the arg-max column
+ */
+import { z } from 'zod';
+import { ObservationError, SpaceError, formatPath } from './errors.ts';
+import type { Rng } from './rng.ts';
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+export const BoundsSchema = z.object({ min: z.number(), max: z.number() });
+
+export const ParameterSchema = z
+  .object({
+    name: z.string().regex(NAME_RE, 'must match /^[A-Za-z_][A-Za-z0-9_.-]*$/'),
+    type: z.enum(['int', 'double', 'categorical']),
+    bounds: BoundsSchema.optional(),
+    categorical_values: z.array(z.union([z.string().min(1), z.object({ name: z.string().min(1) })])).optional(),
+    transformation: z.enum(['none', 'log']).optional(),
+    default_value: z.union([z.number(), z.string()]).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.type === 'categorical') {
+      const values = p.categorical_values;
+      if (!values) {
+        ctx.addIssue({ code: 'custom', path: ['categorical_values'], message: 'required for a categorical parameter' });
+        return;
+      }
+      if (values.length < 2) {
+        ctx.addIssue({ code: 'custom', path: ['categorical_values'], message: 'needs at least 2 values' });
+      }
+      const seen = new Set<string>();
+      values.forEach((v, i) => {
+        const name = typeof v === 'string' ? v : v.name;
+        if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['categorical_values', i], message: `duplicate value "${name}"` });
+        seen.add(name);
+      });
+      if (p.bounds) ctx.addIssue({ code: 'custom', path: ['bounds'], message: 'not allowed for a categorical parameter' });
+      if (p.transformation === 'log') ctx.addIssue({ code: 'custom', path: ['transformation'], message: 'log transform needs a numeric parameter' });
+      if (p.default_value !== undefined && !seen.has(String(p.default_value))) {
+        ctx.addIssue({ code: 'custom', path: ['default_value'], message: 'must be one of categorical_values' });
+      }
+      return;
+    }
+    if (!p.bounds) {
+      ctx.addIssue({ code: 'custom', path: ['bounds'], message: `required for a ${p.type} parameter` });
+      return;
+    }
+    if (p.categorical_values) ctx.addIssue({ code: 'custom', path: ['categorical_values'], message: `not allowed for a ${p.type} parameter` });
+    const { min, max } = p.bounds;
+    if (!(min < max)) ctx.addIssue({ code: 'custom', path: ['bounds', 'min'], message: `must be < bounds.max (got min ${min}, max ${max})` });
+    if (p.type === 'int') {
+      if (!Number.isInteger(min)) ctx.addIssue({ code: 'custom', path: ['bounds', 'min'], message: `must be an integer for an int parameter (got ${min})` });
+      if (!Number.isInteger(max)) ctx.addIssue({ code: 'custom', path: ['bounds', 'max'], message: `must be an integer for an int parameter (got ${max})` });
+    }
+    if (p.transformation === 'log' && !(min > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['bounds', 'min'], message: `must be > 0 with transformation 'log' (got ${min})` });
+    }
+    if (p.default_value !== undefined) {
+      const d = p.default_value;
+      if (typeof d !== 'number' || d < min || d > max || (p.type === 'int' && !Number.isInteger(d))) {
+        ctx.addIssue({ code: 'custom', path: ['default_value'], message: `must be a ${p.type} within [${min}, ${max}]` });
+      }
+    }
+  });
+export type Parameter = z.infer<typeof ParameterSchema>;
+
+export const MetricSchema = z
+  .object({
+    name: z.string().regex(NAME_RE, 'must match /^[A-Za-z_][A-Za-z0-9_.-]*$/'),
+    objective: z.enum(['maximize', 'minimize']).default('maximize'),
+    strategy: z.enum(['optimize', 'constraint', 'store']).default('optimize'),
+    threshold: z.number().optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.strategy === 'constraint' && m.threshold === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'required for a constraint metric' });
+    }
+  });
+export type Metric = z.infer<typeof MetricSchema>;
+
+export const ExperimentConfigSchema = z
+  .object({
+    name: z.string().optional(),
+    parameters: z.array(ParameterSchema).min(1, 'needs at least 1 parameter').max(100, 'at most 100 parameters'),
+    metrics: z.array(MetricSchema).min(1, 'needs at least 1 metric'),
+    seed: z.number().int().default(0),
+    observation_budget: z.number().int().positive().optional(),
+    parallel_bandwidth: z.number().int().positive().optional(),
+    method: z.enum(['mobo', 'random', 'sobol']).default('mobo'),
+    initial_design_size: z.number().int().min(1).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const names = new Set<string>();
+    c.parameters.forEach((p, i) => {
+      if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'name'], message: `duplicate parameter name "${p.name}"` });
+      names.add(p.name);
+    });
+    const metricNames = new Set<string>();
+    c.metrics.forEach((m, i) => {
+      if (metricNames.has(m.name)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `duplicate metric name "${m.name}"` });
+      metricNames.add(m.name);
+    });
+    const nOpt = c.metrics.filter((m) => m.strategy === 'optimize').length;
+    if (nOpt < 1) ctx.addIssue({ code: 'custom', path: ['metrics'], message: "needs at least 1 metric with strategy 'optimize'" });
+    if (nOpt > 4) ctx.addIssue({ code: 'custom', path: ['metrics'], message: `at most 4 metrics with strategy 'optimize' (got ${nOpt})` });
+  });
+export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
+
+export type Assignments = Record<string, number | string>;
+export const AssignmentsSchema = z.record(z.string(), z.union([z.number(), z.string()]));
+
+export const MetricValueSchema = z.object({ name: z.string(), value: z.number(), value_stddev: z.number().nonnegative().optional() });
+export type MetricValue = z.infer<typeof MetricValueSchema>;
+
+export const ObservationSchema = z.object({
+  assignments: AssignmentsSchema,
+  values: z.array(MetricValueSchema).optional(),
+  failed: z.boolean().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  suggestion: z.string().optional(),
+});
+export type Observation = z.infer<typeof ObservationSchema>;
+
+/** Validates an experiment config; throws SpaceError naming the first bad field. */
+export function parseExperimentConfig(input: unknown): ExperimentConfig {
+  const r = ExperimentConfigSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = formatPath(issue.path);
+    throw new SpaceError(field, describeIssue(issue, input));
+  }
+  return r.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  // Add the offending parameter's name when the path goes through parameters[i].
+  let msg = issue.message;
+  const [head, idx] = issue.path;
+  if ((head === 'parameters' || head === 'metrics') && typeof idx === 'number' && input && typeof input === 'object') {
+    const arr = (input as Record<string, unknown>)[head];
+    const item = Array.isArray(arr) ? arr[idx] : undefined;
+    const name = item && typeof item === 'object' ? (item as Record<string, unknown>).name : undefined;
+    if (typeof name === 'string') msg += ` (${head === 'parameters' ? 'parameter' : 'metric'} "${name}")`;
+  }
+  return msg;
+}
+
+export function categoricalNames(p: Parameter): string[] {
+  return (p.categorical_values ?? []).map((v) => (typeof v === 'string' ? v : v.name));
+}
+
+/** Checks assignments against the space; returns them with numbers for int/double and strings for categoricals. */
+export function validateAssignments(config: ExperimentConfig, assignments: unknown, fieldPrefix = 'assignments', Err: typeof SpaceError | typeof ObservationError = SpaceError): Assignments {
+  if (!assignments || typeof assignments !== 'object' || Array.isArray(assignments)) {
+    throw new Err(fieldPrefix, 'must be an object mapping parameter names to values');
+  }
+  const a = assignments as Record<string, unknown>;
+  const known = new Set(config.parameters.map((p) => p.name));
+  for (const k of Object.keys(a)) {
+    if (!known.has(k)) throw new Err(`${fieldPrefix}.${k}`, `unknown parameter "${k}"`);
+  }
+  const out: Assignments = {};
+  for (const p of config.parameters) {
+    const field = `${fieldPrefix}.${p.name}`;
+    const v = a[p.name];
+    if (v === undefined) throw new Err(field, `missing value for parameter "${p.name}"`);
+    if (p.type === 'categorical') {
+      const names = categoricalNames(p);
+      if (typeof v !== 'string' || !names.includes(v)) throw new Err(field, `must be one of ${JSON.stringify(names)} (got ${JSON.stringify(v)})`);
+      out[p.name] = v;
+    } else {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Err(field, `must be a finite number (got ${JSON.stringify(v)})`);
+      const { min, max } = p.bounds!;
+      if (v < min || v > max) throw new Err(field, `${v} is out of bounds [${min}, ${max}]`);
+      if (p.type === 'int' && !Number.isInteger(v)) throw new Err(field, `must be an integer (got ${v})`);
+      out[p.name] = v;
+    }
+  }
+  return out;
+}
+
+/** Validates one observation against a config; throws ObservationError naming the bad field. */
+export function validateObservation(config: ExperimentConfig, obs: unknown): Observation {
+  const r = ObservationSchema.safeParse(obs);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ObservationError(formatPath(issue.path), issue.message);
+  }
+  const o = r.data;
+  const assignments = validateAssignments(config, o.assignments, 'assignments', ObservationError);
+  const values = o.values ?? [];
+  if (o.failed) {
+    if (values.length > 0) throw new ObservationError('values', 'must be empty when failed is true');
+  }
+  const byName = new Map(config.metrics.map((m) => [m.name, m]));
+  const seen = new Set<string>();
+  values.forEach((v, i) => {
+    if (!byName.has(v.name)) throw new ObservationError(`values[${i}].name`, `unknown metric "${v.name}"`);
+    if (seen.has(v.name)) throw new ObservationError(`values[${i}].name`, `duplicate value for metric "${v.name}"`);
+    seen.add(v.name);
+    if (!Number.isFinite(v.value)) throw new ObservationError(`values[${i}].value`, `must be a finite number (got ${v.value})`);
+  });
+  if (!o.failed) {
+    for (const m of config.metrics) {
+      if (m.strategy !== 'store' && !seen.has(m.name)) {
+        throw new ObservationError('values', `missing value for ${m.strategy} metric "${m.name}" (or set failed: true)`);
+      }
+    }
+  }
+  const out: Observation = { assignments };
+  if (o.values !== undefined) out.values = values.map((v) => ({ ...v }));
+  if (o.failed !== undefined) out.failed = o.failed;
+  if (o.metadata !== undefined) out.metadata = o.metadata;
+  if (o.suggestion !== undefined) out.suggestion = o.suggestion;
+  return out;
+}
+
+interface ColumnInfo {
+  param: Parameter;
+  offset: number;
+  width: number;
+  lo: number; // transformed bounds for numeric parameters
+  hi: number;
+  log: boolean;
+  categories: string[];
+}
+
+/** The unit-cube encoding of a validated space. */
+export class SpaceEncoding {
+  readonly dim: number;
+  readonly columns: readonly ColumnInfo[];
+  /** Encoded column indices that belong to int parameters (used for neighbour search). */
+  readonly nParams: number;
+
+  constructor(readonly config: ExperimentConfig) {
+    const cols: ColumnInfo[] = [];
+    let offset = 0;
+    for (const p of config.parameters) {
+      if (p.type === 'categorical') {
+        const cats = categoricalNames(p);
+        cols.push({ param: p, offset, width: cats.length, lo: 0, hi: 1, log: false, categories: cats });
+        offset += cats.length;
+      } else {
+        const log = p.transformation === 'log';
+        const lo = log ? Math.log(p.bounds!.min) : p.bounds!.min;
+        const hi = log ? Math.log(p.bounds!.max) : p.bounds!.max;
+        cols.push({ param: p, offset, width: 1, lo, hi, log, categories: [] });
+        offset += 1;
+      }
+    }
+    this.columns = cols;
+    this.dim = offset;
+    this.nParams = cols.length;
+  }
+
+  encode(a: Assignments): number[] {
+    const x = new Array<number>(this.dim).fill(0);
+    for (const c of this.columns) {
+      const v = a[c.param.name];
+      if (c.param.type === 'categorical') {
+        const k = c.categories.indexOf(String(v));
+        x[c.offset + (k < 0 ? 0 : k)] = 1;
+      } else {
+        const t = c.log ? Math.log(Number(v)) : Number(v);
+        x[c.offset] = Math.min(1, Math.max(0, (t - c.lo) / (c.hi - c.lo)));
+      }
+    }
+    return x;
+  }
+
+  /** Decodes a (possibly relaxed) unit-cube point to valid assignments. */
+  decode(x: ArrayLike<number>): Assignments {
+    const a: Assignments = {};
+    for (const c of this.columns) {
+      const p = c.param;
+      if (p.type === 'categorical') {
+        let best = 0;
+        for (let k = 1; k < c.width; k++) if (x[c.offset + k] > x[c.offset + best]) best = k;
+        a[p.name] = c.categories[best];
+      } else {
+        const u = Math.min(1, Math.max(0, x[c.offset]));
+        const t = c.lo + u * (c.hi - c.lo);
+        let v = c.log ? Math.exp(t) : t;
+        if (p.type === 'int') v = Math.round(v);
+        a[p.name] = Math.min(p.bounds!.max, Math.max(p.bounds!.min, v));
+      }
+    }
+    return a;
+  }
+
+  /** Projects a relaxed point onto the valid lattice (round ints, one-hot categories). */
+  project(x: ArrayLike<number>): number[] {
+    return this.encode(this.decode(x));
+  }
+
+  /** Assignments from a point u in [0,1)^nParams (one coordinate per parameter, e.g. a Sobol point). */
+  fromParamUnit(u: ArrayLike<number>): Assignments {
+    const a: Assignments = {};
+    this.columns.forEach((c, i) => {
+      const p = c.param;
+      const ui = Math.min(1 - 1e-12, Math.max(0, u[i]));
+      if (p.type === 'categorical') {
+        a[p.name] = c.categories[Math.floor(ui * c.width)];
+      } else if (p.type === 'int') {
+        // Equal mass per integer (in the transformed scale for log ints).
+        const lo = c.log ? Math.log(p.bounds!.min - 0.5 > 0 ? p.bounds!.min - 0.5 : p.bounds!.min) : p.bounds!.min - 0.5;
+        const hi = c.log ? Math.log(p.bounds!.max + 0.5) : p.bounds!.max + 0.5;
+        const t = lo + ui * (hi - lo);
+        const v = Math.round(c.log ? Math.exp(t) : t);
+        a[p.name] = Math.min(p.bounds!.max, Math.max(p.bounds!.min, v));
+      } else {
+        const t = c.lo + ui * (c.hi - c.lo);
+        a[p.name] = c.log ? Math.min(p.bounds!.max, Math.max(p.bounds!.min, Math.exp(t))) : t;
+      }
+    });
+    return a;
+  }
+
+  randomAssignments(rng: Rng): Assignments {
+    const u = new Array<number>(this.nParams);
+    for (let i = 0; i < this.nParams; i++) u[i] = rng.next();
+    return this.fromParamUnit(u);
+  }
+
+  /** True when the space has int or categorical parameters (so relaxed points need projecting). */
+  get hasDiscrete(): boolean {
+    return this.columns.some((c) => c.param.type !== 'double');
+  }
+
+  /** Lattice neighbours of a projected point: each int one step up/down, each categorical switched. */
+  neighbours(x: readonly number[]): number[][] {
+    const out: number[][] = [];
+    const a = this.decode(x);
+    for (const c of this.columns) {
+      const p = c.param;
+      if (p.type === 'int') {
+        for (const step of [-1, 1]) {
+          const v = Number(a[p.name]) + step;
+          if (v < p.bounds!.min || v > p.bounds!.max) continue;
+          out.push(this.encode({ ...a, [p.name]: v }));
+        }
+      } else if (p.type === 'categorical') {
+        for (const cat of c.categories) {
+          if (cat === a[p.name]) continue;
+          out.push(this.encode({ ...a, [p.name]: cat }));
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** A canonical key for duplicate detection (doubles compared to 12 significant digits). */
+export function assignmentsKey(config: ExperimentConfig, a: Assignments): string {
+  return config.parameters
+    .map((p) => {
+      const v = a[p.name];
+      return typeof v === 'number' ? (p.type === 'double' ? Number(v.toPrecision(12)) : v) : v;
+    })
+    .join('|');
+}

@@ -1,0 +1,48 @@
+/**
+ * Messages between the study coordinator and its worker processes (child_process IPC).
+ * Validated with zod on receipt: a worker is a separate program and its replies are a boundary.
+ */
+import { z } from 'zod';
+import { PresetSchema } from '../studies/presets.ts';
+import { AssignmentsSchema } from '../journal/records.ts';
+
+export const TrainerKindSchema = z.enum(['real', 'fake']);
+export type TrainerKind = z.infer<typeof TrainerKindSchema>;
+
+export const WorkerInitSchema = z.object({
+  type: z.literal('init'),
+  worker: z.number().int().min(0),
+  study: z.enum(['diatom', 'rotten']),
+  preset: PresetSchema,
+  seed: z.number().int(),
+  dataDir: z.string().nullable(),
+  trainer: TrainerKindSchema,
+  backend: z.string(),
+});
+export type WorkerInit = z.infer<typeof WorkerInitSchema>;
+
+export const TrialTaskSchema = z.object({
+  type: z.literal('trial'),
+  id: z.string(),
+  assignments: AssignmentsSchema,
+  epochs: z.number().int().min(1),
+  seed: z.number().int(),
+});
+export type TrialTask = z.infer<typeof TrialTaskSchema>;
+
+export const TrialOutcomeSchema = z.object({
+  accuracy: z.number().nullable(),
+  trainSeconds: z.number().nullable(),
+  inferenceSeconds: z.number().nullable(),
+  epochs: z.number().int().min(0),
+  stoppedEarly: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type TrialOutcome = z.infer<typeof TrialOutcomeSchema>;
+
+export const WorkerReplySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), backend: z.string() }),
+  z.object({ type: z.literal('init_error'), message: z.string() }),
+  z.object({ type: z.literal('result'), id: z.string(), outcome: TrialOutcomeSchema }),
+]);
+export type WorkerReply = z.infer<typeof WorkerReplySchema>;

@@ -1,0 +1,213 @@
+/**
+ * Runs one study: journal -> scheduler -> worker pool -> journal, then summary.json and report.html.
+ *
+ * A trial counts once its journal line is fsync'ed. Starting the same command again reads the journal, re-runs
+ * only what is missing and reproduces the same suggestions (see scheduler.ts for why). A journal written by a
+ * different preset, seed or study is refused with the list of differences.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Assignments } from '@paretobench/optimizer';
+import type { StudyDefinition } from '../studies/definitions.ts';
+import { trainedEpochs, type Preset } from '../studies/presets.ts';
+import { Journal, headerMismatches } from '../journal/journal.ts';
+import type { JournalHeader, Method, TrialRecord } from '../journal/records.ts';
+import { TrialScheduler, type TrialSlot } from './scheduler.ts';
+import type { Suggester } from './suggesters.ts';
+import type { Evaluator } from './process-pool.ts';
+import { judgeOutcome } from './judge.ts';
+import type { TrialOutcome } from './protocol.ts';
+
+export interface RunEvents {
+  /** Called once the journal is read, before any training. */
+  onStart?(info: { resumed: number; scheduler: TrialScheduler }): void;
+  onTrial?(record: TrialRecord, scheduler: TrialScheduler): void;
+}
+
+export interface StudyRunOptions {
+  study: StudyDefinition;
+  preset: Preset;
+  seed: number;
+  outDir: string;
+  workers: number;
+  suggester: Suggester;
+  /** Creates the evaluator lazily (not needed when the journal is already complete). */
+  startEvaluator: () => Promise<Evaluator>;
+  events?: RunEvents;
+}
+
+export interface StudyRunResult {
+  header: JournalHeader;
+  trials: TrialRecord[];
+  backend: string | null;
+  journalFile: string;
+  resumed: number;
+}
+
+export function studyFingerprint(study: StudyDefinition, preset: Preset, seed: number): string {
+  const canonical = JSON.stringify({ study: study.name, parameters: study.parameters, metrics: study.metrics, preset, seed });
+  return crypto.createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Seed of the training run of one trial: a function of the run seed, method and index only. */
+export function trialSeed(seed: number, method: Method, index: number): number {
+  const h = crypto.createHash('sha256').update(`${seed}:${method}:${index}`).digest();
+  return h.readUInt32LE(0) & 0x7fffffff;
+}
+
+export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunResult> {
+  const { study, preset, seed, suggester } = opts;
+  const journalFile = path.join(opts.outDir, 'trials.jsonl');
+  const wanted: JournalHeader = {
+    type: 'header',
+    version: 1,
+    study: study.name,
+    preset,
+    seed,
+    fingerprint: studyFingerprint(study, preset, seed),
+    lag: Math.max(0, opts.workers - 1),
+    optimizer: suggester.kind,
+    created_at: new Date().toISOString(),
+  };
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  const { journal, existing } = Journal.open(journalFile, wanted);
+  const header = existing.header!;
+  try {
+    const diff = headerMismatches(header, wanted);
+    if (diff.length > 0) {
+      throw new Error(
+        `${journalFile} was written by a different run configuration:\n  ${diff.join('\n  ')}\n` +
+          `Use another --out directory, or delete the journal to start over.`,
+      );
+    }
+    const scheduler = new TrialScheduler(preset.budgets, header.lag, existing.trials);
+    const resumed = existing.trials.length;
+    opts.events?.onStart?.({ resumed, scheduler });
+    let seq = existing.trials.reduce((m, t) => Math.max(m, t.seq + 1), 0);
+    let backend: string | null = existing.trials.at(-1)?.backend ?? null;
+
+    if (!scheduler.finished()) {
+      const evaluator = await opts.startEvaluator();
+      backend = evaluator.backend;
+      try {
+        const assignmentsOf = new Map<string, Assignments>();
+        for (const r of existing.trials) assignmentsOf.set(`${r.method}#${r.index}`, r.assignments);
+        const suggestMs = new Map<string, number>();
+
+        const assignmentFor = async (slot: TrialSlot): Promise<Assignments> => {
+          const key = `${slot.method}#${slot.index}`;
+          const known = assignmentsOf.get(key);
+          if (known) return known;
+          const t0 = performance.now();
+          let a: Assignments;
+          if (slot.method === 'random') a = await suggester.random(slot.index);
+          else {
+            const pending = scheduler.pendingFor(slot.index).map((i) => {
+              const p = assignmentsOf.get(`optimizer#${i}`);
+              if (!p) throw new Error(`internal: optimizer trial ${i} has no assignment yet`);
+              return p;
+            });
+            a = await suggester.optimizer(slot.index, scheduler.observationsFor(slot.index), pending);
+          }
+          suggestMs.set(key, performance.now() - t0);
+          assignmentsOf.set(key, a);
+          return a;
+        };
+
+        const crashes = new Map<string, number>();
+        const idle: number[] = Array.from({ length: evaluator.size }, (_, w) => w);
+        let wake: () => void = () => {};
+        let fatal: unknown = null;
+
+        const runOne = async (worker: number, slot: TrialSlot, assignments: Assignments): Promise<void> => {
+          const startedAt = new Date();
+          const epochs = trainedEpochs(study.name, preset, assignments);
+          let outcome: TrialOutcome;
+          const key = `${slot.method}#${slot.index}`;
+          try {
+            outcome = await evaluator.evaluate(worker, {
+              type: 'trial',
+              id: `${slot.method}#${slot.index}`,
+              assignments,
+              epochs,
+              seed: trialSeed(seed, slot.method, slot.index),
+            });
+          } catch (err) {
+            // the worker died mid-trial (e.g. out of memory): run the trial again once, then record it as an error
+            const n = (crashes.get(key) ?? 0) + 1;
+            crashes.set(key, n);
+            const message = (err as Error).message;
+            if (n < 2) {
+              scheduler.abandon(slot);
+              process.stderr.write(`${key}: ${message}; retrying\n`);
+              return;
+            }
+            outcome = { accuracy: null, trainSeconds: null, inferenceSeconds: null, epochs: 0, stoppedEarly: null, error: message };
+          }
+          const finishedAt = new Date();
+          const verdict = judgeOutcome(study, preset, outcome);
+          const record: TrialRecord = {
+            type: 'trial',
+            method: slot.method,
+            index: slot.index,
+            seq: seq++,
+            assignments,
+            failed: verdict.failed,
+            failure_reason: verdict.reason,
+            metrics: verdict.metrics,
+            error: outcome.error,
+            epochs: outcome.epochs,
+            stopped_early: outcome.stoppedEarly,
+            worker,
+            backend: evaluator.backend,
+            timing: {
+              started_at: startedAt.toISOString(),
+              finished_at: finishedAt.toISOString(),
+              wall_seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+              train_seconds: outcome.trainSeconds,
+              inference_seconds: outcome.inferenceSeconds,
+              suggest_ms: suggestMs.get(key) ?? null,
+            },
+          };
+          journal.append(record);
+          scheduler.complete(record);
+          if (slot.method === 'optimizer') await suggester.observed?.(slot.index, record);
+          opts.events?.onTrial?.(record, scheduler);
+        };
+
+        while (!scheduler.finished()) {
+          if (fatal) throw fatal;
+          let slot: TrialSlot | null;
+          while (idle.length > 0 && (slot = scheduler.choose()) !== null) {
+            const worker = idle.shift()!;
+            scheduler.dispatch(slot);
+            const s = slot;
+            const a = await assignmentFor(s);
+            runOne(worker, s, a)
+              .catch((err) => {
+                fatal = err;
+              })
+              .finally(() => {
+                idle.push(worker);
+                wake();
+              });
+          }
+          if (scheduler.finished()) break;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        }
+        if (fatal) throw fatal;
+      } finally {
+        await evaluator.close();
+      }
+    }
+    const trials = [...scheduler.done.optimizer.values(), ...scheduler.done.random.values()].sort(
+      (a, b) => a.method.localeCompare(b.method) || a.index - b.index,
+    );
+    return { header, trials, backend, journalFile, resumed };
+  } finally {
+    journal.close();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Where assignments come from: the in-process optimizer (deterministic, journal-replayable) for the optimizer
+ * method, and the optimizer package's random search (a function of seed and trial index) for the baseline.
+ */
+import { parseExperimentConfig, suggest, type Assignments, type ExperimentConfig, type Observation } from '@paretobench/optimizer';
+import type { StudyDefinition } from '../studies/definitions.ts';
+import type { Preset } from '../studies/presets.ts';
+import type { TrialRecord } from '../journal/records.ts';
+
+export interface Suggester {
+  /** Label written into the journal header (a resumed run must use the same kind). */
+  readonly kind: string;
+  optimizer(k: number, observations: readonly TrialRecord[], pending: readonly Assignments[]): Promise<Assignments>;
+  random(j: number): Promise<Assignments>;
+  /** Called when an optimizer trial is journaled (services that must be told; in-process: nothing). */
+  observed?(k: number, record: TrialRecord): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** Seed of the random-search stream, kept apart from the optimizer's. */
+export const randomSeedFor = (seed: number): number => (seed + 1_000_003) % 2_147_483_647;
+
+export function experimentConfig(
+  study: StudyDefinition,
+  preset: Preset,
+  seed: number,
+  method: 'mobo' | 'random',
+  parallel: number,
+): ExperimentConfig {
+  return parseExperimentConfig({
+    name: `${study.name}-${preset.name}-${method}`,
+    parameters: study.parameters,
+    metrics: study.metrics,
+    seed: method === 'mobo' ? seed : randomSeedFor(seed),
+    observation_budget: method === 'mobo' ? preset.budgets.optimizer : preset.budgets.random,
+    parallel_bandwidth: Math.max(1, parallel),
+    method,
+    ...(method === 'mobo' && preset.initialDesignSize !== null ? { initial_design_size: preset.initialDesignSize } : {}),
+  });
+}
+
+/** What the optimizer is told about a finished trial. */
+export function toObservation(record: TrialRecord): Observation {
+  if (record.failed || record.metrics === null) return { assignments: record.assignments, failed: true };
+  return {
+    assignments: record.assignments,
+    values: Object.entries(record.metrics).map(([name, value]) => ({ name, value })),
+  };
+}
+
+export class InProcessSuggester implements Suggester {
+  readonly kind = 'in-process';
+  private readonly mobo: ExperimentConfig;
+  private readonly rand: ExperimentConfig;
+
+  constructor(study: StudyDefinition, preset: Preset, seed: number, lag: number) {
+    this.mobo = experimentConfig(study, preset, seed, 'mobo', lag + 1);
+    this.rand = experimentConfig(study, preset, seed, 'random', 1);
+  }
+
+  async optimizer(k: number, observations: readonly TrialRecord[], pending: readonly Assignments[]): Promise<Assignments> {
+    const out = suggest({
+      config: this.mobo,
+      observations: observations.map(toObservation),
+      pending: [...pending],
+      index: k,
+    });
+    return out.assignments;
+  }
+
+  async random(j: number): Promise<Assignments> {
+    return suggest({ config: this.rand, observations: [], index: j }).assignments;
+  }
+}

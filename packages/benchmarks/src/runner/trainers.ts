@@ -1,0 +1,164 @@
+/**
+ * Trial trainers, run inside worker processes.
+ *
+ * - real: loads the study's dataset once (subset by the preset), initialises the tfjs backend once, then trains
+ *   Wang's FCN (diatom) or Kim's CNN (rotten) per trial through @paretobench/models.
+ * - fake: a fast deterministic stand-in (closed-form metrics of the assignment) used by the resume tests,
+ *   so a kill -9 test exercises the real coordinator, journal and worker processes without training.
+ */
+import type { TrialOutcome, TrialTask, WorkerInit } from './protocol.ts';
+import { subsetIndices, takeItems, takeRows } from './subset.ts';
+
+export interface Trainer {
+  backend: string;
+  train(task: TrialTask): Promise<TrialOutcome>;
+}
+
+const num = (a: Record<string, number | string>, key: string): number => {
+  const v = a[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`assignment "${key}" must be a finite number, got ${String(v)}`);
+  return v;
+};
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Closed-form stand-in metrics: accuracy peaks near a learning rate of e^-7, time grows with model size. */
+export function fakeMetrics(study: 'diatom' | 'rotten', a: Record<string, number | string>, epochs: number): TrialOutcome {
+  if (study === 'diatom') {
+    const lr = num(a, 'log_lr');
+    const filters = (num(a, 'conv_1_num_filters') + num(a, 'conv_2_num_filters') + num(a, 'conv_3_num_filters')) / 768;
+    const sizes = (num(a, 'conv_1_filter_size') + num(a, 'conv_2_filter_size') + num(a, 'conv_3_filter_size')) / 30;
+    const accuracy = (0.05 + 0.8 * Math.exp(-(((lr + 7) / 4) ** 2))) * (0.6 + 0.4 * filters);
+    const inference = 0.02 + 0.2 * filters * sizes;
+    return { accuracy, trainSeconds: epochs * inference * 3, inferenceSeconds: inference, epochs, stoppedEarly: null, error: null };
+  }
+  const lr = num(a, 'log_learning_rate');
+  const dropout = num(a, 'dropout_rate');
+  const accuracy = 0.5 + 0.3 * Math.exp(-(((lr + 7) / 3) ** 2)) * (1 - Math.abs(dropout - 0.5));
+  const train = (epochs * num(a, 'embed_dim')) / (2 * num(a, 'batch_size'));
+  return { accuracy, trainSeconds: train, inferenceSeconds: 0.01, epochs, stoppedEarly: null, error: null };
+}
+
+async function fakeTrainer(init: WorkerInit): Promise<Trainer> {
+  const delay = Number(process.env.PARETOBENCH_FAKE_TRIAL_MS ?? '20');
+  return {
+    backend: 'fake',
+    async train(task) {
+      await sleep(delay);
+      return fakeMetrics(init.study, task.assignments, task.epochs);
+    },
+  };
+}
+
+function errorOutcome(err: unknown, epochs: number): TrialOutcome {
+  const message = err instanceof Error ? err.message : String(err);
+  return { accuracy: null, trainSeconds: null, inferenceSeconds: null, epochs, stoppedEarly: null, error: message };
+}
+
+async function realTrainer(init: WorkerInit): Promise<Trainer> {
+  const models = await import('@paretobench/models');
+  const datasets = await import('@paretobench/datasets');
+  const backend = await models.initBackend((init.backend || 'auto') as 'auto');
+  const dataDir = init.dataDir ?? undefined;
+  const { preset, seed } = init;
+
+  if (init.study === 'diatom') {
+    const ds = await datasets.loadUcrDataset('Adiac', { dataDir });
+    const tr = subsetIndices(ds.train.n, preset.trainFraction, seed);
+    const va = subsetIndices(ds.test.n, preset.valFraction, seed + 1);
+    const data = {
+      xTrain: takeRows(ds.train.x, ds.length, tr),
+      yTrain: takeItems(ds.train.y, tr),
+      xVal: takeRows(ds.test.x, ds.length, va),
+      yVal: takeItems(ds.test.y, va),
+      length: ds.length,
+      numClasses: ds.numClasses,
+    };
+    return {
+      backend,
+      async train(task) {
+        const a = task.assignments;
+        try {
+          const hp = {
+            batch_size: num(a, 'batch_size'),
+            conv_1_num_filters: num(a, 'conv_1_num_filters'),
+            conv_2_num_filters: num(a, 'conv_2_num_filters'),
+            conv_3_num_filters: num(a, 'conv_3_num_filters'),
+            conv_1_filter_size: num(a, 'conv_1_filter_size'),
+            conv_2_filter_size: num(a, 'conv_2_filter_size'),
+            conv_3_filter_size: num(a, 'conv_3_filter_size'),
+            log_lr: num(a, 'log_lr'),
+            log_beta_1: num(a, 'log_beta_1'),
+            log_beta_2: num(a, 'log_beta_2'),
+            log_epsilon: num(a, 'log_epsilon'),
+            log_decay: num(a, 'log_decay'),
+          };
+          const r = await models.trainFcn(data, hp, {
+            epochs: task.epochs,
+            seed: task.seed,
+            ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
+          });
+          return {
+            accuracy: r.accuracy,
+            trainSeconds: r.trainSeconds,
+            inferenceSeconds: r.inferenceSeconds,
+            epochs: r.epochs,
+            stoppedEarly: r.stoppedEarly ?? null,
+            error: null,
+          };
+        } catch (err) {
+          return errorOutcome(err, task.epochs);
+        }
+      },
+    };
+  }
+
+  const ds = await datasets.loadMovieReviews({ dataDir, seed });
+  const tr = subsetIndices(ds.train.n, preset.trainFraction, seed);
+  const va = subsetIndices(ds.dev.n, preset.valFraction, seed + 1);
+  const data = {
+    xTrain: takeRows(ds.train.x, ds.maxLen, tr),
+    yTrain: takeItems(ds.train.y, tr),
+    xVal: takeRows(ds.dev.x, ds.maxLen, va),
+    yVal: takeItems(ds.dev.y, va),
+    maxLen: ds.maxLen,
+    vocabSize: ds.vocabSize,
+  };
+  return {
+    backend,
+    async train(task) {
+      const a = task.assignments;
+      try {
+        const hp = {
+          dropout_rate: num(a, 'dropout_rate'),
+          log_learning_rate: num(a, 'log_learning_rate'),
+          max_grad_norm: num(a, 'max_grad_norm'),
+          epochs: num(a, 'epochs'),
+          batch_size: num(a, 'batch_size'),
+          embed_dim: num(a, 'embed_dim'),
+        };
+        const r = await models.trainKimCnn(data, hp, {
+          epochs: task.epochs,
+          seed: task.seed,
+          ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
+        });
+        return {
+          accuracy: r.accuracy,
+          trainSeconds: r.trainSeconds,
+          inferenceSeconds: r.inferenceSeconds,
+          epochs: r.epochs,
+          stoppedEarly: r.stoppedEarly ?? null,
+          error: null,
+        };
+      } catch (err) {
+        return errorOutcome(err, task.epochs);
+      }
+    },
+  };
+}
+
+export function createTrainer(init: WorkerInit): Promise<Trainer> {
+  return init.trainer === 'fake' ? fakeTrainer(init) : realTrainer(init);
+}

@@ -1,0 +1,163 @@
+/**
+ * Presets: how big a study run is.
+ *
+ * - `paper`: exactly the original studies (budgets 480 vs 4800 and 480 vs 1800, 500 FCN epochs, the Kim epochs
+ *   parameter used as is, full data, the 75 % / 250 s failure rule for rotten). Meant for a GPU or a very long run.
+ * - `default`: at most ~45 minutes per study on a 2-core machine. Same parameters (names, types, bounds) and the same
+ *   optimizer:random budget ratio as the paper; epochs, budgets, data fraction and the rotten time limit are scaled.
+ * - `smoke`: both studies together in a few minutes, for CI: tiny budgets, one epoch, data subsets.
+ *
+ * Every scaled quantity is printed when a run starts and written into the report.
+ */
+import { z } from 'zod';
+import type { StudyName } from './definitions.ts';
+
+export const PRESET_NAMES = ['smoke', 'default', 'paper'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const positiveInt = z.number().int().min(1);
+const fraction = z.number().gt(0).max(1);
+
+export const PresetSchema = z
+  .object({
+    name: z.enum(PRESET_NAMES),
+    budgets: z.object({ optimizer: positiveInt, random: positiveInt }),
+    /** Diatom: every FCN trains for exactly this many epochs (paper 500). */
+    fixedEpochs: positiveInt.nullable(),
+    /** Rotten: the trained epochs are max(1, round(assignment.epochs * epochScale)) (paper 1). */
+    epochScale: z.number().gt(0).max(1).nullable(),
+    /** Fraction of the training split used (deterministic subset drawn with the run seed). */
+    trainFraction: fraction,
+    /** Fraction of the validation / dev split used. */
+    valFraction: fraction,
+    /** Rotten: a trial whose training time exceeds this is failed (paper 250 s); training is stopped there. */
+    timeLimitSeconds: z.number().gt(0).nullable(),
+    /** Rotten: a trial below this accuracy is failed (paper 0.75, never scaled). */
+    minAccuracy: z.number().min(0).max(1).nullable(),
+    /** Size of the optimizer's space-filling initial design (null: the optimizer's own default). */
+    initialDesignSize: positiveInt.nullable(),
+    /** Bootstrap repetitions of the random-search confidence region (paper: 800). */
+    confidenceRepeats: positiveInt,
+  })
+  .strict();
+export type Preset = z.infer<typeof PresetSchema>;
+
+const PRESETS: Record<StudyName, Record<PresetName, Preset>> = {
+  diatom: {
+    paper: {
+      name: 'paper',
+      budgets: { optimizer: 480, random: 4800 },
+      fixedEpochs: 500,
+      epochScale: null,
+      trainFraction: 1,
+      valFraction: 1,
+      timeLimitSeconds: null,
+      minAccuracy: null,
+      initialDesignSize: null,
+      confidenceRepeats: 800,
+    },
+    default: {
+      name: 'default',
+      budgets: { optimizer: 20, random: 200 },
+      fixedEpochs: 8,
+      epochScale: null,
+      trainFraction: 1,
+      valFraction: 1,
+      timeLimitSeconds: null,
+      minAccuracy: null,
+      initialDesignSize: 8,
+      confidenceRepeats: 800,
+    },
+    smoke: {
+      name: 'smoke',
+      budgets: { optimizer: 4, random: 40 },
+      fixedEpochs: 1,
+      epochScale: null,
+      trainFraction: 0.25,
+      valFraction: 0.25,
+      timeLimitSeconds: null,
+      minAccuracy: null,
+      initialDesignSize: 2,
+      confidenceRepeats: 800,
+    },
+  },
+  rotten: {
+    paper: {
+      name: 'paper',
+      budgets: { optimizer: 480, random: 1800 },
+      fixedEpochs: null,
+      epochScale: 1,
+      trainFraction: 1,
+      valFraction: 1,
+      timeLimitSeconds: 250,
+      minAccuracy: 0.75,
+      initialDesignSize: null,
+      confidenceRepeats: 800,
+    },
+    default: {
+      name: 'default',
+      budgets: { optimizer: 16, random: 60 },
+      fixedEpochs: null,
+      epochScale: 0.04,
+      trainFraction: 1,
+      valFraction: 1,
+      timeLimitSeconds: 60,
+      minAccuracy: 0.75,
+      initialDesignSize: 6,
+      confidenceRepeats: 800,
+    },
+    smoke: {
+      name: 'smoke',
+      budgets: { optimizer: 4, random: 15 },
+      fixedEpochs: null,
+      epochScale: 0.01,
+      trainFraction: 0.1,
+      valFraction: 0.3,
+      timeLimitSeconds: 20,
+      minAccuracy: 0.75,
+      initialDesignSize: 2,
+      confidenceRepeats: 800,
+    },
+  },
+};
+
+export function getPreset(study: StudyName, name: string): Preset {
+  if (!(PRESET_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown preset "${name}": expected one of ${PRESET_NAMES.join(', ')}`);
+  }
+  return PresetSchema.parse(PRESETS[study][name as PresetName]);
+}
+
+/** Epochs actually trained for a trial of `study` under `preset`. */
+export function trainedEpochs(study: StudyName, preset: Preset, assignments: Record<string, number | string>): number {
+  if (study === 'diatom') {
+    if (preset.fixedEpochs === null) throw new Error(`preset ${preset.name}: fixedEpochs is required for diatom`);
+    return preset.fixedEpochs;
+  }
+  const e = assignments.epochs;
+  if (typeof e !== 'number') throw new Error('rotten assignment: "epochs" must be a number');
+  if (preset.epochScale === null) throw new Error(`preset ${preset.name}: epochScale is required for rotten`);
+  return Math.max(1, Math.round(e * preset.epochScale));
+}
+
+/** The scaled quantities of a preset as lines of text (printed at start, shown in the report). */
+export function describePreset(study: StudyName, preset: Preset): string[] {
+  const lines = [
+    `preset ${preset.name}: budgets optimizer ${preset.budgets.optimizer} vs random ${preset.budgets.random}` +
+      ` (ratio 1:${(preset.budgets.random / preset.budgets.optimizer).toFixed(2)})`,
+  ];
+  if (study === 'diatom') lines.push(`epochs per trial: ${preset.fixedEpochs} (paper 500)`);
+  else lines.push(`epochs per trial: max(1, round(epochs x ${preset.epochScale})) (paper: epochs as assigned)`);
+  lines.push(
+    `data: ${(preset.trainFraction * 100).toFixed(0)}% of the training split, ${(preset.valFraction * 100).toFixed(0)}% of the validation split`,
+  );
+  if (preset.timeLimitSeconds !== null || preset.minAccuracy !== null) {
+    lines.push(
+      `failure rule: accuracy < ${preset.minAccuracy ?? '-'} or training time > ${preset.timeLimitSeconds ?? '-'} s (paper 0.75 / 250 s)`,
+    );
+  }
+  lines.push(
+    `optimizer initial design: ${preset.initialDesignSize ?? "optimizer's default"}; confidence region: ${preset.confidenceRepeats} resamples`,
+  );
+  return lines;
+}

@@ -1,9 +1,10 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { resolveCacheDir, resolveDataDir } from './data-dir.ts';
 import { DatasetError } from './errors.ts';
 import { extractArchive } from './extract-archive.ts';
-import { fetchArchive } from './fetch-archive.ts';
+import { checksumPath, fetchArchive } from './fetch-archive.ts';
 
 export const DataSourceOptionsSchema = z.object({
   /** Local directory; if absent: env PARETOBENCH_DATA_DIR; else download into cacheDir. */
@@ -71,7 +72,18 @@ export async function locateOrFetch<T>(opts: DataSourceOptions, spec: SourceSpec
     allowDownload: opts.allowDownload ?? true,
     onProgress: opts.onProgress,
   });
-  const dir = await extractArchive(archive.path, archive.sha256, join(cacheRoot, spec.extractName), opts.onProgress);
+  let dir: string;
+  try {
+    dir = await extractArchive(archive.path, archive.sha256, join(cacheRoot, spec.extractName), opts.onProgress);
+  } catch (err) {
+    // A corrupt archive would fail the same way on every run: drop it so the next run downloads it afresh.
+    await rm(archive.path, { force: true });
+    await rm(checksumPath(archive.path), { force: true });
+    if (err instanceof DatasetError) {
+      throw new DatasetError(err.file, `${err.message.slice(err.file.length + 2)} (removed it from the cache)`, err.line, { cause: err });
+    }
+    throw err;
+  }
   const found = await spec.find(dir);
   if (found !== undefined) return found;
   throw new DatasetError(archive.path, `archive from ${url} does not contain ${spec.what}; looked for ${spec.searched(dir).join(', ')}`);

@@ -149,6 +149,9 @@ export async function fetchArchive(opts: FetchArchiveOptions): Promise<FetchedAr
   } catch (err) {
     await rm(tmp, { force: true });
     if (err instanceof DatasetError) throw err;
-    throw new DatasetError(url, `download failed: ${(err as Error).message}`, undefined, { cause: err });
+    const where = expected !== undefined ? ` after ${received} of ${expected} bytes` : ` after ${received} bytes`;
+    throw new DatasetError(url, `download interrupted${where} (${(err as Error).message}); nothing was saved`, undefined, {
+      cause: err,
+    });
   }
 }

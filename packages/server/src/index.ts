@@ -1,1 +1,26 @@
-export {};
+/**
+ * @paretobench/server: a SigOpt-compatible (v1) optimization service over @paretobench/optimizer,
+ * stored in SQLite, plus a fetch-based client for it.
+ */
+export { buildServer, DEFAULT_BODY_LIMIT, type ServerOptions } from './app.ts';
+export { openDatabase, type Db } from './database.ts';
+export { createToken, listTokens, revokeToken, verifyToken } from './tokens.ts';
+export { OptimizationService } from './service.ts';
+export { ApiError } from './errors.ts';
+export {
+  SigoptClient,
+  SigoptApiError,
+  type SigoptClientOptions,
+  type ExperimentCreateBody,
+  type ObservationBody,
+  type PageOptions,
+} from './client.ts';
+export type {
+  BestAssignmentsObject,
+  ExperimentObject,
+  MetricEvaluation,
+  ObservationObject,
+  PaginationObject,
+  ProgressObject,
+  SuggestionObject,
+} from './objects.ts';

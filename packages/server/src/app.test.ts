@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeHarness, toyValues, twoMetricExperiment, type Harness } from '../test/harness.ts';
+
+/** Brute-force Pareto front (maximise f1, minimise f2) over [id, f1, f2] triples: O(n^2), independent of the optimizer. */
+function bruteForceFront(points: { id: string; f1: number; f2: number }[]): string[] {
+  return points
+    .filter((p) => !points.some((q) => q.f1 >= p.f1 && q.f2 <= p.f2 && (q.f1 > p.f1 || q.f2 < p.f2)))
+    .map((p) => p.id)
+    .sort((a, b) => Number(a) - Number(b));
+}
+
+let h: Harness;
+beforeEach(async () => {
+  h = await makeHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('experiment lifecycle', () => {
+  it('creates, suggests, observes and reports the Pareto frontier in SigOpt shapes', async () => {
+    const created = await h.call('POST', '/v1/experiments', twoMetricExperiment({ initial_design_size: 6, metadata: { owner: 'test' } }));
+    expect(created.status).toBe(200);
+    const exp = created.json;
+    expect(exp.object).toBe('experiment');
+    expect(exp.id).toMatch(/^[0-9]+$/);
+    expect(exp.state).toBe('active');
+    expect(exp.parameters.map((p: { name: string }) => p.name)).toEqual(['x', 'n', 'c']);
+    expect(exp.parameters[2].categorical_values).toEqual([
+      { object: 'categorical_value', name: 'a', enum_index: 1 },
+      { object: 'categorical_value', name: 'b', enum_index: 2 },
+    ]);
+    expect(exp.metrics[1]).toMatchObject({ object: 'metric', name: 'f2', objective: 'minimize', strategy: 'optimize' });
+    expect(exp.metadata).toEqual({ owner: 'test' });
+    expect(exp.progress).toMatchObject({ object: 'progress', observation_count: 0, remaining_budget: 40, first_observation: null });
+
+    const points: { id: string; f1: number; f2: number }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = await h.call('POST', `/v1/experiments/${exp.id}/suggestions`);
+      expect(s.status).toBe(200);
+      expect(s.json).toMatchObject({ object: 'suggestion', experiment: exp.id, state: 'open' });
+      const a = s.json.assignments;
+      expect(a.x).toBeGreaterThanOrEqual(0);
+      expect(a.x).toBeLessThanOrEqual(1);
+      expect(Number.isInteger(a.n) && a.n >= 1 && a.n <= 5).toBe(true);
+      expect(['a', 'b']).toContain(a.c);
+      const failed = i === 3;
+      const o = await h.call(
+        'POST',
+        `/v1/experiments/${exp.id}/observations`,
+        failed ? { suggestion: s.json.id, failed: true } : { suggestion: s.json.id, values: toyValues(a), metadata: { i } },
+      );
+      expect(o.status).toBe(200);
+      expect(o.json).toMatchObject({ object: 'observation', suggestion: s.json.id, assignments: a, failed, value: null });
+      if (!failed) {
+        const [f1, f2] = toyValues(a);
+        expect(o.json.values).toEqual([
+          { object: 'metric_evaluation', name: 'f1', value: f1.value, value_stddev: null },
+          { object: 'metric_evaluation', name: 'f2', value: f2.value, value_stddev: null },
+        ]);
+        points.push({ id: o.json.id, f1: f1.value, f2: f2.value });
+      }
+      const closed = await h.call('GET', `/v1/experiments/${exp.id}/suggestions/${s.json.id}`);
+      expect(closed.json.state).toBe('closed');
+    }
+    // an observation given by assignments instead of a suggestion
+    const manual = { x: 1, n: 5, c: 'b' };
+    const m = await h.call('POST', `/v1/experiments/${exp.id}/observations`, { assignments: manual, values: toyValues(manual) });
+    expect(m.status).toBe(200);
+    expect(m.json.suggestion).toBeNull();
+    points.push({ id: m.json.id, f1: toyValues(manual)[0].value, f2: toyValues(manual)[1].value });
+
+    const again = await h.call('GET', `/v1/experiments/${exp.id}`);
+    expect(again.json.progress).toMatchObject({
+      observation_count: 11,
+      failed_observation_count: 1,
+      open_suggestion_count: 0,
+      remaining_budget: 29,
+    });
+    expect(again.json.progress.last_observation.id).toBe(m.json.id);
+
+    const best = await h.call('GET', `/v1/experiments/${exp.id}/best_assignments`);
+    expect(best.status).toBe(200);
+    expect(best.json.object).toBe('pagination');
+    const ids = best.json.data.map((b: { id: string }) => b.id).sort((a: string, b: string) => Number(a) - Number(b));
+    expect(ids).toEqual(bruteForceFront(points));
+    expect(best.json.count).toBe(ids.length);
+    expect(best.json.data[0].object).toBe('best_assignments');
+    // (x=1, n=5, c=b) has the largest possible f1 = 1.1, so it is always on the front
+    expect(ids).toContain(m.json.id);
+
+    const list = await h.call('GET', `/v1/experiments/${exp.id}/observations?limit=4`);
+    expect(list.json).toMatchObject({ object: 'pagination', count: 11 });
+    expect(list.json.data).toHaveLength(4);
+    const all: string[] = list.json.data.map((o: { id: string }) => o.id);
+    let before = list.json.paging.before;
+    while (before) {
+      const next = await h.call('GET', `/v1/experiments/${exp.id}/observations?limit=4&before=${before}`);
+      all.push(...next.json.data.map((o: { id: string }) => o.id));
+      before = next.json.paging.before;
+    }
+    expect(new Set(all).size).toBe(11);
+    expect(all.map(Number)).toEqual([...all.map(Number)].sort((a, b) => b - a));
+  });
+
+  it('applies metric thresholds to best_assignments', async () => {
+    const body = twoMetricExperiment();
+    (body.metrics as Record<string, unknown>[])[1].threshold = 0.5; // f2 <= 0.5 only
+    const exp = (await h.call('POST', '/v1/experiments', body)).json;
+    const pts = [
+      { x: 1, n: 5, c: 'b' }, // f2 = 0.5: feasible, f1 = 1.1
+      { x: 0, n: 1, c: 'a' }, // f2 = 1.1: infeasible although its f2 is the best? no: 1.1 > 0.5
+      { x: 0.9, n: 1, c: 'a' }, // f2 = 0.11: feasible, f1 = 0.18
+      { x: 0.5, n: 5, c: 'a' }, // f2 = 0.75: infeasible
+    ];
+    const ids: string[] = [];
+    for (const a of pts) ids.push((await h.call('POST', `/v1/experiments/${exp.id}/observations`, { assignments: a, values: toyValues(a) })).json.id);
+    const best = await h.call('GET', `/v1/experiments/${exp.id}/best_assignments`);
+    expect(best.json.data.map((b: { id: string }) => b.id).sort()).toEqual([ids[0], ids[2]].sort());
+  });
+
+  it('counts open suggestions as pending and deletes them', async () => {
+    const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
+    const s1 = (await h.call('POST', `/v1/experiments/${exp.id}/suggestions`)).json;
+    const s2 = (await h.call('POST', `/v1/experiments/${exp.id}/suggestions`)).json;
+    expect(s1.assignments).not.toEqual(s2.assignments);
+    expect((await h.call('GET', `/v1/experiments/${exp.id}`)).json.progress.open_suggestion_count).toBe(2);
+    expect((await h.call('DELETE', `/v1/experiments/${exp.id}/suggestions/${s1.id}`)).status).toBe(204);
+    expect((await h.call('GET', `/v1/experiments/${exp.id}`)).json.progress.open_suggestion_count).toBe(1);
+    expect((await h.call('GET', `/v1/experiments/${exp.id}/suggestions/${s1.id}`)).status).toBe(404);
+    const obs = await h.call('POST', `/v1/experiments/${exp.id}/observations`, { suggestion: s1.id, failed: true });
+    expect(obs.status).toBe(404);
+    expect(obs.json.message).toContain('suggestion');
+    const open = await h.call('GET', `/v1/experiments/${exp.id}/suggestions?state=open`);
+    expect(open.json.data.map((s: { id: string }) => s.id)).toEqual([s2.id]);
+    expect((await h.call('DELETE', `/v1/experiments/${exp.id}/suggestions?state=open`)).status).toBe(204);
+    expect((await h.call('GET', `/v1/experiments/${exp.id}`)).json.progress.open_suggestion_count).toBe(0);
+  });
+
+  it('is deterministic: the same call history and seed give the same suggestions', async () => {
+    const run = async () => {
+      const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment({ seed: 7, initial_design_size: 3 }))).json;
+      const seen: unknown[] = [];
+      for (let i = 0; i < 5; i++) {
+        const s = (await h.call('POST', `/v1/experiments/${exp.id}/suggestions`)).json;
+        seen.push(s.assignments);
+        await h.call('POST', `/v1/experiments/${exp.id}/observations`, { suggestion: s.id, values: toyValues(s.assignments) });
+      }
+      return seen;
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('updates name, budget and metadata; deletes and restores', async () => {
+    const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
+    const put = await h.call('PUT', `/v1/experiments/${exp.id}`, { name: 'renamed', observation_budget: 100, metadata: { k: 1 } });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ name: 'renamed', observation_budget: 100, metadata: { k: 1 } });
+    expect((await h.call('DELETE', `/v1/experiments/${exp.id}`)).status).toBe(204);
+    expect((await h.call('GET', '/v1/experiments')).json.count).toBe(0);
+    expect((await h.call('GET', '/v1/experiments?state=deleted')).json.count).toBe(1);
+    const s = await h.call('POST', `/v1/experiments/${exp.id}/suggestions`);
+    expect(s.status).toBe(409);
+    expect((await h.call('PUT', `/v1/experiments/${exp.id}`, { state: 'active' })).json.state).toBe('active');
+    expect((await h.call('POST', `/v1/experiments/${exp.id}/suggestions`)).status).toBe(200);
+  });
+
+  it('accepts a batch of observations and SigOpt single-metric `value`', async () => {
+    const exp = (
+      await h.call('POST', '/v1/experiments', {
+        parameters: [{ name: 'x', type: 'double', bounds: { min: -1, max: 1 } }],
+        metrics: [{ name: 'y', objective: 'minimize' }],
+      })
+    ).json;
+    const batch = await h.call('POST', `/v1/experiments/${exp.id}/observations/batch`, {
+      observations: [
+        { assignments: { x: 0.5 }, value: 0.25, value_stddev: 0.01 },
+        { assignments: { x: -0.2 }, values: [{ name: 'y', value: 0.04 }] },
+        { assignments: { x: 0.9 }, failed: true },
+      ],
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.json.count).toBe(3);
+    expect(batch.json.data[0]).toMatchObject({ value: 0.25, value_stddev: 0.01 });
+    const best = (await h.call('GET', `/v1/experiments/${exp.id}/best_assignments`)).json;
+    expect(best.data.map((b: { assignments: unknown }) => b.assignments)).toEqual([{ x: -0.2 }]);
+  });
+});

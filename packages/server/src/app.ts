@@ -1,0 +1,132 @@
+/**
+ * The HTTP layer: a fastify app exposing the SigOpt v1 API over OptimizationService.
+ * Authentication: HTTP Basic with an API token as the user name (password ignored).
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { openDatabase, type Db } from './database.ts';
+import { ApiError, errorBody } from './errors.ts';
+import { OptimizationService } from './service.ts';
+import { tokenFromBasicAuth, verifyToken } from './tokens.ts';
+
+export const DEFAULT_BODY_LIMIT = 1_048_576;
+
+export interface ServerOptions {
+  /** an open database, or a file path (':memory:' for a throwaway one) */
+  db: Db | string;
+  /** maximum request body in bytes (default 1 MiB); larger bodies get 413 */
+  bodyLimit?: number;
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tokenId: string;
+  }
+}
+
+type Params = { id: string; sid: string; oid: string };
+
+/** Builds the app (not listening). Closing the app closes the database when it opened it. */
+export function buildServer(opts: ServerOptions): FastifyInstance {
+  const ownsDb = typeof opts.db === 'string';
+  const db = typeof opts.db === 'string' ? openDatabase(opts.db) : opts.db;
+  const service = new OptimizationService(db);
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  });
+
+  app.removeContentTypeParser('text/plain'); // JSON only: anything else is 415
+  app.decorateRequest('tokenId', '');
+  app.decorate('service', service);
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/v1/')) return;
+    const token = tokenFromBasicAuth(req.headers.authorization);
+    if (token === null) {
+      throw new ApiError(401, 'authorization: send your API token as the HTTP Basic user name');
+    }
+    const tokenId = verifyToken(db, token);
+    if (tokenId === null) throw new ApiError(401, 'authorization: invalid or revoked API token');
+    req.tokenId = tokenId;
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+    if (err instanceof ApiError) {
+      if (err.status === 401) reply.header('www-authenticate', 'Basic realm="paretobench"');
+      return reply.code(err.status).send(errorBody(err.status, err.message));
+    }
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send(errorBody(status, `(body): ${err.message}`));
+    }
+    req.log.error(err);
+    return reply.code(500).send(errorBody(500, `internal error: ${err.message}`));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(errorBody(404, `no such endpoint: ${req.method} ${req.url.split('?')[0]}`));
+  });
+
+  const tok = (req: FastifyRequest) => req.tokenId;
+
+  app.get('/health', async () => ({ ok: true }));
+
+  app.post('/v1/experiments', async (req) => service.createExperiment(tok(req), req.body));
+  app.get('/v1/experiments', async (req) => service.listExperiments(tok(req), req.query));
+  app.get<{ Params: Params }>('/v1/experiments/:id', async (req) => service.getExperiment(tok(req), req.params.id));
+  app.put<{ Params: Params }>('/v1/experiments/:id', async (req) =>
+    service.updateExperiment(tok(req), req.params.id, req.body),
+  );
+  app.delete<{ Params: Params }>('/v1/experiments/:id', async (req, reply) => {
+    service.deleteExperiment(tok(req), req.params.id);
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: Params }>('/v1/experiments/:id/suggestions', async (req) =>
+    service.createSuggestion(tok(req), req.params.id, req.body),
+  );
+  app.get<{ Params: Params }>('/v1/experiments/:id/suggestions', async (req) =>
+    service.listSuggestions(tok(req), req.params.id, req.query),
+  );
+  app.delete<{ Params: Params }>('/v1/experiments/:id/suggestions', async (req, reply) => {
+    service.deleteOpenSuggestions(tok(req), req.params.id, req.query);
+    return reply.code(204).send();
+  });
+  app.get<{ Params: Params }>('/v1/experiments/:id/suggestions/:sid', async (req) =>
+    service.getSuggestion(tok(req), req.params.id, req.params.sid),
+  );
+  app.delete<{ Params: Params }>('/v1/experiments/:id/suggestions/:sid', async (req, reply) => {
+    service.deleteSuggestion(tok(req), req.params.id, req.params.sid);
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: Params }>('/v1/experiments/:id/observations', async (req) =>
+    service.createObservation(tok(req), req.params.id, req.body),
+  );
+  app.post<{ Params: Params }>('/v1/experiments/:id/observations/batch', async (req) =>
+    service.createObservations(tok(req), req.params.id, req.body),
+  );
+  app.get<{ Params: Params }>('/v1/experiments/:id/observations', async (req) =>
+    service.listObservations(tok(req), req.params.id, req.query),
+  );
+  app.get<{ Params: Params }>('/v1/experiments/:id/observations/:oid', async (req) =>
+    service.getObservation(tok(req), req.params.id, req.params.oid),
+  );
+
+  app.get<{ Params: Params }>('/v1/experiments/:id/best_assignments', async (req) =>
+    service.bestAssignments(tok(req), req.params.id),
+  );
+
+  if (ownsDb) app.addHook('onClose', async () => db.close());
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    service: OptimizationService;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * SQLite storage file: opening, pragmas and schema.
+ *
+ * Durability: WAL journal with synchronous=FULL, so every committed transaction is fsync'ed to the
+ * WAL before better-sqlite3 returns; since the server only answers after the commit returns, an
+ * acknowledged write survives kill -9 of the server (and power loss). ':memory:' is for tests.
+ */
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tokens (
+  id       TEXT PRIMARY KEY,
+  name     TEXT,
+  salt     TEXT NOT NULL,
+  hash     TEXT NOT NULL,
+  created  INTEGER NOT NULL,
+  revoked  INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS experiments (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  token_id         TEXT NOT NULL REFERENCES tokens(id),
+  config           TEXT NOT NULL,
+  metadata         TEXT,
+  state            TEXT NOT NULL DEFAULT 'active',
+  optimizer_state  TEXT,
+  next_index       INTEGER NOT NULL DEFAULT 0,
+  created          INTEGER NOT NULL,
+  updated          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS experiments_token ON experiments(token_id, id);
+CREATE TABLE IF NOT EXISTS suggestions (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
+  assignments    TEXT NOT NULL,
+  metadata       TEXT,
+  state          TEXT NOT NULL CHECK (state IN ('open', 'closed', 'deleted')),
+  seq            INTEGER NOT NULL,
+  created        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS suggestions_experiment ON suggestions(experiment_id, state, id);
+CREATE TABLE IF NOT EXISTS observations (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
+  suggestion_id  INTEGER UNIQUE REFERENCES suggestions(id),
+  assignments    TEXT NOT NULL,
+  metric_values  TEXT,
+  failed         INTEGER NOT NULL,
+  metadata       TEXT,
+  created        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS observations_experiment ON observations(experiment_id, id);
+`;
+
+export interface OpenOptions {
+  /** 'FULL' (default) fsyncs the WAL on every commit. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/** Opens (creating if needed) the database at `file` (or ':memory:') and applies the schema. */
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  const db = new Database(file);
+  if (file !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new Error(`database ${file} has schema version ${version}; this server understands up to ${SCHEMA_VERSION}`);
+  }
+  db.exec(SCHEMA);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  return db;
+}

@@ -1,0 +1,102 @@
+/**
+ * zod schemas for HTTP request bodies and query strings (SigOpt v1 field names).
+ * Space and observation semantics (bounds, metric names, ...) are validated by the optimizer's
+ * parseExperimentConfig / validateObservation; these schemas pin down the envelope.
+ */
+import { z } from 'zod';
+
+export const MAX_METADATA_BYTES = 16_384;
+export const MAX_BATCH = 1000;
+export const MAX_PAGE = 1000;
+
+export const MetadataSchema = z
+  .record(z.string().min(1).max(256), z.json())
+  .refine((m) => Object.keys(m).length <= 100, { message: 'at most 100 keys' })
+  .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, {
+    message: `must serialise to at most ${MAX_METADATA_BYTES} bytes`,
+  });
+export type Metadata = z.infer<typeof MetadataSchema>;
+
+/** Resource ids are decimal strings; clients may also send them as JSON numbers. */
+export const IdSchema = z.union([
+  z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a resource id (a decimal string)'),
+  z.number().int().positive().max(Number.MAX_SAFE_INTEGER).transform(String),
+]);
+
+export const ExperimentCreateSchema = z.strictObject({
+  name: z.string().min(1).max(500).optional(),
+  type: z.literal('offline').optional(),
+  parameters: z.array(z.unknown()),
+  metrics: z.array(z.unknown()),
+  observation_budget: z.unknown().optional(),
+  parallel_bandwidth: z.unknown().optional(),
+  seed: z.unknown().optional(),
+  method: z.unknown().optional(),
+  initial_design_size: z.unknown().optional(),
+  metadata: MetadataSchema.nullable().optional(),
+});
+export type ExperimentCreate = z.infer<typeof ExperimentCreateSchema>;
+
+/** Fields of an experiment that PUT may change; the space and metrics are fixed at creation. */
+export const ExperimentUpdateSchema = z.strictObject({
+  name: z.string().min(1).max(500).optional(),
+  observation_budget: z.number().int().positive().nullable().optional(),
+  parallel_bandwidth: z.number().int().positive().nullable().optional(),
+  metadata: MetadataSchema.nullable().optional(),
+  state: z.enum(['active', 'deleted']).optional(),
+});
+export type ExperimentUpdate = z.infer<typeof ExperimentUpdateSchema>;
+export const IMMUTABLE_EXPERIMENT_FIELDS = ['parameters', 'metrics', 'seed', 'method', 'initial_design_size', 'type'];
+
+export const AssignmentsSchema = z.record(z.string(), z.union([z.number(), z.string()]));
+
+export const SuggestionCreateSchema = z.strictObject({
+  assignments: AssignmentsSchema.optional(),
+  metadata: MetadataSchema.nullable().optional(),
+});
+export type SuggestionCreate = z.infer<typeof SuggestionCreateSchema>;
+
+export const MetricValueSchema = z.strictObject({
+  name: z.string().min(1),
+  value: z.number(),
+  value_stddev: z.number().nonnegative().optional(),
+});
+
+export const ObservationCreateSchema = z.strictObject({
+  suggestion: IdSchema.optional(),
+  assignments: AssignmentsSchema.optional(),
+  values: z.array(MetricValueSchema).max(100).optional(),
+  value: z.number().optional(),
+  value_stddev: z.number().nonnegative().optional(),
+  failed: z.boolean().optional(),
+  metadata: MetadataSchema.nullable().optional(),
+});
+export type ObservationCreate = z.infer<typeof ObservationCreateSchema>;
+
+export const ObservationBatchSchema = z.strictObject({
+  observations: z.array(z.unknown()).min(1).max(MAX_BATCH),
+});
+
+const QueryInt = (max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,7}$/, 'must be a positive integer')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max));
+
+export const PageQuerySchema = z.strictObject({
+  limit: QueryInt(MAX_PAGE).optional(),
+  before: IdSchema.optional(),
+  after: IdSchema.optional(),
+});
+export type PageQuery = z.infer<typeof PageQuerySchema>;
+
+export const ExperimentListQuerySchema = PageQuerySchema.extend({
+  state: z.enum(['active', 'deleted', 'all']).optional(),
+});
+
+export const SuggestionListQuerySchema = PageQuerySchema.extend({
+  state: z.enum(['open', 'closed', 'all']).optional(),
+});
+
+export const SuggestionDeleteAllQuerySchema = z.strictObject({ state: z.literal('open').optional() });

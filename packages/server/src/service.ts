@@ -1,0 +1,419 @@
+/**
+ * The optimization service: experiments, suggestions and observations over the Store, with the
+ * optimizer's stateless `suggest()` producing assignments.
+ *
+ * Consistency rules:
+ * - every mutating call runs in one IMMEDIATE transaction (so it is serialised per database, also
+ *   across processes sharing the file); any thrown error rolls it back, so a rejected request
+ *   never changes stored state;
+ * - suggestion creation reads observations + open suggestions (passed as `pending`) and the stored
+ *   optimizer warm-start state, calls suggest() with `index` = the experiment's sequence counter,
+ *   and stores the result in the same transaction, so suggestions are deterministic for a given
+ *   history of API calls and seed;
+ * - a suggestion takes at most one observation (checked here and by a UNIQUE index).
+ */
+import {
+  ObservationError,
+  SpaceError,
+  paretoFront,
+  parseExperimentConfig,
+  suggest,
+  validateObservation,
+  type Assignments,
+  type ExperimentConfig,
+  type Observation,
+  type OptimizerState,
+} from '@paretobench/optimizer';
+import type { z } from 'zod';
+import type { Db } from './database.ts';
+import { ApiError, prefixedMessage, zodToApiError } from './errors.ts';
+import {
+  bestAssignmentsObject,
+  experimentObject,
+  observationObject,
+  pagination,
+  suggestionObject,
+  type BestAssignmentsObject,
+  type ExperimentObject,
+  type ObservationObject,
+  type PaginationObject,
+  type SuggestionObject,
+} from './objects.ts';
+import {
+  ExperimentCreateSchema,
+  ExperimentListQuerySchema,
+  ExperimentUpdateSchema,
+  IMMUTABLE_EXPERIMENT_FIELDS,
+  ObservationBatchSchema,
+  ObservationCreateSchema,
+  PageQuerySchema,
+  SuggestionCreateSchema,
+  SuggestionDeleteAllQuerySchema,
+  SuggestionListQuerySchema,
+  type PageQuery,
+} from './requests.ts';
+import { Store, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
+
+const DEFAULT_PAGE = 100;
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw zodToApiError(r.error, prefix);
+  return r.data;
+}
+
+function parseId(raw: string, what: string): number {
+  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new ApiError(404, `${what} ${JSON.stringify(raw)} not found`);
+  return Number(raw);
+}
+
+function pageRequest(q: PageQuery): PageRequest {
+  if (q.before !== undefined && q.after !== undefined) throw new ApiError(400, 'before: give either before or after, not both');
+  return {
+    limit: q.limit ?? DEFAULT_PAGE,
+    before: q.before === undefined ? undefined : Number(q.before),
+    after: q.after === undefined ? undefined : Number(q.after),
+  };
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function metadataText(m: Record<string, unknown> | null | undefined): string | null {
+  return m === undefined || m === null ? null : JSON.stringify(m);
+}
+
+function rowToObservation(row: ObservationRow): Observation {
+  const obs: Observation = { assignments: JSON.parse(row.assignments) as Assignments };
+  if (row.metric_values !== null) obs.values = JSON.parse(row.metric_values) as Observation['values'];
+  if (row.failed) obs.failed = true;
+  if (row.suggestion_id !== null) obs.suggestion = String(row.suggestion_id);
+  return obs;
+}
+
+function sameAssignments(a: Assignments, b: Assignments): string | null {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (a[k] !== b[k]) return k;
+  return null;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export class OptimizationService {
+  readonly store: Store;
+
+  constructor(readonly db: Db) {
+    this.store = new Store(db);
+  }
+
+  // --- experiments -------------------------------------------------------------------------
+  createExperiment(tokenId: string, raw: unknown): ExperimentObject {
+    const body = parse(ExperimentCreateSchema, raw);
+    const { metadata, type: _type, ...rest } = body;
+    const config = this.parseConfig(dropUndefined(rest));
+    const id = this.store.insertExperiment(tokenId, JSON.stringify(config), metadataText(metadata));
+    return this.experimentView(this.store.experiment(tokenId, id)!);
+  }
+
+  getExperiment(tokenId: string, rawId: string): ExperimentObject {
+    return this.experimentView(this.requireExperiment(tokenId, rawId));
+  }
+
+  listExperiments(tokenId: string, rawQuery: unknown): PaginationObject<ExperimentObject> {
+    const q = parse(ExperimentListQuerySchema, rawQuery ?? {});
+    const page = this.store.listExperiments(tokenId, q.state ?? 'active', pageRequest(q));
+    return pagination(page, (row) => this.experimentView(row));
+  }
+
+  updateExperiment(tokenId: string, rawId: string, raw: unknown): ExperimentObject {
+    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+      for (const key of IMMUTABLE_EXPERIMENT_FIELDS) {
+        if (key in raw) throw new ApiError(400, `${key}: cannot be changed after the experiment is created`);
+      }
+    }
+    const body = parse(ExperimentUpdateSchema, raw);
+    return this.db
+      .transaction(() => {
+        const row = this.requireExperiment(tokenId, rawId);
+        const config = JSON.parse(row.config) as Record<string, unknown>;
+        if (body.name !== undefined) config.name = body.name;
+        for (const key of ['observation_budget', 'parallel_bandwidth'] as const) {
+          if (body[key] === null) delete config[key];
+          else if (body[key] !== undefined) config[key] = body[key];
+        }
+        const checked = this.parseConfig(config);
+        this.store.updateExperiment(row.id, {
+          config: JSON.stringify(checked),
+          metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
+          state: body.state,
+        });
+        return this.experimentView(this.store.experiment(tokenId, row.id)!);
+      })
+      .immediate();
+  }
+
+  /** Marks the experiment deleted (hidden from lists; PUT state "active" restores it). */
+  deleteExperiment(tokenId: string, rawId: string): void {
+    this.db
+      .transaction(() => {
+        const row = this.requireExperiment(tokenId, rawId);
+        this.store.updateExperiment(row.id, { state: 'deleted' });
+      })
+      .immediate();
+  }
+
+  // --- suggestions -------------------------------------------------------------------------
+  createSuggestion(tokenId: string, rawId: string, raw: unknown): SuggestionObject {
+    const body = parse(SuggestionCreateSchema, raw ?? {});
+    return this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        const config = JSON.parse(exp.config) as ExperimentConfig;
+        let assignments: Assignments;
+        let state = exp.optimizer_state;
+        if (body.assignments !== undefined) {
+          assignments = this.validate(config, { assignments: body.assignments, failed: true }, '').assignments;
+        } else {
+          const observations = this.store.allObservations(exp.id).map(rowToObservation);
+          const pending = this.store.openSuggestions(exp.id).map((s) => JSON.parse(s.assignments) as Assignments);
+          const out = suggest({
+            config,
+            observations,
+            pending,
+            state: state === null ? undefined : (JSON.parse(state) as OptimizerState),
+            index: exp.next_index,
+          });
+          assignments = out.assignments;
+          state = JSON.stringify(out.state ?? {});
+        }
+        this.store.setOptimizerState(exp.id, state ?? '{}', exp.next_index + 1);
+        const row = this.store.insertSuggestion(exp.id, JSON.stringify(assignments), metadataText(body.metadata), exp.next_index);
+        return suggestionObject(row);
+      })
+      .immediate();
+  }
+
+  getSuggestion(tokenId: string, rawId: string, rawSid: string): SuggestionObject {
+    const exp = this.requireExperiment(tokenId, rawId);
+    const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
+    if (!row || row.state === 'deleted') throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
+    return suggestionObject(row);
+  }
+
+  listSuggestions(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<SuggestionObject> {
+    const q = parse(SuggestionListQuerySchema, rawQuery ?? {});
+    const exp = this.requireExperiment(tokenId, rawId);
+    return pagination(this.store.listSuggestions(exp.id, q.state ?? 'all', pageRequest(q)), suggestionObject);
+  }
+
+  /** Deletes an open suggestion: it stops counting as pending and cannot be observed. */
+  deleteSuggestion(tokenId: string, rawId: string, rawSid: string): void {
+    this.db
+      .transaction(() => {
+        const exp = this.requireExperiment(tokenId, rawId);
+        const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
+        if (!row || row.state === 'deleted') throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
+        if (row.state === 'closed') throw new ApiError(409, `suggestion ${rawSid} already has an observation and cannot be deleted`);
+        this.store.setSuggestionState(row.id, 'deleted');
+      })
+      .immediate();
+  }
+
+  /** DELETE /suggestions?state=open: deletes every open suggestion; returns how many. */
+  deleteOpenSuggestions(tokenId: string, rawId: string, rawQuery: unknown): number {
+    parse(SuggestionDeleteAllQuerySchema, rawQuery ?? {});
+    return this.db
+      .transaction(() => this.store.deleteOpenSuggestions(this.requireExperiment(tokenId, rawId).id))
+      .immediate();
+  }
+
+  // --- observations ------------------------------------------------------------------------
+  createObservation(tokenId: string, rawId: string, raw: unknown): ObservationObject {
+    return this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        return observationObject(this.insertObservation(exp, raw, ''));
+      })
+      .immediate();
+  }
+
+  /** All-or-nothing: either every observation of the batch is stored or none is. */
+  createObservations(tokenId: string, rawId: string, raw: unknown): PaginationObject<ObservationObject> {
+    const body = parse(ObservationBatchSchema, raw);
+    return this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
+        return {
+          object: 'pagination' as const,
+          count: rows.length,
+          data: rows.map(observationObject),
+          paging: { before: null, after: null },
+        };
+      })
+      .immediate();
+  }
+
+  getObservation(tokenId: string, rawId: string, rawOid: string): ObservationObject {
+    const exp = this.requireExperiment(tokenId, rawId);
+    const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
+    if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
+    return observationObject(row);
+  }
+
+  listObservations(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<ObservationObject> {
+    const q = parse(PageQuerySchema, rawQuery ?? {});
+    const exp = this.requireExperiment(tokenId, rawId);
+    return pagination(this.store.listObservations(exp.id, pageRequest(q)), observationObject);
+  }
+
+  /**
+   * The Pareto frontier of the non-failed observations: points in the "all optimize metrics
+   * maximised" orientation, restricted to observations meeting every metric threshold
+   * (constraint metrics and optimize metrics with a threshold); 'store' metrics are ignored.
+   */
+  bestAssignments(tokenId: string, rawId: string): PaginationObject<BestAssignmentsObject> {
+    const exp = this.requireExperiment(tokenId, rawId);
+    const config = JSON.parse(exp.config) as ExperimentConfig;
+    const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
+    const limits = config.metrics.filter((m) => m.threshold !== undefined && m.strategy !== 'store');
+    const candidates: ObservationRow[] = [];
+    const points: number[][] = [];
+    for (const row of this.store.allObservations(exp.id)) {
+      if (row.failed || row.metric_values === null) continue;
+      const values = new Map((JSON.parse(row.metric_values) as { name: string; value: number }[]).map((v) => [v.name, v.value]));
+      const feasible = limits.every((m) => {
+        const v = values.get(m.name);
+        if (v === undefined) return false;
+        return (m.objective ?? 'maximize') === 'maximize' ? v >= m.threshold! : v <= m.threshold!;
+      });
+      if (!feasible) continue;
+      const point = optimize.map((m) => {
+        const v = values.get(m.name);
+        return v === undefined ? Number.NaN : (m.objective ?? 'maximize') === 'maximize' ? v : -v;
+      });
+      if (point.some(Number.isNaN)) continue;
+      candidates.push(row);
+      points.push(point);
+    }
+    const front = points.length > 0 ? [...paretoFront(points)].sort((a, b) => a - b) : [];
+    return {
+      object: 'pagination',
+      count: front.length,
+      data: front.map((i) => bestAssignmentsObject(candidates[i])),
+      paging: { before: null, after: null },
+    };
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+  private parseConfig(input: unknown): ExperimentConfig {
+    try {
+      return parseExperimentConfig(input);
+    } catch (err) {
+      if (err instanceof SpaceError) throw new ApiError(400, prefixedMessage(err.field, err.message));
+      throw err;
+    }
+  }
+
+  private validate(config: ExperimentConfig, obs: unknown, prefix: string): Observation {
+    try {
+      return validateObservation(config, obs);
+    } catch (err) {
+      if (err instanceof ObservationError || err instanceof SpaceError) {
+        throw new ApiError(400, prefixedMessage(err.field, err.message, prefix));
+      }
+      throw err;
+    }
+  }
+
+  private insertObservation(exp: ExperimentRow, raw: unknown, prefix: string): ObservationRow {
+    const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
+    const body = parse(ObservationCreateSchema, raw, prefix);
+    const config = JSON.parse(exp.config) as ExperimentConfig;
+    let assignments = body.assignments;
+    let suggestionId: number | null = null;
+    if (body.suggestion !== undefined) {
+      const s = this.store.suggestion(exp.id, Number(body.suggestion));
+      if (!s || s.state === 'deleted') {
+        throw new ApiError(404, `${at('suggestion')}: suggestion ${body.suggestion} not found in experiment ${exp.id}`);
+      }
+      if (s.state === 'closed') {
+        throw new ApiError(409, `${at('suggestion')}: suggestion ${body.suggestion} already has an observation`);
+      }
+      const suggested = JSON.parse(s.assignments) as Assignments;
+      if (assignments !== undefined) {
+        const differs = sameAssignments(assignments, suggested);
+        if (differs !== null) {
+          throw new ApiError(400, `${at(`assignments.${differs}`)}: differs from suggestion ${s.id}'s assignment`);
+        }
+      }
+      assignments = suggested;
+      suggestionId = s.id;
+    } else if (assignments === undefined) {
+      throw new ApiError(400, `${at('suggestion')}: an observation needs a suggestion id or assignments`);
+    }
+    let values = body.values;
+    if (body.value !== undefined) {
+      if (values !== undefined) throw new ApiError(400, `${at('value')}: give either value or values, not both`);
+      const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
+      if (config.metrics.length !== 1 || optimize.length !== 1) {
+        throw new ApiError(400, `${at('value')}: this experiment has ${config.metrics.length} metrics; report them in values`);
+      }
+      values = [
+        body.value_stddev === undefined
+          ? { name: optimize[0].name, value: body.value }
+          : { name: optimize[0].name, value: body.value, value_stddev: body.value_stddev },
+      ];
+    } else if (body.value_stddev !== undefined) {
+      throw new ApiError(400, `${at('value_stddev')}: only allowed together with value`);
+    }
+    const candidate = dropUndefined({
+      assignments,
+      values,
+      failed: body.failed,
+      metadata: body.metadata ?? undefined,
+      suggestion: suggestionId === null ? undefined : String(suggestionId),
+    });
+    const obs = this.validate(config, candidate, prefix);
+    let row: ObservationRow;
+    try {
+      row = this.store.insertObservation({
+        experiment_id: exp.id,
+        suggestion_id: suggestionId,
+        assignments: JSON.stringify(obs.assignments),
+        metric_values: obs.values && obs.values.length > 0 ? JSON.stringify(obs.values) : null,
+        failed: obs.failed ? 1 : 0,
+        metadata: metadataText(body.metadata),
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new ApiError(409, `${at('suggestion')}: suggestion ${suggestionId} already has an observation`);
+      }
+      throw err;
+    }
+    if (suggestionId !== null) this.store.setSuggestionState(suggestionId, 'closed');
+    else this.store.bumpIndex(exp.id, 1);
+    return row;
+  }
+
+  private requireExperiment(tokenId: string, rawId: string): ExperimentRow {
+    const row = this.store.experiment(tokenId, parseId(rawId, 'experiment'));
+    if (!row) throw new ApiError(404, `experiment ${rawId} not found`);
+    return row;
+  }
+
+  private requireActiveExperiment(tokenId: string, rawId: string): ExperimentRow {
+    const row = this.requireExperiment(tokenId, rawId);
+    if (row.state !== 'active') {
+      throw new ApiError(409, `experiment ${rawId} is deleted; PUT {"state": "active"} to restore it`);
+    }
+    return row;
+  }
+
+  private experimentView(row: ExperimentRow): ExperimentObject {
+    return experimentObject(row, this.store.counts(row.id), this.store.firstAndLastObservation(row.id));
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * SQL access to experiments, suggestions and observations (no business rules here; see service.ts).
+ * Rows keep JSON columns as text; ids are SQLite integer keys, exposed as decimal strings by the API.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database.ts';
+
+export interface ExperimentRow {
+  id: number;
+  token_id: string;
+  config: string;
+  metadata: string | null;
+  state: 'active' | 'deleted';
+  optimizer_state: string | null;
+  next_index: number;
+  created: number;
+  updated: number;
+}
+
+export interface SuggestionRow {
+  id: number;
+  experiment_id: number;
+  assignments: string;
+  metadata: string | null;
+  state: 'open' | 'closed' | 'deleted';
+  seq: number;
+  created: number;
+}
+
+export interface ObservationRow {
+  id: number;
+  experiment_id: number;
+  suggestion_id: number | null;
+  assignments: string;
+  metric_values: string | null;
+  failed: number;
+  metadata: string | null;
+  created: number;
+}
+
+export interface ExperimentCounts {
+  observation_count: number;
+  failed_observation_count: number;
+  open_suggestion_count: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  /** number of rows matching over all pages */
+  total: number;
+  /** id to pass as `before` for the next (older) page, or null at the end */
+  before: string | null;
+  /** id to pass as `after` for the previous (newer) page, or null at the start */
+  after: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  before?: number;
+  after?: number;
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export class Store {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly db: Db) {}
+
+  /** Prepared statement for `sql`, compiled once per Store. */
+  private sql(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  // --- experiments -------------------------------------------------------------------------
+  insertExperiment(tokenId: string, config: string, metadata: string | null): number {
+    const t = nowSeconds();
+    const r = this
+      .sql('INSERT INTO experiments (token_id, config, metadata, created, updated) VALUES (?, ?, ?, ?, ?)')
+      .run(tokenId, config, metadata, t, t);
+    return Number(r.lastInsertRowid);
+  }
+
+  /** The experiment when it exists and belongs to `tokenId`. */
+  experiment(tokenId: string, id: number): ExperimentRow | undefined {
+    return this.sql('SELECT * FROM experiments WHERE id = ? AND token_id = ?').get(id, tokenId) as
+      | ExperimentRow
+      | undefined;
+  }
+
+  updateExperiment(id: number, fields: { config?: string; metadata?: string | null; state?: string }): void {
+    const sets: string[] = ['updated = @updated'];
+    const params: Record<string, unknown> = { id, updated: nowSeconds() };
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) continue;
+      sets.push(`${k} = @${k}`);
+      params[k] = v;
+    }
+    this.sql(`UPDATE experiments SET ${sets.join(', ')} WHERE id = @id`).run(params);
+  }
+
+  setOptimizerState(id: number, state: string, nextIndex: number): void {
+    this.sql('UPDATE experiments SET optimizer_state = ?, next_index = ? WHERE id = ?').run(state, nextIndex, id);
+  }
+
+  bumpIndex(id: number, by: number): void {
+    this.sql('UPDATE experiments SET next_index = next_index + ? WHERE id = ?').run(by, id);
+  }
+
+  listExperiments(tokenId: string, state: 'active' | 'deleted' | 'all', page: PageRequest): Page<ExperimentRow> {
+    const where = state === 'all' ? 'token_id = ?' : 'token_id = ? AND state = ?';
+    const params = state === 'all' ? [tokenId] : [tokenId, state];
+    return this.page<ExperimentRow>('experiments', where, params, page);
+  }
+
+  counts(experimentId: number): ExperimentCounts {
+    const o = this
+      .sql('SELECT COUNT(*) AS n, COALESCE(SUM(failed), 0) AS f FROM observations WHERE experiment_id = ?')
+      .get(experimentId) as { n: number; f: number };
+    const s = this
+      .sql("SELECT COUNT(*) AS n FROM suggestions WHERE experiment_id = ? AND state = 'open'")
+      .get(experimentId) as { n: number };
+    return { observation_count: o.n, failed_observation_count: o.f, open_suggestion_count: s.n };
+  }
+
+  firstAndLastObservation(experimentId: number): { first?: ObservationRow; last?: ObservationRow } {
+    const first = this
+      .sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id ASC LIMIT 1')
+      .get(experimentId) as ObservationRow | undefined;
+    const last = this
+      .sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id DESC LIMIT 1')
+      .get(experimentId) as ObservationRow | undefined;
+    return { first, last };
+  }
+
+  // --- suggestions -------------------------------------------------------------------------
+  insertSuggestion(experimentId: number, assignments: string, metadata: string | null, seq: number): SuggestionRow {
+    const created = nowSeconds();
+    const r = this
+      .sql(
+        "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created) VALUES (?, ?, ?, 'open', ?, ?)",
+      )
+      .run(experimentId, assignments, metadata, seq, created);
+    return {
+      id: Number(r.lastInsertRowid),
+      experiment_id: experimentId,
+      assignments,
+      metadata,
+      state: 'open',
+      seq,
+      created,
+    };
+  }
+
+  suggestion(experimentId: number, id: number): SuggestionRow | undefined {
+    return this.sql('SELECT * FROM suggestions WHERE id = ? AND experiment_id = ?').get(id, experimentId) as
+      | SuggestionRow
+      | undefined;
+  }
+
+  openSuggestions(experimentId: number): SuggestionRow[] {
+    return this
+      .sql("SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' ORDER BY id")
+      .all(experimentId) as SuggestionRow[];
+  }
+
+  setSuggestionState(id: number, state: 'open' | 'closed' | 'deleted'): void {
+    this.sql('UPDATE suggestions SET state = ? WHERE id = ?').run(state, id);
+  }
+
+  deleteOpenSuggestions(experimentId: number): number {
+    return this
+      .sql("UPDATE suggestions SET state = 'deleted' WHERE experiment_id = ? AND state = 'open'")
+      .run(experimentId).changes;
+  }
+
+  listSuggestions(experimentId: number, state: 'open' | 'closed' | 'all', page: PageRequest): Page<SuggestionRow> {
+    const where = state === 'all' ? "experiment_id = ? AND state != 'deleted'" : 'experiment_id = ? AND state = ?';
+    const params = state === 'all' ? [experimentId] : [experimentId, state];
+    return this.page<SuggestionRow>('suggestions', where, params, page);
+  }
+
+  // --- observations ------------------------------------------------------------------------
+  insertObservation(o: Omit<ObservationRow, 'id' | 'created'>): ObservationRow {
+    const created = nowSeconds();
+    const r = this
+      .sql(
+        'INSERT INTO observations (experiment_id, suggestion_id, assignments, metric_values, failed, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(o.experiment_id, o.suggestion_id, o.assignments, o.metric_values, o.failed, o.metadata, created);
+    return { ...o, id: Number(r.lastInsertRowid), created };
+  }
+
+  observation(experimentId: number, id: number): ObservationRow | undefined {
+    return this.sql('SELECT * FROM observations WHERE id = ? AND experiment_id = ?').get(id, experimentId) as
+      | ObservationRow
+      | undefined;
+  }
+
+  allObservations(experimentId: number): ObservationRow[] {
+    return this
+      .sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id')
+      .all(experimentId) as ObservationRow[];
+  }
+
+  listObservations(experimentId: number, page: PageRequest): Page<ObservationRow> {
+    return this.page<ObservationRow>('observations', 'experiment_id = ?', [experimentId], page);
+  }
+
+  // --- paging ------------------------------------------------------------------------------
+  /** Newest first; `before` pages towards older ids, `after` towards newer ones. */
+  private page<T extends { id: number }>(table: string, where: string, params: unknown[], req: PageRequest): Page<T> {
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...params) as { n: number }).n;
+    let rows: T[];
+    if (req.after !== undefined) {
+      rows = this
+        .sql(`SELECT * FROM ${table} WHERE ${where} AND id > ? ORDER BY id ASC LIMIT ?`)
+        .all(...params, req.after, req.limit + 1) as T[];
+      const more = rows.length > req.limit;
+      rows = rows.slice(0, req.limit).reverse();
+      const older = rows.length > 0 && this.exists(table, where, params, '<', rows[rows.length - 1].id);
+      return {
+        rows,
+        total,
+        after: more && rows.length > 0 ? String(rows[0].id) : null,
+        before: older ? String(rows[rows.length - 1].id) : null,
+      };
+    }
+    const cond = req.before !== undefined ? ' AND id < ?' : '';
+    const extra = req.before !== undefined ? [req.before] : [];
+    rows = this
+      .sql(`SELECT * FROM ${table} WHERE ${where}${cond} ORDER BY id DESC LIMIT ?`)
+      .all(...params, ...extra, req.limit + 1) as T[];
+    const more = rows.length > req.limit;
+    rows = rows.slice(0, req.limit);
+    const newer = rows.length > 0 && this.exists(table, where, params, '>', rows[0].id);
+    return {
+      rows,
+      total,
+      before: more ? String(rows[rows.length - 1].id) : null,
+      after: newer ? String(rows[0].id) : null,
+    };
+  }
+
+  private exists(table: string, where: string, params: unknown[], op: '<' | '>', id: number): boolean {
+    return (
+      this.sql(`SELECT 1 FROM ${table} WHERE ${where} AND id ${op} ? LIMIT 1`).get(...params, id) !== undefined
+    );
+  }
+}

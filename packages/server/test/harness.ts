@@ -1,0 +1,144 @@
+/**
+ * Test harness: an in-memory server with tokens, an authenticated inject() helper, a dump of every
+ * stored row (to prove rejected requests change nothing), and a child-process server on a real file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../src/app.ts';
+import { openDatabase, type Db } from '../src/database.ts';
+import { createToken } from '../src/tokens.ts';
+
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function basic(token: string): string {
+  return `Basic ${Buffer.from(`${token}:`).toString('base64')}`;
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  db: Db;
+  tokenA: string;
+  tokenB: string;
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    token?: string | null,
+  ): Promise<{ status: number; json: any; text: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  dump(): string;
+  close(): Promise<void>;
+}
+
+export async function makeHarness(opts: { bodyLimit?: number } = {}): Promise<Harness> {
+  const db = openDatabase(':memory:');
+  const tokenA = createToken(db, 'alice').token;
+  const tokenB = createToken(db, 'bob').token;
+  const app = buildServer({ db, bodyLimit: opts.bodyLimit });
+  await app.ready();
+  return {
+    app,
+    db,
+    tokenA,
+    tokenB,
+    async call(method, url, body, token = tokenA) {
+      const headers: Record<string, string> = {};
+      if (token !== null) headers.authorization = basic(token);
+      let payload: string | undefined;
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      const res = await app.inject({ method, url, headers, payload });
+      let json: unknown;
+      try {
+        json = res.body.length > 0 ? JSON.parse(res.body) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.statusCode, json, text: res.body };
+    },
+    dump() {
+      const tables = ['tokens', 'experiments', 'suggestions', 'observations'];
+      return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()));
+    },
+    async close() {
+      await app.close();
+      db.close();
+    },
+  };
+}
+
+/** A two-metric experiment body (maximize f1, minimize f2) over x in [0,1], n in [1,5], c in {a,b}. */
+export function twoMetricExperiment(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'toy',
+    parameters: [
+      { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+      { name: 'n', type: 'int', bounds: { min: 1, max: 5 } },
+      { name: 'c', type: 'categorical', categorical_values: ['a', 'b'] },
+    ],
+    metrics: [
+      { name: 'f1', objective: 'maximize' },
+      { name: 'f2', objective: 'minimize' },
+    ],
+    observation_budget: 40,
+    ...extra,
+  };
+}
+
+/** Known test objective: f1 = x * n / 5 (+0.1 for c = b), f2 = (1 - x)^2 + n / 10. */
+export function toyValues(a: Record<string, number | string>): { name: string; value: number }[] {
+  const x = a.x as number;
+  const n = a.n as number;
+  return [
+    { name: 'f1', value: (x * n) / 5 + (a.c === 'b' ? 0.1 : 0) },
+    { name: 'f2', value: (1 - x) ** 2 + n / 10 },
+  ];
+}
+
+export interface ChildServer {
+  proc: ChildProcess;
+  url: string;
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `serve.ts` as a single node process (no tsx wrapper, so kill -9 hits the server itself). */
+export function spawnServer(dbFile: string, extraArgs: string[] = []): Promise<ChildServer> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '--port', '0', '--db', dbFile, ...extraArgs], {
+    cwd: PACKAGE_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s: ${out}${err}`)), 30_000);
+    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+        resolve({
+          proc,
+          url: m[1],
+          async kill9() {
+            proc.kill('SIGKILL');
+            await exited;
+          },
+          async stop() {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${err}`));
+    });
+  });
+}

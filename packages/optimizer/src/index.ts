@@ -24,3 +24,16 @@ export {
   type MetricValue,
 } from './space.ts';
 export { GaussianProcess, type GpHyperparameters } from './gp.ts';
+export {
+  logEhvi2d,
+  ehvi2d,
+  prepareEhvi2d,
+  logEhvi2dPrepared,
+  logEhvi2dBatch,
+  hvi2d,
+  hvi2dPrepared,
+  mcEhvi,
+  logH,
+  QmcNormal,
+  type Ehvi2dPrepared,
+} from './ehvi.ts';

@@ -25,17 +25,21 @@ export function archiveKind(path: string): ArchiveKind {
  * half-extracted directory under the final name. zip via adm-zip, tar via node-tar (both refuse paths
  * escaping the target directory).
  */
+async function stampMatches(dir: string, sha256: string): Promise<boolean> {
+  try {
+    return (await readFile(join(dir, STAMP), 'utf8')).trim() === sha256;
+  } catch {
+    return false;
+  }
+}
+
 export async function extractArchive(
   archivePath: string,
   sha256: string,
   destDir: string,
   onProgress?: (msg: string) => void,
 ): Promise<string> {
-  try {
-    if ((await readFile(join(destDir, STAMP), 'utf8')).trim() === sha256) return destDir;
-  } catch {
-    // not extracted yet
-  }
+  if (await stampMatches(destDir, sha256)) return destDir;
   const kind = archiveKind(archivePath);
   const tmp = `${destDir}.${process.pid}-${randomBytes(4).toString('hex')}.extracting`;
   onProgress?.(`extracting ${archivePath}`);
@@ -49,13 +53,26 @@ export async function extractArchive(
     }
     if ((await readdir(tmp)).length === 0) throw new Error('archive is empty');
     await writeFileAtomic(join(tmp, STAMP), `${sha256}\n`);
-    await rm(destDir, { recursive: true, force: true });
-    await rename(tmp, destDir);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     if (err instanceof DatasetError) throw err;
     throw new DatasetError(archivePath, `cannot extract ${kind} archive: ${(err as Error).message}`, undefined, { cause: err });
   }
-  onProgress?.(`extracted into ${destDir}`);
+  // Another process (parallel workers share the cache) may have finished the same extraction meanwhile:
+  // never replace a directory that already holds this archive's contents, so its readers are not disturbed.
+  if (!(await stampMatches(destDir, sha256))) {
+    await rm(destDir, { recursive: true, force: true });
+    try {
+      await rename(tmp, destDir);
+      onProgress?.(`extracted into ${destDir}`);
+      return destDir;
+    } catch (err) {
+      if (!(await stampMatches(destDir, sha256))) {
+        await rm(tmp, { recursive: true, force: true });
+        throw new DatasetError(destDir, `cannot move the extraction into place: ${(err as Error).message}`, undefined, { cause: err });
+      }
+    }
+  }
+  await rm(tmp, { recursive: true, force: true });
   return destDir;
 }

@@ -122,6 +122,15 @@ describe('download into the cache', () => {
     expect(listAll(cache).filter((p) => /\.part$|\.extracting/.test(p))).toEqual([]);
   });
 
+  it('lets concurrent loaders share one cache (parallel workers)', async () => {
+    const cache = cacheDir();
+    const opts = { cacheDir: cache, baseUrl: `${base}/ucr` };
+    const results = await Promise.all([1, 2, 3].map(() => loadUcrDataset('Synth', opts)));
+    for (const d of results) expect(Array.from(d.train.x)).toEqual(Array.from(results[0].train.x));
+    expect(listAll(join(cache, 'ucr')).filter((p) => /\.part$|\.extracting/.test(p))).toEqual([]);
+    expect(readFileSync(join(cache, 'ucr', 'Synth.zip.sha256'), 'utf8').slice(0, 64)).toBe(sha256(zipBytes));
+  });
+
   it('downloads again when the cached archive no longer matches its checksum', async () => {
     const cache = cacheDir();
     await loadUcrDataset('Synth', { cacheDir: cache, baseUrl: `${base}/ucr` });

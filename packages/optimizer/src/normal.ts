@@ -47,6 +47,29 @@ function erfcxNonNeg(x: number): number {
   return t * Math.exp(p);
 }
 
+/**
+ * exp(-x^2 / 2) without the error amplification of exp(-(x*x)/2): x*x is split into hi + lo exactly
+ * (Veltkamp/Dekker), so the result stays relatively accurate (~1e-16) even when x^2/2 is several hundred.
+ */
+export function expNegHalfSq(x: number): number {
+  return expNegScaledSq(x, 0.5);
+}
+
+/** exp(-x^2), with the same exact splitting of x^2. */
+export function expNegSq(x: number): number {
+  return expNegScaledSq(x, 1);
+}
+
+function expNegScaledSq(x: number, k: number): number {
+  const hi = x * x;
+  if (!Number.isFinite(hi) || hi > 3000) return Math.exp(-k * hi);
+  const c = 134217729 * x; // 2^27 + 1
+  const xh = c - (c - x);
+  const xl = x - xh;
+  const lo = xh * xh - hi + 2 * xh * xl + xl * xl; // x^2 = hi + lo exactly
+  return Math.exp(-k * hi) * (1 - k * lo);
+}
+
 /** Scaled complementary error function erfcx(x) = exp(x^2) erfc(x). Overflows to Infinity for x < -26.6. */
 export function erfcx(x: number): number {
   if (Number.isNaN(x)) return NaN;
@@ -58,8 +81,9 @@ export function erfcx(x: number): number {
 /** Complementary error function erfc(x) = 1 - erf(x), relatively accurate for large positive x. */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
-  if (x >= 0) return erfcxNonNeg(x) * Math.exp(-x * x);
-  return 2 - erfcxNonNeg(-x) * Math.exp(-x * x);
+  const e = expNegSq(x);
+  if (x >= 0) return erfcxNonNeg(x) * e;
+  return 2 - erfcxNonNeg(-x) * e;
 }
 
 /** Error function. */
@@ -69,7 +93,7 @@ export function erf(x: number): number {
 
 /** Standard normal density. */
 export function normalPdf(x: number): number {
-  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+  return INV_SQRT_2PI * expNegHalfSq(x);
 }
 
 /** log of the standard normal density. */
@@ -81,8 +105,8 @@ export function normalLogPdf(x: number): number {
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   const z = -x / SQRT2;
-  if (z >= 0) return 0.5 * erfcxNonNeg(z) * Math.exp(-z * z);
-  return 1 - 0.5 * erfcxNonNeg(-z) * Math.exp(-z * z);
+  if (z >= 0) return 0.5 * erfcxNonNeg(z) * expNegHalfSq(x);
+  return 1 - 0.5 * erfcxNonNeg(-z) * expNegHalfSq(x);
 }
 
 /** log Phi(x), finite and accurate for very negative x (log Phi(-40) = -804.608...). */
@@ -90,12 +114,10 @@ export function normalLogCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x === -Infinity) return -Infinity;
   if (x < 0) {
-    const z = -x / SQRT2;
-    return Math.log(0.5 * erfcxNonNeg(z)) - z * z;
+    return Math.log(0.5 * erfcxNonNeg(-x / SQRT2)) - 0.5 * x * x;
   }
   // Phi(x) = 1 - Q with Q = erfc(x / sqrt 2) / 2 <= 1/2.
-  const z = x / SQRT2;
-  return Math.log1p(-0.5 * erfcxNonNeg(z) * Math.exp(-z * z));
+  return Math.log1p(-0.5 * erfcxNonNeg(x / SQRT2) * expNegHalfSq(x));
 }
 
 /** Ratio Phi(x) / phi(x) (Mills-type ratio), stable for very negative x where both underflow. */

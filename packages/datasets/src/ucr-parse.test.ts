@@ -71,6 +71,24 @@ describe('2018 layout (tab separated, NaN padding)', () => {
   });
 });
 
+describe('.txt layout (runs of spaces, scientific notation)', () => {
+  it('reads labels and values', () => {
+    const p = parseDelimitedSeries('  1.0000000e+00  1.5980000e+00 -2.5000000e-01\n\n  2.0000000e+00\t3.0e+00  NaN  \n', 'X_TRAIN.txt', 'txt');
+    expect(p.labels).toEqual(['1.0000000e+00', '2.0000000e+00']);
+    expect(p.series.map((v) => Array.from(v))).toEqual([
+      [1.598, -0.25],
+      [3, Number.NaN],
+    ]);
+    expect(p.lines).toEqual([1, 3]);
+  });
+
+  it('reports a short row with its line', () => {
+    const e = failure(() => parseDelimitedSeries(' 1 2 3\n 1 2\n', 'X.txt', 'txt'));
+    expect(e.line).toBe(2);
+    expect(e.message).toContain('truncated or ragged');
+  });
+});
+
 const TS_HEADER = `# a comment
 @problemName Toy
 @timeStamps false

@@ -8,11 +8,10 @@
  * - aeon/sktime `.ts`: `@keyword` header (`@problemName`, `@classLabel true <labels…>`, `@data`), then one series per
  *   line, values comma separated, ":" before the class label; "?" or "NaN" is a missing value. Univariate only.
  */
-import { parse } from 'csv-parse/sync';
-import { CsvError } from 'csv-parse/sync';
+import { CsvError, parse } from 'csv-parse/sync';
 import { DatasetError } from './errors.ts';
 
-export type UcrFormat = 'ucr2015' | 'ucr2018' | 'ts';
+export type UcrFormat = 'ucr2015' | 'ucr2018' | 'ts' | 'txt';
 
 export interface ParsedSeriesFile {
   file: string;
@@ -65,12 +64,18 @@ function runCsv(text: string, file: string, options: Record<string, unknown>): C
   }
 }
 
-/** 2015 (comma) and 2018 (tab) layouts: label first, then the values. */
-export function parseDelimitedSeries(text: string, file: string, format: 'ucr2015' | 'ucr2018'): ParsedSeriesFile {
-  const firstLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
-  // 2015 files are comma separated and 2018 files tab separated; accept either in both, decided by the first row.
-  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
-  const missing = format === 'ucr2018' ? ['NaN', 'nan'] : [];
+/** 2015 (comma), 2018 (tab) and `.txt` (spaces) layouts: label first, then the values. */
+export function parseDelimitedSeries(text: string, file: string, format: 'ucr2015' | 'ucr2018' | 'txt'): ParsedSeriesFile {
+  let delimiter = ',';
+  if (format === 'txt') {
+    // Runs of blanks separate the fields: trim each line and turn each run into one comma (line numbers unchanged).
+    text = text.replace(/^[ \t]+|[ \t]+$/gm, '').replace(/[ \t]+/g, ',');
+  } else {
+    // 2015 files are comma separated and 2018 files tab separated; accept either in both, decided by the first row.
+    const firstLine = /^.*\S.*$/m.exec(text)?.[0] ?? '';
+    if (firstLine.includes('\t') && !firstLine.includes(',')) delimiter = '\t';
+  }
+  const missing = format === 'ucr2015' ? [] : ['NaN', 'nan'];
   const rows = runCsv(text, file, { delimiter });
   const out: ParsedSeriesFile = { file, format, labels: [], series: [], lines: [] };
   let width = -1;

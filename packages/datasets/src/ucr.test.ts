@@ -86,23 +86,30 @@ describe('Adiac (real files, PARETOBENCH_DATA_DIR)', () => {
     }
   });
 
-  it('reads the same data from the 2018 .tsv and the aeon .ts layouts', async () => {
+  it('reads the same data from the 2018 .tsv, the aeon .ts and the space-separated .txt layouts', async () => {
     const ref = await loadUcrDataset('Adiac', { dataDir: dataDir() });
     const dir = tempDir();
     const tsv = join(dir, 'tsv', 'Adiac');
     const ts = join(dir, 'ts', 'ucr', 'Adiac');
     mkdirSync(tsv, { recursive: true });
     mkdirSync(ts, { recursive: true });
+    const txt = join(dir, 'txt');
+    mkdirSync(txt, { recursive: true });
     const labels = [...new Set(rawRows(join(adiacDir(), 'Adiac_TRAIN')).map((r) => r[0]))].sort((a, b) => a - b);
     for (const split of ['TRAIN', 'TEST']) {
       const rows = rawRows(join(adiacDir(), `Adiac_${split}`));
       writeFileSync(join(tsv, `Adiac_${split}.tsv`), rows.map((r) => r.join('\t')).join('\n') + '\n');
+      writeFileSync(join(txt, `Adiac_${split}.txt`), rows.map((r) => `  ${r.join('   ')} `).join('\n') + '\n');
       const header = `@problemName Adiac\n@timeStamps false\n@missing false\n@univariate true\n@equalLength true\n@seriesLength 176\n@classLabel true ${labels.join(' ')}\n@data\n`;
       writeFileSync(join(ts, `Adiac_${split}.ts`), header + rows.map((r) => `${r.slice(1).join(',')}:${r[0]}`).join('\n') + '\n');
     }
-    for (const sub of ['tsv', 'ts']) {
+    for (const [sub, format] of [
+      ['tsv', 'ucr2018'],
+      ['ts', 'ts'],
+      ['txt', 'txt'],
+    ]) {
       const d = await loadUcrDataset('Adiac', { dataDir: join(dir, sub) });
-      expect(d.format).toBe(sub === 'tsv' ? 'ucr2018' : 'ts');
+      expect(d.format).toBe(format);
       expect(d.classLabels).toEqual(ref.classLabels);
       expect(d.train.y).toEqual(ref.train.y);
       expect(d.test.y).toEqual(ref.test.y);
@@ -214,7 +221,7 @@ describe('locating files', () => {
     const root = tempDir();
     const e = await failure(loadUcrDataset('Missing', { dataDir: root }));
     expect(e.message).toContain('UCR dataset "Missing" not found');
-    expect(e.message).toContain(join(root, 'ucr', 'Missing', 'Missing_TRAIN{,.tsv,.ts}'));
+    expect(e.message).toContain(join(root, 'ucr', 'Missing', 'Missing_TRAIN{,.tsv,.ts,.txt}'));
   });
 
   it('rejects bad options and dataset names, naming the field', async () => {

@@ -60,6 +60,7 @@ const LAYOUTS: ReadonlyArray<{ format: UcrFormat; suffix: string }> = [
   { format: 'ucr2015', suffix: '' },
   { format: 'ucr2018', suffix: '.tsv' },
   { format: 'ts', suffix: '.ts' },
+  { format: 'txt', suffix: '.txt' },
 ];
 
 export interface UcrFiles {
@@ -206,7 +207,7 @@ export async function loadUcrFiles(
   const trainLens = lengthsOf(train);
   const testLens = lengthsOf(test);
   const all = trainLens.concat(testLens);
-  const L = Math.max(...all);
+  const L = all.reduce((m, l) => (l > m ? l : m), 0);
   const isVariable = all.some((l) => l !== L);
   if (files.format === 'ucr2015' && isVariable) {
     // The 2015 layout has no padding: every TRAIN row has the same width (checked by the parser), so a
@@ -251,7 +252,7 @@ export async function loadUcrFiles(
 /**
  * Loads a UCR dataset from <dir>/ucr/<name>/, <dir>/<name>/ or <dir> (dir = opts.dataDir or env
  * PARETOBENCH_DATA_DIR), else from the cache, downloading `<baseUrl>/<name>.zip` (default the aeon-toolkit
- * archive at timeseriesclassification.com) when needed. Layouts tried: 2015, 2018 `.tsv`, aeon `.ts`.
+ * archive at timeseriesclassification.com) when needed. Layouts tried: 2015, 2018 `.tsv`, aeon `.ts`, `.txt`.
  */
 export async function loadUcrDataset(name: string, opts?: UcrLoadOptions): Promise<UcrDataset> {
   const o = parseOptions(UcrOptionsSchema, opts, 'loadUcrDataset');
@@ -259,7 +260,7 @@ export async function loadUcrDataset(name: string, opts?: UcrLoadOptions): Promi
   const files = await locateOrFetch(o, {
     what: `UCR dataset "${name}"`,
     find: (dir) => findUcrFiles(dir, name),
-    searched: (dir) => candidateDirs(dir, name).map((d) => join(d, `${name}_TRAIN{,.tsv,.ts}`)),
+    searched: (dir) => candidateDirs(dir, name).map((d) => join(d, `${name}_TRAIN{,.tsv,.ts,.txt}`)),
     defaultBaseUrl: UCR_BASE_URL,
     archiveName: `${name}.zip`,
     cacheSubdir: 'ucr',

@@ -37,3 +37,13 @@ export {
   QmcNormal,
   type Ehvi2dPrepared,
 } from './ehvi.ts';
+export { frontierShare, type FrontierShareResult } from './frontier-share.ts';
+export {
+  confidenceRegion,
+  ConfidenceGridSchema,
+  ConfidenceRegionOptionsSchema,
+  type ConfidenceGrid,
+  type ConfidenceRegionOptions,
+  type ConfidenceRegion,
+} from './confidence-region.ts';
+export { normalPdf, normalCdf, normalLogCdf, erfcx, erfc, log1mexp } from './normal.ts';

@@ -18,11 +18,25 @@ export class SuccessModel {
 
   static fit(X: Float64Array, d: number, success: readonly boolean[], opts: { warm?: GpHyperparameters; rng?: Rng; maxFitPoints?: number; maxIter?: number } = {}): SuccessModel {
     const y = Float64Array.from(success, (s) => (s ? 1 : -1));
-    return new SuccessModel(GaussianProcess.fit(X, y, d, { ...opts, randomStarts: opts.warm ? 0 : 1 }));
+    // Length scales >= 0.25 of the unit cube: GP regression on step-shaped labels otherwise picks tiny length
+    // scales that fit the boundary exactly and revert to the mean (i.e. forget the failures) a step away.
+    return new SuccessModel(GaussianProcess.fit(X, y, d, { ...opts, randomStarts: opts.warm ? 0 : 1, lengthscaleBounds: [0.25, 1e3] }));
   }
 
   get hyper(): GpHyperparameters {
     return this.gp.hyper;
+  }
+
+  /**
+   * Penalty added to the log acquisition at m points (row-major m x d): log P(success), and where
+   * P(success) < 0.2 an extra -1e6 so such points rank below every plausible one (log EHVI can
+   * span more orders of magnitude than any probability factor would offset).
+   */
+  logPenalty(Xs: Float64Array, m: number): Float64Array {
+    const lp = this.logProbability(Xs, m);
+    const cut = Math.log(0.2);
+    for (let i = 0; i < m; i++) if (lp[i] < cut) lp[i] -= 1e6;
+    return lp;
   }
 
   /** log P(success) at m points (row-major m x d). */

@@ -37,6 +37,8 @@ export interface GpFitOptions {
   maxFitPoints?: number;
   /** fixed noise variance (on the standardised scale) instead of fitting it */
   fixedNoise?: number;
+  /** box for the length scales (default [1e-3, 1e3]) */
+  lengthscaleBounds?: [number, number];
 }
 
 export function lengthscalePriorMean(dim: number): number {
@@ -331,13 +333,15 @@ export function fitHyperparameters(X: Float64Array, y: Float64Array, d: number, 
     );
   }
   let best: { x: Float64Array; f: number } | null = null;
+  const lsLo = Math.log(opts.lengthscaleBounds?.[0] ?? 1e-3);
+  const lsHi = Math.log(opts.lengthscaleBounds?.[1] ?? 1e3);
   for (const s0 of starts) {
-    // clamp starts into a sane box
-    for (let k = 0; k < d; k++) s0[k] = Math.min(Math.max(s0[k], Math.log(1e-3)), Math.log(1e3));
+    // clamp starts into the box
+    for (let k = 0; k < d; k++) s0[k] = Math.min(Math.max(s0[k], lsLo + 1e-6), lsHi - 1e-6);
     const res = lbfgs(
       (t) => {
         // keep hyperparameters in a box by returning +Inf outside it (line search backs off)
-        for (let k = 0; k < d; k++) if (t[k] < Math.log(1e-3) || t[k] > Math.log(1e3)) return [Infinity, t];
+        for (let k = 0; k < d; k++) if (t[k] < lsLo || t[k] > lsHi) return [Infinity, t];
         if (t[d] < -12 || t[d] > 8 || t[d + 1] < -25 || t[d + 1] > 3) return [Infinity, t];
         return fg(t);
       },

@@ -24,6 +24,8 @@ export {
   type MetricValue,
 } from './space.ts';
 export { GaussianProcess, type GpHyperparameters } from './gp.ts';
+export { suggest, initialDesignSize, type SuggestInput, type SuggestOutput, type OptimizerState } from './suggest.ts';
+export { Experiment, bestObservations, type PendingSuggestion, type ObserveInput } from './experiment.ts';
 export {
   logEhvi2d,
   ehvi2d,

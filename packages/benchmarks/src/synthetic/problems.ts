@@ -69,7 +69,7 @@ export function makeProblem(name: ProblemName, dim?: number): SyntheticProblem {
     case 'zdt3': {
       const d = dim ?? 6;
       if (!(d >= 2)) throw new Error(`--dim: ${name} needs dim >= 2 (got ${d})`);
-      const maxHv = { zdt1: 120 + 2 / 3, zdt2: 120 + 1 / 3, zdt3: 128.7781161306907606 }[name];
+      const maxHv = { zdt1: 120 + 2 / 3, zdt2: 120 + 1 / 3, zdt3: 128.77811613069076 }[name];
       return {
         name,
         dim: d,

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ObservationError } from './errors.ts';
+import { Experiment } from './experiment.ts';
+
+const config = {
+  name: 'toy',
+  parameters: [
+    { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+    { name: 'k', type: 'int', bounds: { min: 1, max: 8 } },
+    { name: 'c', type: 'categorical', categorical_values: ['a', 'b'] },
+  ],
+  metrics: [{ name: 'acc' }, { name: 'time', objective: 'minimize' }],
+  seed: 3,
+};
+const evaluate = (a: Record<string, number | string>) => ({
+  acc: Number(a.x) + (a.c === 'b' ? 0.2 : 0),
+  time: Number(a.k) + Number(a.x) * 2,
+});
+
+describe('Experiment', () => {
+  it('suggests, tracks pending, observes and closes suggestions', () => {
+    const e = Experiment.create(config);
+    const s1 = e.suggest();
+    const s2 = e.suggest();
+    expect(s1.id).toBe('1');
+    expect(s2.id).toBe('2');
+    expect(e.pending.map((p) => p.id)).toEqual(['1', '2']);
+    expect(s2.assignments).not.toEqual(s1.assignments);
+    e.observe({ suggestion: '1', values: evaluate(s1.assignments) });
+    expect(e.pending.map((p) => p.id)).toEqual(['2']);
+    expect(e.observations[0].assignments).toEqual(s1.assignments);
+    e.deleteSuggestion('2');
+    expect(e.pending).toHaveLength(0);
+    expect(() => e.observe({ suggestion: '2', values: { acc: 1, time: 1 } })).toThrow(ObservationError);
+    expect(() => e.observe({ suggestion: '7', values: { acc: 1, time: 1 } })).toThrow(/suggestion.*"7"/);
+    expect(() => e.observe({ assignments: { x: 0.5, k: 2, c: 'a' }, values: { acc: 1 } })).toThrow(/"time"/);
+  });
+
+  it('round-trips through JSON losslessly and continues identically', () => {
+    const e = Experiment.create(config);
+    for (let i = 0; i < 9; i++) {
+      const s = e.suggest();
+      if (i === 4) e.observe({ suggestion: s.id, failed: true, metadata: { reason: 'oom' } });
+      else if (i < 8) e.observe({ suggestion: s.id, values: evaluate(s.assignments) });
+    }
+    const json = JSON.parse(JSON.stringify(e.toJSON()));
+    const f = Experiment.fromJSON(json);
+    expect(f.toJSON()).toEqual(e.toJSON());
+    expect(f.pending).toHaveLength(1);
+    expect(f.suggest()).toEqual(e.suggest());
+  });
+
+  it('bestAssignments returns the feasible Pareto frontier', () => {
+    const e = Experiment.create({
+      parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],
+      metrics: [{ name: 'acc', threshold: 0.5 }, { name: 'time', objective: 'minimize' }],
+    });
+    const rows = [
+      [0.1, 0.9, 1], // acc 0.9, time 1: frontier
+      [0.2, 0.95, 2], // frontier
+      [0.3, 0.8, 3], // dominated
+      [0.4, 0.3, 0.5], // below the acc threshold
+    ];
+    for (const [x, acc, time] of rows) e.observe({ assignments: { x }, values: { acc, time } });
+    e.observe({ assignments: { x: 0.9 }, failed: true });
+    expect(e.bestAssignments().map((o) => o.assignments.x)).toEqual([0.1, 0.2]);
+  });
+
+  it('rejects a bad config with a SpaceError naming the field', () => {
+    expect(() => Experiment.create({ ...config, parameters: [{ name: 'x', type: 'int', bounds: { min: 3, max: 1 } }] })).toThrow(
+      /parameters\[0\]\.bounds\.min/,
+    );
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Experiment: an in-memory, Optuna-like stateful wrapper over the stateless `suggest()`.
+ * Tracks observations, pending suggestions (ids "1", "2", ...) and the optimizer's warm-start state,
+ * and round-trips losslessly through JSON.
+ */
+import { z } from 'zod';
+import { ObservationError } from './errors.ts';
+import { paretoFront } from './pareto.ts';
+import {
+  AssignmentsSchema,
+  ObservationSchema,
+  parseExperimentConfig,
+  validateAssignments,
+  validateObservation,
+  type Assignments,
+  type ExperimentConfig,
+  type Observation,
+} from './space.ts';
+import { suggest, type OptimizerState } from './suggest.ts';
+
+export interface PendingSuggestion {
+  id: string;
+  assignments: Assignments;
+}
+
+export interface ObserveInput {
+  suggestion?: string;
+  assignments?: Assignments;
+  values?: { name: string; value: number; value_stddev?: number }[] | Record<string, number>;
+  failed?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+const ExperimentJsonSchema = z.object({
+  version: z.literal(1),
+  config: z.unknown(),
+  observations: z.array(ObservationSchema),
+  pending: z.array(z.object({ id: z.string(), assignments: AssignmentsSchema })),
+  next_id: z.number().int().min(1),
+  state: z.record(z.string(), z.unknown()),
+});
+
+export class Experiment {
+  private readonly _observations: Observation[] = [];
+  private readonly _pending: PendingSuggestion[] = [];
+  private nextId = 1;
+  private state: OptimizerState = {};
+
+  private constructor(readonly config: ExperimentConfig) {}
+
+  static create(config: unknown): Experiment {
+    return new Experiment(parseExperimentConfig(config));
+  }
+
+  get observations(): readonly Observation[] {
+    return this._observations;
+  }
+
+  get pending(): readonly PendingSuggestion[] {
+    return this._pending;
+  }
+
+  suggest(): { id: string; assignments: Assignments } {
+    const out = suggest({
+      config: this.config,
+      observations: this._observations,
+      pending: this._pending.map((p) => p.assignments),
+      state: this.state,
+    });
+    this.state = out.state;
+    const s = { id: String(this.nextId++), assignments: out.assignments };
+    this._pending.push({ id: s.id, assignments: { ...s.assignments } });
+    return s;
+  }
+
+  observe(obs: ObserveInput): Observation {
+    let assignments = obs.assignments;
+    let pendingIndex = -1;
+    if (obs.suggestion !== undefined) {
+      pendingIndex = this._pending.findIndex((p) => p.id === obs.suggestion);
+      if (pendingIndex < 0) throw new ObservationError('suggestion', `no open suggestion with id "${obs.suggestion}"`);
+      assignments ??= this._pending[pendingIndex].assignments;
+    }
+    if (assignments === undefined) throw new ObservationError('assignments', 'required when no suggestion id is given');
+    const values = Array.isArray(obs.values)
+      ? obs.values
+      : obs.values
+        ? Object.entries(obs.values).map(([name, value]) => ({ name, value }))
+        : undefined;
+    const raw: Record<string, unknown> = { assignments };
+    if (values !== undefined) raw.values = values;
+    if (obs.failed !== undefined) raw.failed = obs.failed;
+    if (obs.metadata !== undefined) raw.metadata = obs.metadata;
+    if (obs.suggestion !== undefined) raw.suggestion = obs.suggestion;
+    const o = validateObservation(this.config, raw);
+    if (pendingIndex >= 0) this._pending.splice(pendingIndex, 1);
+    this._observations.push(o);
+    return o;
+  }
+
+  deleteSuggestion(id: string): void {
+    const i = this._pending.findIndex((p) => p.id === id);
+    if (i < 0) throw new ObservationError('suggestion', `no open suggestion with id "${id}"`);
+    this._pending.splice(i, 1);
+  }
+
+  /** Pareto frontier of non-failed observations meeting every constraint and optimize-metric threshold. */
+  bestAssignments(): Observation[] {
+    return bestObservations(this.config, this._observations);
+  }
+
+  toJSON(): unknown {
+    return {
+      version: 1,
+      config: this.config,
+      observations: structuredClone(this._observations),
+      pending: structuredClone(this._pending),
+      next_id: this.nextId,
+      state: structuredClone(this.state),
+    };
+  }
+
+  static fromJSON(json: unknown): Experiment {
+    const r = ExperimentJsonSchema.safeParse(json);
+    if (!r.success) throw new ObservationError(r.error.issues[0].path.join('.'), r.error.issues[0].message);
+    const e = Experiment.create(r.data.config);
+    for (const o of r.data.observations) e._observations.push(validateObservation(e.config, o));
+    r.data.pending.forEach((p, i) => e._pending.push({ id: p.id, assignments: validateAssignments(e.config, p.assignments, `pending[${i}].assignments`) }));
+    e.nextId = r.data.next_id;
+    e.state = r.data.state;
+    return e;
+  }
+}
+
+/** Pareto frontier (maximisation orientation per metric objective) of the observations that count. */
+export function bestObservations(config: ExperimentConfig, observations: readonly Observation[]): Observation[] {
+  const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
+  const limited = config.metrics.filter((m) => m.strategy === 'constraint' || (m.strategy === 'optimize' && m.threshold !== undefined));
+  const valueOf = (o: Observation, name: string) => o.values?.find((v) => v.name === name)?.value;
+  const good = observations.filter(
+    (o) =>
+      !o.failed &&
+      limited.every((m) => {
+        const v = valueOf(o, m.name);
+        if (v === undefined) return false;
+        return m.objective === 'minimize' ? v <= m.threshold! : v >= m.threshold!;
+      }),
+  );
+  const pts = good.map((o) => objectives.map((m) => (m.objective === 'minimize' ? -1 : 1) * valueOf(o, m.name)!));
+  return paretoFront(pts).map((i) => good[i]);
+}

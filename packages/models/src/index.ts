@@ -1,1 +1,13 @@
-export {};
+export { initBackend, currentBackend, type BackendName } from './backend.ts';
+export { registerWasmGradientKernels } from './wasm-kernels.ts';
+export {
+  FcnHyperparametersSchema,
+  KimHyperparametersSchema,
+  type FcnHyperparameters,
+  type KimHyperparameters,
+  type EpochRecord,
+  type TrainOptions,
+} from './hyperparameters.ts';
+export type { TrainResult } from './training-loop.ts';
+export { trainFcn, buildFcn, type FcnData } from './fcn.ts';
+export { trainKimCnn, buildKimCnn, type KimData } from './kim-cnn.ts';

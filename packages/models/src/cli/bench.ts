@@ -1,0 +1,162 @@
+/**
+ * Training-throughput benchmark on synthetic data of the studies' shapes (throughput does not depend on values).
+ *   tsx packages/models/src/cli/bench.ts --model fcn --filters 128,256,128 --kernels 8,5,3 --batch 16 --epochs 3 --out DIR [--torch]
+ *   tsx packages/models/src/cli/bench.ts --model kim --embed 300 --maps 100 --widths 3,4,5 --batch 50 --epochs 2 --out DIR
+ * Writes DIR/bench.json. With --torch (FCN only) also runs packages/models/scripts/fcn_torch_bench.py (PyTorch, 1 thread)
+ * in the same run and records the ratio.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { initBackend, type BackendName } from '../backend.ts';
+import { trainFcn } from '../fcn.ts';
+import { trainKimCnn } from '../kim-cnn.ts';
+import { Rng } from '../rng.ts';
+
+const intList = (s: string, field: string): number[] => {
+  const v = s.split(',').map((x) => Number(x.trim()));
+  if (v.some((x) => !Number.isInteger(x) || x <= 0)) throw new Error(`--${field}: expected comma-separated positive integers, got '${s}'`);
+  return v;
+};
+
+const ArgsSchema = z.object({
+  model: z.enum(['fcn', 'kim']),
+  out: z.string().min(1),
+  epochs: z.coerce.number().int().positive().default(3),
+  batch: z.coerce.number().int().positive().optional(),
+  filters: z.string().default('128,256,128'),
+  kernels: z.string().default('8,5,3'),
+  length: z.coerce.number().int().positive().default(176),
+  n: z.coerce.number().int().positive().optional(),
+  classes: z.coerce.number().int().min(2).default(37),
+  embed: z.coerce.number().int().positive().default(300),
+  maps: z.coerce.number().int().positive().default(100),
+  widths: z.string().default('3,4,5'),
+  vocab: z.coerce.number().int().positive().default(18765),
+  maxlen: z.coerce.number().int().positive().default(56),
+  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  torch: z.boolean().default(false),
+  python: z.string().default('python3'),
+});
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: Object.fromEntries(
+      Object.keys(ArgsSchema.shape).map((k) => [k, { type: k === 'torch' ? 'boolean' : 'string' }]),
+    ) as Record<string, { type: 'string' | 'boolean' }>,
+    strict: true,
+  });
+  const parsed = ArgsSchema.safeParse(values);
+  if (!parsed.success) {
+    throw new Error('bench: ' + parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const a = parsed.data;
+  const backend: BackendName = await initBackend(a.backend);
+  const rng = new Rng(1);
+  const epochSeconds: number[] = [];
+  let result: Record<string, unknown>;
+  if (a.model === 'fcn') {
+    const filters = intList(a.filters, 'filters');
+    const kernels = intList(a.kernels, 'kernels');
+    if (filters.length !== 3 || kernels.length !== 3) throw new Error('--filters and --kernels need 3 values each');
+    const n = a.n ?? 390;
+    const batch = a.batch ?? 16;
+    const xTrain = Float32Array.from({ length: n * a.length }, () => rng.normal());
+    const yTrain = Int32Array.from({ length: n }, (_, i) => i % a.classes);
+    const r = await trainFcn(
+      { xTrain, yTrain, xVal: xTrain.slice(0, 64 * a.length), yVal: yTrain.slice(0, 64), length: a.length, numClasses: a.classes },
+      {
+        batch_size: batch,
+        conv_1_num_filters: filters[0],
+        conv_2_num_filters: filters[1],
+        conv_3_num_filters: filters[2],
+        conv_1_filter_size: kernels[0],
+        conv_2_filter_size: kernels[1],
+        conv_3_filter_size: kernels[2],
+        log_lr: Math.log(1e-3),
+        log_beta_1: Math.log(0.1),
+        log_beta_2: Math.log(0.001),
+        log_epsilon: Math.log(1e-8),
+        log_decay: -23,
+      },
+      { epochs: a.epochs, seed: 1, onEpoch: (e) => { epochSeconds.push(e.seconds); console.error(`epoch ${e.epoch}: ${e.seconds.toFixed(3)} s`); } },
+    );
+    const med = median(epochSeconds);
+    result = {
+      model: 'fcn',
+      backend: r.backend,
+      shapes: { n, length: a.length, classes: a.classes, filters, kernels, batch },
+      epoch_seconds: epochSeconds,
+      epoch_seconds_median: med,
+      samples_per_second: n / med,
+    };
+    if (a.torch) {
+      const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'fcn_torch_bench.py');
+      const outFile = path.join(a.out, 'torch.json');
+      mkdirSync(a.out, { recursive: true });
+      execFileSync(
+        a.python,
+        [script, '--filters', filters.join(','), '--kernels', kernels.join(','), '--batch', String(batch), '--epochs', String(a.epochs),
+          '--n', String(n), '--length', String(a.length), '--classes', String(a.classes), '--threads', '1', '--out', outFile],
+        { stdio: ['ignore', 'inherit', 'inherit'] },
+      );
+      const torch = JSON.parse(readFileSync(outFile, 'utf8')) as { epoch_seconds_median: number };
+      result.torch = torch;
+      result.ratio_to_torch_1thread = med / torch.epoch_seconds_median;
+    }
+  } else {
+    const widths = intList(a.widths, 'widths');
+    if (widths.length !== 3) throw new Error('--widths needs 3 values');
+    const n = a.n ?? 9662;
+    const batch = a.batch ?? 50;
+    const xTrain = Int32Array.from({ length: n * a.maxlen }, () => 1 + rng.int(a.vocab - 1));
+    const yTrain = Int32Array.from({ length: n }, (_, i) => i % 2);
+    const r = await trainKimCnn(
+      { xTrain, yTrain, xVal: xTrain.slice(0, 1000 * a.maxlen), yVal: yTrain.slice(0, 1000), maxLen: a.maxlen, vocabSize: a.vocab },
+      {
+        dropout_rate: 0.5,
+        log_learning_rate: Math.log(1e-3),
+        max_grad_norm: 3,
+        epochs: a.epochs,
+        batch_size: batch,
+        embed_dim: a.embed,
+        filter_size_1: widths[0],
+        filter_size_2: widths[1],
+        filter_size_3: widths[2],
+        num_feature_maps: a.maps,
+      },
+      { seed: 1, onEpoch: (e) => { epochSeconds.push(e.seconds); console.error(`epoch ${e.epoch}: ${e.seconds.toFixed(3)} s`); } },
+    );
+    const med = median(epochSeconds);
+    result = {
+      model: 'kim',
+      backend: r.backend,
+      shapes: { n, maxLen: a.maxlen, vocab: a.vocab, embed: a.embed, maps: a.maps, widths, batch },
+      epoch_seconds: epochSeconds,
+      epoch_seconds_median: med,
+      samples_per_second: n / med,
+      inference_seconds: r.inferenceSeconds,
+    };
+  }
+  result.host = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg_1min: os.loadavg()[0], node: process.version };
+  result.backend_requested = a.backend;
+  result.backend_used = backend;
+  mkdirSync(a.out, { recursive: true });
+  writeFileSync(path.join(a.out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result, null, 2));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,169 @@
+/**
+ * Kim (2014) CNN-rand for sentence classification: embedding(embed_dim, random init) -> conv1d widths 3/4/5
+ * (or filter_size_1..3) x 100 feature maps (or num_feature_maps) -> relu -> max-over-time -> dropout -> dense(2) softmax.
+ * RMSProp with global gradient-norm clipping at max_grad_norm; the learning rate is halved every 50 epochs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { currentBackend, initBackend } from './backend.ts';
+import {
+  KimHyperparametersSchema,
+  TrainOptionsSchema,
+  parseOrThrow,
+  type EpochRecord,
+  type KimHyperparameters,
+  type TrainOptions,
+} from './hyperparameters.ts';
+import { ClippedRmsProp } from './rmsprop.ts';
+import { Rng } from './rng.ts';
+import { checkLabels, checkSize, evaluateWithTiming, gatherRows, type TrainResult } from './training-loop.ts';
+
+export interface KimData {
+  xTrain: Int32Array;
+  yTrain: Int32Array;
+  xVal: Int32Array;
+  yVal: Int32Array;
+  maxLen: number;
+  vocabSize: number;
+}
+
+export interface KimModel {
+  /** Embedding -> convolutions -> max-over-time, concatenated: [batch, 3 * maps]. */
+  features: tf.LayersModel;
+  /** Dense layer to 2 logits. */
+  head: tf.Sequential;
+  dispose(): void;
+}
+
+export function kimWidths(hp: KimHyperparameters): number[] {
+  return [hp.filter_size_1 ?? 3, hp.filter_size_2 ?? 4, hp.filter_size_3 ?? 5];
+}
+
+export function buildKimCnn(maxLen: number, vocabSize: number, hp: KimHyperparameters, rng: Rng): KimModel {
+  const maps = hp.num_feature_maps ?? 100;
+  const input = tf.input({ shape: [maxLen], dtype: 'int32' });
+  const emb = tf.layers
+    .embedding({
+      inputDim: vocabSize,
+      outputDim: hp.embed_dim,
+      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.25, maxval: 0.25, seed: rng.seed() }),
+    })
+    .apply(input) as tf.SymbolicTensor;
+  const pooled = kimWidths(hp).map((w) => {
+    const conv = tf.layers
+      .conv1d({
+        filters: maps,
+        kernelSize: w,
+        padding: 'valid',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
+      })
+      .apply(emb) as tf.SymbolicTensor;
+    return tf.layers.globalMaxPooling1d().apply(conv) as tf.SymbolicTensor;
+  });
+  const concat = tf.layers.concatenate().apply(pooled) as tf.SymbolicTensor;
+  const features = tf.model({ inputs: input, outputs: concat });
+  const head = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [3 * maps], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }) })],
+  });
+  return {
+    features,
+    head,
+    dispose() {
+      features.dispose();
+      head.dispose();
+    },
+  };
+}
+
+export async function trainKimCnn(data: KimData, hpIn: KimHyperparameters, optsIn: TrainOptions): Promise<TrainResult> {
+  const hp = parseOrThrow(KimHyperparametersSchema, hpIn, 'Kim CNN hyperparameters');
+  const opts = parseOrThrow(TrainOptionsSchema, optsIn, 'Kim CNN train options');
+  const { maxLen, vocabSize } = data;
+  if (!(Number.isInteger(maxLen) && maxLen > 0)) throw new Error(`trainKimCnn: maxLen must be a positive integer, got ${maxLen}`);
+  if (!(Number.isInteger(vocabSize) && vocabSize > 1)) throw new Error(`trainKimCnn: vocabSize must be an integer > 1, got ${vocabSize}`);
+  const widest = Math.max(...kimWidths(hp));
+  if (widest > maxLen) throw new Error(`trainKimCnn: filter width ${widest} exceeds maxLen ${maxLen}`);
+  const nTrain = data.yTrain.length;
+  if (nTrain === 0) throw new Error('trainKimCnn: yTrain is empty');
+  checkSize(data.xTrain, nTrain, maxLen, 'xTrain');
+  checkSize(data.xVal, data.yVal.length, maxLen, 'xVal');
+  checkLabels(data.yTrain, 2, 'yTrain');
+  checkLabels(data.yVal, 2, 'yVal');
+  for (const [name, x] of [['xTrain', data.xTrain], ['xVal', data.xVal]] as const)
+    for (let i = 0; i < x.length; i++)
+      if (!(x[i] >= 0 && x[i] < vocabSize)) throw new Error(`trainKimCnn: ${name}[${i}] = ${x[i]} is not a token id in [0, ${vocabSize})`);
+
+  const epochs = opts.epochs ?? hp.epochs;
+  const backend = currentBackend() ?? (await initBackend());
+  const rng = new Rng(opts.seed ?? 0);
+  const t0 = performance.now();
+  const model = buildKimCnn(maxLen, vocabSize, hp, rng);
+  const vars = [...model.features.trainableWeights, ...model.head.trainableWeights].map((w) => w.read() as tf.Variable);
+  const lr0 = Math.exp(hp.log_learning_rate);
+  const opt = new ClippedRmsProp(vars, { lr: lr0, maxGradNorm: hp.max_grad_norm });
+  const featureCount = 3 * (hp.num_feature_maps ?? 100);
+  const keep = 1 - hp.dropout_rate;
+  const history: EpochRecord[] = [];
+  let stoppedEarly: TrainResult['stoppedEarly'];
+  const order = Int32Array.from({ length: nTrain }, (_, i) => i);
+  const bs = Math.min(hp.batch_size, nTrain);
+  const limitMs = opts.timeLimitSeconds !== undefined ? opts.timeLimitSeconds * 1000 : Infinity;
+  const logits = (x: tf.Tensor, training: boolean, mask?: tf.Tensor): tf.Tensor => {
+    const f = model.features.apply(x, { training }) as tf.Tensor;
+    return model.head.apply(mask ? tf.mul(f, mask) : f, { training }) as tf.Tensor;
+  };
+
+  try {
+    for (let epoch = 0; epoch < epochs && !stoppedEarly; epoch++) {
+      const te = performance.now();
+      opt.lr = lr0 * Math.pow(0.5, Math.floor(epoch / 50));
+      rng.shuffle(order);
+      let lossSum = 0;
+      let seen = 0;
+      for (let start = 0; start < nTrain; start += bs) {
+        const end = Math.min(nTrain, start + bs);
+        const m = end - start;
+        const xb = tf.tensor2d(gatherRows(data.xTrain, maxLen, order, start, end), [m, maxLen], 'int32');
+        const yIdx = gatherRows(data.yTrain, 1, order, start, end);
+        const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(yIdx, 'int32'), 2));
+        let mask: tf.Tensor | undefined;
+        if (hp.dropout_rate > 0) {
+          const mv = new Float32Array(m * featureCount);
+          for (let i = 0; i < mv.length; i++) mv[i] = rng.uniform() < keep ? 1 / keep : 0;
+          mask = tf.tensor2d(mv, [m, featureCount]);
+        }
+        const { value, grads } = tf.variableGrads(
+          () => tf.losses.softmaxCrossEntropy(yb, logits(xb, true, mask)) as tf.Scalar,
+          vars,
+        );
+        const loss = value.dataSync()[0];
+        if (Number.isFinite(loss)) opt.apply(vars.map((v) => grads[v.name]));
+        tf.dispose([xb, yb, value, ...(mask ? [mask] : []), ...Object.values(grads)]);
+        if (!Number.isFinite(loss)) {
+          stoppedEarly = 'diverged';
+          break;
+        }
+        lossSum += loss * m;
+        seen += m;
+        if (performance.now() - t0 > limitMs) {
+          stoppedEarly = 'time_limit';
+          break;
+        }
+      }
+      const rec: EpochRecord = {
+        epoch,
+        loss: seen > 0 && stoppedEarly !== 'diverged' ? lossSum / seen : NaN,
+        lr: opt.lr,
+        seconds: (performance.now() - te) / 1000,
+      };
+      history.push(rec);
+      opts.onEpoch?.(rec);
+    }
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const { accuracy, inferenceSeconds } = evaluateWithTiming((x) => logits(x, false), data.xVal, data.yVal, [maxLen]);
+    return { accuracy, trainSeconds, inferenceSeconds, epochs: history.length, history, backend, ...(stoppedEarly ? { stoppedEarly } : {}) };
+  } finally {
+    opt.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The regression check: every summary.json under a results folder against reports/baselines/<name>.json.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { SummarySchema, type Summary } from '../report/summary.ts';
+import { BaselineSchema, baselineFromSummary, compareToBaseline, formatTable, type CheckRow } from './baseline.ts';
+
+export interface CheckOptions {
+  results: string;
+  baselines: string;
+  /** Write (or overwrite) baselines from the summaries found instead of comparing. */
+  writeBaselines?: boolean;
+  /** Fail when a baseline has no summary, or a summary no baseline. */
+  strict?: boolean;
+}
+
+export interface CheckReport {
+  rows: CheckRow[];
+  problems: string[];
+  text: string;
+  ok: boolean;
+}
+
+export function findSummaries(dir: string, skip: string): string[] {
+  const out: string[] = [];
+  if (!fs.existsSync(dir)) return out;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (path.resolve(p) !== path.resolve(skip) && e.name !== 'node_modules') walk(p);
+      } else if (e.name === 'summary.json') out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+}
+
+export function loadSummary(file: string): Summary {
+  const parsed = SummarySchema.safeParse(readJson(file));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: not a study summary: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function runCheck(opts: CheckOptions): CheckReport {
+  const files = findSummaries(opts.results, opts.baselines);
+  const problems: string[] = [];
+  const rows: CheckRow[] = [];
+  if (files.length === 0) problems.push(`no summary.json found under ${opts.results}`);
+  const seen = new Set<string>();
+  for (const file of files) {
+    const summary = loadSummary(file);
+    seen.add(summary.name);
+    const baseFile = path.join(opts.baselines, `${summary.name}.json`);
+    if (opts.writeBaselines) {
+      fs.mkdirSync(opts.baselines, { recursive: true });
+      fs.writeFileSync(baseFile, JSON.stringify(baselineFromSummary(summary), null, 2) + '\n');
+      continue;
+    }
+    if (!fs.existsSync(baseFile)) {
+      problems.push(`${file}: no baseline ${baseFile}${opts.strict ? '' : ' (not checked)'}`);
+      continue;
+    }
+    const parsed = BaselineSchema.safeParse(readJson(baseFile));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`${baseFile}: bad baseline: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    rows.push(...compareToBaseline(summary, parsed.data, summary.name));
+  }
+  if (opts.strict && fs.existsSync(opts.baselines) && !opts.writeBaselines) {
+    for (const f of fs.readdirSync(opts.baselines).filter((x) => x.endsWith('.json'))) {
+      const name = f.replace(/\.json$/, '');
+      if (!seen.has(name)) problems.push(`baseline ${path.join(opts.baselines, f)} has no summary under ${opts.results}`);
+    }
+  }
+  const bad = rows.filter((r) => r.status !== 'ok');
+  const strictFail = opts.strict ? problems.length > 0 : files.length === 0;
+  const ok = bad.length === 0 && !strictFail;
+  const parts: string[] = [];
+  if (opts.writeBaselines) parts.push(`wrote ${files.length} baseline(s) to ${opts.baselines}`);
+  if (rows.length) parts.push(formatTable(rows));
+  parts.push(...problems);
+  parts.push(
+    opts.writeBaselines
+      ? ''
+      : ok
+        ? `check passed: ${rows.length} figure(s) within tolerance`
+        : `check FAILED: ${bad.length} figure(s) regressed or missing${strictFail ? `, ${problems.length} problem(s)` : ''}`,
+  );
+  return { rows, problems, text: parts.filter(Boolean).join('\n'), ok: opts.writeBaselines ? true : ok };
+}

@@ -1,0 +1,89 @@
+/**
+ * Command-line options of `nx run benchmarks:diatom|rotten -- ...`, parsed with node:util parseArgs and
+ * validated with zod (errors name the flag).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { STUDY_NAMES } from '../studies/definitions.ts';
+import { PRESET_NAMES } from '../studies/presets.ts';
+
+export const StudyArgsSchema = z.object({
+  study: z.enum(STUDY_NAMES as unknown as ['diatom', 'rotten']),
+  preset: z.enum(PRESET_NAMES),
+  workers: z.number().int().min(1).max(64),
+  seed: z.number().int().min(0),
+  dataDir: z.string().nullable(),
+  out: z.string(),
+  trainer: z.enum(['real', 'fake']),
+  backend: z.string(),
+  optimizerUrl: z.string().url().nullable(),
+  token: z.string().nullable(),
+  reportOnly: z.boolean(),
+});
+export type StudyArgs = z.infer<typeof StudyArgsSchema>;
+
+export const STUDY_USAGE = `usage: study.ts <diatom|rotten> [--preset smoke|default|paper] [--workers N] [--seed S]
+                [--data-dir DIR] [--out DIR] [--backend auto|wasm|cpu|tensorflow] [--report-only]
+                [--optimizer-url URL --token T]
+  --preset      default: "default" (at most ~45 min per study on 2 cores); "paper" = the original budgets
+  --workers     worker processes training in parallel (default: one per core)
+  --out         output directory (default reports/<study>-<preset>/): trials.jsonl, summary.json, report.html
+  --report-only rebuild summary.json and report.html from the journal without training
+  --trainer     real (default) | fake (fast closed-form stand-in, for tests of the runner)`;
+
+function intFlag(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^-?\d+$/.test(v)) throw new Error(`--${name}: expected an integer, got "${v}"`);
+  return Number(v);
+}
+
+export function parseStudyArgs(argv: string[]): StudyArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      preset: { type: 'string', default: 'default' },
+      workers: { type: 'string' },
+      seed: { type: 'string' },
+      'data-dir': { type: 'string' },
+      out: { type: 'string' },
+      trainer: { type: 'string', default: 'real' },
+      backend: { type: 'string', default: 'auto' },
+      'optimizer-url': { type: 'string' },
+      token: { type: 'string' },
+      'report-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) throw new Error(STUDY_USAGE);
+  if (positionals.length !== 1) throw new Error(`expected exactly one study name (diatom or rotten)\n${STUDY_USAGE}`);
+  const study = positionals[0];
+  const preset = values.preset!;
+  const parsed = StudyArgsSchema.safeParse({
+    study,
+    preset,
+    workers: intFlag('workers', values.workers, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)),
+    seed: intFlag('seed', values.seed, 0),
+    dataDir: values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR ?? null,
+    out: values.out ?? path.join('reports', `${study}-${preset}`),
+    trainer: values.trainer,
+    backend: values.backend,
+    optimizerUrl: values['optimizer-url'] ?? null,
+    token: values.token ?? null,
+    reportOnly: values['report-only'],
+  });
+  if (!parsed.success) {
+    const flag: Record<string, string> = { study: 'study', dataDir: '--data-dir', optimizerUrl: '--optimizer-url' };
+    const msg = parsed.error.issues
+      .map((i) => {
+        const key = String(i.path[0]);
+        return `${flag[key] ?? `--${key}`}: ${i.message}`;
+      })
+      .join('\n');
+    throw new Error(`${msg}\n${STUDY_USAGE}`);
+  }
+  if (parsed.data.optimizerUrl && !parsed.data.token) throw new Error('--optimizer-url needs --token');
+  return parsed.data;
+}

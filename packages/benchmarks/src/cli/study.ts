@@ -1,0 +1,43 @@
+/**
+ * `npx nx run benchmarks:diatom|rotten -- --preset smoke|default|paper --workers N --seed S --data-dir DIR --out DIR`
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { runStudy } from '../runner/study-command.ts';
+import { parseStudyArgs } from './study-args.ts';
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseStudyArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const result = await runStudy(args, {
+    log: (line) => process.stdout.write(`${line}\n`),
+    tty: Boolean(process.stdout.isTTY) && !process.env.CI,
+  });
+  process.stdout.write(
+    `\nwrote ${path.join(args.out, 'report.html')} (${(fs.statSync(path.join(args.out, 'report.html')).size / 1e6).toFixed(1)} MB), ` +
+      `${path.join(args.out, 'summary.json')}\n`,
+  );
+  const s = result.summary;
+  for (const m of ['optimizer', 'random'] as const) {
+    const x = s.methods[m];
+    process.stdout.write(
+      `${m.padEnd(9)} ${x.completed}/${x.budget} trials, feasible ${(100 * x.feasible_fraction).toFixed(1)}%, ` +
+        `best accuracy ${x.best_accuracy?.toFixed(3) ?? '-'}, share of union frontier ${(100 * x.union_share).toFixed(1)}%\n`,
+    );
+  }
+  process.stdout.write(`wall time ${s.wall_seconds.toFixed(0)} s (this invocation ${(s.session_wall_seconds ?? 0).toFixed(0)} s), backend ${s.backend}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,124 @@
+/**
+ * Renders a report built from a synthetic trials fixture in headless Debian Chromium: every plot must render,
+ * the console must stay free of errors, the page must not touch the network; a screenshot is kept.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { computeSummary } from './summary.ts';
+import { renderReport } from './html.ts';
+import { DIATOM, ROTTEN } from '../studies/definitions.ts';
+import { getPreset } from '../studies/presets.ts';
+import { syntheticTrials } from '../../test/fixtures.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOT_DIR = process.env.PARETOBENCH_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'paretobench-report-test');
+
+describe('report.html in headless Chromium', () => {
+  let context: BrowserContext;
+  let userDataDir: string;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    }
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-chromium-'));
+    fs.mkdirSync(SHOT_DIR, { recursive: true });
+    // a fresh profile, and flags that keep Chromium from phoning home
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  for (const study of [DIATOM, ROTTEN]) {
+    it(`${study.name}: every plot renders, no console errors, no network`, async () => {
+      const base = { ...getPreset(study.name, 'smoke'), budgets: { optimizer: 8, random: 80 }, confidenceRepeats: 200 };
+      // rotten: a failure rule that lets part of the synthetic cloud through (accuracy >= 0.5, time <= 1 s)
+      const p = study.name === 'rotten' ? { ...base, minAccuracy: 0.5, timeLimitSeconds: 1 } : base;
+      const trials = syntheticTrials(8, 80, study.name).map((t) =>
+        study.name === 'rotten' && t.metrics && t.metrics.accuracy < 0.5
+          ? { ...t, failed: true, failure_reason: 'accuracy_below_threshold' as const }
+          : t,
+      );
+      expect(trials.some((t) => t.failed && t.metrics !== null)).toBe(study.name === 'rotten');
+      const summary = computeSummary({ study, preset: p, seed: 1, workers: 2, backend: 'fake', optimizer: 'in-process', trials });
+      const html = renderReport(summary, trials);
+      const file = path.join(SHOT_DIR, `${study.name}-report.html`);
+      fs.writeFileSync(file, html);
+
+      const page = await context.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+      });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto('file://' + file);
+      const ids = ['plot-trials', 'plot-confidence', 'plot-hypervolume', 'plot-feasible'];
+      for (const id of ids) {
+        await page.waitForSelector(`#${id} .main-svg`, { timeout: 30_000 });
+      }
+      const rendered = await page.evaluate((list) => {
+        return list.map((id) => {
+          const el = document.getElementById(id)!;
+          return {
+            id,
+            container: el.querySelectorAll('.plot-container').length,
+            svg: el.querySelectorAll('.main-svg').length,
+            // number of traces plotly drew
+            traces: (el as unknown as { data?: unknown[] }).data?.length ?? 0,
+          };
+        });
+      }, ids);
+      for (const r of rendered) {
+        expect(r.container, r.id).toBe(1);
+        expect(r.svg, r.id).toBeGreaterThan(0);
+        expect(r.traces, r.id).toBeGreaterThan(0);
+      }
+      // the trials plot holds both methods' points, the frontiers and the union frontier
+      const traceNames = await page.evaluate(() =>
+        ((document.getElementById('plot-trials') as unknown as { data: { name: string }[] }).data ?? []).map((d) => d.name),
+      );
+      expect(traceNames).toContain('optimizer trials');
+      expect(traceNames).toContain('random trials');
+      expect(traceNames).toContain('union frontier');
+      expect(traceNames.some((n) => n.startsWith('optimizer frontier ('))).toBe(true);
+      // the confidence heat map is drawn
+      const heat = await page.evaluate(() =>
+        ((document.getElementById('plot-confidence') as unknown as { data: { type: string }[] }).data ?? []).some(
+          (d) => d.type === 'heatmap',
+        ),
+      );
+      expect(heat).toBe(true);
+      const figures = await page.textContent('#figures');
+      expect(figures).toContain('optimizer');
+      expect(await page.locator('#best tbody tr').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: path.join(SHOT_DIR, `${study.name}-report.png`), fullPage: true });
+      await page.close();
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    });
+  }
+});

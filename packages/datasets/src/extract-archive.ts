@@ -58,20 +58,35 @@ export async function extractArchive(
     if (err instanceof DatasetError) throw err;
     throw new DatasetError(archivePath, `cannot extract ${kind} archive: ${(err as Error).message}`, undefined, { cause: err });
   }
-  // Another process (parallel workers share the cache) may have finished the same extraction meanwhile:
-  // never replace a directory that already holds this archive's contents, so its readers are not disturbed.
-  if (!(await stampMatches(destDir, sha256))) {
-    await rm(destDir, { recursive: true, force: true });
-    try {
-      await rename(tmp, destDir);
-      onProgress?.(`extracted into ${destDir}`);
-      return destDir;
-    } catch (err) {
-      if (!(await stampMatches(destDir, sha256))) {
-        await rm(tmp, { recursive: true, force: true });
-        throw new DatasetError(destDir, `cannot move the extraction into place: ${(err as Error).message}`, undefined, { cause: err });
+  // Parallel workers share the cache, so never delete a directory that holds this archive's contents (its readers
+  // would see files vanish). rename() onto a missing path is atomic; an occupied path is kept when its stamp
+  // matches, else (stale contents of an older archive) moved aside atomically and removed after the swap.
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await rename(tmp, destDir);
+        onProgress?.(`extracted into ${destDir}`);
+        return destDir;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EISDIR' && code !== 'ENOTDIR') throw err;
       }
+      if (await stampMatches(destDir, sha256)) break; // someone else finished the same extraction
+      const stale = `${destDir}.${process.pid}-${randomBytes(4).toString('hex')}.stale`;
+      try {
+        await rename(destDir, stale);
+      } catch {
+        continue; // it moved or was replaced meanwhile; look again
+      }
+      await rm(stale, { recursive: true, force: true });
     }
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw new DatasetError(destDir, `cannot move the extraction into place: ${(err as Error).message}`, undefined, { cause: err });
+  }
+  if (!(await stampMatches(destDir, sha256))) {
+    await rm(tmp, { recursive: true, force: true });
+    throw new DatasetError(destDir, 'cannot move the extraction into place: the directory keeps changing (concurrent extractions?)');
   }
   await rm(tmp, { recursive: true, force: true });
   return destDir;

@@ -8,6 +8,7 @@ import AdmZip from 'adm-zip';
 import * as tar from 'tar';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DatasetError } from './errors.ts';
+import { fetchArchive } from './fetch-archive.ts';
 import { loadMovieReviews } from './movie-reviews.ts';
 import { loadUcrDataset } from './ucr.ts';
 
@@ -60,6 +61,10 @@ beforeAll(async () => {
       // announces the whole archive, sends half, then drops the connection (a download killed midway)
       res.writeHead(200, { 'content-length': zipBytes.length });
       res.write(zipBytes.subarray(0, zipBytes.length >> 1), () => res.socket?.destroy());
+    } else if (url === '/stall/Synth.zip') {
+      // sends the headers and a few bytes, then nothing
+      res.writeHead(200, { 'content-length': zipBytes.length });
+      res.write(zipBytes.subarray(0, 16));
     } else if (url === '/junk/Synth.zip') {
       const junk = Buffer.from('this is not a zip archive');
       res.writeHead(200, { 'content-length': junk.length });
@@ -170,6 +175,17 @@ describe('download into the cache', () => {
     expect((err as DatasetError).file).toBe(`${base}/cut/Synth.zip`);
     expect((err as Error).message).toMatch(/download interrupted after \d+ of \d+ bytes .*nothing was saved/);
     expect(listAll(join(cache, 'ucr'))).toEqual([]);
+  });
+
+  it('aborts a stalled download after the idle timeout, leaving nothing behind', async () => {
+    const cache = cacheDir();
+    const archivePath = join(cache, 'Synth.zip');
+    const err = await fetchArchive({ url: `${base}/stall/Synth.zip`, archivePath, allowDownload: true, idleTimeoutMs: 300 }).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(DatasetError);
+    expect((err as Error).message).toMatch(/interrupted after 16 of \d+ bytes \(no data received for 0.3 s\)/);
+    expect(listAll(cache)).toEqual([]);
   });
 
   it('reports an archive that cannot be extracted, drops it and leaves no half-extracted directory', async () => {

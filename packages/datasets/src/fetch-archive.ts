@@ -13,6 +13,8 @@ export interface FetchArchiveOptions {
   archivePath: string;
   allowDownload: boolean;
   onProgress?: (msg: string) => void;
+  /** Abort when no bytes arrive for this long (default 60 s): a stalled server must not hang a study. */
+  idleTimeoutMs?: number;
 }
 
 export interface FetchedArchive {
@@ -105,12 +107,23 @@ export async function fetchArchive(opts: FetchArchiveOptions): Promise<FetchedAr
 
   await mkdir(dirname(archivePath), { recursive: true });
   onProgress?.(`downloading ${url}`);
+  const idleMs = opts.idleTimeoutMs ?? 60_000;
+  const controller = new AbortController();
+  let idleTimer: NodeJS.Timeout | undefined;
+  const armIdleTimer = (): void => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => controller.abort(new Error(`no data received for ${idleMs / 1000} s`)), idleMs);
+  };
+  armIdleTimer();
   let res: Response;
   try {
-    res = await fetch(url, { redirect: 'follow' });
+    res = await fetch(url, { redirect: 'follow', signal: controller.signal });
   } catch (err) {
-    throw new DatasetError(url, `download failed: ${(err as Error).message}`, undefined, { cause: err });
+    clearTimeout(idleTimer);
+    const reason = controller.signal.aborted ? (controller.signal.reason as Error) : (err as Error);
+    throw new DatasetError(url, `download failed: ${reason.message}`, undefined, { cause: err });
   }
+  if (!res.ok || res.body === null) clearTimeout(idleTimer);
   if (!res.ok || res.body === null) {
     throw new DatasetError(url, `download failed: HTTP ${res.status} ${res.statusText}`.trimEnd());
   }
@@ -123,6 +136,7 @@ export async function fetchArchive(opts: FetchArchiveOptions): Promise<FetchedAr
   const reportStep = expected !== undefined ? Math.max(expected / 10, 64 * 1024) : 5 * 1024 * 1024;
   const meter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
+      armIdleTimer();
       hash.update(chunk);
       received += chunk.length;
       if (received >= nextReport) {
@@ -138,6 +152,7 @@ export async function fetchArchive(opts: FetchArchiveOptions): Promise<FetchedAr
   try {
     const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
     await pipeline(body, meter, createWriteStream(tmp));
+    clearTimeout(idleTimer);
     if (expected !== undefined && received !== expected) {
       throw new DatasetError(url, `download truncated: received ${received} of ${expected} bytes`);
     }
@@ -147,10 +162,12 @@ export async function fetchArchive(opts: FetchArchiveOptions): Promise<FetchedAr
     onProgress?.(`saved ${archivePath} (${formatBytes(received)}, sha256 ${digest})`);
     return { path: archivePath, sha256: digest, downloaded: true };
   } catch (err) {
+    clearTimeout(idleTimer);
     await rm(tmp, { force: true });
     if (err instanceof DatasetError) throw err;
+    const cause = controller.signal.aborted ? (controller.signal.reason as Error) : (err as Error);
     const where = expected !== undefined ? ` after ${received} of ${expected} bytes` : ` after ${received} bytes`;
-    throw new DatasetError(url, `download interrupted${where} (${(err as Error).message}); nothing was saved`, undefined, {
+    throw new DatasetError(url, `download interrupted${where} (${cause.message}); nothing was saved`, undefined, {
       cause: err,
     });
   }

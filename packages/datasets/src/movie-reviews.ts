@@ -6,6 +6,9 @@
  *
  * Vocabulary ids: 0 = "<pad>", then words in order of first occurrence (positive file first, then negative),
  * so `vocabSize` = words + 1. Labels: positive = 1, negative = 0.
+ *
+ * One deliberate difference from Kim's script: a line that clean_str reduces to nothing (a blank line) is an
+ * error naming file and line instead of a zero-length sentence; the MR files have none.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';

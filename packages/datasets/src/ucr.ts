@@ -170,7 +170,7 @@ function buildSplit(
   return { x, y, n, length: L, lengths: lens };
 }
 
-/** Builds the dataset from two already-located files (any of the three layouts). */
+/** Builds the dataset from two already-located files (any of the four layouts). */
 export async function loadUcrFiles(
   name: string,
   files: UcrFiles,

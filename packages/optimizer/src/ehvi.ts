@@ -27,7 +27,7 @@
  * as BoTorch's NormalQMCEngine) and exact per-sample improvement (WFG exclusive hypervolume).
  */
 import { hypervolumeImprovement } from './hypervolume.ts';
-import { erfcx, LOG_SQRT_2PI, normalCdf, normalCdfOverPdf, normalLogCdf, normalPdf, log1mexp, SQRT2 } from './normal.ts';
+import { erfcx, expNegHalfSq, INV_SQRT_2PI, LOG_SQRT_2PI, normalCdfOverPdf, normalLogCdf, log1mexp, SQRT2 } from './normal.ts';
 import { Rng } from './rng.ts';
 import { Sobol } from './sobol.ts';
 
@@ -36,8 +36,12 @@ const HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 /** log h(z), h(z) = phi(z) + z Phi(z) = E[(Z + z)^+] for Z ~ N(0, 1); finite for |z| < 1e154. */
 export function logH(z: number): number {
   if (z > -1) {
-    if (z === Infinity) return Infinity;
-    return Math.log(normalPdf(z) + z * normalCdf(z));
+    // h(z) = z + phi(z) / z^2 (1 + O(1/z^2)); the correction is below 1e-19 relative for z > 8.5
+    if (z > 8.5) return Math.log(z);
+    const e = expNegHalfSq(z);
+    const phi = INV_SQRT_2PI * e;
+    const Phi = z < 0 ? 0.5 * erfcx(-z / SQRT2) * e : 1 - 0.5 * erfcx(z / SQRT2) * e;
+    return Math.log(phi + z * Phi);
   }
   if (z > -20) {
     // h(z) = phi(z) (1 - |z| sqrt(pi/2) erfcx(|z| / sqrt 2))
@@ -71,6 +75,7 @@ function logHDiff(zl: number, zu: number, lhl: number, lhu: number): number {
     return Math.log(w) + normalLogCdf(m) + Math.log1p((-(w * w) / 24) * (m / normalCdfOverPdf(m)));
   }
   const d = lhu - lhl;
+  if (d < -40) return lhl; // log1mexp(d) = -exp(d) > -5e-18
   if (!(d < 0)) return Math.log(w) + normalLogCdf(m); // rounding; cannot happen for w above the threshold
   return lhl + log1mexp(d);
 }
@@ -183,10 +188,10 @@ export function logEhvi2dPrepared(prep: Ehvi2dPrepared, mu0: number, mu1: number
     if (b === -Infinity) continue;
     const t = a + b;
     if (t > max) {
-      sum = sum * Math.exp(max - t) + 1;
+      sum = max - t < -40 ? 1 : sum * Math.exp(max - t) + 1;
       max = t;
-    } else {
-      sum += Math.exp(t - max);
+    } else if (t - max > -40) {
+      sum += Math.exp(t - max); // terms below exp(-40) of the largest change nothing at double precision
     }
   }
   if (max === -Infinity) return -Infinity;

@@ -80,7 +80,7 @@ export async function locateOrFetch<T>(opts: DataSourceOptions, spec: SourceSpec
     await rm(archive.path, { force: true });
     await rm(checksumPath(archive.path), { force: true });
     if (err instanceof DatasetError) {
-      throw new DatasetError(err.file, `${err.message.slice(err.file.length + 2)} (removed it from the cache)`, err.line, { cause: err });
+      throw new DatasetError(err.file, `${err.detail} (removed it from the cache)`, err.line, { cause: err });
     }
     throw err;
   }

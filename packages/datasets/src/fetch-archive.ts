@@ -117,18 +117,22 @@ export async function fetchArchive(opts: FetchArchiveOptions): Promise<FetchedAr
   armIdleTimer();
   let res: Response;
   try {
-    res = await fetch(url, { redirect: 'follow', signal: controller.signal });
+    // identity: the archive's own bytes (a server adding Content-Encoding would otherwise change length and checksum)
+    res = await fetch(url, { redirect: 'follow', signal: controller.signal, headers: { 'accept-encoding': 'identity' } });
   } catch (err) {
     clearTimeout(idleTimer);
     const reason = controller.signal.aborted ? (controller.signal.reason as Error) : (err as Error);
     throw new DatasetError(url, `download failed: ${reason.message}`, undefined, { cause: err });
   }
-  if (!res.ok || res.body === null) clearTimeout(idleTimer);
   if (!res.ok || res.body === null) {
+    clearTimeout(idleTimer);
     throw new DatasetError(url, `download failed: HTTP ${res.status} ${res.statusText}`.trimEnd());
   }
   const lengthHeader = res.headers.get('content-length');
-  const expected = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+  const encoding = (res.headers.get('content-encoding') ?? 'identity').toLowerCase();
+  // With a Content-Encoding, fetch decodes the body, so Content-Length no longer counts the bytes we see.
+  const expected =
+    lengthHeader !== null && /^\d+$/.test(lengthHeader) && encoding === 'identity' ? Number(lengthHeader) : undefined;
 
   const hash = createHash('sha256');
   let received = 0;

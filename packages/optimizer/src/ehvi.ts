@@ -26,7 +26,7 @@
  * >= 3 objectives: Monte-Carlo EHVI with randomised quasi-Monte-Carlo normals (scrambled Sobol + Box-Muller,
  * as BoTorch's NormalQMCEngine) and exact per-sample improvement (WFG exclusive hypervolume).
  */
-import { hypervolumeImprovement } from './hypervolume.ts';
+import { hypervolumeImprovementUnchecked, validatePointsAndRef } from './hypervolume.ts';
 import { erfcx, expNegHalfSq, INV_SQRT_2PI, LOG_SQRT_2PI, normalCdfOverPdf, normalLogCdf, log1mexp, SQRT2 } from './normal.ts';
 import { Rng } from './rng.ts';
 import { Sobol } from './sobol.ts';
@@ -281,16 +281,17 @@ export function mcEhvi(mu: number[], sigma: number[], front: number[][], ref: nu
     if (!Number.isFinite(mu[j])) throw new Error(`mcEhvi: mu[${j}] must be finite (got ${mu[j]})`);
     if (!(sigma[j] >= 0)) throw new Error(`mcEhvi: sigma[${j}] must be >= 0 (got ${sigma[j]})`);
   }
+  validatePointsAndRef(front, ref, 'mcEhvi');
   const z = new QmcNormal(d, rng.nextUint32());
   const zs = new Float64Array(d);
   const y = new Array<number>(d);
-  // Only the non-dominated part of the front matters; filtering once keeps each WFG call small.
+  // Only points strictly above ref matter; filtering once keeps each WFG call small.
   const useful = front.filter((p) => p.every((v, j) => v > ref[j]));
   let total = 0;
   for (let s = 0; s < nSamples; s++) {
     z.nextInto(zs);
     for (let j = 0; j < d; j++) y[j] = mu[j] + sigma[j] * zs[j];
-    total += hypervolumeImprovement(y, useful, ref);
+    total += hypervolumeImprovementUnchecked(y, useful, ref);
   }
   return total / nSamples;
 }

@@ -13,7 +13,8 @@
  * Points that do not strictly dominate the reference point in every objective contribute nothing and are dropped.
  */
 
-function validate(points: number[][], ref: number[], what: string): void {
+/** Throws an Error naming the field unless ref is finite and every point has ref.length numeric objectives. */
+export function validatePointsAndRef(points: number[][], ref: number[], what: string): void {
   if (!Array.isArray(ref) || ref.length === 0) throw new Error(`${what}: ref must be a non-empty number array`);
   for (let j = 0; j < ref.length; j++) {
     if (typeof ref[j] !== 'number' || !Number.isFinite(ref[j])) throw new Error(`${what}: ref[${j}] must be a finite number (got ${ref[j]})`);
@@ -32,7 +33,7 @@ function validate(points: number[][], ref: number[], what: string): void {
 
 /** Exact hypervolume (maximisation). */
 export function hypervolume(points: number[][], ref: number[]): number {
-  validate(points, ref, 'hypervolume');
+  validatePointsAndRef(points, ref, 'hypervolume');
   const d = ref.length;
   // Shift so the reference is the origin; keep points strictly above it.
   const shifted: number[][] = [];
@@ -148,8 +149,13 @@ function nonDominatedDistinct(points: number[][], d: number): number[][] {
  * Computed as vol(box(ref, point)) - HV({ min(point, q) : q in front }) (the WFG exclusive volume).
  */
 export function hypervolumeImprovement(point: number[], front: number[][], ref: number[]): number {
-  validate(front, ref, 'hypervolumeImprovement');
-  validate([point], ref, 'hypervolumeImprovement(point)');
+  validatePointsAndRef(front, ref, 'hypervolumeImprovement');
+  validatePointsAndRef([point], ref, 'hypervolumeImprovement(point)');
+  return hypervolumeImprovementUnchecked(point, front, ref);
+}
+
+/** hypervolumeImprovement without input validation (hot loops that validated once, e.g. Monte-Carlo EHVI). */
+export function hypervolumeImprovementUnchecked(point: readonly number[], front: readonly (readonly number[])[], ref: readonly number[]): number {
   const d = ref.length;
   const p = new Array<number>(d);
   for (let j = 0; j < d; j++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dominates, nonDominatedSort, paretoFront } from './pareto.ts';
+import { dominates, nonDominatedSort, nonDominatedSortGeneric, paretoFront } from './pareto.ts';
 import { Rng } from './rng.ts';
 
 describe('dominates (maximisation)', () => {
@@ -79,5 +79,18 @@ describe('paretoFront', () => {
       const pts = Array.from({ length: 60 }, () => Array.from({ length: d }, () => rng.int(6)));
       expect(paretoFront(pts)).toEqual(nonDominatedSort(pts)[0]);
     }
+  });
+});
+
+describe('nonDominatedSort, 2-D sweep vs the generic O(n^2) sort', () => {
+  it('identical fronts on random clouds with many ties and duplicates', () => {
+    const rng = new Rng(23);
+    for (let trial = 0; trial < 40; trial++) {
+      const levels = 2 + (trial % 6);
+      const pts = Array.from({ length: 5 + rng.int(120) }, () => [rng.int(levels), rng.int(levels)]);
+      expect(nonDominatedSort(pts)).toEqual(nonDominatedSortGeneric(pts));
+    }
+    const cont = Array.from({ length: 500 }, () => [rng.next(), rng.next()]);
+    expect(nonDominatedSort(cont)).toEqual(nonDominatedSortGeneric(cont));
   });
 });

@@ -33,21 +33,40 @@ export function dominates(a: number[], b: number[]): boolean {
 }
 
 /**
- * Deb et al. (2002) fast non-dominated sort, O(M N^2).
- * Returns fronts as arrays of point indices (ascending within each front); front 0 is the Pareto set.
+ * Non-dominated sorting: fronts as arrays of point indices (ascending within each front); front 0 is the
+ * Pareto set, front r + 1 is the Pareto set of what remains after removing fronts 0..r.
+ * 2 objectives: O(n log n) sweep (Jensen 2003): points in order of x descending (then y descending) join the
+ * first front whose last point does not dominate them, found by binary search.
+ * More objectives: Deb et al. (2002) fast non-dominated sort, O(M n^2).
  */
 export function nonDominatedSort(points: number[][]): number[][] {
-  checkPoints(points, 'nonDominatedSort');
+  const d = checkPoints(points, 'nonDominatedSort');
+  if (points.length === 0) return [];
+  return d === 2 ? nonDominatedSort2d(points) : nonDominatedSortGeneric(points);
+}
+
+/** Deb et al. (2002) fast non-dominated sort for any number of objectives (no input checks). */
+export function nonDominatedSortGeneric(points: number[][]): number[][] {
   const n = points.length;
   if (n === 0) return [];
+  const d = points[0].length;
   const dominatedBy = new Int32Array(n); // how many points dominate i
   const dominatesList: number[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++) {
+    const a = points[i];
     for (let j = i + 1; j < n; j++) {
-      if (dominates(points[i], points[j])) {
+      const b = points[j];
+      let aBetter = false;
+      let bBetter = false;
+      for (let t = 0; t < d; t++) {
+        if (a[t] > b[t]) aBetter = true;
+        else if (a[t] < b[t]) bBetter = true;
+        if (aBetter && bBetter) break;
+      }
+      if (aBetter && !bBetter) {
         dominatesList[i].push(j);
         dominatedBy[j]++;
-      } else if (dominates(points[j], points[i])) {
+      } else if (bBetter && !aBetter) {
         dominatesList[j].push(i);
         dominatedBy[i]++;
       }
@@ -67,6 +86,39 @@ export function nonDominatedSort(points: number[][]): number[][] {
     next.sort((a, b) => a - b);
     current = next;
   }
+  return fronts;
+}
+
+function nonDominatedSort2d(points: number[][]): number[][] {
+  const n = points.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => points[b][0] - points[a][0] || points[b][1] - points[a][1]);
+  // Within a front, points arrive with x non-increasing and y strictly increasing (or equal copies), so the
+  // front's last point has its largest y; q (earlier) dominates p iff q.y >= p.y and q != p. The last ys
+  // decrease strictly from front to front, which makes "first front not dominating p" a binary search.
+  const lastX: number[] = [];
+  const lastY: number[] = [];
+  const fronts: number[][] = [];
+  for (const i of order) {
+    const [x, y] = points[i];
+    let lo = 0;
+    let hi = fronts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const dominated = lastY[mid] > y || (lastY[mid] === y && lastX[mid] !== x);
+      if (dominated) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === fronts.length) {
+      fronts.push([]);
+      lastX.push(x);
+      lastY.push(y);
+    }
+    fronts[lo].push(i);
+    lastX[lo] = x;
+    lastY[lo] = y;
+  }
+  for (const f of fronts) f.sort((a, b) => a - b);
   return fronts;
 }
 

@@ -23,6 +23,11 @@ export class SuccessModel {
     return new SuccessModel(GaussianProcess.fit(X, y, d, { ...opts, randomStarts: opts.warm ? 0 : 1, lengthscaleBounds: [0.25, 1e3] }));
   }
 
+  /** The model with given hyperparameters (no fitting). */
+  static withHyperparameters(X: Float64Array, success: readonly boolean[], hyper: GpHyperparameters): SuccessModel {
+    return new SuccessModel(new GaussianProcess(X, Float64Array.from(success, (s) => (s ? 1 : -1)), hyper));
+  }
+
   get hyper(): GpHyperparameters {
     return this.gp.hyper;
   }

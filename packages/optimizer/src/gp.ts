@@ -13,7 +13,7 @@
  *   log s2  ~ N(0, 1.5^2)
  *   log noise ~ N(-4, 1)
  */
-import { cholesky, invertLower, cholInverse, logDetHalf, solveLower, solveUpperT } from './linalg.ts';
+import { cholesky, cholInverse, logDetHalf, solveLower, solveUpperT } from './linalg.ts';
 import { lbfgs } from './lbfgs.ts';
 import type { Rng } from './rng.ts';
 
@@ -37,6 +37,8 @@ export interface GpFitOptions {
   maxFitPoints?: number;
   /** fixed noise variance (on the standardised scale) instead of fitting it */
   fixedNoise?: number;
+  /** only start from `warm` (when given): cheaper refits of a slowly changing model */
+  singleStart?: boolean;
   /** box for the length scales (default [1e-3, 1e3]) */
   lengthscaleBounds?: [number, number];
 }
@@ -174,7 +176,6 @@ export class GaussianProcess {
   readonly yMean: number;
   readonly yStd: number;
   private readonly L: Float64Array;
-  private Linv: Float64Array | null = null;
   private readonly alpha: Float64Array;
   private readonly invL2: Float64Array;
   private readonly s2: number;
@@ -221,43 +222,76 @@ export class GaussianProcess {
     return this.s2 * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
   }
 
-  /** Posterior mean and latent variance at m points (row-major m x d), original scale. */
+  /**
+   * Posterior mean and latent variance at m points (row-major m x d), original scale.
+   * var = s2 - |L^{-1} k*|^2, with the forward substitution done for 4 candidates at a time so each
+   * row of L is read once per block (memory traffic, not arithmetic, bounds this loop in JS).
+   */
   predict(Xs: Float64Array, m: number): Prediction {
     const n = this.n;
     const d = this.d;
-    if (!this.Linv) this.Linv = invertLower(this.L, n);
-    const Linv = this.Linv;
+    const L = this.L;
     const mean = new Float64Array(m);
     const variance = new Float64Array(m);
-    const kstar = new Float64Array(n);
+    const B = 4;
+    const K = new Float64Array(B * n); // kernel rows, then overwritten by the solves
     const invL2 = this.invL2;
     const s2 = this.s2;
     const X = this.X;
+    const alpha = this.alpha;
     const ystd2 = this.yStd * this.yStd;
-    for (let c = 0; c < m; c++) {
-      const off = c * d;
-      let mu = 0;
-      for (let i = 0; i < n; i++) {
-        let r2 = 0;
-        const io = i * d;
-        for (let k = 0; k < d; k++) {
-          const diff = Xs[off + k] - X[io + k];
-          r2 += diff * diff * invL2[k];
+    for (let c0 = 0; c0 < m; c0 += B) {
+      const nb = Math.min(B, m - c0);
+      for (let b = 0; b < B; b++) {
+        const row = b * n;
+        if (b >= nb) {
+          K.fill(0, row, row + n);
+          continue;
         }
-        const r = Math.sqrt(r2);
-        const kv = s2 * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
-        kstar[i] = kv;
-        mu += kv * this.alpha[i];
+        const off = (c0 + b) * d;
+        let mu = 0;
+        for (let i = 0; i < n; i++) {
+          let r2 = 0;
+          const io = i * d;
+          for (let k = 0; k < d; k++) {
+            const diff = Xs[off + k] - X[io + k];
+            r2 += diff * diff * invL2[k];
+          }
+          const r = Math.sqrt(r2);
+          const kv = s2 * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
+          K[row + i] = kv;
+          mu += kv * alpha[i];
+        }
+        mean[c0 + b] = this.yMean + this.yStd * mu;
       }
-      let q = 0;
+      // forward substitution L V = K^T for the 4 columns at once
+      let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
       for (let i = 0; i < n; i++) {
         const ri = i * n;
-        let v = 0;
-        for (let k = 0; k <= i; k++) v += Linv[ri + k] * kstar[k];
-        q += v * v;
+        let a0 = K[i], a1 = K[n + i], a2 = K[2 * n + i], a3 = K[3 * n + i];
+        for (let k = 0; k < i; k++) {
+          const l = L[ri + k];
+          a0 -= l * K[k];
+          a1 -= l * K[n + k];
+          a2 -= l * K[2 * n + k];
+          a3 -= l * K[3 * n + k];
+        }
+        const inv = 1 / L[ri + i];
+        a0 *= inv;
+        a1 *= inv;
+        a2 *= inv;
+        a3 *= inv;
+        K[i] = a0;
+        K[n + i] = a1;
+        K[2 * n + i] = a2;
+        K[3 * n + i] = a3;
+        q0 += a0 * a0;
+        q1 += a1 * a1;
+        q2 += a2 * a2;
+        q3 += a3 * a3;
       }
-      mean[c] = this.yMean + this.yStd * mu;
-      variance[c] = Math.max(s2 - q, 1e-12) * ystd2;
+      const qs = [q0, q1, q2, q3];
+      for (let b = 0; b < nb; b++) variance[c0 + b] = Math.max(s2 - qs[b], 1e-12) * ystd2;
     }
     return { mean, variance };
   }
@@ -319,7 +353,9 @@ export function fitHyperparameters(X: Float64Array, y: Float64Array, d: number, 
   const starts: Float64Array[] = [];
   if (opts.warm && opts.warm.logLengthscales.length === d) starts.push(packTheta(opts.warm));
   const mu = lengthscalePriorMean(d);
-  starts.push(packTheta({ logLengthscales: new Array(d).fill(Math.log(0.5)), logSignalVar: 0, logNoiseVar: -6 }));
+  if (!(opts.singleStart && starts.length > 0)) {
+    starts.push(packTheta({ logLengthscales: new Array(d).fill(Math.log(0.5)), logSignalVar: 0, logNoiseVar: -6 }));
+  }
   if (!opts.warm) starts.push(packTheta({ logLengthscales: new Array(d).fill(mu - 1), logSignalVar: 0, logNoiseVar: -4 }));
   const nRandom = opts.randomStarts ?? (opts.warm ? 0 : 2);
   for (let s = 0; s < nRandom && opts.rng; s++) {

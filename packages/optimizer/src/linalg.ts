@@ -70,18 +70,20 @@ export function cholSolve(L: Float64Array, n: number, b: ArrayLike<number>): Flo
   return solveUpperT(L, n, solveLower(L, n, b));
 }
 
-/** L^{-1} (lower triangular, row-major). */
+/** L^{-1} (lower triangular, row-major); row i = (e_i - sum_{k<i} L_ik row_k) / L_ii, contiguous row updates. */
 export function invertLower(L: Float64Array, n: number): Float64Array {
   const M = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    M[ri + i] = 1 / L[ri + i];
-    for (let j = 0; j < i; j++) {
-      // (L^{-1})_{ij} = -(sum_{k=j}^{i-1} L_ik M_kj) / L_ii
-      let s = 0;
-      for (let k = j; k < i; k++) s += L[ri + k] * M[k * n + j];
-      M[ri + j] = -s / L[ri + i];
+    for (let k = 0; k < i; k++) {
+      const l = L[ri + k];
+      if (l === 0) continue;
+      const rk = k * n;
+      for (let j = 0; j <= k; j++) M[ri + j] -= l * M[rk + j];
     }
+    const inv = 1 / L[ri + i];
+    for (let j = 0; j < i; j++) M[ri + j] *= inv;
+    M[ri + i] = inv;
   }
   return M;
 }

@@ -62,7 +62,19 @@ const HyperSchema = z.object({
 const StateSchema = z.object({
   gp: z.record(z.string(), HyperSchema).optional(),
   failure: HyperSchema.optional(),
+  /** number of observations when the hyperparameters were last fitted */
+  fitted_n: z.number().optional(),
 });
+
+/**
+ * Hyperparameters are refitted on every call below 100 observations; above, a warm state is reused
+ * until the data grew by 5% since the last fit (a fit costs O(m^3) per L-BFGS step, the posterior
+ * update with fixed hyperparameters O(n^3) once).
+ */
+function needsRefit(n: number, fittedN: number | undefined): boolean {
+  if (fittedN === undefined || n < 100) return true;
+  return n - fittedN >= Math.max(1, Math.floor(0.05 * n)) || n < fittedN;
+}
 
 /** Default size of the initial Sobol design: 2 (p + 1) for p parameters (as BoTorch's tutorials). */
 export function initialDesignSize(config: ExperimentConfig): number {
@@ -129,7 +141,7 @@ function toMatrix(rows: readonly number[][], d: number): Float64Array {
 }
 
 function fitOptions(n: number, warm: GpHyperparameters | undefined, rng: Rng) {
-  return { warm, rng, maxFitPoints: 200, maxIter: warm ? 40 : 80, randomStarts: warm ? 0 : 2 } as const;
+  return { warm, rng, maxFitPoints: n > 150 ? 128 : 160, maxIter: warm ? (n > 150 ? 20 : 40) : 80, randomStarts: warm ? 0 : 2, singleStart: warm !== undefined && n > 150 };
 }
 
 function suggestModel(
@@ -151,9 +163,13 @@ function suggestModel(
   const Xpend = pending.map((a) => enc.encode(a));
   const XpM = toMatrix(Xpend, D);
   const gpState: Record<string, GpHyperparameters> = {};
+  const refit = needsRefit(observations.length, prev.fitted_n);
+  state.fitted_n = refit ? observations.length : prev.fitted_n;
+  const reuse = (h: GpHyperparameters | undefined) => (!refit && h && h.logLengthscales.length === D ? h : undefined);
 
   const fitMetric = (name: string, y: Float64Array, X: Float64Array): GaussianProcess => {
-    const gp = GaussianProcess.fit(X, y, D, fitOptions(y.length, prev.gp?.[name], rng));
+    const keep = reuse(prev.gp?.[name]);
+    const gp = keep ? new GaussianProcess(X, y, keep) : GaussianProcess.fit(X, y, D, fitOptions(y.length, prev.gp?.[name], rng));
     gpState[name] = gp.hyper;
     if (pending.length === 0) return gp;
     return gp.condition(XpM, gp.predict(XpM, pending.length).mean); // kriging believer
@@ -187,7 +203,11 @@ function suggestModel(
       observations.map((o) => enc.encode(o.assignments)),
       D,
     );
-    const model = SuccessModel.fit(Xall, D, observations.map((o) => !o.failed), { warm: prev.failure, rng, maxFitPoints: 200, maxIter: prev.failure ? 40 : 80 });
+    const success = observations.map((o) => !o.failed);
+    const keep = reuse(prev.failure);
+    const model = keep
+      ? SuccessModel.withHyperparameters(Xall, success, keep)
+      : SuccessModel.fit(Xall, D, success, { warm: prev.failure, rng, maxFitPoints: 128, maxIter: prev.failure ? 20 : 80 });
     state.failure = model.hyper;
     extraTerms.push((X, m) => model.logPenalty(X, m));
   }
@@ -268,11 +288,12 @@ function suggestModel(
   const rawSobol = D <= SOBOL_MAX_DIM ? new Sobol(D, { scramble: true, seed: rng.nextUint32() }) : null;
   const ranked = optimizeAcquisition(enc, fullScore, {
     rng,
-    rawSamples: n <= 120 ? 2048 : 1024,
+    // scoring costs O(n^2) per candidate and model: fewer candidates for large n
+    rawSamples: n <= 120 ? 2048 : n <= 250 ? 1024 : 512,
     anchors,
-    perturbationsPerAnchor: Math.max(16, Math.floor(400 / Math.max(anchors.length, 1))),
-    refineStarts: 5,
-    refineIterations: 15,
+    perturbationsPerAnchor: Math.max(8, Math.floor((n <= 120 ? 400 : 200) / Math.max(anchors.length, 1))),
+    refineStarts: n <= 120 ? 5 : 3,
+    refineIterations: n <= 120 ? 15 : 8,
     rawPoints: rawSobol ? (k) => rawSobol.draw(k) : undefined,
   });
   for (const p of ranked) {

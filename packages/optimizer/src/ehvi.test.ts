@@ -200,6 +200,7 @@ describe('logEhvi2d: exact EHVI (maximisation)', () => {
   it('rejects bad input naming the field', () => {
     expect(() => logEhvi2d([0, 0], [-1, 1], FRONT, REF)).toThrow(/sigma/);
     expect(() => logEhvi2d([0, 0], [1, 1], [[1, 2, 3]], REF)).toThrow(/front\[0\]/);
+    expect(() => prepareEhvi2d([[1, 2], [Infinity, 0]], REF)).toThrow(/front\[1\] must be two finite numbers/);
     expect(() => logEhvi2d([0, 0], [1, 1], FRONT, [0, NaN] as [number, number])).toThrow(/ref/);
   });
 });

@@ -103,8 +103,8 @@ function checkFront2d(front: number[][], ref: readonly number[], what: string): 
   if (!Array.isArray(front)) throw new Error(`${what}: front must be an array of [number, number]`);
   for (let i = 0; i < front.length; i++) {
     const p = front[i];
-    if (!Array.isArray(p) || p.length !== 2 || Number.isNaN(p[0]) || Number.isNaN(p[1])) {
-      throw new Error(`${what}: front[${i}] must be two numbers (got ${JSON.stringify(p)})`);
+    if (!Array.isArray(p) || p.length !== 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) {
+      throw new Error(`${what}: front[${i}] must be two finite numbers (got ${JSON.stringify(p)})`);
     }
   }
 }

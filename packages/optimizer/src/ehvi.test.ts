@@ -255,6 +255,18 @@ describe('mcEhvi (quasi-Monte-Carlo, any number of objectives)', () => {
     const qmc = mcEhvi(mu, s, [], [0, 0, 0], 8192, new Rng(2));
     expect(Math.abs(qmc - exact)).toBeLessThan(0.01 * exact);
   });
+  it('3-D, one-point front: equals prod E[(Y-r)^+] - prod E[(min(Y,p)-r)^+]', () => {
+    const h = (z: number) => normalPdf(z) + z * normalCdf(z);
+    const mu = [0.8, 0.4, 0.6];
+    const s = [0.3, 0.5, 0.2];
+    const p = [0.7, 0.6, 0.5];
+    const ref = [0.1, 0, 0.2];
+    const full = mu.reduce((acc, m, j) => acc * s[j] * h((m - ref[j]) / s[j]), 1);
+    const clipped = mu.reduce((acc, m, j) => acc * s[j] * (h((m - ref[j]) / s[j]) - h((m - p[j]) / s[j])), 1);
+    const exact = full - clipped;
+    const qmc = mcEhvi(mu, s, [p], ref, 16384, new Rng(4));
+    expect(Math.abs(qmc - exact)).toBeLessThan(0.002 * exact);
+  });
   it('3-D and 4-D: agrees with a plain Monte-Carlo estimate (4 standard errors)', () => {
     const rng = new Rng(12);
     for (const d of [3, 4]) {

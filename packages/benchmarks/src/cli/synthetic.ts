@@ -9,6 +9,7 @@
  * hypervolume after each evaluation.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -59,7 +60,7 @@ export function runSyntheticCli(argv: string[], log: (s: string) => void = (s) =
     const model = r.suggest_ms.filter((_, i) => r.phases[i] === 'model');
     log(
       `${args.problem} d=${problem.dim} ${args.method} seed=${seed}: HV@${args.budget} = ${r.hypervolume.toFixed(4)}` +
-        (model.length ? `, model suggest median ${quantile(model, 0.5).toFixed(0)} ms` : ''),
+        (model.length ? `, model-phase suggest median ${quantile(model, 0.5).toFixed(0)} ms wall` : ''),
     );
     runs.push(r);
   }
@@ -67,6 +68,7 @@ export function runSyntheticCli(argv: string[], log: (s: string) => void = (s) =
   const mean = hvs.reduce((s, v) => s + v, 0) / hvs.length;
   const allMs = runs.flatMap((r) => r.suggest_ms);
   const modelMs = runs.flatMap((r) => r.suggest_ms.filter((_, i) => r.phases[i] === 'model'));
+  const modelCpu = runs.flatMap((r) => r.suggest_cpu_ms.filter((_, i) => r.phases[i] === 'model'));
   const summary = {
     problem: args.problem,
     dim: problem.dim,
@@ -82,7 +84,9 @@ export function runSyntheticCli(argv: string[], log: (s: string) => void = (s) =
     max_hv: problem.maxHv,
     suggest_ms: { median: quantile(allMs, 0.5), p95: quantile(allMs, 0.95) },
     suggest_ms_model_phase: modelMs.length ? { median: quantile(modelMs, 0.5), p95: quantile(modelMs, 0.95), count: modelMs.length } : null,
-    runs: runs.map((r) => ({ seed: r.seed, hypervolume: r.hypervolume, hv_trace: r.hv_trace, points: r.points, suggest_ms: r.suggest_ms, phases: r.phases })),
+    suggest_cpu_ms_model_phase: modelCpu.length ? { median: quantile(modelCpu, 0.5), p95: quantile(modelCpu, 0.95), count: modelCpu.length } : null,
+    load_average_1m: loadavg()[0],
+    runs: runs.map((r) => ({ seed: r.seed, hypervolume: r.hypervolume, hv_trace: r.hv_trace, points: r.points, suggest_ms: r.suggest_ms, suggest_cpu_ms: r.suggest_cpu_ms, phases: r.phases })),
   };
   mkdirSync(out, { recursive: true });
   const summaryPath = join(out, 'summary.json');

@@ -13,6 +13,8 @@ export interface SyntheticRunResult {
   hv_trace: number[];
   points: { x: number[]; y: number[] }[];
   suggest_ms: number[];
+  /** process CPU time (user + system) per suggestion: the one-core cost regardless of machine load */
+  suggest_cpu_ms: number[];
   phases: string[];
 }
 
@@ -43,11 +45,14 @@ export function runSynthetic(
   const observations: Observation[] = [];
   let state: OptimizerState | undefined;
   const ys: number[][] = [];
-  const out: SyntheticRunResult = { seed, hypervolume: 0, hv_trace: [], points: [], suggest_ms: [], phases: [] };
+  const out: SyntheticRunResult = { seed, hypervolume: 0, hv_trace: [], points: [], suggest_ms: [], suggest_cpu_ms: [], phases: [] };
   for (let i = 0; i < budget; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const s = suggest({ config, observations, state });
+    const dc = process.cpuUsage(c0);
     out.suggest_ms.push(performance.now() - t0);
+    out.suggest_cpu_ms.push((dc.user + dc.system) / 1000);
     out.phases.push(s.info.phase);
     state = s.state;
     const x = problem.bounds.map((_, j) => Number(s.assignments[`x${j}`]));

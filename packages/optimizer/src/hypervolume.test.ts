@@ -78,6 +78,29 @@ describe('hypervolume, 2-D', () => {
   });
 });
 
+describe('hypervolume reproduces the published maximum hypervolumes of BoTorch test problems (anchors)', () => {
+  it('ZDT1 (front f2 = 1 - sqrt(f1), minimisation ref [11, 11]) -> 120.667', () => {
+    const n = 20000;
+    const pts = Array.from({ length: n }, (_, i) => {
+      const f1 = i / (n - 1);
+      return [-f1, -(1 - Math.sqrt(f1))]; // negated: maximisation
+    });
+    const hv = hypervolume(pts, [-11, -11]);
+    expect(hv).toBeLessThan(120 + 2 / 3);
+    expect(hv).toBeCloseTo(120.667, 2);
+  });
+  it('DTLZ2 with 2 objectives (quarter circle, ref [1.1, 1.1]) -> 1.21 - pi/4 = 0.424602', () => {
+    const n = 20000;
+    const pts = Array.from({ length: n }, (_, i) => {
+      const a = (i / (n - 1)) * (Math.PI / 2);
+      return [-Math.cos(a), -Math.sin(a)];
+    });
+    const hv = hypervolume(pts, [-1.1, -1.1]);
+    expect(hv).toBeLessThan(0.424602);
+    expect(hv).toBeCloseTo(0.424602, 3);
+  });
+});
+
 describe('hypervolume, >= 3-D (WFG)', () => {
   it('hand-computed 3-D cases', () => {
     expect(hypervolume([[1, 1, 1]], [0, 0, 0])).toBe(1);

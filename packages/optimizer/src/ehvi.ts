@@ -61,8 +61,8 @@ export function logH(z: number): number {
 }
 
 /**
- * log(h(zl) - h(zu)) for zl > zu, given lhl = log h(zl), lhu = log h(zu): log E[(min(Z, zl) - zu)... ] i.e. the
- * log of int_{zu}^{zl} Phi(t) dt. zu may be -Infinity (lhu = -Infinity).
+ * log(h(zl) - h(zu)) = log int_{zu}^{zl} Phi(t) dt for zl > zu, given lhl = log h(zl) and lhu = log h(zu)
+ * (h' = Phi). zu may be -Infinity (lhu = -Infinity), for the last, unbounded strip.
  */
 function logHDiff(zl: number, zu: number, lhl: number, lhu: number): number {
   if (lhu === -Infinity) return lhl;

@@ -9,3 +9,5 @@ export { SummarySchema, computeSummary, type Summary } from './report/summary.ts
 export { renderReport } from './report/html.ts';
 export { BaselineSchema, compareToBaseline, baselineFromSummary } from './check/baseline.ts';
 export { runCheck } from './check/run-check.ts';
+export { makeProblem, ProblemNameSchema, branin, currin, type SyntheticProblem, type ProblemName } from './synthetic/problems.ts';
+export { runSynthetic, problemConfig, type SyntheticRunResult, type SyntheticMethod } from './synthetic/run.ts';

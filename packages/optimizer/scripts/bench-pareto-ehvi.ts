@@ -27,6 +27,8 @@ interface Timing {
   median_ms: number;
   min_ms: number;
   max_ms: number;
+  /** process CPU time (user + system), less sensitive to other processes than wall time */
+  cpu_median_ms: number;
   reps: number;
   [k: string]: unknown;
 }
@@ -35,15 +37,28 @@ const results: Timing[] = [];
 function time(name: string, f: () => void, extra: Record<string, unknown> = {}, n = reps): Timing {
   f(); // warm-up (JIT)
   const ts: number[] = [];
+  const cpuTs: number[] = [];
   for (let r = 0; r < n; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     f();
     ts.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTs.push((c.user + c.system) / 1000);
   }
   ts.sort((a, b) => a - b);
-  const t: Timing = { name, median_ms: ts[Math.floor(n / 2)], min_ms: ts[0], max_ms: ts[n - 1], reps: n, ...extra };
+  cpuTs.sort((a, b) => a - b);
+  const t: Timing = {
+    name,
+    median_ms: ts[Math.floor(n / 2)],
+    min_ms: ts[0],
+    max_ms: ts[n - 1],
+    cpu_median_ms: cpuTs[Math.floor(n / 2)],
+    reps: n,
+    ...extra,
+  };
   results.push(t);
-  process.stdout.write(`${name.padEnd(58)} median ${t.median_ms.toFixed(3)} ms\n`);
+  process.stdout.write(`${name.padEnd(58)} median ${t.median_ms.toFixed(3)} ms (cpu ${t.cpu_median_ms.toFixed(3)} ms)\n`);
   return t;
 }
 
@@ -132,7 +147,7 @@ const report = {
   cpu_model: cpus()[0]?.model,
   loadavg_before: loadBefore,
   loadavg_after: loadavg(),
-  note: 'wall-clock medians; loadavg above ~cpus means the machine was shared and times are inflated',
+  note: 'medians of wall-clock and process CPU time; loadavg above ~cpus means the machine was shared and wall times are inflated',
   results,
 };
 mkdirSync(dirname(out), { recursive: true });

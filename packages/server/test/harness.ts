@@ -2,7 +2,6 @@
  * Test harness: an in-memory server with tokens, an authenticated inject() helper, a dump of every
  * stored row (to prove rejected requests change nothing), and a child-process server on a real file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -98,47 +97,4 @@ export function toyValues(a: Record<string, number | string>): { name: string; v
   ];
 }
 
-export interface ChildServer {
-  proc: ChildProcess;
-  url: string;
-  kill9(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Starts `serve.ts` as a single node process (no tsx wrapper, so kill -9 hits the server itself). */
-export function spawnServer(dbFile: string, extraArgs: string[] = []): Promise<ChildServer> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '--port', '0', '--db', dbFile, ...extraArgs], {
-    cwd: PACKAGE_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s: ${out}${err}`)), 30_000);
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-        resolve({
-          proc,
-          url: m[1],
-          async kill9() {
-            proc.kill('SIGKILL');
-            await exited;
-          },
-          async stop() {
-            if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-            await exited;
-          },
-        });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${err}`));
-    });
-  });
-}
+export { spawnServer, type ChildServer } from '../src/child-server.ts';

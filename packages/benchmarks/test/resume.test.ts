@@ -21,9 +21,9 @@ const args = (out: string, seed = 3) => [
   '--import',
   'tsx',
   CLI,
-  'diatom',
+  'rotten',
   '--preset',
-  'smoke',
+  'default', // 12 optimizer (6 of them model-based) + 45 random trials; the fake trainer makes it fast
   '--trainer',
   'fake',
   '--workers',
@@ -72,19 +72,21 @@ describe('resume after kill -9', () => {
 
     await runAndKill(b, 4); // header + a few trials
     const afterFirst = readJournal(path.join(b, 'trials.jsonl')).trials.length;
-    await runAndKill(b, afterFirst + 1 + 12);
+    await runAndKill(b, afterFirst + 1 + 20);
     const afterSecond = readJournal(path.join(b, 'trials.jsonl')).trials.length;
     expect(afterSecond).toBeGreaterThan(afterFirst);
-    expect(afterSecond).toBeLessThan(44);
+    expect(afterSecond).toBeLessThan(57);
     const { stdout } = await execFileP(process.execPath, args(b), { cwd: PKG, env });
     expect(stdout).toMatch(new RegExp(`resuming: ${afterSecond} trials already in the journal`));
 
     const ca = canonical(a);
     const cb = canonical(b);
-    expect(ca).toHaveLength(44); // smoke budgets 4 + 40
+    expect(ca).toHaveLength(57); // budgets 12 + 45
     expect(cb).toEqual(ca);
     // every trial exactly once (readJournal rejects duplicates), none beyond the budget
-    expect(new Set(cb.map((t) => `${t.m}#${t.i}`)).size).toBe(44);
+    expect(new Set(cb.map((t) => `${t.m}#${t.i}`)).size).toBe(57);
+    // the fake rotten landscape has both feasible and failed trials, so the failure model is exercised too
+    expect(cb.some((t) => t.f) && cb.some((t) => !t.f)).toBe(true);
 
     const sa = SummarySchema.parse(JSON.parse(fs.readFileSync(path.join(a, 'summary.json'), 'utf8')));
     const sb = SummarySchema.parse(JSON.parse(fs.readFileSync(path.join(b, 'summary.json'), 'utf8')));

@@ -32,7 +32,7 @@ describe('study definitions', () => {
       batch_size: ['int', { min: 10, max: 100 }],
       embed_dim: ['int', { min: 100, max: 500 }],
     });
-    expect(ROTTEN.metrics[1]).toEqual({ name: 'training_time', objective: 'minimize' });
+    expect(ROTTEN.metrics[1]).toEqual({ name: 'training_time', objective: 'minimize', strategy: 'optimize' });
   });
 });
 
@@ -71,6 +71,6 @@ describe('presets', () => {
     expect(() => getPreset('diatom', 'huge')).toThrow(/unknown preset "huge"/);
     const lines = describePreset('rotten', getPreset('rotten', 'default')).join('\n');
     expect(lines).toMatch(/budgets optimizer 12 vs random 45/);
-    expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 100 s/);
+    expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 120 s/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Wang et al. (2017) fully convolutional network for time-series classification:
  * 3 x [conv1d (same padding) -> batch norm -> relu], global average pooling, dense softmax.
- * Trained with Keras-style Adam (time decay) and ReduceLROnPlateau on the training loss, in a custom loop so the
+ * The network itself lives in fcn-net.ts. Trained with Keras-style Adam (time decay) and ReduceLROnPlateau on the training loss, in a custom loop so the
  * schedules are exact.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,6 +17,7 @@ import {
 } from './hyperparameters.ts';
 import { ReduceLrOnPlateau } from './plateau.ts';
 import { Rng } from './rng.ts';
+import { FcnNet } from './fcn-net.ts';
 import { checkLabels, checkSize, evaluateWithTiming, gatherRows, type TrainResult } from './training-loop.ts';
 
 export interface FcnData {
@@ -26,29 +27,6 @@ export interface FcnData {
   yVal: Int32Array;
   length: number;
   numClasses: number;
-}
-
-/** Builds the FCN (logits output; softmax is folded into the loss). Initialisers are seeded from rng. */
-export function buildFcn(length: number, numClasses: number, hp: FcnHyperparameters, rng: Rng): tf.Sequential {
-  const model = tf.sequential();
-  const filters = [hp.conv_1_num_filters, hp.conv_2_num_filters, hp.conv_3_num_filters];
-  const kernels = [hp.conv_1_filter_size, hp.conv_2_filter_size, hp.conv_3_filter_size];
-  for (let i = 0; i < 3; i++) {
-    model.add(
-      tf.layers.conv1d({
-        ...(i === 0 ? { inputShape: [length, 1] } : {}),
-        filters: filters[i],
-        kernelSize: kernels[i],
-        padding: 'same',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
-      }),
-    );
-    model.add(tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3 }));
-    model.add(tf.layers.activation({ activation: 'relu' }));
-  }
-  model.add(tf.layers.globalAveragePooling1d());
-  model.add(tf.layers.dense({ units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }) }));
-  return model;
 }
 
 export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: TrainOptions): Promise<TrainResult> {
@@ -69,8 +47,8 @@ export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: 
   const backend = currentBackend() ?? (await initBackend());
   const rng = new Rng(opts.seed ?? 0);
   const t0 = performance.now();
-  const model = buildFcn(length, numClasses, hp, rng);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const model = new FcnNet(length, numClasses, hp, rng);
+  const vars = model.trainableVariables();
   const adam = new KerasAdam(vars, {
     lr: Math.exp(hp.log_lr),
     beta1: 1 - Math.exp(hp.log_beta_1),
@@ -97,7 +75,7 @@ export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: 
         const yIdx = gatherRows(data.yTrain, 1, order, start, end);
         const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(yIdx, 'int32'), numClasses));
         const { value, grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar,
+          () => tf.losses.softmaxCrossEntropy(yb, model.logits(xb, true)) as tf.Scalar,
           vars,
         );
         const loss = value.dataSync()[0];
@@ -127,7 +105,7 @@ export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: 
     }
     const trainSeconds = (performance.now() - t0) / 1000;
     const { accuracy, inferenceSeconds } = evaluateWithTiming(
-      (x) => model.apply(x, { training: false }) as tf.Tensor,
+      (x) => model.logits(x, false),
       data.xVal,
       data.yVal,
       [length, 1],

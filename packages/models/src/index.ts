@@ -9,5 +9,6 @@ export {
   type TrainOptions,
 } from './hyperparameters.ts';
 export type { TrainResult } from './training-loop.ts';
-export { trainFcn, buildFcn, type FcnData } from './fcn.ts';
+export { trainFcn, type FcnData } from './fcn.ts';
+export { FcnNet } from './fcn-net.ts';
 export { trainKimCnn, buildKimCnn, type KimData } from './kim-cnn.ts';

@@ -6,7 +6,7 @@
  * in the same run and records the ratio.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,7 @@ const ArgsSchema = z.object({
   maxlen: z.coerce.number().int().positive().default(56),
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   torch: z.boolean().default(false),
-  python: z.string().default('python3'),
+  python: z.string().default(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
 });
 
 function median(a: number[]): number {
@@ -64,6 +64,15 @@ async function main(): Promise<void> {
   const backend: BackendName = await initBackend(a.backend);
   const rng = new Rng(1);
   const epochSeconds: number[] = [];
+  const epochCpuSeconds: number[] = [];
+  let cpuMark = process.cpuUsage();
+  const onEpoch = (e: { epoch: number; seconds: number }) => {
+    const c = process.cpuUsage(cpuMark);
+    cpuMark = process.cpuUsage();
+    epochSeconds.push(e.seconds);
+    epochCpuSeconds.push((c.user + c.system) / 1e6);
+    console.error(`epoch ${e.epoch}: ${e.seconds.toFixed(3)} s (cpu ${epochCpuSeconds.at(-1)!.toFixed(3)} s)`);
+  };
   let result: Record<string, unknown>;
   if (a.model === 'fcn') {
     const filters = intList(a.filters, 'filters');
@@ -89,7 +98,7 @@ async function main(): Promise<void> {
         log_epsilon: Math.log(1e-8),
         log_decay: -23,
       },
-      { epochs: a.epochs, seed: 1, onEpoch: (e) => { epochSeconds.push(e.seconds); console.error(`epoch ${e.epoch}: ${e.seconds.toFixed(3)} s`); } },
+      { epochs: a.epochs, seed: 1, onEpoch },
     );
     const med = median(epochSeconds);
     result = {
@@ -98,6 +107,8 @@ async function main(): Promise<void> {
       shapes: { n, length: a.length, classes: a.classes, filters, kernels, batch },
       epoch_seconds: epochSeconds,
       epoch_seconds_median: med,
+      epoch_cpu_seconds: epochCpuSeconds,
+      epoch_cpu_seconds_median: median(epochCpuSeconds),
       samples_per_second: n / med,
     };
     if (a.torch) {
@@ -110,9 +121,10 @@ async function main(): Promise<void> {
           '--n', String(n), '--length', String(a.length), '--classes', String(a.classes), '--threads', '1', '--out', outFile],
         { stdio: ['ignore', 'inherit', 'inherit'] },
       );
-      const torch = JSON.parse(readFileSync(outFile, 'utf8')) as { epoch_seconds_median: number };
+      const torch = JSON.parse(readFileSync(outFile, 'utf8')) as { epoch_seconds_median: number; epoch_cpu_seconds_median: number };
       result.torch = torch;
       result.ratio_to_torch_1thread = med / torch.epoch_seconds_median;
+      result.cpu_ratio_to_torch_1thread = median(epochCpuSeconds) / torch.epoch_cpu_seconds_median;
     }
   } else {
     const widths = intList(a.widths, 'widths');
@@ -135,7 +147,7 @@ async function main(): Promise<void> {
         filter_size_3: widths[2],
         num_feature_maps: a.maps,
       },
-      { seed: 1, onEpoch: (e) => { epochSeconds.push(e.seconds); console.error(`epoch ${e.epoch}: ${e.seconds.toFixed(3)} s`); } },
+      { seed: 1, onEpoch },
     );
     const med = median(epochSeconds);
     result = {
@@ -144,6 +156,8 @@ async function main(): Promise<void> {
       shapes: { n, maxLen: a.maxlen, vocab: a.vocab, embed: a.embed, maps: a.maps, widths, batch },
       epoch_seconds: epochSeconds,
       epoch_seconds_median: med,
+      epoch_cpu_seconds: epochCpuSeconds,
+      epoch_cpu_seconds_median: median(epochCpuSeconds),
       samples_per_second: n / med,
       inference_seconds: r.inferenceSeconds,
     };

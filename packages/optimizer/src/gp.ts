@@ -382,7 +382,7 @@ export function fitHyperparameters(X: Float64Array, y: Float64Array, d: number, 
         return fg(t);
       },
       s0,
-      { maxIter: opts.maxIter ?? 60 },
+      { maxIter: opts.maxIter ?? 60, fTol: 1e-7 },
     );
     if (Number.isFinite(res.f) && (!best || res.f < best.f)) best = { x: res.x, f: res.f };
   }

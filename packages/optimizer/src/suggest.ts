@@ -141,7 +141,8 @@ function toMatrix(rows: readonly number[][], d: number): Float64Array {
 }
 
 function fitOptions(n: number, warm: GpHyperparameters | undefined, rng: Rng) {
-  return { warm, rng, maxFitPoints: n > 150 ? 128 : 160, maxIter: warm ? (n > 150 ? 20 : 40) : n > 150 ? 50 : 80, randomStarts: warm ? 0 : n > 150 ? 1 : 2, singleStart: warm !== undefined && n > 150 };
+  const big = n > 100;
+  return { warm, rng, maxFitPoints: big ? 128 : 160, maxIter: warm ? (big ? 20 : 40) : big ? 50 : 80, randomStarts: warm ? 0 : big ? 1 : 2, singleStart: warm !== undefined && big };
 }
 
 function suggestModel(

@@ -6,6 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { openDatabase, type Db } from './database.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { OptimizationService } from './service.ts';
+import { inlineSuggest, SuggestWorkerPool } from './suggest-pool.ts';
 import { tokenFromBasicAuth, verifyToken } from './tokens.ts';
 
 export const DEFAULT_BODY_LIMIT = 1_048_576;
@@ -16,6 +17,8 @@ export interface ServerOptions {
   /** maximum request body in bytes (default 1 MiB); larger bodies get 413 */
   bodyLimit?: number;
   logger?: boolean;
+  /** run suggest() in this many worker threads (0 = inline on the event loop; default 0) */
+  suggestWorkers?: number;
 }
 
 declare module 'fastify' {
@@ -30,7 +33,8 @@ type Params = { id: string; sid: string; oid: string };
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const ownsDb = typeof opts.db === 'string';
   const db = typeof opts.db === 'string' ? openDatabase(opts.db) : opts.db;
-  const service = new OptimizationService(db);
+  const runner = (opts.suggestWorkers ?? 0) > 0 ? new SuggestWorkerPool(opts.suggestWorkers) : inlineSuggest;
+  const service = new OptimizationService(db, runner);
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -121,7 +125,10 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.bestAssignments(tok(req), req.params.id),
   );
 
-  if (ownsDb) app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => {
+    await runner.close();
+    if (ownsDb) db.close();
+  });
   return app;
 }
 

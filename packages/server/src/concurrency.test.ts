@@ -13,7 +13,7 @@ let token: string;
 beforeAll(async () => {
   const db = openDatabase(':memory:');
   token = createToken(db).token;
-  app = buildServer({ db });
+  app = buildServer({ db, suggestWorkers: 1 }); // suggest() in a worker thread, as `serve` runs it
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {

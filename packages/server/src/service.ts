@@ -6,10 +6,10 @@
  * - every mutating call runs in one IMMEDIATE transaction (so it is serialised per database, also
  *   across processes sharing the file); any thrown error rolls it back, so a rejected request
  *   never changes stored state;
- * - suggestion creation reads observations + open suggestions (passed as `pending`) and the stored
- *   optimizer warm-start state, calls suggest() with `index` = the experiment's sequence counter,
- *   and stores the result in the same transaction, so suggestions are deterministic for a given
- *   history of API calls and seed;
+ * - suggestion creation is serialised per experiment: it reads observations + open suggestions
+ *   (passed as `pending`) and the stored optimizer warm-start state, calls suggest() with `index` =
+ *   the experiment's sequence counter (inline or in a worker thread), and stores the result, so
+ *   suggestions are deterministic for a given history of API calls and seed;
  * - a suggestion takes at most one observation (checked here and by a UNIQUE index).
  */
 import {
@@ -17,7 +17,6 @@ import {
   SpaceError,
   paretoFront,
   parseExperimentConfig,
-  suggest,
   validateObservation,
   type Assignments,
   type ExperimentConfig,
@@ -26,6 +25,7 @@ import {
 } from '@paretobench/optimizer';
 import type { z } from 'zod';
 import type { Db } from './database.ts';
+import { inlineSuggest, type SuggestRunner } from './suggest-pool.ts';
 import { ApiError, prefixedMessage, zodToApiError } from './errors.ts';
 import {
   bestAssignmentsObject,
@@ -52,6 +52,7 @@ import {
   SuggestionListQuerySchema,
   type PageQuery,
 } from './requests.ts';
+import { SerialQueue } from './serial-queue.ts';
 import { Store, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
 
 const DEFAULT_PAGE = 100;
@@ -104,8 +105,12 @@ function isUniqueViolation(err: unknown): boolean {
 
 export class OptimizationService {
   readonly store: Store;
+  private readonly suggestQueue = new SerialQueue<number>();
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    private readonly runner: SuggestRunner = inlineSuggest,
+  ) {
     this.store = new Store(db);
   }
 
@@ -166,34 +171,55 @@ export class OptimizationService {
   }
 
   // --- suggestions -------------------------------------------------------------------------
-  createSuggestion(tokenId: string, rawId: string, raw: unknown): SuggestionObject {
+  /**
+   * Creates a suggestion. Optimizer suggestions are serialised per experiment (SerialQueue): read a
+   * consistent snapshot (observations, open suggestions as pending, warm-start state, index), run
+   * suggest() through the runner (inline or a worker thread), then store the suggestion in one
+   * IMMEDIATE transaction. `assignments` in the body queues a user-chosen point instead.
+   */
+  async createSuggestion(tokenId: string, rawId: string, raw: unknown): Promise<SuggestionObject> {
     const body = parse(SuggestionCreateSchema, raw ?? {});
-    return this.db
-      .transaction(() => {
+    const first = this.requireActiveExperiment(tokenId, rawId);
+    if (body.assignments !== undefined) {
+      const manual = body.assignments;
+      return this.db
+        .transaction(() => {
+          const exp = this.requireActiveExperiment(tokenId, rawId);
+          const config = JSON.parse(exp.config) as ExperimentConfig;
+          const assignments = this.validate(config, { assignments: manual, failed: true }, '').assignments;
+          this.store.bumpIndex(exp.id, 1);
+          return suggestionObject(
+            this.store.insertSuggestion(exp.id, JSON.stringify(assignments), metadataText(body.metadata), exp.next_index),
+          );
+        })
+        .immediate();
+    }
+    return this.suggestQueue.run(first.id, async () => {
+      const snapshot = this.db.transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
-        const config = JSON.parse(exp.config) as ExperimentConfig;
-        let assignments: Assignments;
-        let state = exp.optimizer_state;
-        if (body.assignments !== undefined) {
-          assignments = this.validate(config, { assignments: body.assignments, failed: true }, '').assignments;
-        } else {
-          const observations = this.store.allObservations(exp.id).map(rowToObservation);
-          const pending = this.store.openSuggestions(exp.id).map((s) => JSON.parse(s.assignments) as Assignments);
-          const out = suggest({
-            config,
-            observations,
-            pending,
-            state: state === null ? undefined : (JSON.parse(state) as OptimizerState),
-            index: exp.next_index,
-          });
-          assignments = out.assignments;
-          state = JSON.stringify(out.state ?? {});
-        }
-        this.store.setOptimizerState(exp.id, state ?? '{}', exp.next_index + 1);
-        const row = this.store.insertSuggestion(exp.id, JSON.stringify(assignments), metadataText(body.metadata), exp.next_index);
-        return suggestionObject(row);
-      })
-      .immediate();
+        return {
+          config: JSON.parse(exp.config) as ExperimentConfig,
+          observations: this.store.allObservations(exp.id).map(rowToObservation),
+          pending: this.store.openSuggestions(exp.id).map((s) => JSON.parse(s.assignments) as Assignments),
+          state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
+          index: exp.next_index,
+        };
+      })();
+      const out = await this.runner.run(snapshot);
+      return this.db
+        .transaction(() => {
+          const exp = this.requireActiveExperiment(tokenId, rawId);
+          this.store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + 1);
+          const row = this.store.insertSuggestion(
+            exp.id,
+            JSON.stringify(out.assignments),
+            metadataText(body.metadata),
+            snapshot.index,
+          );
+          return suggestionObject(row);
+        })
+        .immediate();
+    });
   }
 
   getSuggestion(tokenId: string, rawId: string, rawSid: string): SuggestionObject {

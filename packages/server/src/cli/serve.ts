@@ -1,6 +1,7 @@
 /**
  * Starts the SigOpt-compatible REST server.
  *   npx nx run server:serve -- --port 8080 --db FILE [--host 127.0.0.1] [--body-limit BYTES]
+ *                                 [--suggest-workers N]   (threads running suggest(); default 1, 0 = inline)
  * Prints one line "listening on http://HOST:PORT" once ready (port 0 picks a free port).
  */
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         db: { type: 'string' },
         'body-limit': { type: 'string' },
+        'suggest-workers': { type: 'string' },
         log: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
     fail((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write('usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--log]\n');
+    process.stdout.write('usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--log]\n');
     return;
   }
   const db = values.db as string | undefined;
@@ -45,7 +47,8 @@ async function main(): Promise<void> {
   const port = intFlag('port', values.port as string | undefined, 8080, 0, 65535);
   const bodyLimit = intFlag('body-limit', values['body-limit'] as string | undefined, DEFAULT_BODY_LIMIT, 1024, 1 << 30);
   const host = (values.host as string | undefined) ?? '127.0.0.1';
-  const app = buildServer({ db, bodyLimit, logger: values.log === true });
+  const suggestWorkers = intFlag('suggest-workers', values['suggest-workers'] as string | undefined, 1, 0, 64);
+  const app = buildServer({ db, bodyLimit, logger: values.log === true, suggestWorkers });
   const address = await app.listen({ port, host });
   process.stdout.write(`listening on ${address} (db ${db})\n`);
   const stop = () => {

@@ -178,6 +178,19 @@ function suggestModel(
 
   // Objectives in maximisation orientation.
   const Y = ok.map((o) => objectives.map((m) => sign(m) * valueOf(o, m.name)!));
+  // Objective models also see failed points, imputed with the worst observed value of each objective
+  // (as SMAC does for crashed runs): the acquisition then drops near failures through the objective
+  // posterior as well as through P(success), where extrapolated improvements would otherwise dominate.
+  const failedX = observations.filter((o) => o.failed).map((o) => enc.encode(o.assignments));
+  const XobjM = failedX.length > 0 ? toMatrix([...Xok, ...failedX], D) : XokM;
+  const withImputed = (y: Float64Array): Float64Array => {
+    if (failedX.length === 0) return y;
+    let worst = Infinity;
+    for (const v of y) worst = Math.min(worst, v);
+    const out = new Float64Array(y.length + failedX.length).fill(worst);
+    out.set(y);
+    return out;
+  };
   const feasible = ok.map((o) =>
     constraints.every((c) => {
       const v = valueOf(o, c.name)!;
@@ -214,7 +227,7 @@ function suggestModel(
   }
 
   if (objectives.length === 2) {
-    const gps = objectives.map((m, j) => fitMetric(m.name, Float64Array.from(Y, (r) => r[j]), XokM));
+    const gps = objectives.map((m, j) => fitMetric(m.name, withImputed(Float64Array.from(Y, (r) => r[j])), XobjM));
     const believed: number[][] = [];
     if (pending.length > 0) {
       const p0 = gps[0].predict(XpM, pending.length).mean;
@@ -255,7 +268,7 @@ function suggestModel(
       target = Float64Array.from(Y, (r) => chebyshevScalarise(r, w, lo, hi));
       name = '__chebyshev';
     }
-    const gp = fitMetric(name, target, XokM);
+    const gp = fitMetric(name, withImputed(target), XobjM);
     let best = -Infinity;
     target.forEach((v, i) => {
       if (feasible[i]) best = Math.max(best, v);

@@ -142,6 +142,28 @@ describe('suggest', () => {
     expect(state).toHaveProperty('failure');
   });
 
+  it('stays out of a failure region even when the objectives improve towards it', () => {
+    const config = twoDim('mobo', 7);
+    const obs: Observation[] = [];
+    let state: OptimizerState | undefined;
+    const late: boolean[] = [];
+    // both objectives grow with x, but x > 0.6 fails: extrapolation alone would keep proposing x = 1
+    for (let i = 0; i < 26; i++) {
+      const s = suggest({ config, observations: obs, state });
+      state = s.state;
+      const x = Number(s.assignments.x);
+      const y = Number(s.assignments.y);
+      if (i >= 10) late.push(x > 0.6);
+      if (x > 0.6) obs.push({ assignments: s.assignments, failed: true });
+      else obs.push({ assignments: s.assignments, values: [{ name: 'a', value: x + y }, { name: 'b', value: x - y }] });
+    }
+    // uniform sampling: 6.4 of 16 expected in the failed region (P(<= 2) = 1.8%)
+    expect(late.filter(Boolean).length).toBeLessThanOrEqual(2);
+    // and it still pushes x up to the boundary
+    const best = Math.max(...obs.filter((o) => !o.failed).map((o) => Number(o.assignments.x)));
+    expect(best).toBeGreaterThan(0.55);
+  });
+
   it('respects a constraint metric threshold', () => {
     const config = parseExperimentConfig({
       parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],

@@ -170,7 +170,7 @@ const CLIENT_SCRIPT = String.raw`
     confTraces.push({ name: m + ' frontier', x: f.x, y: f.y, mode: 'lines+markers', type: 'scatter', line: { color: COLORS[m], width: 2 } });
   }
   Plotly.newPlot('plot-confidence', confTraces, layoutBase({
-    title: { text: cr ? 'density of random-search frontiers: ' + cr.repeats + ' resamples of ' + cr.k + ' random trials' : 'not enough random trials' },
+    title: { text: cr ? 'density of random-search frontiers: ' + cr.repeats + ' resamples of ' + cr.k + ' random trials' : 'no confidence region: random search has no feasible trial, or fewer trials than the optimizer' },
     xaxis: { title: { text: timeTitle } }, yaxis: { title: { text: accTitle } } }), config);
 
   Plotly.newPlot('plot-hypervolume', ['optimizer', 'random'].map((m) => ({

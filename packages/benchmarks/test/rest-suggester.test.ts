@@ -1,0 +1,89 @@
+/**
+ * The --optimizer-url path against the real SigOpt-compatible server (started through its CLI as a separate
+ * process; no import of the server package): every optimizer trial is suggested by the service and its result
+ * posted back, random search stays local, and the journal records what the server suggested.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runStudyTrials } from '../src/runner/run-study.ts';
+import { RestSuggester } from '../src/runner/rest-suggester.ts';
+import { fakeMetrics } from '../src/runner/trainers.ts';
+import type { Evaluator } from '../src/runner/process-pool.ts';
+import { ROTTEN } from '../src/studies/definitions.ts';
+import { getPreset } from '../src/studies/presets.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const SERVER_CLI = path.join(ROOT, 'packages/server/src/cli');
+const run = promisify(execFile);
+
+/** In-process evaluator with the closed-form stand-in trainer. */
+const fakeEvaluator = (size: number): Evaluator => ({
+  size,
+  backend: 'fake',
+  evaluate: async (_w, task) => fakeMetrics('rotten', task.assignments, task.epochs),
+  close: async () => {},
+});
+
+describe('RestSuggester against the REST service', () => {
+  let server: ChildProcess | null = null;
+  afterAll(() => {
+    server?.kill();
+  });
+
+  it('runs the optimizer trials through the service and journals its suggestions', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-rest-'));
+    const db = path.join(dir, 'srv.db');
+    const token = (await run(process.execPath, ['--import', 'tsx', path.join(SERVER_CLI, 'token.ts'), '--db', db, 'create'], { cwd: ROOT })).stdout.trim();
+    server = spawn(process.execPath, ['--import', 'tsx', path.join(SERVER_CLI, 'serve.ts'), '--db', db, '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      server!.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
+    });
+
+    const preset = { ...getPreset('rotten', 'smoke'), budgets: { optimizer: 4, random: 15 } };
+    const suggester = await RestSuggester.connect({ url, token, study: ROTTEN, preset, seed: 0, lag: 1, outDir: dir });
+    const result = await runStudyTrials({
+      study: ROTTEN,
+      preset,
+      seed: 0,
+      outDir: path.join(dir, 'out'),
+      workers: 2,
+      suggester,
+      startEvaluator: async () => fakeEvaluator(2),
+    });
+    expect(result.header.optimizer).toBe('rest');
+    expect(result.trials).toHaveLength(19);
+
+    const auth = { authorization: 'Basic ' + Buffer.from(`${token}:`).toString('base64') };
+    const list = (await (await fetch(`${url}/v1/experiments`, { headers: auth })).json()) as {
+      data: { id: string; name: string; progress: { observation_count: number; open_suggestion_count: number } }[];
+    };
+    expect(list.data).toHaveLength(1);
+    expect(list.data[0].name).toBe('rotten-smoke-seed0');
+    expect(list.data[0].progress.observation_count).toBe(4);
+    expect(list.data[0].progress.open_suggestion_count).toBe(0);
+    const obs = (await (await fetch(`${url}/v1/experiments/${list.data[0].id}/observations?limit=100`, { headers: auth })).json()) as {
+      data: { assignments: Record<string, number>; metadata: { trial_index: number } }[];
+    };
+    const journaled = new Map(result.trials.filter((t) => t.method === 'optimizer').map((t) => [t.index, t.assignments]));
+    expect(obs.data).toHaveLength(4);
+    for (const o of obs.data) expect(o.assignments).toEqual(journaled.get(o.metadata.trial_index));
+
+    // a wrong token is a clear error naming the HTTP status
+    await expect(
+      RestSuggester.connect({ url, token: 'nope', study: ROTTEN, preset, seed: 0, lag: 1, outDir: dir }),
+    ).rejects.toThrow(/HTTP 401/);
+  }, 90_000);
+});

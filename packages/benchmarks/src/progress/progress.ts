@@ -61,7 +61,8 @@ export function createProgress(opts: {
   if (opts.tty) {
     const multi = new cliProgress.MultiBar(
       {
-        format: '{method} |{bar}| {value}/{total} trials | best {best} | ETA {eta}',
+        format: '{method} |{bar}| {value}/{total} | best {best} | ETA {left}',
+        barsize: 20,
         hideCursor: true,
         clearOnComplete: false,
         stopOnComplete: false,
@@ -74,7 +75,7 @@ export function createProgress(opts: {
         for (const r of [...sched.done.optimizer.values(), ...sched.done.random.values()]) updateBest(r);
         for (const m of ['optimizer', 'random'] as const) {
           const d = describe(m, sched);
-          bars.set(m, multi.create(d.budget, d.done, { method: m.padEnd(9), best: d.best, eta: d.eta }));
+          bars.set(m, multi.create(d.budget, d.done, { method: m.padEnd(9), best: d.best, left: d.eta }));
         }
       },
       trial(record, sched) {
@@ -82,7 +83,7 @@ export function createProgress(opts: {
         state[record.method].doneThisSession++;
         for (const m of ['optimizer', 'random'] as const) {
           const d = describe(m, sched);
-          bars.get(m)?.update(d.done, { method: m.padEnd(9), best: d.best, eta: d.eta });
+          bars.get(m)?.update(d.done, { method: m.padEnd(9), best: d.best, left: d.eta });
         }
       },
       stop() {

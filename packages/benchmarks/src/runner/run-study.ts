@@ -20,7 +20,7 @@ import { judgeOutcome } from './judge.ts';
 import type { TrialOutcome } from './protocol.ts';
 
 export interface RunEvents {
-  /** Called once the journal is read, before any training. */
+  /** Called once the journal is read and the workers are up, before any training. */
   onStart?(info: { resumed: number; scheduler: TrialScheduler }): void;
   onTrial?(record: TrialRecord, scheduler: TrialScheduler): void;
 }
@@ -83,13 +83,14 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
     }
     const scheduler = new TrialScheduler(preset.budgets, header.lag, existing.trials);
     const resumed = existing.trials.length;
-    opts.events?.onStart?.({ resumed, scheduler });
     let seq = existing.trials.reduce((m, t) => Math.max(m, t.seq + 1), 0);
     let backend: string | null = existing.trials.at(-1)?.backend ?? null;
 
-    if (!scheduler.finished()) {
+    if (scheduler.finished()) opts.events?.onStart?.({ resumed, scheduler });
+    else {
       const evaluator = await opts.startEvaluator();
       backend = evaluator.backend;
+      opts.events?.onStart?.({ resumed, scheduler });
       try {
         const assignmentsOf = new Map<string, Assignments>();
         for (const r of existing.trials) assignmentsOf.set(`${r.method}#${r.index}`, r.assignments);

@@ -54,7 +54,7 @@ export interface SigoptClientOptions {
   /** server root, e.g. http://127.0.0.1:8080 (with or without a trailing /v1) */
   url: string;
   token: string;
-  /** per-request timeout in ms (default 120 s: suggestions at large budgets can take seconds) */
+  /** per-request timeout in ms (default 600 s: with many clients a suggestion waits for the ones queued before it) */
   timeoutMs?: number;
   /** retries of GET/DELETE on connection errors (default 2) */
   retries?: number;
@@ -92,7 +92,7 @@ export class SigoptClient {
     if (!opts.token) throw new Error('SigoptClient: token is required');
     this.base = opts.url.replace(/\/+$/, '').replace(/\/v1$/, '');
     this.auth = `Basic ${Buffer.from(`${opts.token}:`).toString('base64')}`;
-    this.timeoutMs = opts.timeoutMs ?? 120_000;
+    this.timeoutMs = opts.timeoutMs ?? 600_000;
     this.retries = opts.retries ?? 2;
     this.fetchImpl = opts.fetch ?? fetch;
   }

@@ -2,7 +2,7 @@
  * Load, crash and hostile-input benchmark for the REST server (127.0.0.1 only, bounded loops).
  *
  *   tsx packages/server/src/cli/loadtest.ts [--clients 32] [--levels 100,480] [--out FILE.json]
- *                                           [--phases load,kill,hostile] [--method mobo]
+ *                                           [--phases load,kill,hostile] [--method mobo] [--suggest-workers 1]
  *
  * load:    for each level L, an experiment (3 parameters: double, int, categorical; 2 metrics) is
  *          brought to L - clients observations (levels <= 100: by the clients themselves from 0;
@@ -76,8 +76,10 @@ function newToken(file: string): string {
   return t;
 }
 
+let serverArgs: string[] = [];
+
 async function withServer<T>(file: string, fn: (server: ChildServer) => Promise<T>): Promise<T> {
-  const server = await spawnServer(file);
+  const server = await spawnServer(file, serverArgs);
   try {
     return await fn(server);
   } finally {
@@ -103,6 +105,7 @@ async function loadLevel(url: string, token: string, level: number, clients: num
   }
   let issued = start; // suggestions handed to workers (each becomes one observation)
   const latencies: { atObservations: number; ms: number }[] = [];
+  const observeMs: number[] = [];
   const acked: string[] = [];
   const suggestionIds: string[] = [];
   const errors: string[] = [];
@@ -116,7 +119,9 @@ async function loadLevel(url: string, token: string, level: number, clients: num
           const s = await client.suggest(exp.id);
           latencies.push({ atObservations: at, ms: performance.now() - t });
           suggestionIds.push(s.id);
+          const t2 = performance.now();
           const o = await client.observe(exp.id, { suggestion: s.id, values: evaluate(s.assignments) });
+          observeMs.push(performance.now() - t2);
           acked.push(o.id);
         } catch (err) {
           errors.push(String(err));
@@ -132,6 +137,14 @@ async function loadLevel(url: string, token: string, level: number, clients: num
   for (const o of stored) if (o.suggestion) perSuggestion.set(o.suggestion, (perSuggestion.get(o.suggestion) ?? 0) + 1);
   const duplicated = [...perSuggestion.values()].filter((n) => n > 1).length;
   const window = latencies.filter((l) => l.atObservations >= level - clients).map((l) => l.ms);
+  // service time without queueing: one client, suggest then delete (the count stays at `level`)
+  const single: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const s = await client.suggest(exp.id);
+    single.push(performance.now() - t);
+    await client.deleteSuggestion(exp.id, s.id);
+  }
   return {
     level,
     clients,
@@ -145,6 +158,8 @@ async function loadLevel(url: string, token: string, level: number, clients: num
     duplicated,
     suggestion_latency_last_window: stats(window),
     suggestion_latency_all: stats(latencies.map((l) => l.ms)),
+    suggestion_latency_single_client: stats(single),
+    observation_latency: stats(observeMs),
     wall_s: Math.round(wall * 10) / 10,
   };
 }
@@ -152,7 +167,7 @@ async function loadLevel(url: string, token: string, level: number, clients: num
 async function killPhase(dir: string, clients: number, method: string) {
   const file = path.join(dir, 'kill.db');
   const token = newToken(file);
-  let server = await spawnServer(file);
+  let server = await spawnServer(file, serverArgs);
   const client = new SigoptClient({ url: server.url, token, retries: 0, timeoutMs: 600_000 });
   const exp = await client.createExperiment(EXPERIMENT(method, 'kill'));
   await client.observeBatch(exp.id, preload(40, 7));
@@ -180,7 +195,7 @@ async function killPhase(dir: string, clients: number, method: string) {
     }),
   );
   const signal = server.proc.signalCode;
-  server = await spawnServer(file);
+  server = await spawnServer(file, serverArgs);
   try {
     const c2 = new SigoptClient({ url: server.url, token });
     const stored = await c2.allObservations(exp.id);
@@ -399,6 +414,7 @@ async function main() {
       method: { type: 'string', default: 'mobo' },
       phases: { type: 'string', default: 'load,kill,hostile' },
       out: { type: 'string' },
+      'suggest-workers': { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -407,10 +423,12 @@ async function main() {
   const levels = values.levels.split(',').map(Number);
   if (levels.some((l) => !Number.isInteger(l) || l < clients || l > 5000)) throw new Error(`--levels must be integers in [clients, 5000]`);
   const phases = new Set(values.phases.split(','));
+  serverArgs = ['--suggest-workers', values['suggest-workers']];
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-loadtest-'));
   const result: Record<string, unknown> = {
     started: new Date().toISOString(),
     node: process.version,
+    suggest_workers: Number(values['suggest-workers']),
     load_average_at_start: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
   };
   try {

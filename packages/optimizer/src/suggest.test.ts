@@ -202,6 +202,28 @@ describe('suggest', () => {
     expect(obs).toHaveLength(9);
   });
 
+  it('reuses warm-start hyperparameters above 100 observations until the data grew 5%', () => {
+    const config = twoDim('mobo', 9);
+    const rng = new Rng(9);
+    const obs: Observation[] = Array.from({ length: 110 }, () => {
+      const x = rng.next();
+      const y = rng.next();
+      const [a, b] = toy(x, y);
+      return { assignments: { x, y }, values: [{ name: 'a', value: a }, { name: 'b', value: b }] };
+    });
+    const base = suggest({ config, observations: obs.slice(0, 106) }).state;
+    expect(base.fitted_n).toBe(106);
+    // 110 - 106 < 5% of 110: same hyperparameters, no refit
+    const kept = suggest({ config, observations: obs, state: base }).state;
+    expect(kept.fitted_n).toBe(106);
+    expect(kept.gp).toEqual(base.gp);
+    // from a fit at 100 observations: refit at 110
+    const old = suggest({ config, observations: obs.slice(0, 100) }).state;
+    const refit = suggest({ config, observations: obs, state: old }).state;
+    expect(refit.fitted_n).toBe(110);
+    expect(refit.gp).not.toEqual(old.gp);
+  });
+
   it('rejects bad observations with a message naming the field', () => {
     const config = twoDim();
     expect(() => suggest({ config, observations: [{ assignments: { x: 2, y: 0 }, failed: true }] })).toThrow(/assignments\.x.*out of bounds/);

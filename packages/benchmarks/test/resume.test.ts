@@ -15,7 +15,7 @@ import { SummarySchema } from '../src/report/summary.ts';
 const PKG = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(PKG, 'src/cli/study.ts');
 const execFileP = promisify(execFile);
-const env = { ...process.env, PARETOBENCH_FAKE_TRIAL_MS: '30', CI: '1' };
+const env = { ...process.env, PARETOBENCH_FAKE_TRIAL_MS: '150', CI: '1' };
 
 const args = (out: string, seed = 3) => [
   '--import',
@@ -23,7 +23,7 @@ const args = (out: string, seed = 3) => [
   CLI,
   'rotten',
   '--preset',
-  'default', // 12 optimizer (6 of them model-based) + 45 random trials; the fake trainer makes it fast
+  'smoke', // 4 optimizer (2 of them model-based) + 15 random trials
   '--trainer',
   'fake',
   '--workers',
@@ -72,19 +72,19 @@ describe('resume after kill -9', () => {
 
     await runAndKill(b, 4); // header + a few trials
     const afterFirst = readJournal(path.join(b, 'trials.jsonl')).trials.length;
-    await runAndKill(b, afterFirst + 1 + 20);
+    await runAndKill(b, afterFirst + 1 + 6);
     const afterSecond = readJournal(path.join(b, 'trials.jsonl')).trials.length;
     expect(afterSecond).toBeGreaterThan(afterFirst);
-    expect(afterSecond).toBeLessThan(57);
+    expect(afterSecond).toBeLessThan(19);
     const { stdout } = await execFileP(process.execPath, args(b), { cwd: PKG, env });
     expect(stdout).toMatch(new RegExp(`resuming: ${afterSecond} trials already in the journal`));
 
     const ca = canonical(a);
     const cb = canonical(b);
-    expect(ca).toHaveLength(57); // budgets 12 + 45
+    expect(ca).toHaveLength(19); // budgets 4 + 15
     expect(cb).toEqual(ca);
     // every trial exactly once (readJournal rejects duplicates), none beyond the budget
-    expect(new Set(cb.map((t) => `${t.m}#${t.i}`)).size).toBe(57);
+    expect(new Set(cb.map((t) => `${t.m}#${t.i}`)).size).toBe(19);
     // the fake rotten landscape has both feasible and failed trials, so the failure model is exercised too
     expect(cb.some((t) => t.f) && cb.some((t) => !t.f)).toBe(true);
 
@@ -104,5 +104,5 @@ describe('resume after kill -9', () => {
     );
     expect(err?.code).toBe(1);
     expect(err?.stderr).toMatch(/seed: journal has 3, command asks for 4/);
-  }, 120_000);
+  }, 180_000);
 });

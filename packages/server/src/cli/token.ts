@@ -4,21 +4,41 @@
  *   npx nx run server:token -- --db FILE list                   ids, names, creation, revoked
  *   npx nx run server:token -- --db FILE revoke ID              ID = the part before the dot
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../database.ts';
 import { createToken, listTokens, revokeToken } from '../tokens.ts';
 
+class UsageError extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(`token: ${message}\n`);
-  process.exit(2);
+  throw new UsageError(message);
 }
 
 const USAGE = 'usage: token --db FILE create [--name NAME] | list | revoke ID';
 
-function main(): void {
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Runs the token command; returns the exit code (0 ok, 2 usage error). */
+export function tokenCli(argv: string[], io: CliIo): number {
+  try {
+    run(argv, io);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`token: ${err.message}\n`);
+    return 2;
+  }
+}
+
+function run(argv: string[], io: CliIo): void {
   let parsed: ReturnType<typeof parseArgs<{ options: { db: { type: 'string' }; name: { type: 'string' } }; allowPositionals: true }>>;
   try {
-    parsed = parseArgs({ options: { db: { type: 'string' }, name: { type: 'string' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: { db: { type: 'string' }, name: { type: 'string' } }, allowPositionals: true, strict: true });
   } catch (err) {
     fail(`${(err as Error).message}\n${USAGE}`);
   }
@@ -31,18 +51,18 @@ function main(): void {
     switch (command) {
       case 'create': {
         const { token } = createToken(db, values.name);
-        process.stdout.write(`${token}\n`);
+        io.out(`${token}\n`);
         break;
       }
       case 'list':
         for (const t of listTokens(db)) {
-          process.stdout.write(`${t.id}\t${t.name ?? ''}\t${new Date(t.created * 1000).toISOString()}${t.revoked ? '\trevoked' : ''}\n`);
+          io.out(`${t.id}\t${t.name ?? ''}\t${new Date(t.created * 1000).toISOString()}${t.revoked ? '\trevoked' : ''}\n`);
         }
         break;
       case 'revoke':
         if (!arg) fail(`revoke needs a token id\n${USAGE}`);
         if (!revokeToken(db, arg.split('.')[0])) fail(`no active token with id ${JSON.stringify(arg)}`);
-        process.stdout.write(`revoked ${arg.split('.')[0]}\n`);
+        io.out(`revoked ${arg.split('.')[0]}\n`);
         break;
       default:
         fail(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
@@ -52,4 +72,9 @@ function main(): void {
   }
 }
 
-main();
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = tokenCli(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  });
+}

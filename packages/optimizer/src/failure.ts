@@ -16,11 +16,20 @@ const S0_SQ = 0.01;
 export class SuccessModel {
   private constructor(readonly gp: GaussianProcess) {}
 
-  static fit(X: Float64Array, d: number, success: readonly boolean[], opts: { warm?: GpHyperparameters; rng?: Rng; maxFitPoints?: number; maxIter?: number } = {}): SuccessModel {
+  /**
+   * zeroMean: labels modelled around 0 (unexplored regions 50/50) instead of around the observed success
+   * rate; used while almost nothing has succeeded, when the empirical mean would rule out everything unseen.
+   */
+  static fit(
+    X: Float64Array,
+    d: number,
+    success: readonly boolean[],
+    opts: { warm?: GpHyperparameters; rng?: Rng; maxFitPoints?: number; maxIter?: number; zeroMean?: boolean } = {},
+  ): SuccessModel {
     const y = Float64Array.from(success, (s) => (s ? 1 : -1));
     // Length scales >= 0.25 of the unit cube: GP regression on step-shaped labels otherwise picks tiny length
     // scales that fit the boundary exactly and revert to the mean (i.e. forget the failures) a step away.
-    return new SuccessModel(GaussianProcess.fit(X, y, d, { ...opts, randomStarts: opts.warm ? 0 : 1, lengthscaleBounds: [0.25, 1e3] }));
+    return new SuccessModel(GaussianProcess.fit(X, y, d, { ...opts, randomStarts: opts.warm ? 0 : 1, lengthscaleBounds: [0.25, 1e3], standardise: opts.zeroMean ? false : undefined }));
   }
 
   /** The model with given hyperparameters (no fitting). */

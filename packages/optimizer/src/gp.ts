@@ -39,6 +39,8 @@ export interface GpFitOptions {
   fixedNoise?: number;
   /** only start from `warm` (when given): cheaper refits of a slowly changing model */
   singleStart?: boolean;
+  /** false: model y as is (zero prior mean, unit scale) instead of standardising it */
+  standardise?: boolean;
   /** box for the length scales (default [1e-3, 1e3]) */
   lengthscaleBounds?: [number, number];
 }
@@ -311,7 +313,7 @@ export class GaussianProcess {
   /** Fits hyperparameters by MAP (multi-start L-BFGS) and returns the posterior. */
   static fit(X: Float64Array, y: Float64Array, d: number, opts: GpFitOptions = {}): GaussianProcess {
     const hyper = fitHyperparameters(X, y, d, opts);
-    return new GaussianProcess(X, y, hyper, undefined, opts.fixedNoise);
+    return new GaussianProcess(X, y, hyper, opts.standardise === false ? { mean: 0, std: 1 } : undefined, opts.fixedNoise);
   }
 }
 
@@ -346,7 +348,7 @@ export function fitHyperparameters(X: Float64Array, y: Float64Array, d: number, 
     });
     n = keep.length;
   }
-  const st = standardise(yf);
+  const st = opts.standardise === false ? { mean: 0, std: 1 } : standardise(yf);
   const ys = Float64Array.from(yf, (v) => (v - st.mean) / st.std);
   const D2 = pairwiseSq(Xf, n, d);
   const fg = (t: Float64Array) => negLogPosterior(t, Xf, n, d, ys, { D2, fixedNoise: opts.fixedNoise });

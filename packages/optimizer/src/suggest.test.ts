@@ -164,6 +164,18 @@ describe('suggest', () => {
     expect(best).toBeGreaterThan(0.55);
   });
 
+  it('with fewer than 2 successes, looks where success is likely: near the success, away from failures', () => {
+    const config = twoDim('mobo', 4);
+    const fail = [[0.1, 0.1], [0.5, 0.5], [0.1, 0.9], [0.5, 0.1], [0.9, 0.9], [0.3, 0.6], [0.9, 0.5]];
+    const obs: Observation[] = fail.map(([x, y]) => ({ assignments: { x, y }, failed: true }));
+    obs.push({ assignments: { x: 0.85, y: 0.2 }, values: [{ name: 'a', value: 1 }, { name: 'b', value: 1 }] });
+    const s = suggest({ config, observations: obs });
+    expect(s.info.phase).toBe('model');
+    const d = Math.hypot(Number(s.assignments.x) - 0.85, Number(s.assignments.y) - 0.2);
+    expect(d).toBeLessThan(0.25);
+    expect(d).toBeGreaterThan(0); // not the observed point itself
+  });
+
   it('respects a constraint metric threshold', () => {
     const config = parseExperimentConfig({
       parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],

@@ -104,10 +104,38 @@ export function suggest(input: SuggestInput): SuggestOutput {
   if (config.method === 'sobol') return done(sobolAt(enc, config, seen, index), 'random');
 
   const nOk = observations.filter((o) => !o.failed).length;
-  if (index < initialDesignSize(config) || nOk < 2) return done(sobolAt(enc, config, seen, index), 'initial');
+  if (index < initialDesignSize(config)) return done(sobolAt(enc, config, seen, index), 'initial');
+  if (nOk < 2) {
+    // Too few successes for objective models: if failures were seen, look where success is most likely
+    // (near the successes, away from failures); else continue the Sobol design.
+    if (observations.length - nOk >= 2) return done(suggestFeasible(config, enc, observations, rng, seen), 'model');
+    return done(sobolAt(enc, config, seen, index), 'initial');
+  }
 
   const x = suggestModel(config, enc, observations, pending, rng, prevState.success ? prevState.data : {}, state, seen);
   return done(x, 'model');
+}
+
+function suggestFeasible(config: ExperimentConfig, enc: SpaceEncoding, observations: Observation[], rng: Rng, seen: Set<string>): Assignments {
+  const D = enc.dim;
+  const X = observations.map((o) => enc.encode(o.assignments));
+  const model = SuccessModel.fit(toMatrix(X, D), D, observations.map((o) => !o.failed), { rng, zeroMean: true, maxFitPoints: 128 });
+  const anchors = X.filter((_, i) => !observations[i].failed);
+  const rawSobol = D <= SOBOL_MAX_DIM ? new Sobol(D, { scramble: true, seed: rng.nextUint32() }) : null;
+  const ranked = optimizeAcquisition(enc, (Xs, m) => model.logProbability(Xs, m), {
+    rng,
+    rawSamples: 1024,
+    anchors,
+    perturbationsPerAnchor: 64,
+    refineStarts: 3,
+    refineIterations: 8,
+    rawPoints: rawSobol ? (k) => rawSobol.draw(k) : undefined,
+  });
+  for (const p of ranked) {
+    const a = enc.decode(p.x);
+    if (!seen.has(assignmentsKey(config, a))) return a;
+  }
+  return randomNonDuplicate(enc, config, seen, rng);
 }
 
 function sobolAt(enc: SpaceEncoding, config: ExperimentConfig, seen: Set<string>, index: number): Assignments {

@@ -185,4 +185,24 @@ describe('experiment lifecycle', () => {
     const best = (await h.call('GET', `/v1/experiments/${exp.id}/best_assignments`)).json;
     expect(best.data.map((b: { assignments: unknown }) => b.assignments)).toEqual([{ x: -0.2 }]);
   });
+
+  it('pages experiment lists newest first with before/after cursors', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await h.call('POST', '/v1/experiments', twoMetricExperiment({ name: `e${i}` }))).json.id);
+    const p1 = (await h.call('GET', '/v1/experiments?limit=2')).json;
+    expect(p1.count).toBe(5);
+    expect(p1.data.map((e: { id: string }) => e.id)).toEqual([ids[4], ids[3]]);
+    expect(p1.paging).toEqual({ before: ids[3], after: null });
+    const p2 = (await h.call('GET', `/v1/experiments?limit=2&before=${p1.paging.before}`)).json;
+    expect(p2.data.map((e: { id: string }) => e.id)).toEqual([ids[2], ids[1]]);
+    const p3 = (await h.call('GET', `/v1/experiments?limit=2&before=${p2.paging.before}`)).json;
+    expect(p3.data.map((e: { id: string }) => e.id)).toEqual([ids[0]]);
+    expect(p3.paging.before).toBeNull();
+    // walking back towards newer ones
+    const back = (await h.call('GET', `/v1/experiments?limit=2&after=${ids[0]}`)).json;
+    expect(back.data.map((e: { id: string }) => e.id)).toEqual([ids[2], ids[1]]);
+    expect(back.paging).toEqual({ before: ids[1], after: ids[2] });
+    // another token's list is empty
+    expect((await h.call('GET', '/v1/experiments', undefined, h.tokenB)).json).toMatchObject({ count: 0, data: [] });
+  });
 });

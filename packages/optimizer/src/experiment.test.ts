@@ -29,6 +29,9 @@ describe('Experiment', () => {
     e.observe({ suggestion: '1', values: evaluate(s1.assignments) });
     expect(e.pending.map((p) => p.id)).toEqual(['2']);
     expect(e.observations[0].assignments).toEqual(s1.assignments);
+    const s3 = e.suggest();
+    e.observe({ assignments: s3.assignments, values: evaluate(s3.assignments) }); // closes suggestion 3 by its assignments
+    expect(e.pending.map((p) => p.id)).toEqual(['2']);
     e.deleteSuggestion('2');
     expect(e.pending).toHaveLength(0);
     expect(() => e.observe({ suggestion: '2', values: { acc: 1, time: 1 } })).toThrow(ObservationError);

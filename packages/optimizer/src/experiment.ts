@@ -9,6 +9,7 @@ import { paretoFront } from './pareto.ts';
 import {
   AssignmentsSchema,
   ObservationSchema,
+  assignmentsKey,
   parseExperimentConfig,
   validateAssignments,
   validateObservation,
@@ -93,6 +94,11 @@ export class Experiment {
     if (obs.metadata !== undefined) raw.metadata = obs.metadata;
     if (obs.suggestion !== undefined) raw.suggestion = obs.suggestion;
     const o = validateObservation(this.config, raw);
+    if (pendingIndex < 0) {
+      // an observation without a suggestion id closes an open suggestion with exactly these assignments
+      const key = assignmentsKey(this.config, o.assignments);
+      pendingIndex = this._pending.findIndex((p) => assignmentsKey(this.config, p.assignments) === key);
+    }
     if (pendingIndex >= 0) this._pending.splice(pendingIndex, 1);
     this._observations.push(o);
     return o;

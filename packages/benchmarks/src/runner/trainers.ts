@@ -58,7 +58,12 @@ function errorOutcome(err: unknown, epochs: number): TrialOutcome {
   return { accuracy: null, trainSeconds: null, inferenceSeconds: null, epochs, stoppedEarly: null, error: message };
 }
 
-async function realTrainer(init: WorkerInit): Promise<Trainer> {
+export interface TrainerHooks {
+  /** Called after every training epoch (the worker exits there if its coordinator has gone away). */
+  onEpoch?: () => void;
+}
+
+async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Trainer> {
   const models = await import('@paretobench/models');
   const datasets = await import('@paretobench/datasets');
   const backend = await models.initBackend((init.backend || 'auto') as 'auto');
@@ -99,6 +104,7 @@ async function realTrainer(init: WorkerInit): Promise<Trainer> {
           const r = await models.trainFcn(data, hp, {
             epochs: task.epochs,
             seed: task.seed,
+            onEpoch: () => hooks.onEpoch?.(),
             ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
           });
           return {
@@ -143,6 +149,7 @@ async function realTrainer(init: WorkerInit): Promise<Trainer> {
         const r = await models.trainKimCnn(data, hp, {
           epochs: task.epochs,
           seed: task.seed,
+          onEpoch: () => hooks.onEpoch?.(),
           ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
         });
         return {
@@ -160,6 +167,6 @@ async function realTrainer(init: WorkerInit): Promise<Trainer> {
   };
 }
 
-export function createTrainer(init: WorkerInit): Promise<Trainer> {
-  return init.trainer === 'fake' ? fakeTrainer(init) : realTrainer(init);
+export function createTrainer(init: WorkerInit, hooks: TrainerHooks = {}): Promise<Trainer> {
+  return init.trainer === 'fake' ? fakeTrainer(init) : realTrainer(init, hooks);
 }

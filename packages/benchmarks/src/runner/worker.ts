@@ -14,6 +14,10 @@ let trainer: Trainer | null = null;
 let queue: Promise<void> = Promise.resolve();
 
 process.on('disconnect', () => process.exit(0));
+// Training can keep the event loop too busy to deliver 'disconnect' promptly: check between epochs as well.
+const exitIfOrphaned = (): void => {
+  if (!process.connected) process.exit(0);
+};
 
 process.on('message', (raw: unknown) => {
   const type = (raw as { type?: unknown } | null)?.type;
@@ -21,7 +25,7 @@ process.on('message', (raw: unknown) => {
     const init = WorkerInitSchema.parse(raw);
     queue = queue.then(async () => {
       try {
-        trainer = await createTrainer(init);
+        trainer = await createTrainer(init, { onEpoch: exitIfOrphaned });
         send({ type: 'ready', backend: trainer.backend });
       } catch (err) {
         send({ type: 'init_error', message: err instanceof Error ? err.stack ?? err.message : String(err) });

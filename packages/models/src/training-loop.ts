@@ -29,7 +29,7 @@ export function predictClasses(
   x: Float32Array | Int32Array,
   n: number,
   rowShape: number[],
-  chunk = 512,
+  chunk = 128,
 ): Int32Array {
   const rowLen = rowShape.reduce((a, b) => a * b, 1);
   const out = new Int32Array(n);

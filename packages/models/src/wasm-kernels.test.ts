@@ -141,3 +141,18 @@ describe('wasm Tile', () => {
     expect(Array.from(wasm[0])).toEqual(Array.from(cpu[0]));
   });
 });
+
+describe('wasm GatherV2', () => {
+  it('row gather (axis 0) and other axes match cpu; bad ids throw', async () => {
+    const rng = new Rng(9);
+    const table = { data: randn(rng, 6 * 4), shape: [6, 4] };
+    const idx = { data: Int32Array.from([5, 0, 2, 2, 1, 5]), shape: [2, 3], dtype: 'int32' as const };
+    const f = (t: tf.Tensor, i: tf.Tensor) => [tf.gather(t, i), tf.gather(t, tf.tensor1d([3, 0], 'int32'), 1)];
+    const cpu = await onBackend('cpu', [table, idx], f);
+    const wasm = await onBackend('wasm', [table, idx], f);
+    expect(Array.from(wasm[0])).toEqual(Array.from(cpu[0]));
+    expect(Array.from(wasm[1])).toEqual(Array.from(cpu[1]));
+    await tf.setBackend('wasm');
+    expect(() => tf.tidy(() => tf.gather(tf.zeros([3, 2]), tf.tensor1d([3], 'int32')))).toThrow(/index value 3/);
+  });
+});

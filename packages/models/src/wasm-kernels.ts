@@ -9,6 +9,7 @@
  *   convolution of dy with the spatially flipped filter whose in/out channels are swapped, padded by
  *   (f - 1 - pad) on the leading side, again on XNNPACK. Other strides fall back to the shipped kernel.
  * - UnsortedSegmentSum (missing; the embedding/gather gradient needs it): a plain accumulation loop on the heap.
+ * - Tile and GatherV2 (shipped, but element-wise loops): contiguous row copies.
  *
  * Kernels compose the backend's own registered kernels (getKernel(...).kernelFunc), and the small layout changes are
  * tight Float32Array loops over the wasm heap. Every intermediate is released with backend.disposeData.
@@ -285,17 +286,52 @@ function unsortedSegmentSum(args: { inputs: Record<string, TensorInfo>; attrs?: 
   return out;
 }
 
+/**
+ * GatherV2 along axis 0 without batch dims (the embedding lookup): whole-row copies on the heap. The shipped kernel
+ * walks element by element and dominated Kim CNN steps; other axes fall back to it.
+ */
+function makeGatherV2(shipped: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
+    const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
+    const ax = axis < 0 ? axis + x.shape.length : axis;
+    if (ax !== 0 || (batchDims ?? 0) !== 0 || x.dtype !== 'float32' || x.shape.length < 1) {
+      if (!shipped) throw new Error('GatherV2 (wasm): unsupported arguments');
+      return shipped(args);
+    }
+    const rows = x.shape[0];
+    const row = util.sizeFromShape(x.shape.slice(1));
+    const n = util.sizeFromShape(indices.shape);
+    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], 'float32');
+    const ids = heapI32(backend, indices);
+    const src = heapF32(backend, x);
+    const dst = heapF32(backend, out);
+    for (let i = 0; i < n; i++) {
+      const r = ids[i];
+      if (!(r >= 0 && r < rows)) {
+        backend.disposeData(out.dataId);
+        throw new Error(`GatherV2: the index value ${r} is not in [0, ${rows - 1}]`);
+      }
+      dst.set(src.subarray(r * row, (r + 1) * row), i * row);
+    }
+    return out;
+  };
+}
+
 let registered = false;
 
 /** Registers (once) our gradient kernels for the 'wasm' backend. Safe to call repeatedly. */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
   const shippedInput = getKernel('Conv2DBackpropInput', BACKEND);
+  const shippedGather = getKernel('GatherV2', BACKEND);
   const configs: KernelConfig[] = [
     { kernelName: 'Conv2DBackpropFilter', backendName: BACKEND, kernelFunc: conv2DBackpropFilter as KernelFunc },
     { kernelName: 'Conv2DBackpropInput', backendName: BACKEND, kernelFunc: makeConv2DBackpropInput(shippedInput?.kernelFunc) },
     { kernelName: 'UnsortedSegmentSum', backendName: BACKEND, kernelFunc: unsortedSegmentSum as KernelFunc },
     { kernelName: 'Tile', backendName: BACKEND, kernelFunc: tile as KernelFunc },
+    { kernelName: 'GatherV2', backendName: BACKEND, kernelFunc: makeGatherV2(shippedGather?.kernelFunc) },
   ];
   for (const c of configs) {
     if (getKernel(c.kernelName, BACKEND)) unregisterKernel(c.kernelName, BACKEND);

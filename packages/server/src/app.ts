@@ -6,7 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { openDatabase, type Db } from './database.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { OptimizationService } from './service.ts';
-import { inlineSuggest, SuggestWorkerPool } from './suggest-pool.ts';
+import { inlineSuggest, SuggestWorkerPool, type SuggestRunner } from './suggest-pool.ts';
 import { tokenFromBasicAuth, verifyToken } from './tokens.ts';
 
 export const DEFAULT_BODY_LIMIT = 1_048_576;
@@ -19,6 +19,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** run suggest() in this many worker threads (0 = inline on the event loop; default 0) */
   suggestWorkers?: number;
+  /** replaces where suggest() runs (takes precedence over suggestWorkers); closed with the app */
+  suggestRunner?: SuggestRunner;
 }
 
 declare module 'fastify' {
@@ -33,7 +35,8 @@ type Params = { id: string; sid: string; oid: string };
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const ownsDb = typeof opts.db === 'string';
   const db = typeof opts.db === 'string' ? openDatabase(opts.db) : opts.db;
-  const runner = (opts.suggestWorkers ?? 0) > 0 ? new SuggestWorkerPool(opts.suggestWorkers) : inlineSuggest;
+  const runner =
+    opts.suggestRunner ?? ((opts.suggestWorkers ?? 0) > 0 ? new SuggestWorkerPool(opts.suggestWorkers) : inlineSuggest);
   const service = new OptimizationService(db, runner);
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -67,7 +70,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (status >= 400 && status < 500) {
       return reply.code(status).send(errorBody(status, `(body): ${err.message}`));
     }
-    req.log.error(err);
+    if (opts.logger) req.log.error(err);
+    else process.stderr.write(`${new Date().toISOString()} 500 ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
     return reply.code(500).send(errorBody(500, `internal error: ${err.message}`));
   });
 

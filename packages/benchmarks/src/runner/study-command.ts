@@ -25,12 +25,13 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
   const t0 = Date.now();
   const study = getStudy(args.study);
   const preset = getPreset(study.name, args.preset);
-  const lag = Math.max(0, args.workers - 1);
+  const journalFile = path.join(args.out, 'trials.jsonl');
+  // a resumed run keeps the lag its journal was started with (see scheduler.ts), whatever --workers says now
+  const lag = fs.existsSync(journalFile) ? (readJournal(journalFile).header?.lag ?? args.workers - 1) : Math.max(0, args.workers - 1);
   io.log(`${study.title}`);
   for (const line of describePreset(study.name, preset)) io.log(`  ${line}`);
   io.log(`  workers ${args.workers}, seed ${args.seed}, out ${args.out}, trainer ${args.trainer}`);
 
-  const journalFile = path.join(args.out, 'trials.jsonl');
   let trials;
   let backend: string | null;
   let optimizerKind: string;

@@ -58,6 +58,79 @@ function forwardConv2D(
   return conv.kernelFunc({ inputs: { x, filter }, attrs, backend }) as TensorInfo;
 }
 
+/**
+ * A stride-1 convolution over width only (input height 1, filter height 1: conv1d as tfjs runs it), computed as one
+ * matrix product: the patch matrix P[(b,w), (j,c)] = x[b, w+j-padLeft, c] (zero outside) is built with contiguous
+ * row copies, then P @ F with F the filter viewed as [fw*C, O]. On XNNPACK's fully-connected path this is ~1/3 faster
+ * than its convolution for these shapes. The filter must already be in [1, fw, C, O] layout.
+ */
+function conv1dByMatMul(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, padLeft: number, outWidth: number): TensorInfo {
+  const [B, , W, C] = x.shape;
+  const [, fw, , O] = filter.shape;
+  const KC = fw * C;
+  const patches = backend.makeOutput([B * outWidth, KC], 'float32');
+  {
+    const xs = heapF32(backend, x);
+    const P = heapF32(backend, patches);
+    for (let b = 0; b < B; b++)
+      for (let w = 0; w < outWidth; w++) {
+        const dst = (b * outWidth + w) * KC;
+        const start = w - padLeft; // input column of tap 0
+        const lo = Math.max(0, -start);
+        const hi = Math.min(fw, W - start);
+        if (hi <= lo) {
+          P.fill(0, dst, dst + KC);
+          continue;
+        }
+        if (lo > 0) P.fill(0, dst, dst + lo * C);
+        const src = (b * W + start + lo) * C;
+        P.set(xs.subarray(src, src + (hi - lo) * C), dst + lo * C);
+        if (hi < fw) P.fill(0, dst + hi * C, dst + KC);
+      }
+  }
+  const matMul = getKernel('BatchMatMul', BACKEND);
+  if (!matMul) throw new Error('wasm backend has no BatchMatMul kernel registered');
+  const f2d: TensorInfo = { dataId: filter.dataId, shape: [KC, O], dtype: 'float32' };
+  const res = matMul.kernelFunc({
+    inputs: { a: patches, b: f2d },
+    attrs: { transposeA: false, transposeB: false } as unknown as NamedAttrMap,
+    backend,
+  }) as TensorInfo;
+  backend.disposeData(patches.dataId);
+  return { dataId: res.dataId, shape: [B, 1, outWidth, O], dtype: 'float32' };
+}
+
+/** Forward Conv2D: conv1d-shaped stride-1 cases go through conv1dByMatMul; everything else to the shipped kernel. */
+function makeConv2D(shipped: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const attrs = args.attrs as unknown as Conv2DBackpropAttrs & { dilations: [number, number] | number };
+    const dil = attrs.dilations ?? 1;
+    const unitDil = Array.isArray(dil) ? dil[0] === 1 && dil[1] === 1 : dil === 1;
+    if (
+      x.shape[1] === 1 &&
+      filter.shape[0] === 1 &&
+      isUnitStride(attrs.strides) &&
+      unitDil &&
+      attrs.dataFormat !== 'NCHW' &&
+      x.dtype === 'float32'
+    ) {
+      const info = backend_util.computeConv2DInfo(
+        x.shape as [number, number, number, number],
+        filter.shape as [number, number, number, number],
+        attrs.strides,
+        1,
+        attrs.pad,
+        attrs.dimRoundingMode,
+      );
+      if (info.outHeight === 1 && info.padInfo.top === 0) return conv1dByMatMul(backend, x, filter, info.padInfo.left, info.outWidth);
+    }
+    if (!shipped) throw new Error('Conv2D (wasm): no shipped kernel to fall back to');
+    return shipped(args);
+  };
+}
+
 function isUnitStride(strides: [number, number] | number): boolean {
   return Array.isArray(strides) ? strides[0] === 1 && strides[1] === 1 : strides === 1;
 }
@@ -251,12 +324,15 @@ function makeConv2DBackpropInput(shipped: KernelFunc | undefined): KernelFunc {
       if (!shipped) throw new Error('Conv2DBackpropInput (wasm): unsupported padding');
       return shipped(args);
     }
-    const res = forwardConv2D(backend, dy, flipped, [
-      [0, 0],
-      [top, bottom],
-      [left, right],
-      [0, 0],
-    ]);
+    const res =
+      fh === 1 && H === 1 && Ho === 1
+        ? conv1dByMatMul(backend, dy, flipped, left, W)
+        : forwardConv2D(backend, dy, flipped, [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ]);
     backend.disposeData(flipped.dataId);
     return res;
   };
@@ -326,10 +402,12 @@ export function registerWasmGradientKernels(): void {
   if (registered) return;
   const shippedInput = getKernel('Conv2DBackpropInput', BACKEND);
   const shippedGather = getKernel('GatherV2', BACKEND);
+  const shippedConv = getKernel('Conv2D', BACKEND);
   const configs: KernelConfig[] = [
     { kernelName: 'Conv2DBackpropFilter', backendName: BACKEND, kernelFunc: conv2DBackpropFilter as KernelFunc },
     { kernelName: 'Conv2DBackpropInput', backendName: BACKEND, kernelFunc: makeConv2DBackpropInput(shippedInput?.kernelFunc) },
     { kernelName: 'UnsortedSegmentSum', backendName: BACKEND, kernelFunc: unsortedSegmentSum as KernelFunc },
+    { kernelName: 'Conv2D', backendName: BACKEND, kernelFunc: makeConv2D(shippedConv?.kernelFunc) },
     { kernelName: 'Tile', backendName: BACKEND, kernelFunc: tile as KernelFunc },
     { kernelName: 'GatherV2', backendName: BACKEND, kernelFunc: makeGatherV2(shippedGather?.kernelFunc) },
   ];

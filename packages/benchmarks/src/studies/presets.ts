@@ -58,14 +58,14 @@ const PRESETS: Record<StudyName, Record<PresetName, Preset>> = {
     },
     default: {
       name: 'default',
-      budgets: { optimizer: 20, random: 200 },
-      fixedEpochs: 5,
+      budgets: { optimizer: 15, random: 150 },
+      fixedEpochs: 8,
       epochScale: null,
       trainFraction: 1,
       valFraction: 1,
       timeLimitSeconds: null,
       minAccuracy: null,
-      initialDesignSize: 8,
+      initialDesignSize: 6,
       confidenceRepeats: 800,
     },
     smoke: {

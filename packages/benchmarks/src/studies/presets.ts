@@ -96,14 +96,14 @@ const PRESETS: Record<StudyName, Record<PresetName, Preset>> = {
     },
     default: {
       name: 'default',
-      budgets: { optimizer: 12, random: 45 },
+      budgets: { optimizer: 8, random: 30 },
       fixedEpochs: null,
       epochScale: 0.03,
-      trainFraction: 1,
+      trainFraction: 0.5,
       valFraction: 1,
-      timeLimitSeconds: 120,
+      timeLimitSeconds: 150,
       minAccuracy: 0.75,
-      initialDesignSize: 6,
+      initialDesignSize: 4,
       confidenceRepeats: 800,
     },
     smoke: {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import { currentBackend, initBackend } from './backend.ts';
+
+const require = createRequire(import.meta.url);
+const installed = (pkg: string) => {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('initBackend', () => {
+  it('auto picks the first loadable backend in the documented order', async () => {
+    const expected = installed('@tensorflow/tfjs-node-gpu')
+      ? 'tensorflow-gpu'
+      : installed('@tensorflow/tfjs-node')
+        ? 'tensorflow'
+        : 'wasm';
+    const got = await initBackend();
+    expect(got).toBe(expected);
+    expect(currentBackend()).toBe(got);
+    if (got === 'wasm') {
+      expect(tf.getBackend()).toBe('wasm');
+      // our kernels are registered: the filter gradient of a conv1d works (it is missing from tfjs-backend-wasm)
+      const g = tf.tidy(() =>
+        tf.grad((w: tf.Tensor) => tf.sum(tf.conv1d(tf.ones([1, 4, 1]) as tf.Tensor3D, w as tf.Tensor3D, 1, 'valid')))(tf.ones([2, 1, 1])),
+      );
+      expect(Array.from(g.dataSync())).toEqual([3, 3]);
+      g.dispose();
+    }
+  });
+  it('selects cpu on request and back to wasm', async () => {
+    expect(await initBackend('cpu')).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(await initBackend('wasm')).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+  it('uses tfjs-node when installed, else names the package to install', async () => {
+    if (installed('@tensorflow/tfjs-node')) expect(await initBackend('tensorflow')).toBe('tensorflow');
+    else await expect(initBackend('tensorflow')).rejects.toThrow(/@tensorflow\/tfjs-node/);
+    await initBackend('wasm');
+  });
+});

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { KerasAdam } from './adam.ts';
 import { ClippedRmsProp } from './rmsprop.ts';
@@ -44,7 +44,13 @@ describe('KerasAdam', () => {
   });
 });
 
-describe('ClippedRmsProp', () => {
+describe.each(['wasm', 'cpu'] as const)('ClippedRmsProp on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+  });
+  afterAll(async () => {
+    await tf.setBackend('wasm');
+  });
   it('clips by the global norm and applies the RMSProp step', () => {
     const a = tf.variable(tf.tensor1d([0, 0]));
     const b = tf.variable(tf.tensor1d([0]));

@@ -5,6 +5,7 @@
  *   a = rho a + (1 - rho) g^2;  p = p - lr g / (sqrt(a) + epsilon)
  */
 import * as tf from '@tensorflow/tfjs';
+import { makeF32Many, readF32 } from './tensor-memory.ts';
 
 export interface RmsPropConfig {
   lr: number;
@@ -36,14 +37,33 @@ export class ClippedRmsProp {
     sq.dispose();
     const scale = Number.isFinite(norm) ? this.cfg.maxGradNorm / Math.max(norm, this.cfg.maxGradNorm) : 1;
     const { rho, epsilon, lr } = this;
-    tf.tidy(() => {
-      for (let i = 0; i < this.vars.length; i++) {
-        const g = scale === 1 ? grads[i] : tf.mul(grads[i], scale);
-        const a = tf.add(tf.mul(this.acc[i], rho), tf.mul(tf.square(g), 1 - rho));
-        this.acc[i].assign(a);
-        this.vars[i].assign(tf.sub(this.vars[i], tf.div(tf.mul(g, lr), tf.add(tf.sqrt(a), epsilon))));
-      }
-    });
+    for (let i = 0; i < this.vars.length; i++) {
+      // One fused pass per variable (a tfjs op chain would make ~8 full-size temporaries; the embedding table is
+      // millions of values): a <- rho a + (1 - rho) (s g)^2;  p <- p - lr s g / (sqrt(a) + eps)
+      let g: Float32Array;
+      let a: Float32Array;
+      let p: Float32Array;
+      const [newAcc, newP] = makeF32Many(
+        [this.acc[i].shape, this.vars[i].shape],
+        ([accOut, pOut]) => {
+          const n = pOut.length;
+          for (let k = 0; k < n; k++) {
+            const gk = g[k] * scale;
+            const ak = rho * a[k] + (1 - rho) * gk * gk;
+            accOut[k] = ak;
+            pOut[k] = p[k] - (lr * gk) / (Math.sqrt(ak) + epsilon);
+          }
+        },
+        () => {
+          g = readF32(grads[i]);
+          a = readF32(this.acc[i]);
+          p = readF32(this.vars[i]);
+        },
+      );
+      this.acc[i].assign(newAcc);
+      this.vars[i].assign(newP);
+      tf.dispose([newAcc, newP]);
+    }
     return norm;
   }
 

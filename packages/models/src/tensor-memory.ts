@@ -33,3 +33,18 @@ export function makeF32(shape: number[], fill: (out: Float32Array) => void, befo
   fill(out);
   return tf.tensor(out, shape, 'float32');
 }
+
+/** Several float32 tensors filled by one pass (all outputs are allocated before `before` and `fill` run). */
+export function makeF32Many(shapes: number[][], fill: (outs: Float32Array[]) => void, before?: () => void): tf.Tensor[] {
+  const b = wasmBackend();
+  if (b) {
+    const infos = shapes.map((s) => b.makeOutput(s, 'float32'));
+    before?.();
+    fill(infos.map((info) => b.typedArrayFromHeap(info) as Float32Array));
+    return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info, b));
+  }
+  before?.();
+  const outs = shapes.map((s) => new Float32Array(s.reduce((a, c) => a * c, 1)));
+  fill(outs);
+  return outs.map((o, i) => tf.tensor(o, shapes[i], 'float32'));
+}

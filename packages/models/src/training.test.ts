@@ -147,6 +147,13 @@ describe('trainKimCnn', () => {
     expect(r.stoppedEarly).toBe('diverged');
     expect(r.accuracy).toBeGreaterThanOrEqual(0);
   });
+  it('is deterministic for a seed (initialisation, shuffling, dropout masks)', async () => {
+    const a = await trainKimCnn(kimData, kimHp, { epochs: 2, seed: 3 });
+    const b = await trainKimCnn(kimData, kimHp, { epochs: 2, seed: 3 });
+    const c = await trainKimCnn(kimData, kimHp, { epochs: 2, seed: 4 });
+    expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
+    expect(c.history.map((h) => h.loss)).not.toEqual(a.history.map((h) => h.loss));
+  });
   it('rejects token ids outside the vocabulary', async () => {
     const x = Int32Array.from(kimData.xTrain);
     x[7] = 20;

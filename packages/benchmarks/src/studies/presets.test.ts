@@ -71,6 +71,6 @@ describe('presets', () => {
     expect(() => getPreset('diatom', 'huge')).toThrow(/unknown preset "huge"/);
     const lines = describePreset('rotten', getPreset('rotten', 'default')).join('\n');
     expect(lines).toMatch(/budgets optimizer 8 vs random 30/);
-    expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 150 s/);
+    expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 100 s/);
   });
 });

@@ -99,9 +99,10 @@ const PRESETS: Record<StudyName, Record<PresetName, Preset>> = {
       budgets: { optimizer: 8, random: 30 },
       fixedEpochs: null,
       epochScale: 0.03,
-      trainFraction: 0.5,
+      trainFraction: 1,
       valFraction: 1,
-      timeLimitSeconds: 150,
+      // caps every trial: 38 trials x (100 s + dev evaluation) / 2 workers stays under 45 minutes
+      timeLimitSeconds: 100,
       minAccuracy: 0.75,
       initialDesignSize: 4,
       confidenceRepeats: 800,

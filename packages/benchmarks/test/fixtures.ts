@@ -23,6 +23,7 @@ export function record(
     error: metrics === null ? 'boom' : null,
     epochs: 1,
     stopped_early: null,
+    epoch_seconds: metrics ? [metrics.time] : [],
     worker: index % 2,
     backend: 'fake',
     timing: {

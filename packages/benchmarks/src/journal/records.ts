@@ -51,6 +51,8 @@ export const TrialRecordSchema = z
     error: z.string().nullable(),
     epochs: z.number().int().min(0),
     stopped_early: z.string().nullable(),
+    /** Seconds per training epoch, as the trainer measured them (absent in older journals). */
+    epoch_seconds: z.array(z.number()).optional(),
     worker: z.number().int().min(0),
     backend: z.string(),
     timing: z

@@ -32,10 +32,10 @@ function figuresTable(s: Summary): string {
     const x = s.methods[m];
     return `<tr><th>${m}</th><td>${x.completed} / ${x.budget}</td><td>${x.failed}</td><td>${x.errors}</td><td>${pct(x.feasible_fraction)}</td>
 <td>${fmt(x.best_accuracy)}</td><td>${fmt(x.hypervolume, 4)}</td><td>${x.frontier.length}</td><td>${pct(x.union_share)}</td>
-<td>${fmt(x.trial_seconds_median, 1)}</td><td>${fmt(x.suggest_ms_median, 0)}</td></tr>`;
+<td>${fmt(x.trial_seconds_median, 1)}</td><td>${fmt(x.epoch_seconds_median, 2)}</td><td>${fmt(x.suggest_ms_median, 0)}</td></tr>`;
   });
   return `<table id="figures"><thead><tr><th>method</th><th>trials</th><th>failed</th><th>errors</th><th>feasible</th><th>best accuracy</th>
-<th>hypervolume</th><th>frontier points</th><th>share of union frontier</th><th>median trial s</th><th>median suggest ms</th></tr></thead>
+<th>hypervolume</th><th>frontier points</th><th>share of union frontier</th><th>median trial s</th><th>median epoch s</th><th>median suggest ms</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
 }
 

@@ -37,6 +37,8 @@ export const TrialOutcomeSchema = z.object({
   epochs: z.number().int().min(0),
   stoppedEarly: z.string().nullable(),
   error: z.string().nullable(),
+  /** Wall seconds of each training epoch (from the trainer's history). */
+  epochSeconds: z.array(z.number()).optional(),
 });
 export type TrialOutcome = z.infer<typeof TrialOutcomeSchema>;
 

@@ -160,6 +160,7 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
             error: outcome.error,
             epochs: outcome.epochs,
             stopped_early: outcome.stoppedEarly,
+            ...(outcome.epochSeconds ? { epoch_seconds: outcome.epochSeconds.map((x) => Math.round(x * 1000) / 1000) } : {}),
             worker,
             backend: evaluator.backend,
             timing: {

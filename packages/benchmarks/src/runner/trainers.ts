@@ -114,6 +114,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
             epochs: r.epochs,
             stoppedEarly: r.stoppedEarly ?? null,
             error: null,
+            epochSeconds: r.history.map((h) => h.seconds),
           };
         } catch (err) {
           return errorOutcome(err, task.epochs);
@@ -159,6 +160,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
           epochs: r.epochs,
           stoppedEarly: r.stoppedEarly ?? null,
           error: null,
+          epochSeconds: r.history.map((h) => h.seconds),
         };
       } catch (err) {
         return errorOutcome(err, task.epochs);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { computeSummary } from './summary.ts';
+import { DIATOM } from '../studies/definitions.ts';
+import { getPreset } from '../studies/presets.ts';
+import { record } from '../../test/fixtures.ts';
+
+// Hand-computed case (accuracy maximised, inference time minimised):
+//   optimizer o0 (0.8 @ 1 s), o1 (0.6 @ 0.5 s), o2 (0.5 @ 2 s, dominated by o0)
+//   random    r0 (0.55 @ 0.9 s, dominated by o1), r1 (0.9 @ 3 s), r2 (error), r3 (0.4 @ 0.4 s)
+const trials = [
+  record('optimizer', 0, { accuracy: 0.8, time: 1 }),
+  record('optimizer', 1, { accuracy: 0.6, time: 0.5 }),
+  record('optimizer', 2, { accuracy: 0.5, time: 2 }),
+  record('random', 0, { accuracy: 0.55, time: 0.9 }),
+  record('random', 1, { accuracy: 0.9, time: 3 }),
+  record('random', 2, null),
+  record('random', 3, { accuracy: 0.4, time: 0.4 }),
+];
+const preset = { ...getPreset('diatom', 'smoke'), budgets: { optimizer: 3, random: 4 } };
+const s = computeSummary({ study: DIATOM, preset, seed: 5, workers: 2, backend: 'fake', optimizer: 'in-process', trials, gridBins: 10 });
+
+describe('computeSummary', () => {
+  it('frontiers, union shares and feasible fractions', () => {
+    expect(s.methods.optimizer.frontier.map((p) => p.index)).toEqual([1, 0]);
+    expect(s.methods.random.frontier.map((p) => p.index)).toEqual([3, 0, 1]);
+    expect(s.union_frontier.map((p) => `${p.method[0]}${p.index}`)).toEqual(['r3', 'o1', 'o0', 'r1']);
+    expect(s.methods.optimizer.union_share).toBe(0.5);
+    expect(s.methods.random.union_share).toBe(0.5);
+    expect(s.methods.optimizer.feasible_fraction).toBe(1);
+    expect(s.methods.random.feasible_fraction).toBe(0.75);
+    expect(s.methods.random.errors).toBe(1);
+    expect(s.methods.optimizer.best_accuracy).toBe(0.8);
+    expect(s.methods.random.best_accuracy).toBe(0.9);
+    expect(s.random_frontier_dominated_by_optimizer.map((d) => [d.index, d.dominated_by])).toEqual([
+      [3, 0],
+      [0, 1],
+      [1, 0],
+    ]);
+  });
+
+  it('hypervolumes against the reference point (accuracy 0, 1.1 x the slowest time)', () => {
+    expect(s.reference_point).toEqual({ accuracy: 0, time: 3 * 1.1 });
+    // union of boxes [t, 3.3] x [0, a]
+    expect(s.methods.optimizer.hypervolume).toBeCloseTo((3.3 - 0.5) * 0.6 + (3.3 - 1) * (0.8 - 0.6), 12);
+    expect(s.methods.random.hypervolume).toBeCloseTo((3.3 - 0.4) * 0.4 + (3.3 - 0.9) * 0.15 + (3.3 - 3) * 0.35, 12);
+    expect(s.methods.optimizer.hypervolume_curve.evaluations).toEqual([1, 2, 3]);
+    expect(s.methods.optimizer.hypervolume_curve.hypervolume[0]).toBeCloseTo((3.3 - 1) * 0.8, 12);
+    expect(s.methods.optimizer.hypervolume_curve.hypervolume[2]).toBeCloseTo(s.methods.optimizer.hypervolume, 12);
+    expect(s.methods.optimizer.epoch_seconds_median).toBe(1);
+  });
+
+  it('confidence region: the best random point is on the frontier of every draw that contains it (3 of 4)', () => {
+    const cr = s.confidence_region!;
+    expect(cr.k).toBe(3);
+    expect(cr.repeats).toBe(800);
+    const cell = (edges: number[], v: number) => Math.min(edges.length - 2, edges.findIndex((e, i) => v >= e && v < edges[i + 1]));
+    const ix = cell(cr.time_edges, 3);
+    const iy = cell(cr.accuracy_edges, 0.9);
+    // binomial(800, 3/4): standard deviation 0.015
+    expect(Math.abs(cr.density[iy][ix] - 0.75)).toBeLessThan(0.06);
+    // the errored trial never appears: every density lies in [0, 1]
+    expect(cr.density.flat().every((d) => d >= 0 && d <= 1)).toBe(true);
+  });
+});

@@ -4,9 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runStudy } from '../runner/study-command.ts';
-import { parseStudyArgs } from './study-args.ts';
+import { STUDY_USAGE, parseStudyArgs } from './study-args.ts';
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${STUDY_USAGE}\n`);
+    return 0;
+  }
   let args;
   try {
     args = parseStudyArgs(process.argv.slice(2));

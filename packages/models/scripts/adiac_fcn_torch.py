@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Cross-check for scripts/adiac-fcn.ts: the same FCN and Wang settings in PyTorch (Keras-like: Glorot-uniform
+kernels, BN eps 1e-3 / momentum 0.99, Adam 1e-3 eps 1e-8, batch 16, global mean/std normalisation), UCR Adiac, TEST
+file as validation. Prints validation accuracy every --every epochs and writes JSON.
+
+    /usr/bin/python3 packages/models/scripts/adiac_fcn_torch.py --dir /work/shared/datasets/ucr/Adiac --epochs 300 --out /tmp/adiac-torch.json
+"""
+import argparse
+import json
+import os
+import time
+
+import torch
+from torch import nn
+
+
+def read(path):
+    xs, ys = [], []
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                parts = line.strip().split(",")
+                ys.append(parts[0].strip())
+                xs.append([float(v) for v in parts[1:]])
+    return xs, ys
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--dir", default="/work/shared/datasets/ucr/Adiac")
+    p.add_argument("--epochs", type=int, default=300)
+    p.add_argument("--every", type=int, default=50)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    name = os.path.basename(a.dir.rstrip("/"))
+    xtr, ytr = read(os.path.join(a.dir, f"{name}_TRAIN"))
+    xte, yte = read(os.path.join(a.dir, f"{name}_TEST"))
+    classes = sorted(set(ytr), key=float)
+    idx = {c: i for i, c in enumerate(classes)}
+    xtr = torch.tensor(xtr)
+    xte = torch.tensor(xte)
+    mean, std = xtr.mean(), xtr.std(unbiased=False)
+    xtr = ((xtr - mean) / std).unsqueeze(1)
+    xte = ((xte - mean) / std).unsqueeze(1)
+    ytr = torch.tensor([idx[c] for c in ytr])
+    yte = torch.tensor([idx[c] for c in yte])
+    layers, cin = [], 1
+    for f, k in zip([128, 256, 128], [8, 5, 3]):
+        conv = nn.Conv1d(cin, f, k, padding="same")
+        nn.init.xavier_uniform_(conv.weight)
+        nn.init.zeros_(conv.bias)
+        layers += [conv, nn.BatchNorm1d(f, eps=1e-3, momentum=0.01), nn.ReLU()]
+        cin = f
+    body = nn.Sequential(*layers)
+    head = nn.Linear(cin, len(classes))
+    nn.init.xavier_uniform_(head.weight)
+    nn.init.zeros_(head.bias)
+    params = list(body.parameters()) + list(head.parameters())
+    opt = torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    loss_fn = nn.CrossEntropyLoss()
+    hist = []
+    t0 = time.perf_counter()
+
+    def evaluate():
+        body.eval()
+        with torch.no_grad():
+            acc = (head(body(xte).mean(dim=2)).argmax(1) == yte).float().mean().item()
+        body.train()
+        return acc
+
+    for ep in range(a.epochs):
+        perm = torch.randperm(len(ytr))
+        tot = 0.0
+        for s in range(0, len(ytr), 16):
+            b = perm[s : s + 16]
+            opt.zero_grad()
+            loss = loss_fn(head(body(xtr[b]).mean(dim=2)), ytr[b])
+            loss.backward()
+            opt.step()
+            tot += loss.item() * len(b)
+        if (ep + 1) % a.every == 0 or ep + 1 == a.epochs:
+            acc = evaluate()
+            hist.append({"epoch": ep + 1, "loss": tot / len(ytr), "val_accuracy": acc, "seconds": time.perf_counter() - t0})
+            print(json.dumps(hist[-1]), flush=True)
+    with open(a.out, "w") as f:
+        json.dump({"stack": f"PyTorch {torch.__version__}", "dataset": name, "history": hist, "accuracy": hist[-1]["val_accuracy"]}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -53,6 +53,26 @@ async function fakeTrainer(init: WorkerInit): Promise<Trainer> {
   };
 }
 
+/** A finished training (possibly stopped early) as a trial outcome. */
+function trainedOutcome(r: {
+  accuracy: number;
+  trainSeconds: number;
+  inferenceSeconds: number;
+  epochs: number;
+  stoppedEarly?: string;
+  history: { seconds: number }[];
+}): TrialOutcome {
+  return {
+    accuracy: r.accuracy,
+    trainSeconds: r.trainSeconds,
+    inferenceSeconds: r.inferenceSeconds,
+    epochs: r.epochs,
+    stoppedEarly: r.stoppedEarly ?? null,
+    error: null,
+    epochSeconds: r.history.map((h) => h.seconds),
+  };
+}
+
 function errorOutcome(err: unknown, epochs: number): TrialOutcome {
   const message = err instanceof Error ? err.message : String(err);
   return { accuracy: null, trainSeconds: null, inferenceSeconds: null, epochs, stoppedEarly: null, error: message };
@@ -107,15 +127,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
             onEpoch: () => hooks.onEpoch?.(),
             ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
           });
-          return {
-            accuracy: r.accuracy,
-            trainSeconds: r.trainSeconds,
-            inferenceSeconds: r.inferenceSeconds,
-            epochs: r.epochs,
-            stoppedEarly: r.stoppedEarly ?? null,
-            error: null,
-            epochSeconds: r.history.map((h) => h.seconds),
-          };
+          return trainedOutcome(r);
         } catch (err) {
           return errorOutcome(err, task.epochs);
         }
@@ -153,15 +165,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
           onEpoch: () => hooks.onEpoch?.(),
           ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
         });
-        return {
-          accuracy: r.accuracy,
-          trainSeconds: r.trainSeconds,
-          inferenceSeconds: r.inferenceSeconds,
-          epochs: r.epochs,
-          stoppedEarly: r.stoppedEarly ?? null,
-          error: null,
-          epochSeconds: r.history.map((h) => h.seconds),
-        };
+        return trainedOutcome(r);
       } catch (err) {
         return errorOutcome(err, task.epochs);
       }

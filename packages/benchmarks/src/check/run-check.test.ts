@@ -111,3 +111,29 @@ describe('runCheck', () => {
     expect(err?.stdout).toMatch(/REGRESSED\s+diatom-smoke\s+wall_seconds/);
   });
 });
+
+describe('runCheck on synthetic optimizer benchmarks', () => {
+  it('writes a hypervolume baseline from a synthetic summary and fails when the mean hypervolume drops beyond it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-check-syn-'));
+    const results = path.join(dir, 'results');
+    const baselines = path.join(dir, 'baselines');
+    const file = path.join(results, 'zdt1', 'summary.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const summary = { name: 'synthetic-zdt1-d6-mobo-30', problem: 'zdt1', hypervolume: 120.5, max_hv: 120.7, dim: 6 };
+    fs.writeFileSync(file, JSON.stringify(summary));
+
+    const wrote = runCheck({ results, baselines, writeBaselines: true });
+    expect(wrote.ok).toBe(true);
+    const baseline = JSON.parse(fs.readFileSync(path.join(baselines, 'synthetic-zdt1-d6-mobo-30.json'), 'utf8'));
+    // tolerance = 5% of the gap to the maximum (0.2) + 0.1% of the baseline (120.5) = 0.01 + 0.1205
+    expect(baseline.checks).toEqual([expect.objectContaining({ path: 'hypervolume', value: 120.5, better: 'higher', tolerance: 0.1305, mode: 'abs' })]);
+
+    expect(runCheck({ results, baselines, strict: true }).ok).toBe(true);
+    fs.writeFileSync(file, JSON.stringify({ ...summary, hypervolume: 120.38 })); // drop 0.12 < 0.1305
+    expect(runCheck({ results, baselines, strict: true }).ok).toBe(true);
+    fs.writeFileSync(file, JSON.stringify({ ...summary, hypervolume: 120.3 })); // drop 0.2 > 0.1305
+    const bad = runCheck({ results, baselines, strict: true });
+    expect(bad.ok).toBe(false);
+    expect(bad.rows).toEqual([expect.objectContaining({ summary: 'synthetic-zdt1-d6-mobo-30', path: 'hypervolume', status: 'regressed' })]);
+  });
+});

@@ -3,8 +3,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { SummarySchema, type Summary } from '../report/summary.ts';
-import { BaselineSchema, baselineFromSummary, compareToBaseline, formatTable, type CheckRow } from './baseline.ts';
+import { BaselineSchema, baselineFromSummary, compareToBaseline, formatTable, type Baseline, type CheckRow } from './baseline.ts';
 
 export interface CheckOptions {
   results: string;
@@ -45,13 +46,53 @@ function readJson(file: string): unknown {
   }
 }
 
-export function loadSummary(file: string): Summary {
-  const parsed = SummarySchema.safeParse(readJson(file));
+/** The figures of a synthetic optimizer benchmark (`benchmarks:synthetic`) that the check reads. */
+const SyntheticSummarySchema = z
+  .object({
+    name: z.string().regex(/^synthetic-/),
+    problem: z.string(),
+    hypervolume: z.number(),
+    max_hv: z.number(),
+  })
+  .passthrough();
+export type SyntheticSummary = z.infer<typeof SyntheticSummarySchema>;
+
+/** A summary.json found under the results folder: a study run, or a synthetic optimizer benchmark. */
+export type CheckedSummary = { kind: 'study'; name: string; data: Summary } | { kind: 'synthetic'; name: string; data: SyntheticSummary };
+
+export function loadSummary(file: string): CheckedSummary {
+  const json = readJson(file);
+  const synthetic = SyntheticSummarySchema.safeParse(json);
+  if (synthetic.success) return { kind: 'synthetic', name: synthetic.data.name, data: synthetic.data };
+  const parsed = SummarySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${file}: not a study summary: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return parsed.data;
+  return { kind: 'study', name: parsed.data.name, data: parsed.data };
+}
+
+/**
+ * A baseline for a synthetic benchmark: its mean hypervolume may not drop by more than 5% of the gap between the
+ * baseline and the problem's maximum hypervolume plus 0.1% of the baseline (the runs are deterministic for a seed,
+ * so any real drop is a change in the optimizer).
+ */
+export function baselineFromSynthetic(summary: SyntheticSummary): Baseline {
+  const gap = Math.max(summary.max_hv - summary.hypervolume, 0);
+  return {
+    name: summary.name,
+    description: `generated from ${summary.name} (problem ${summary.problem}); deterministic for its seeds`,
+    checks: [
+      {
+        path: 'hypervolume',
+        value: summary.hypervolume,
+        better: 'higher',
+        tolerance: Number((0.05 * gap + 0.001 * Math.abs(summary.hypervolume)).toPrecision(4)),
+        mode: 'abs',
+        note: 'mean hypervolume over the seeds; the optimizer got worse if this drops',
+      },
+    ],
+  };
 }
 
 export function runCheck(opts: CheckOptions): CheckReport {
@@ -66,7 +107,7 @@ export function runCheck(opts: CheckOptions): CheckReport {
     const baseFile = path.join(opts.baselines, `${summary.name}.json`);
     if (opts.writeBaselines) {
       fs.mkdirSync(opts.baselines, { recursive: true });
-      fs.writeFileSync(baseFile, JSON.stringify(baselineFromSummary(summary), null, 2) + '\n');
+      fs.writeFileSync(baseFile, JSON.stringify(summary.kind === 'study' ? baselineFromSummary(summary.data) : baselineFromSynthetic(summary.data), null, 2) + '\n');
       continue;
     }
     if (!fs.existsSync(baseFile)) {
@@ -78,7 +119,7 @@ export function runCheck(opts: CheckOptions): CheckReport {
       const issue = parsed.error.issues[0];
       throw new Error(`${baseFile}: bad baseline: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     }
-    rows.push(...compareToBaseline(summary, parsed.data, summary.name));
+    rows.push(...compareToBaseline(summary.data, parsed.data, summary.name));
   }
   if (opts.strict && fs.existsSync(opts.baselines) && !opts.writeBaselines) {
     for (const f of fs.readdirSync(opts.baselines).filter((x) => x.endsWith('.json'))) {

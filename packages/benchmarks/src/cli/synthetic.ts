@@ -70,6 +70,7 @@ export function runSyntheticCli(argv: string[], log: (s: string) => void = (s) =
   const modelMs = runs.flatMap((r) => r.suggest_ms.filter((_, i) => r.phases[i] === 'model'));
   const modelCpu = runs.flatMap((r) => r.suggest_cpu_ms.filter((_, i) => r.phases[i] === 'model'));
   const summary = {
+    name: `synthetic-${args.problem}-d${problem.dim}-${args.method}-${args.budget}`,
     problem: args.problem,
     dim: problem.dim,
     method: args.method,

@@ -89,6 +89,13 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
   const backend = await models.initBackend((init.backend || 'auto') as 'auto');
   const dataDir = init.dataDir ?? undefined;
   const { preset, seed } = init;
+  /** The same epochs, seed, epoch hook and time limit for either model. */
+  const trainOptions = (task: { epochs: number; seed: number }) => ({
+    epochs: task.epochs,
+    seed: task.seed,
+    onEpoch: () => hooks.onEpoch?.(),
+    ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
+  });
 
   if (init.study === 'diatom') {
     const ds = await datasets.loadUcrDataset('Adiac', { dataDir });
@@ -121,12 +128,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
             log_epsilon: num(a, 'log_epsilon'),
             log_decay: num(a, 'log_decay'),
           };
-          const r = await models.trainFcn(data, hp, {
-            epochs: task.epochs,
-            seed: task.seed,
-            onEpoch: () => hooks.onEpoch?.(),
-            ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
-          });
+          const r = await models.trainFcn(data, hp, trainOptions(task));
           return trainedOutcome(r);
         } catch (err) {
           return errorOutcome(err, task.epochs);
@@ -159,12 +161,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
           batch_size: num(a, 'batch_size'),
           embed_dim: num(a, 'embed_dim'),
         };
-        const r = await models.trainKimCnn(data, hp, {
-          epochs: task.epochs,
-          seed: task.seed,
-          onEpoch: () => hooks.onEpoch?.(),
-          ...(preset.timeLimitSeconds !== null ? { timeLimitSeconds: preset.timeLimitSeconds } : {}),
-        });
+        const r = await models.trainKimCnn(data, hp, trainOptions(task));
         return trainedOutcome(r);
       } catch (err) {
         return errorOutcome(err, task.epochs);

@@ -134,4 +134,22 @@ describe('FcnNet', () => {
     tf.dispose([x, conv, mean, variance]);
     net.dispose();
   });
+
+  it('tracks moving statistics with another momentum when given one (PyTorch-like 0.9)', () => {
+    const net = new FcnNet(8, 2, hp, new Rng(4), 0.9);
+    const rng = new Rng(5);
+    const x = tf.tensor3d(randn(rng, 4 * 8), [4, 8, 1]);
+    const conv = tf.conv1d(x, net.kernels[0] as tf.Tensor3D, 1, 'same');
+    const { mean, variance } = tf.moments(conv, [0, 1]);
+    tf.tidy(() => net.logits(x, true));
+    const n = 32;
+    const m = mean.dataSync();
+    const v = variance.dataSync();
+    for (let c = 0; c < 6; c++) {
+      expect(net.movingMeans[0][c]).toBeCloseTo(0.1 * m[c], 6);
+      expect(net.movingVariances[0][c]).toBeCloseTo(0.9 + 0.1 * v[c] * (n / (n - 1)), 6);
+    }
+    tf.dispose([x, conv, mean, variance]);
+    net.dispose();
+  });
 });

@@ -3,7 +3,7 @@
  *   3 x [conv1d (same padding) -> batch norm -> relu] -> global average pooling -> dense (logits; softmax in the loss).
  * Conv layers carry no bias: a per-channel bias right before batch normalisation is cancelled by the mean subtraction
  * (its gradient is identically zero), so dropping it leaves the function and the training trajectory unchanged.
- * Batch norm follows Keras (momentum 0.99, epsilon 1e-3; normalises with the biased batch variance, tracks the moving
+ * Batch norm follows Keras (momentum 0.99 unless told otherwise, epsilon 1e-3; normalises with the biased batch variance, tracks the moving
  * variance with the unbiased one as TensorFlow's fused kernel does). Initialisation: Glorot uniform kernels, zero
  * biases, gamma 1, beta 0, drawn from our seeded Rng so every backend starts from identical weights.
  */
@@ -12,7 +12,8 @@ import { batchNormReluInference, batchNormReluTraining } from './batchnorm-relu.
 import type { FcnHyperparameters } from './hyperparameters.ts';
 import { Rng } from './rng.ts';
 
-const BN_MOMENTUM = 0.99;
+/** Keras' batch-norm momentum (Wang's code); the default of FcnNet's bnMomentum. */
+export const KERAS_BN_MOMENTUM = 0.99;
 
 /**
  * Mean over the time axis of [batch, time, channels]. Its gradient broadcasts dy / time with one Tile instead of
@@ -50,6 +51,7 @@ export class FcnNet {
     readonly numClasses: number,
     hp: FcnHyperparameters,
     rng: Rng,
+    readonly bnMomentum: number = KERAS_BN_MOMENTUM,
   ) {
     const filters = [hp.conv_1_num_filters, hp.conv_2_num_filters, hp.conv_3_num_filters];
     const sizes = [hp.conv_1_filter_size, hp.conv_2_filter_size, hp.conv_3_filter_size];
@@ -99,8 +101,8 @@ export class FcnNet {
     const mv = this.movingVariances[i];
     const unbias = count > 1 ? count / (count - 1) : 1;
     for (let c = 0; c < mm.length; c++) {
-      mm[c] = mm[c] * BN_MOMENTUM + mean[c] * (1 - BN_MOMENTUM);
-      mv[c] = mv[c] * BN_MOMENTUM + variance[c] * unbias * (1 - BN_MOMENTUM);
+      mm[c] = mm[c] * this.bnMomentum + mean[c] * (1 - this.bnMomentum);
+      mv[c] = mv[c] * this.bnMomentum + variance[c] * unbias * (1 - this.bnMomentum);
     }
   }
 

@@ -18,7 +18,7 @@ import {
 import { ReduceLrOnPlateau } from './plateau.ts';
 import { Rng } from './rng.ts';
 import { FcnNet } from './fcn-net.ts';
-import { checkLabels, checkSize, evaluateWithTiming, gatherRows, type TrainResult } from './training-loop.ts';
+import { accuracyOf, checkLabels, checkSize, evaluateWithTiming, gatherRows, predictClasses, type TrainResult } from './training-loop.ts';
 
 export interface FcnData {
   xTrain: Float32Array;
@@ -47,7 +47,7 @@ export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: 
   const backend = currentBackend() ?? (await initBackend());
   const rng = new Rng(opts.seed ?? 0);
   const t0 = performance.now();
-  const model = new FcnNet(length, numClasses, hp, rng);
+  const model = new FcnNet(length, numClasses, hp, rng, opts.batchNormMomentum);
   const vars = model.trainableVariables();
   const adam = new KerasAdam(vars, {
     lr: Math.exp(hp.log_lr),
@@ -99,6 +99,10 @@ export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: 
         seconds: (performance.now() - te) / 1000,
       };
       if (stoppedEarly === 'diverged') rec.loss = NaN;
+      const every = opts.validateEvery;
+      if (every !== undefined && !stoppedEarly && ((epoch + 1) % every === 0 || epoch + 1 === opts.epochs)) {
+        rec.valAccuracy = accuracyOf(predictClasses((x) => model.logits(x, false), data.xVal, nVal, [length, 1]), data.yVal);
+      }
       history.push(rec);
       opts.onEpoch?.(rec);
       if (!stoppedEarly) adam.lr = plateau.step(rec.loss, adam.lr);

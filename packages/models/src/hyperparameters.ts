@@ -38,6 +38,13 @@ export const TrainOptionsSchema = z.object({
   epochs: posInt.optional(),
   seed: z.number().int().optional(),
   timeLimitSeconds: z.number().positive().optional(),
+  /** Measure validation accuracy after every n-th epoch (and the last) into EpochRecord.valAccuracy, like Keras' validation_data. */
+  validateEvery: posInt.optional(),
+  /**
+   * FCN only: batch-norm moving-statistics momentum. 0.99 is Keras' (Wang's code); 0.9 is PyTorch's default, whose
+   * moving statistics settle within a few dozen steps, which matters when a trial trains for only a few epochs.
+   */
+  batchNormMomentum: z.number().gt(0).lt(1).optional(),
   onEpoch: z.custom<(r: EpochRecord) => void>((v) => typeof v === 'function', 'must be a function').optional(),
 });
 export type TrainOptions = z.infer<typeof TrainOptionsSchema>;
@@ -47,6 +54,8 @@ export interface EpochRecord {
   loss: number;
   lr: number;
   seconds: number;
+  /** Validation accuracy after this epoch, when TrainOptions.validateEvery asked for it. */
+  valAccuracy?: number;
 }
 
 /** Parses with a schema, throwing an error that names every offending field. */

@@ -15,7 +15,7 @@ import {
 } from './hyperparameters.ts';
 import { ClippedRmsProp } from './rmsprop.ts';
 import { Rng } from './rng.ts';
-import { checkLabels, checkSize, evaluateWithTiming, gatherRows, type TrainResult } from './training-loop.ts';
+import { accuracyOf, checkLabels, checkSize, evaluateWithTiming, gatherRows, predictClasses, type TrainResult } from './training-loop.ts';
 
 export interface KimData {
   xTrain: Int32Array;
@@ -156,6 +156,10 @@ export async function trainKimCnn(data: KimData, hpIn: KimHyperparameters, optsI
         lr: opt.lr,
         seconds: (performance.now() - te) / 1000,
       };
+      const every = opts.validateEvery;
+      if (every !== undefined && !stoppedEarly && ((epoch + 1) % every === 0 || epoch + 1 === epochs)) {
+        rec.valAccuracy = accuracyOf(predictClasses((x) => logits(x, false), data.xVal, data.yVal.length, [maxLen]), data.yVal);
+      }
       history.push(rec);
       opts.onEpoch?.(rec);
     }

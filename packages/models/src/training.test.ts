@@ -93,6 +93,23 @@ describe('trainFcn', () => {
     const b = await trainFcn(fcnData, fcnHp, { epochs: 2, seed: 7 });
     expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
   });
+  it('validates every n-th epoch and the last when asked; the last equals the reported accuracy', async () => {
+    const r = await trainFcn(fcnData, fcnHp, { epochs: 5, seed: 1, validateEvery: 2 });
+    expect(r.history.map((h) => h.valAccuracy !== undefined)).toEqual([false, true, false, true, true]);
+    expect(r.history[4].valAccuracy).toBe(r.accuracy);
+    const plain = await trainFcn(fcnData, fcnHp, { epochs: 5, seed: 1 });
+    // validating does not touch the training trajectory
+    expect(plain.history.map((h) => h.loss)).toEqual(r.history.map((h) => h.loss));
+    expect(plain.history.every((h) => h.valAccuracy === undefined)).toBe(true);
+    await expect(trainFcn(fcnData, fcnHp, { epochs: 1, validateEvery: 0 })).rejects.toThrow(/validateEvery/);
+  });
+  it('takes the batch-norm momentum from the options (Keras 0.99 by default) and rejects one outside (0, 1)', async () => {
+    const keras = await trainFcn(fcnData, fcnHp, { epochs: 3, seed: 1 });
+    const torch = await trainFcn(fcnData, fcnHp, { epochs: 3, seed: 1, batchNormMomentum: 0.9 });
+    // the training loss uses batch statistics only, so it is identical; validation uses the moving statistics
+    expect(torch.history.map((h) => h.loss)).toEqual(keras.history.map((h) => h.loss));
+    await expect(trainFcn(fcnData, fcnHp, { epochs: 1, batchNormMomentum: 1 })).rejects.toThrow(/batchNormMomentum/);
+  });
   it('applies the Keras time decay to the reported lr', async () => {
     const decay = 0.01;
     const r = await trainFcn(fcnData, { ...fcnHp, log_decay: Math.log(decay) }, { epochs: 2, seed: 1 });
@@ -154,6 +171,11 @@ describe('trainKimCnn', () => {
     expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
     expect(c.history.map((h) => h.loss)).not.toEqual(a.history.map((h) => h.loss));
   });
+  it('validates every n-th epoch and the last when asked', async () => {
+    const r = await trainKimCnn(kimData, kimHp, { epochs: 3, seed: 1, validateEvery: 3 });
+    expect(r.history.map((h) => h.valAccuracy !== undefined)).toEqual([false, false, true]);
+    expect(r.history[2].valAccuracy).toBe(r.accuracy);
+  });
   it('rejects token ids outside the vocabulary', async () => {
     const x = Int32Array.from(kimData.xTrain);
     x[7] = 20;
@@ -162,16 +184,18 @@ describe('trainKimCnn', () => {
 });
 
 describe('no tensor leaks', () => {
-  it('tf.memory().numTensors is flat over 30 tiny trainings of each model', async () => {
+  it('tf.memory() (tensors and bytes) is flat over 100 tiny trainings of each model', async () => {
     const tinyFcn = { ...fcnData, xTrain: fcnData.xTrain.subarray(0, 9 * L), yTrain: fcnData.yTrain.subarray(0, 9) };
     const tinyKim = { ...kimData, xTrain: kimData.xTrain.subarray(0, 10 * M), yTrain: kimData.yTrain.subarray(0, 10) };
     await trainFcn(tinyFcn, fcnHp, { epochs: 1, seed: 0 });
     await trainKimCnn(tinyKim, kimHp, { epochs: 1, seed: 0 });
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 30; i++) {
-      await trainFcn(tinyFcn, fcnHp, { epochs: 1, seed: i });
-      await trainKimCnn(tinyKim, kimHp, { epochs: 1, seed: i });
+    const before = tf.memory();
+    for (let i = 0; i < 100; i++) {
+      await trainFcn(tinyFcn, fcnHp, { epochs: 1, seed: i, validateEvery: 1 });
+      await trainKimCnn(tinyKim, kimHp, { epochs: 1, seed: i, validateEvery: 1 });
     }
-    expect(tf.memory().numTensors).toBe(before);
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
   });
 });

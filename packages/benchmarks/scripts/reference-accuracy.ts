@@ -24,6 +24,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'data-dir': { type: 'string' },
     'time-limit': { type: 'string' },
+    'validate-every': { type: 'string' },
+    'bn-momentum': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -34,12 +36,26 @@ if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs: expected
 const seed = Number(values.seed);
 const dataDir = values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR;
 const timeLimitSeconds = values['time-limit'] !== undefined ? Number(values['time-limit']) : undefined;
+const validateEvery = values['validate-every'] !== undefined ? Number(values['validate-every']) : undefined;
+if (validateEvery !== undefined && !(Number.isInteger(validateEvery) && validateEvery >= 1))
+  throw new Error(`--validate-every: expected a positive integer, got ${values['validate-every']}`);
+const batchNormMomentum = values['bn-momentum'] !== undefined ? Number(values['bn-momentum']) : undefined;
+if (batchNormMomentum !== undefined && model !== 'fcn') throw new Error('--bn-momentum applies to --model fcn only');
+const extra = {
+  ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
+  ...(validateEvery !== undefined ? { validateEvery } : {}),
+  ...(batchNormMomentum !== undefined ? { batchNormMomentum } : {}),
+};
 const out = values.out ?? `reports/reference/${model}.json`;
 
 const backend = await initBackend();
 const started = Date.now();
-const onEpoch = (e: { epoch: number; loss: number; seconds: number }) =>
-  process.stderr.write(`${model} epoch ${e.epoch + 1}/${epochs}: loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`);
+const onEpoch = (e: { epoch: number; loss: number; seconds: number; valAccuracy?: number }) =>
+  process.stderr.write(
+    `${model} epoch ${e.epoch + 1}/${epochs}: loss ${e.loss.toFixed(4)}` +
+      (e.valAccuracy !== undefined ? `, validation accuracy ${e.valAccuracy.toFixed(4)}` : '') +
+      ` (${e.seconds.toFixed(1)} s)\n`,
+  );
 let result: TrainResult;
 if (model === 'fcn') {
   const ds = await loadUcrDataset('Adiac', { dataDir });
@@ -59,16 +75,20 @@ if (model === 'fcn') {
       log_epsilon: Math.log(1e-8),
       log_decay: -23, // the space's lower bound: e^-23 ~ 1e-10, no decay in practice
     },
-    { epochs, seed, onEpoch, ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}) },
+    { epochs, seed, onEpoch, ...extra },
   );
 } else {
   const ds = await loadMovieReviews({ dataDir, seed });
   result = await trainKimCnn(
     { xTrain: ds.train.x, yTrain: ds.train.y, xVal: ds.dev.x, yVal: ds.dev.y, maxLen: ds.maxLen, vocabSize: ds.vocabSize },
     { dropout_rate: 0.5, log_learning_rate: Math.log(1e-3), max_grad_norm: 3, epochs, batch_size: 50, embed_dim: 300 },
-    { seed, onEpoch, ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}) },
+    { seed, onEpoch, ...extra },
   );
 }
+const validated = result.history.filter((h) => h.valAccuracy !== undefined);
+const best = validated.length
+  ? validated.reduce((a, b) => ((b.valAccuracy ?? 0) > (a.valAccuracy ?? 0) ? b : a))
+  : undefined;
 const summary = {
   model,
   backend,
@@ -76,6 +96,9 @@ const summary = {
   epochs_requested: epochs,
   epochs: result.epochs,
   accuracy: result.accuracy,
+  /** The best validation accuracy over the validated epochs (with --validate-every), and its epoch (1-based). */
+  best_validated: best ? { accuracy: best.valAccuracy, epoch: best.epoch + 1 } : null,
+  batch_norm_momentum: model === 'fcn' ? (batchNormMomentum ?? 0.99) : null,
   stopped_early: result.stoppedEarly ?? null,
   train_seconds: result.trainSeconds,
   inference_seconds: result.inferenceSeconds,

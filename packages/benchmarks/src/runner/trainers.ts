@@ -128,7 +128,8 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
             log_epsilon: num(a, 'log_epsilon'),
             log_decay: num(a, 'log_decay'),
           };
-          const r = await models.trainFcn(data, hp, trainOptions(task));
+          const bn = preset.batchNormMomentum !== null ? { batchNormMomentum: preset.batchNormMomentum } : {};
+          const r = await models.trainFcn(data, hp, { ...trainOptions(task), ...bn });
           return trainedOutcome(r);
         } catch (err) {
           return errorOutcome(err, task.epochs);

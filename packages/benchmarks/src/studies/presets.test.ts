@@ -47,6 +47,14 @@ describe('presets', () => {
     expect([r.minAccuracy, r.timeLimitSeconds, r.epochScale]).toEqual([0.75, 250, 1]);
     expect(trainedEpochs('rotten', r, { epochs: 37 })).toBe(37);
     expect(d.confidenceRepeats).toBe(800);
+    expect(d.batchNormMomentum).toBe(0.99); // Keras, as Wang's code
+  });
+
+  it('scaled diatom presets use the PyTorch batch-norm momentum and say so', () => {
+    const d = getPreset('diatom', 'default');
+    expect(d.batchNormMomentum).toBe(0.9);
+    expect(describePreset('diatom', d).join('\n')).toMatch(/FCN batch-norm momentum: 0.9 \(paper: Keras' 0.99\)/);
+    expect(getPreset('rotten', 'default').batchNormMomentum).toBeNull();
   });
 
   it('every preset keeps the paper budget ratio (1:10 diatom, 480:1800 rotten) and the 75% accuracy rule', () => {
@@ -71,6 +79,6 @@ describe('presets', () => {
     expect(() => getPreset('diatom', 'huge')).toThrow(/unknown preset "huge"/);
     const lines = describePreset('rotten', getPreset('rotten', 'default')).join('\n');
     expect(lines).toMatch(/budgets optimizer 8 vs random 30/);
-    expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 100 s/);
+    expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 150 s/);
   });
 });

@@ -67,6 +67,42 @@ describe.each(['wasm', 'cpu'] as const)('ClippedRmsProp on %s', (backend) => {
     tf.dispose([ga, gb, a, b]);
     opt.dispose();
   });
+  it('updates a rows table sparsely with the same result as the dense update (lazy accumulator decay, summed repeats)', () => {
+    const rowsN = 6;
+    const dim = 3;
+    const init = Float32Array.from({ length: rowsN * dim }, (_, i) => Math.sin(i + 1));
+    const table = Float32Array.from(init);
+    const w = tf.variable(tf.tensor1d([0.5, -0.5]));
+    const dense = tf.variable(tf.tensor2d(init, [rowsN, dim]));
+    const wRef = tf.variable(tf.tensor1d([0.5, -0.5]));
+    const cfg = { lr: 0.05, maxGradNorm: 2, rho: 0.9, epsilon: 1e-7 };
+    const sparse = new ClippedRmsProp([w], cfg, { values: table, dim });
+    const ref = new ClippedRmsProp([wRef, dense], cfg);
+    // rows touched per step; row 4 is touched at steps 0 and 3 only (two steps of pure decay in between); repeats sum
+    const steps = [[0, 4, 0], [1, 2], [2, 2, 2], [4, 5], [0]];
+    steps.forEach((ids, t) => {
+      const grad = Float32Array.from({ length: ids.length * dim }, (_, i) => Math.cos(3 * t + i) * (1 + t));
+      const full = new Float32Array(rowsN * dim);
+      ids.forEach((r, k) => {
+        for (let j = 0; j < dim; j++) full[r * dim + j] += grad[k * dim + j];
+      });
+      const gw = tf.tensor1d([0.3 * (t + 1), -0.2]);
+      const gDense = tf.tensor2d(full, [rowsN, dim]);
+      const nSparse = sparse.apply([gw], { ids: Int32Array.from(ids), grad });
+      const nDense = ref.apply([gw, gDense]);
+      expect(nSparse).toBeCloseTo(nDense, 4);
+      tf.dispose([gw, gDense]);
+    });
+    const d = dense.dataSync();
+    for (let i = 0; i < table.length; i++) expect(table[i]).toBeCloseTo(d[i], 5);
+    const wr = wRef.dataSync();
+    w.dataSync().forEach((v, i) => expect(v).toBeCloseTo(wr[i], 6));
+    expect(table[3 * dim]).toBe(init[3 * dim]); // never touched
+    expect(() => sparse.apply([], { ids: Int32Array.from([6]), grad: new Float32Array(dim) })).toThrow(/row id 6/);
+    tf.dispose([w, wRef, dense]);
+    sparse.dispose();
+    ref.dispose();
+  });
   it('leaves gradients below the threshold unscaled', () => {
     const a = tf.variable(tf.tensor1d([1]));
     const opt = new ClippedRmsProp([a], { lr: 0.5, maxGradNorm: 10 });

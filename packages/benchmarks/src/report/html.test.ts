@@ -115,6 +115,9 @@ describe('report.html in headless Chromium', () => {
       const figures = await page.textContent('#figures');
       expect(figures).toContain('optimizer');
       expect(await page.locator('#best tbody tr').count()).toBeGreaterThan(0);
+      // the paper's headline figures beside this run's: one row for diatom, three for rotten
+      expect(await page.locator('#paper tbody tr').count()).toBe(study.name === 'diatom' ? 1 : 3);
+      expect(await page.textContent('#paper')).toContain(study.name === 'diatom' ? '85.7%' : '48.0%');
       await page.screenshot({ path: path.join(SHOT_DIR, `${study.name}-report.png`), fullPage: true });
       await page.close();
       expect(errors).toEqual([]);

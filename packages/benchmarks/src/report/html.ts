@@ -39,6 +39,15 @@ function figuresTable(s: Summary): string {
 <tbody>${rows.join('\n')}</tbody></table>`;
 }
 
+function paperTable(s: Summary): string {
+  const rows = s.paper_comparison.map(
+    (f) => `<tr><th>${esc(f.figure)}</th><td>${pct(f.paper)}</td><td>${pct(f.measured)}</td></tr>`,
+  );
+  return `<table id="paper"><thead><tr><th>figure</th><th>original study (paper budgets)</th><th>this run (${esc(
+    s.preset.name,
+  )} preset)</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
 function bestTable(s: Summary): string {
   const paramNames = Object.keys(s.union_frontier[0]?.assignments ?? s.methods.optimizer.frontier[0]?.assignments ?? {});
   const rows = (['optimizer', 'random'] as const).flatMap((m) =>
@@ -107,6 +116,8 @@ ${s.preset_description.map((l) => `<li>${esc(l)}</li>`).join('\n')}
 </ul>
 <h2>Figures</h2>
 ${figuresTable(s)}
+<h2>Compared with the original study</h2>
+${paperTable(s)}
 <h2>All trials and Pareto frontiers</h2>
 <div id="plot-trials" class="plot"></div>
 <h2>Random-search confidence region at the optimizer's budget</h2>

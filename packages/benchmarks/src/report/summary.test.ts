@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { paperComparison } from './paper-figures.ts';
 import { computeSummary } from './summary.ts';
 import { DIATOM } from '../studies/definitions.ts';
 import { getPreset } from '../studies/presets.ts';
@@ -35,6 +36,19 @@ describe('computeSummary', () => {
       [3, 0],
       [0, 1],
       [1, 0],
+    ]);
+  });
+
+  it('puts the paper figures beside the measured ones (85.7% share for diatom; 100% and 48% vs 26% for rotten)', () => {
+    expect(s.paper_comparison).toEqual([{ figure: "optimizer's share of the union frontier", paper: 0.857, measured: 0.5 }]);
+    const r = paperComparison('rotten', {
+      optimizer: { union_share: 0.75, feasible_fraction: 0.4 },
+      random: { union_share: 0.25, feasible_fraction: 0.2 },
+    });
+    expect(r.map((f) => [f.paper, f.measured])).toEqual([
+      [1, 0.75],
+      [0.48, 0.4],
+      [0.26, 0.2],
     ]);
   });
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { confidenceRegion, frontierShare, hypervolume, paretoFront } from '@paretobench/optimizer';
 import type { StudyDefinition } from '../studies/definitions.ts';
 import { PresetSchema, describePreset, type Preset } from '../studies/presets.ts';
+import { paperComparison } from './paper-figures.ts';
 import { AssignmentsSchema, METHODS, type Method, type TrialRecord } from '../journal/records.ts';
 
 const FrontierPointSchema = z.object({
@@ -73,6 +74,8 @@ export const SummarySchema = z.object({
       density: z.array(z.array(z.number())),
     })
     .nullable(),
+  /** The original study's headline figures beside this run's (report/paper-figures.ts). */
+  paper_comparison: z.array(z.object({ figure: z.string(), paper: z.number(), measured: z.number() })).default([]),
   generated_at: z.string(),
 });
 export type Summary = z.infer<typeof SummarySchema>;
@@ -226,6 +229,7 @@ export function computeSummary(input: SummaryInput): Summary {
     region = { k, repeats: preset.confidenceRepeats, time_edges: cr.xEdges, accuracy_edges: cr.yEdges, density: cr.density };
   }
 
+  const methods = { optimizer: methodSummary('optimizer'), random: methodSummary('random') };
   return SummarySchema.parse({
     name: `${study.name}-${preset.name}`,
     study: study.name,
@@ -240,10 +244,11 @@ export function computeSummary(input: SummaryInput): Summary {
     session_wall_seconds: input.sessionWallSeconds ?? null,
     metric_names: { accuracy: study.accuracyMetric, time: study.timeMetric, time_label: study.timeLabel },
     reference_point: { accuracy: refAcc, time: refTime },
-    methods: { optimizer: methodSummary('optimizer'), random: methodSummary('random') },
+    methods,
     union_frontier: unionFrontier.map(asFrontierPoint),
     random_frontier_dominated_by_optimizer: dominatedBy,
     confidence_region: region,
+    paper_comparison: paperComparison(study.name, methods),
     generated_at: new Date().toISOString(),
   });
 }

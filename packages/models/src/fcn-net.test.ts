@@ -116,8 +116,11 @@ describe('FcnNet', () => {
     net.dispose();
   });
 
-  it('tracks moving statistics like Keras (momentum 0.99, unbiased moving variance) and uses them in inference', () => {
-    const net = new FcnNet(8, 2, hp, new Rng(4));
+  it.each([
+    ['Keras, the default', undefined, 0.99],
+    ['PyTorch-like, when given', 0.9, 0.9],
+  ])('tracks moving statistics with momentum %s (unbiased moving variance)', (_, given, m) => {
+    const net = new FcnNet(8, 2, hp, new Rng(4), given);
     const rng = new Rng(5);
     const x = tf.tensor3d(randn(rng, 4 * 8), [4, 8, 1]);
     // layer 1's batch statistics, computed independently
@@ -125,29 +128,11 @@ describe('FcnNet', () => {
     const { mean, variance } = tf.moments(conv, [0, 1]);
     tf.tidy(() => net.logits(x, true));
     const n = 32;
-    const m = mean.dataSync();
+    const mu = mean.dataSync();
     const v = variance.dataSync();
     for (let c = 0; c < 6; c++) {
-      expect(net.movingMeans[0][c]).toBeCloseTo(0.01 * m[c], 6);
-      expect(net.movingVariances[0][c]).toBeCloseTo(0.99 + 0.01 * v[c] * (n / (n - 1)), 6);
-    }
-    tf.dispose([x, conv, mean, variance]);
-    net.dispose();
-  });
-
-  it('tracks moving statistics with another momentum when given one (PyTorch-like 0.9)', () => {
-    const net = new FcnNet(8, 2, hp, new Rng(4), 0.9);
-    const rng = new Rng(5);
-    const x = tf.tensor3d(randn(rng, 4 * 8), [4, 8, 1]);
-    const conv = tf.conv1d(x, net.kernels[0] as tf.Tensor3D, 1, 'same');
-    const { mean, variance } = tf.moments(conv, [0, 1]);
-    tf.tidy(() => net.logits(x, true));
-    const n = 32;
-    const m = mean.dataSync();
-    const v = variance.dataSync();
-    for (let c = 0; c < 6; c++) {
-      expect(net.movingMeans[0][c]).toBeCloseTo(0.1 * m[c], 6);
-      expect(net.movingVariances[0][c]).toBeCloseTo(0.9 + 0.1 * v[c] * (n / (n - 1)), 6);
+      expect(net.movingMeans[0][c]).toBeCloseTo((1 - m) * mu[c], 6);
+      expect(net.movingVariances[0][c]).toBeCloseTo(m + (1 - m) * v[c] * (n / (n - 1)), 6);
     }
     tf.dispose([x, conv, mean, variance]);
     net.dispose();

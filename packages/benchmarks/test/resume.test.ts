@@ -97,6 +97,13 @@ describe('resume after kill -9', () => {
     }
     expect(fs.statSync(path.join(b, 'report.html')).size).toBeGreaterThan(1_000_000);
 
+    // --report-only rebuilds the same figures from the journal and keeps the wall time of the run that trained
+    await execFileP(process.execPath, [...args(b), '--report-only'], { cwd: PKG, env });
+    const sr = SummarySchema.parse(JSON.parse(fs.readFileSync(path.join(b, 'summary.json'), 'utf8')));
+    expect(sr.methods).toEqual(sb.methods);
+    expect(sr.session_wall_seconds).toBe(sb.session_wall_seconds);
+    expect(sr.session_wall_seconds).toBeGreaterThan(0);
+
     // a different configuration against the same journal is refused, naming the difference
     const err = await execFileP(process.execPath, args(b, 4), { cwd: PKG, env }).then(
       () => null,

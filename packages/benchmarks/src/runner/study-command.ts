@@ -7,7 +7,7 @@ import path from 'node:path';
 import { getStudy } from '../studies/definitions.ts';
 import { describePreset, getPreset } from '../studies/presets.ts';
 import { readJournal } from '../journal/journal.ts';
-import { computeSummary, type Summary } from '../report/summary.ts';
+import { SummarySchema, computeSummary, type Summary } from '../report/summary.ts';
 import { renderReport } from '../report/html.ts';
 import { createProgress } from '../progress/progress.ts';
 import type { StudyArgs } from '../cli/study-args.ts';
@@ -35,7 +35,10 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
   let trials;
   let backend: string | null;
   let optimizerKind: string;
+  // a rebuilt report keeps the wall time of the run that wrote the previous summary (it trained nothing itself)
+  let sessionWallSeconds: number | null = null;
   if (args.reportOnly) {
+    sessionWallSeconds = previousSessionWallSeconds(path.join(args.out, 'summary.json'));
     const j = readJournal(journalFile);
     if (!j.header) throw new Error(`${journalFile}: no journal to report on`);
     trials = j.trials;
@@ -93,10 +96,20 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
     backend,
     optimizer: optimizerKind,
     trials,
-    sessionWallSeconds: (Date.now() - t0) / 1000,
+    sessionWallSeconds: args.reportOnly ? sessionWallSeconds : (Date.now() - t0) / 1000,
   });
   fs.mkdirSync(args.out, { recursive: true });
   fs.writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   fs.writeFileSync(path.join(args.out, 'report.html'), renderReport(summary, trials));
   return { summary };
+}
+
+/** session_wall_seconds of an existing summary.json, or null when there is none or it does not parse. */
+function previousSessionWallSeconds(file: string): number | null {
+  try {
+    const parsed = SummarySchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data.session_wall_seconds : null;
+  } catch {
+    return null; // missing or not JSON: the rebuilt summary says it was not measured
+  }
 }

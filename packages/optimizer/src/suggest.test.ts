@@ -176,6 +176,22 @@ describe('suggest', () => {
     expect(d).toBeGreaterThan(0); // not the observed point itself
   });
 
+  it('with every observation failed, keeps filling the space with the Sobol design (not the edges)', () => {
+    // a 2-point initial design, then 8 more suggestions, all after failures only
+    const config = { ...twoDim('mobo', 2), initial_design_size: 2 };
+    const sobol = twoDim('sobol', 2);
+    const obs: Observation[] = [];
+    for (let i = 0; i < 10; i++) {
+      const s = suggest({ config, observations: obs });
+      expect(s.info.phase).toBe('initial');
+      expect(s.assignments).toEqual(suggest({ config: sobol, observations: obs }).assignments);
+      obs.push({ assignments: s.assignments, failed: true });
+    }
+    const xs = obs.map((o) => Number(o.assignments.x));
+    expect(Math.min(...xs)).toBeLessThan(0.5);
+    expect(Math.max(...xs)).toBeGreaterThan(0.5);
+  });
+
   it('respects a constraint metric threshold', () => {
     const config = parseExperimentConfig({
       parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],

@@ -106,9 +106,11 @@ export function suggest(input: SuggestInput): SuggestOutput {
   const nOk = observations.filter((o) => !o.failed).length;
   if (index < initialDesignSize(config)) return done(sobolAt(enc, config, seen, index), 'initial');
   if (nOk < 2) {
-    // Too few successes for objective models: if failures were seen, look where success is most likely
-    // (near the successes, away from failures); else continue the Sobol design.
-    if (observations.length - nOk >= 2) return done(suggestFeasible(config, enc, observations, rng, seen), 'model');
+    // Too few successes for objective models. With one success and some failures, look where success is most
+    // likely (near the success, away from failures). With no success at all, a success model has only one class
+    // and says nothing about where success lies: maximising it just pushes to the edges of the space, far from
+    // every failure. Keep filling the space with the Sobol design instead until something succeeds.
+    if (nOk === 1 && observations.length - nOk >= 2) return done(suggestFeasible(config, enc, observations, rng, seen), 'model');
     return done(sobolAt(enc, config, seen, index), 'initial');
   }
 

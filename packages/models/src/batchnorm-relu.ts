@@ -4,10 +4,12 @@
  *   xhat = (x - mu) / sqrt(var + eps),  z = gamma * xhat + beta,  y = max(z, 0)
  *   g = dy * [z > 0];  dbeta = sum g;  dgamma = sum g * xhat
  *   dx = gamma / sqrt(var + eps) / N * (N g - dbeta - xhat * dgamma)
+ * computed as sum g and sum g x in one pass (dgamma = (sum g x - mu sum g) / sqrt(var + eps)), then dx = a g + b x + d
+ * with per-channel constants a, b, d folded from the formula above,
  * where sums run over all positions (batch and time) of a channel and N is their count. tfjs composes this gradient
  * from ~25 broadcast ops; here it is two passes of Float32Array loops over the channels-last data, which is several
  * times faster on the wasm and cpu backends. On wasm the loops read and write the heap directly (tensor-memory.ts);
- * xhat is recomputed in the backward pass rather than stored; relu and its mask are computed without branches.
+ * xhat is never materialised; relu and its mask are computed without branches.
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeF32, readF32 } from './tensor-memory.ts';
@@ -53,45 +55,34 @@ function affineRelu(xs: Float32Array, C: number, a: Float32Array, b: Float32Arra
  * Relu mask from the forward output's bit pattern, branch-free (random signs defeat branch prediction):
  * y is +0 or positive (or NaN), so y > 0 exactly when its int32 bits are >= 1, i.e. ((bits - 1) >>> 31) ^ 1.
  */
-function backwardSums(
-  dy: Float32Array,
-  yBits: Int32Array,
-  xs: Float32Array,
-  C: number,
-  mean: Float32Array,
-  invStd: Float32Array,
-  dbeta: Float64Array,
-  dgamma: Float64Array,
-): void {
+function backwardSums(dy: Float32Array, yBits: Int32Array, xs: Float32Array, C: number, sumG: Float64Array, sumGX: Float64Array): void {
   const total = dy.length;
   for (let i = 0; i < total; i += C)
     for (let c = 0; c < C; c++) {
       const k = i + c;
       const g = dy[k] * (((yBits[k] - 1) >>> 31) ^ 1);
-      dbeta[c] += g;
-      dgamma[c] += g * ((xs[k] - mean[c]) * invStd[c]);
+      sumG[c] += g;
+      sumGX[c] += g * xs[k];
     }
 }
 
+/** dx = a g + b x + d per channel (the backward formula with its per-channel constants folded; see below). */
 function backwardInput(
   dy: Float32Array,
   yBits: Int32Array,
   xs: Float32Array,
   C: number,
-  mean: Float32Array,
-  invStd: Float32Array,
-  scale: Float32Array,
-  dbeta: Float32Array,
-  dgamma: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  d: Float32Array,
   dx: Float32Array,
 ): void {
   const total = dy.length;
-  const N = total / C;
   for (let i = 0; i < total; i += C)
     for (let c = 0; c < C; c++) {
       const k = i + c;
       const g = dy[k] * (((yBits[k] - 1) >>> 31) ^ 1);
-      dx[k] = scale[c] * (N * g - dbeta[c] - (xs[k] - mean[c]) * invStd[c] * dgamma[c]);
+      dx[k] = a[c] * g + b[c] * xs[k] + d[c];
     }
 }
 
@@ -140,19 +131,31 @@ export function batchNormReluTraining(
     save([xt, value]);
     const gradFunc = (dyT: tf.Tensor, saved: tf.Tensor[]) => {
       const [xSaved, ySaved] = saved;
-      const dbeta64 = new Float64Array(C);
-      const dgamma64 = new Float64Array(C);
-      backwardSums(readF32(dyT), bitsOf(readF32(ySaved)), readF32(xSaved), C, mean, invStd, dbeta64, dgamma64);
-      const dbeta = Float32Array.from(dbeta64);
-      const dgamma = Float32Array.from(dgamma64);
-      const scale = new Float32Array(C);
-      for (let c = 0; c < C; c++) scale[c] = (gs[c] * invStd[c]) / N;
+      // one pass for sum g and sum g x; then dbeta = sum g, dgamma = invStd (sum g x - mean sum g) (float64 sums)
+      const sumG = new Float64Array(C);
+      const sumGX = new Float64Array(C);
+      backwardSums(readF32(dyT), bitsOf(readF32(ySaved)), readF32(xSaved), C, sumG, sumGX);
+      const dbeta = new Float32Array(C);
+      const dgamma = new Float32Array(C);
+      // dx = s (N g - dbeta - (x - mean) invStd dgamma), s = gamma invStd / N, folded into a g + b x + d
+      const ca = new Float32Array(C);
+      const cb = new Float32Array(C);
+      const cd = new Float32Array(C);
+      for (let c = 0; c < C; c++) {
+        const dg = invStd[c] * (sumGX[c] - mean64[c] * sumG[c]);
+        dbeta[c] = sumG[c];
+        dgamma[c] = dg;
+        const sc = (gs[c] * invStd[c]) / N;
+        ca[c] = sc * N;
+        cb[c] = -sc * invStd[c] * dg;
+        cd[c] = -sc * sumG[c] + sc * invStd[c] * dg * mean64[c];
+      }
       let dy: Float32Array;
       let xv: Float32Array;
       let yb: Int32Array;
       const dx = makeF32(
         shape,
-        (out) => backwardInput(dy, yb, xv, C, mean, invStd, scale, dbeta, dgamma, out),
+        (out) => backwardInput(dy, yb, xv, C, ca, cb, cd, out),
         () => {
           dy = readF32(dyT);
           xv = readF32(xSaved);

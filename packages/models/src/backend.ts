@@ -1,12 +1,19 @@
 /**
  * Backend selection: @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node (when the user installed them; they are
  * not dependencies), else tfjs wasm with our gradient kernels, the pure-JS cpu backend last.
+ *
+ * On wasm, the convolution kernels' matrix products run on the optional native GEMM addon (native/gemm.c, built at
+ * install from source when a C compiler is present, calling an optimised CBLAS such as OpenBLAS found at run time)
+ * when it loads, else on XNNPACK's wasm GEMM. PARETOBENCH_NATIVE_GEMM=0 (or initBackend's `gemm: 'xnnpack'`) turns
+ * it off; `gemm: 'native'` makes its absence an error. gemmInUse() says which one ran.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { registerWasmGradientKernels } from './wasm-kernels.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { registerWasmGradientKernels, setNativeGemm, type NativeGemm } from './wasm-kernels.ts';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -16,6 +23,44 @@ const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 };
 
 let current: BackendName | undefined;
+
+/** Which GEMM the wasm kernels use: 'xnnpack', or 'native (<library>)'. */
+export type GemmChoice = 'auto' | 'native' | 'xnnpack';
+
+/** Where build-native.mjs writes the addon. */
+export const NATIVE_GEMM_PATH = fileURLToPath(new URL('../build/native/gemm.node', import.meta.url));
+
+let gemm = 'xnnpack';
+
+/** The GEMM behind the wasm convolution kernels after the last initBackend: 'xnnpack' or 'native (<library>)'. */
+export function gemmInUse(): string {
+  return gemm;
+}
+
+/** Loads the native GEMM addon, or says why it cannot be used. */
+export function loadNativeGemm(): { gemm: NativeGemm } | { reason: string } {
+  if (!existsSync(NATIVE_GEMM_PATH))
+    return { reason: `${NATIVE_GEMM_PATH} is not built (npx nx run models:build-native; needs a C compiler)` };
+  try {
+    const require = createRequire(import.meta.url);
+    return { gemm: require(NATIVE_GEMM_PATH) as NativeGemm };
+  } catch (e) {
+    return { reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function configureGemm(choice: GemmChoice): void {
+  setNativeGemm(undefined);
+  gemm = 'xnnpack';
+  if (choice === 'xnnpack') return;
+  const loaded = loadNativeGemm();
+  if ('gemm' in loaded) {
+    setNativeGemm(loaded.gemm);
+    gemm = `native (${loaded.gemm.library})`;
+  } else if (choice === 'native') {
+    throw new Error(`initBackend: gemm 'native' is not available: ${loaded.reason}`);
+  }
+}
 
 /** The backend chosen by the last initBackend call (undefined before). */
 export function currentBackend(): BackendName | undefined {
@@ -63,7 +108,11 @@ async function tryCpu(): Promise<boolean> {
  * Selects and initialises a tfjs backend. 'auto' tries tensorflow-gpu, tensorflow, wasm, cpu in that order; a named
  * backend is used or an error names why it could not be.
  */
-export async function initBackend(prefer: 'auto' | BackendName = 'auto'): Promise<BackendName> {
+export async function initBackend(
+  prefer: 'auto' | BackendName = 'auto',
+  options: { gemm?: GemmChoice } = {},
+): Promise<BackendName> {
+  const gemmChoice: GemmChoice = options.gemm ?? (process.env.PARETOBENCH_NATIVE_GEMM === '0' ? 'xnnpack' : 'auto');
   const order: BackendName[] = prefer === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [prefer];
   for (const name of order) {
     let ok: boolean;
@@ -72,6 +121,11 @@ export async function initBackend(prefer: 'auto' | BackendName = 'auto'): Promis
     else ok = await tryCpu();
     if (ok) {
       current = name;
+      if (name === 'wasm') configureGemm(gemmChoice);
+      else {
+        setNativeGemm(undefined);
+        gemm = name === 'cpu' ? 'cpu' : 'tensorflow';
+      }
       return name;
     }
   }

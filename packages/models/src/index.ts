@@ -1,4 +1,4 @@
-export { initBackend, currentBackend, type BackendName } from './backend.ts';
+export { initBackend, currentBackend, gemmInUse, type BackendName, type GemmChoice } from './backend.ts';
 export { registerWasmGradientKernels } from './wasm-kernels.ts';
 export {
   FcnHyperparametersSchema,

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from './backend.ts';
+import { gemmInUse, initBackend, loadNativeGemm, type GemmChoice } from './backend.ts';
 import { Rng } from './rng.ts';
 
 function randn(rng: Rng, n: number): Float32Array {
@@ -37,7 +37,29 @@ beforeAll(async () => {
   expect(await initBackend('wasm')).toBe('wasm');
 });
 
-describe('wasm conv gradient kernels agree with the cpu backend', () => {
+/**
+ * The native GEMM addon is an optional accelerator (it needs a C compiler at install and an optimised CBLAS at run
+ * time). Where it cannot load, its value tests are replaced by a test of the fallback, unless
+ * PARETOBENCH_REQUIRE_NATIVE_GEMM=1 (set by .ci/run), which makes its absence a failure naming the reason.
+ */
+const native = loadNativeGemm();
+const requireNative = process.env.PARETOBENCH_REQUIRE_NATIVE_GEMM === '1';
+const gemms: GemmChoice[] = 'gemm' in native || requireNative ? ['xnnpack', 'native'] : ['xnnpack'];
+
+if (!('gemm' in native) && !requireNative) {
+  it('without the native GEMM addon, auto falls back to XNNPACK and native names the reason', async () => {
+    await expect(initBackend('wasm', { gemm: 'native' })).rejects.toThrow(/gemm 'native' is not available: .+/);
+    expect(await initBackend('wasm', { gemm: 'auto' })).toBe('wasm');
+    expect(gemmInUse()).toBe('xnnpack');
+  });
+}
+
+describe.each(gemms)('wasm conv kernels with the %s GEMM agree with the cpu backend', (gemm) => {
+  beforeAll(async () => {
+    expect(await initBackend('wasm', { gemm })).toBe('wasm');
+    expect(gemmInUse()).toMatch(gemm === 'native' ? /^native \(.+\)$/ : /^xnnpack$/);
+  });
+
   const cases1d: [number, number, number, number, number, 'same' | 'valid'][] = [
     // batch, length, inChannels, outChannels, kernel, padding
     [1, 9, 1, 3, 1, 'same'],

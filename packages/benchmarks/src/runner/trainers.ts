@@ -86,7 +86,9 @@ export interface TrainerHooks {
 async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Trainer> {
   const models = await import('@paretobench/models');
   const datasets = await import('@paretobench/datasets');
-  const backend = await models.initBackend((init.backend || 'auto') as 'auto');
+  const chosen = await models.initBackend((init.backend || 'auto') as 'auto');
+  // On wasm, say which GEMM the convolutions ran on (the native addon roughly halves an FCN epoch).
+  const backend = chosen === 'wasm' ? `wasm (${models.gemmInUse()} GEMM)` : chosen;
   const dataDir = init.dataDir ?? undefined;
   const { preset, seed } = init;
   /** The same epochs, seed, epoch hook and time limit for either model. */

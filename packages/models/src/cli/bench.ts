@@ -2,6 +2,7 @@
  * Training-throughput benchmark on synthetic data of the studies' shapes (throughput does not depend on values).
  *   tsx packages/models/src/cli/bench.ts --model fcn --filters 128,256,128 --kernels 8,5,3 --batch 16 --epochs 3 --out DIR [--torch]
  *   tsx packages/models/src/cli/bench.ts --model kim --embed 300 --maps 100 --widths 3,4,5 --batch 50 --epochs 2 --out DIR
+ * --gemm auto|native|xnnpack picks the GEMM behind the wasm kernels (default auto: the native addon when it loads).
  * Writes DIR/bench.json. With --torch (FCN only) also runs packages/models/scripts/fcn_torch_bench.py (PyTorch, 1 thread)
  * in the same run and records the ratio.
  */
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { initBackend, type BackendName } from '../backend.ts';
+import { gemmInUse, initBackend, type BackendName } from '../backend.ts';
 import { trainFcn } from '../fcn.ts';
 import { trainKimCnn } from '../kim-cnn.ts';
 import { Rng } from '../rng.ts';
@@ -39,6 +40,7 @@ const ArgsSchema = z.object({
   vocab: z.coerce.number().int().positive().default(18765),
   maxlen: z.coerce.number().int().positive().default(56),
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  gemm: z.enum(['auto', 'native', 'xnnpack']).default('auto'),
   torch: z.boolean().default(false),
   python: z.string().default(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
 });
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
     throw new Error('bench: ' + parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const a = parsed.data;
-  const backend: BackendName = await initBackend(a.backend);
+  const backend: BackendName = await initBackend(a.backend, { gemm: a.gemm });
   const rng = new Rng(1);
   const epochSeconds: number[] = [];
   const epochCpuSeconds: number[] = [];
@@ -165,6 +167,8 @@ async function main(): Promise<void> {
   result.host = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg_1min: os.loadavg()[0], node: process.version };
   result.backend_requested = a.backend;
   result.backend_used = backend;
+  result.gemm_requested = a.gemm;
+  result.gemm_used = gemmInUse();
   mkdirSync(a.out, { recursive: true });
   writeFileSync(path.join(a.out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));

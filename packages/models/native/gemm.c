@@ -1,0 +1,152 @@
+/*
+ * Optional native accelerator for the tfjs wasm backend: single-precision matrix products on an optimised BLAS.
+ *
+ * The wasm kernels in src/wasm-kernels.ts express convolutions and their gradients as matrix products over the wasm
+ * heap; XNNPACK's wasm SIMD GEMM (128-bit, no fused multiply-add) is most of an FCN epoch. When this addon is built
+ * and a CBLAS library can be opened at run time, those products run through cblas_sgemm on the same memory (the
+ * Float32Array views of the wasm heap are passed straight through; nothing is copied).
+ *
+ * No BLAS is linked at build time: the library is found with dlopen, so the addon builds with nothing but a C
+ * compiler and Node's own headers, and a machine without a BLAS simply keeps XNNPACK. Candidates, in order:
+ * $PARETOBENCH_BLAS (a path or soname), OpenBLAS, BLIS, MKL. The reference BLAS (libblas.so.3 from netlib) is
+ * deliberately not a candidate: it is slower than XNNPACK.
+ *
+ * Threads: one by default (the studies run one training per core); $PARETOBENCH_BLAS_THREADS overrides.
+ *
+ * Exports:
+ *   sgemm(transA, transB, M, N, K, a, b, c): c[M x N] = op(a) @ op(b), all row-major Float32Arrays; op(a) is M x K
+ *     (a is K x M when transA), op(b) is K x N (b is N x K when transB). Sizes are checked against the arrays.
+ *   library: the name of the BLAS that was opened.
+ * Loading the module throws (with the names tried) when no candidate library opens.
+ */
+#define NAPI_VERSION 8
+#include <dlfcn.h>
+#include <node_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+typedef void (*sgemm_fn)(int order, int transa, int transb, int m, int n, int k, float alpha, const float *a, int lda,
+                         const float *b, int ldb, float beta, float *c, int ldc);
+typedef void (*set_threads_fn)(int);
+
+static sgemm_fn cblas_sgemm_ptr = NULL;
+static char library_name[256] = "";
+
+static int open_blas(char *tried, size_t tried_len) {
+  const char *env = getenv("PARETOBENCH_BLAS");
+  const char *candidates[] = {env, "libopenblas.so.0", "libopenblas.so", "libblis.so.4", "libblis.so", "libmkl_rt.so.2",
+                              "libmkl_rt.so"};
+  const char *set_threads_names[] = {"openblas_set_num_threads", "bli_thread_set_num_threads", "MKL_Set_Num_Threads"};
+  int threads = 1;
+  const char *env_threads = getenv("PARETOBENCH_BLAS_THREADS");
+  if (env_threads && atoi(env_threads) > 0) threads = atoi(env_threads);
+  for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+    const char *name = candidates[i];
+    if (!name || !*name) continue;
+    size_t used = strlen(tried);
+    snprintf(tried + used, tried_len - used, "%s%s", used ? ", " : "", name);
+    void *handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) continue;
+    sgemm_fn fn = (sgemm_fn)dlsym(handle, "cblas_sgemm");
+    if (!fn) {
+      dlclose(handle);
+      continue;
+    }
+    for (size_t j = 0; j < sizeof set_threads_names / sizeof set_threads_names[0]; j++) {
+      set_threads_fn st = (set_threads_fn)dlsym(handle, set_threads_names[j]);
+      if (st) st(threads);
+    }
+    cblas_sgemm_ptr = fn;
+    snprintf(library_name, sizeof library_name, "%s", name);
+    return 1;
+  }
+  return 0;
+}
+
+#define CHECK(call)                                                                                                    \
+  do {                                                                                                                 \
+    if ((call) != napi_ok) {                                                                                           \
+      napi_throw_error(env, NULL, "sgemm: N-API call failed: " #call);                                                 \
+      return NULL;                                                                                                     \
+    }                                                                                                                  \
+  } while (0)
+
+static float *float_array(napi_env env, napi_value v, size_t *length, const char *what) {
+  bool is_typed = false;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "sgemm: %s must be a Float32Array", what);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "sgemm: %s must be a Float32Array", what);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  return (float *)data;
+}
+
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 8) {
+    napi_throw_type_error(env, NULL, "sgemm(transA, transB, M, N, K, a, b, c): expected 8 arguments");
+    return NULL;
+  }
+  bool trans_a, trans_b;
+  CHECK(napi_get_value_bool(env, argv[0], &trans_a));
+  CHECK(napi_get_value_bool(env, argv[1], &trans_b));
+  int64_t dims[3];
+  const char *dim_names[3] = {"M", "N", "K"};
+  for (int i = 0; i < 3; i++) {
+    if (napi_get_value_int64(env, argv[2 + i], &dims[i]) != napi_ok || dims[i] < 1 || dims[i] > 0x7fffffff) {
+      char msg[96];
+      snprintf(msg, sizeof msg, "sgemm: %s must be a positive 32-bit integer", dim_names[i]);
+      napi_throw_range_error(env, NULL, msg);
+      return NULL;
+    }
+  }
+  const int64_t m = dims[0], n = dims[1], k = dims[2];
+  size_t la, lb, lc;
+  float *a = float_array(env, argv[5], &la, "a");
+  if (!a) return NULL;
+  float *b = float_array(env, argv[6], &lb, "b");
+  if (!b) return NULL;
+  float *c = float_array(env, argv[7], &lc, "c");
+  if (!c) return NULL;
+  if ((int64_t)la < m * k || (int64_t)lb < k * n || (int64_t)lc < m * n) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "sgemm: array too short for M=%lld N=%lld K=%lld (a %zu, b %zu, c %zu elements)",
+             (long long)m, (long long)n, (long long)k, la, lb, lc);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  cblas_sgemm_ptr(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, (int)m, (int)n, (int)k, 1.0f, a,
+                  trans_a ? (int)m : (int)k, b, trans_b ? (int)k : (int)n, 0.0f, c, (int)n);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  char tried[512] = "";
+  if (!cblas_sgemm_ptr && !open_blas(tried, sizeof tried)) {
+    char msg[640];
+    snprintf(msg, sizeof msg, "no optimised CBLAS library could be opened (tried %s); set PARETOBENCH_BLAS", tried);
+    napi_throw_error(env, NULL, msg);
+    return NULL;
+  }
+  napi_value fn, lib;
+  CHECK(napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "sgemm", fn));
+  CHECK(napi_create_string_utf8(env, library_name, NAPI_AUTO_LENGTH, &lib));
+  CHECK(napi_set_named_property(env, exports, "library", lib));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMovieReviews, loadUcrDataset } from '@paretobench/datasets';
-import { initBackend, trainFcn, trainKimCnn, type TrainResult } from '@paretobench/models';
+import { gemmInUse, initBackend, trainFcn, trainKimCnn, type TrainResult } from '@paretobench/models';
 
 const { values } = parseArgs({
   options: {
@@ -89,15 +89,20 @@ const validated = result.history.filter((h) => h.valAccuracy !== undefined);
 const best = validated.length
   ? validated.reduce((a, b) => ((b.valAccuracy ?? 0) > (a.valAccuracy ?? 0) ? b : a))
   : undefined;
+// Wang's code reports the validation accuracy at the epoch of lowest training loss; here among the validated epochs.
+const atMinLoss = validated.length ? validated.reduce((a, b) => (b.loss < a.loss ? b : a)) : undefined;
 const summary = {
   model,
   backend,
+  gemm: gemmInUse(),
   seed,
   epochs_requested: epochs,
   epochs: result.epochs,
   accuracy: result.accuracy,
   /** The best validation accuracy over the validated epochs (with --validate-every), and its epoch (1-based). */
   best_validated: best ? { accuracy: best.valAccuracy, epoch: best.epoch + 1 } : null,
+  /** Wang et al.'s criterion: the validation accuracy at the (validated) epoch with the lowest training loss. */
+  at_min_training_loss: atMinLoss ? { accuracy: atMinLoss.valAccuracy, epoch: atMinLoss.epoch + 1 } : null,
   batch_norm_momentum: model === 'fcn' ? (batchNormMomentum ?? 0.99) : null,
   stopped_early: result.stoppedEarly ?? null,
   train_seconds: result.trainSeconds,

@@ -88,7 +88,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
   const datasets = await import('@paretobench/datasets');
   const chosen = await models.initBackend((init.backend || 'auto') as 'auto');
   // On wasm, say which GEMM the convolutions ran on (the native addon roughly halves an FCN epoch).
-  const backend = chosen === 'wasm' ? `wasm (${models.gemmInUse()} GEMM)` : chosen;
+  const backend = chosen === 'wasm' ? `wasm, GEMM: ${models.gemmInUse()}` : chosen;
   const dataDir = init.dataDir ?? undefined;
   const { preset, seed } = init;
   /** The same epochs, seed, epoch hook and time limit for either model. */

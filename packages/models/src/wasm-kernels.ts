@@ -81,11 +81,6 @@ export function setNativeGemm(gemm: NativeGemm | undefined): void {
   nativeGemm = gemm;
 }
 
-/** The native GEMM in use, if any. */
-export function activeNativeGemm(): NativeGemm | undefined {
-  return nativeGemm;
-}
-
 /**
  * out[M, N] = op(a) @ b for row-major float32 tensors on the heap (op(a) = a, or a^T when transA, a then being
  * [K, M]). On the native GEMM when set; otherwise XNNPACK through the backend's BatchMatMul.

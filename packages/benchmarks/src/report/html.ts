@@ -9,10 +9,10 @@ import type { Summary } from './summary.ts';
 const require = createRequire(import.meta.url);
 let plotlySource: string | null = null;
 
-/** The plotly.js bundle from plotly.js-dist, made safe to inline in a <script> element. */
+/** The minified plotly.js bundle (plotly.js-dist-min), made safe to inline in a <script> element. */
 export function plotlyBundle(): string {
   if (plotlySource === null) {
-    const file = require.resolve('plotly.js-dist');
+    const file = require.resolve('plotly.js-dist-min');
     plotlySource = fs.readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
   }
   return plotlySource;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { currentBackend, initBackend } from './backend.ts';
+import { currentBackend, gemmInUse, initBackend } from './backend.ts';
 
 const require = createRequire(import.meta.url);
 const installed = (pkg: string) => {
@@ -43,5 +43,19 @@ describe('initBackend', () => {
     if (installed('@tensorflow/tfjs-node')) expect(await initBackend('tensorflow')).toBe('tensorflow');
     else await expect(initBackend('tensorflow')).rejects.toThrow(/@tensorflow\/tfjs-node/);
     await initBackend('wasm');
+  });
+  it('PARETOBENCH_NATIVE_GEMM: 0 selects XNNPACK, other values than 0/1 are rejected naming the variable', async () => {
+    const saved = process.env.PARETOBENCH_NATIVE_GEMM;
+    try {
+      process.env.PARETOBENCH_NATIVE_GEMM = '0';
+      expect(await initBackend('wasm')).toBe('wasm');
+      expect(gemmInUse()).toBe('xnnpack');
+      process.env.PARETOBENCH_NATIVE_GEMM = 'yes';
+      await expect(initBackend('wasm')).rejects.toThrow(/PARETOBENCH_NATIVE_GEMM must be 0 .* or 1 .*, got 'yes'/);
+    } finally {
+      if (saved === undefined) delete process.env.PARETOBENCH_NATIVE_GEMM;
+      else process.env.PARETOBENCH_NATIVE_GEMM = saved;
+      await initBackend('wasm');
+    }
   });
 });

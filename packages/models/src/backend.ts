@@ -24,7 +24,7 @@ const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 
 let current: BackendName | undefined;
 
-/** Which GEMM the wasm kernels use: 'xnnpack', or 'native (<library>)'. */
+/** The GEMM asked for: the native addon when it loads ('auto'), the native addon or an error ('native'), or XNNPACK. */
 export type GemmChoice = 'auto' | 'native' | 'xnnpack';
 
 /** Where build-native.mjs writes the addon. */
@@ -112,7 +112,10 @@ export async function initBackend(
   prefer: 'auto' | BackendName = 'auto',
   options: { gemm?: GemmChoice } = {},
 ): Promise<BackendName> {
-  const gemmChoice: GemmChoice = options.gemm ?? (process.env.PARETOBENCH_NATIVE_GEMM === '0' ? 'xnnpack' : 'auto');
+  const env = process.env.PARETOBENCH_NATIVE_GEMM;
+  if (env !== undefined && env !== '' && env !== '0' && env !== '1')
+    throw new Error(`initBackend: PARETOBENCH_NATIVE_GEMM must be 0 (XNNPACK) or 1 (native when it loads), got '${env}'`);
+  const gemmChoice: GemmChoice = options.gemm ?? (env === '0' ? 'xnnpack' : 'auto');
   const order: BackendName[] = prefer === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [prefer];
   for (const name of order) {
     let ok: boolean;

@@ -30,9 +30,11 @@ const { values } = parseArgs({
   },
 });
 const model = values.model;
-if (model !== 'fcn' && model !== 'kim') throw new Error(`--model: expected "fcn" or "kim", got ${JSON.stringify(model)}`);
+if (model !== 'fcn' && model !== 'kim')
+  throw new Error(`--model: expected "fcn" or "kim", got ${JSON.stringify(model)}`);
 const epochs = Number(values.epochs ?? (model === 'fcn' ? 300 : 6));
-if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs: expected a positive integer, got ${values.epochs}`);
+if (!Number.isInteger(epochs) || epochs < 1)
+  throw new Error(`--epochs: expected a positive integer, got ${values.epochs}`);
 const seed = Number(values.seed);
 const dataDir = values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR;
 const timeLimitSeconds = values['time-limit'] !== undefined ? Number(values['time-limit']) : undefined;
@@ -60,7 +62,14 @@ let result: TrainResult;
 if (model === 'fcn') {
   const ds = await loadUcrDataset('Adiac', { dataDir });
   result = await trainFcn(
-    { xTrain: ds.train.x, yTrain: ds.train.y, xVal: ds.test.x, yVal: ds.test.y, length: ds.length, numClasses: ds.numClasses },
+    {
+      xTrain: ds.train.x,
+      yTrain: ds.train.y,
+      xVal: ds.test.x,
+      yVal: ds.test.y,
+      length: ds.length,
+      numClasses: ds.numClasses,
+    },
     {
       batch_size: 16,
       conv_1_num_filters: 128,
@@ -80,7 +89,14 @@ if (model === 'fcn') {
 } else {
   const ds = await loadMovieReviews({ dataDir, seed });
   result = await trainKimCnn(
-    { xTrain: ds.train.x, yTrain: ds.train.y, xVal: ds.dev.x, yVal: ds.dev.y, maxLen: ds.maxLen, vocabSize: ds.vocabSize },
+    {
+      xTrain: ds.train.x,
+      yTrain: ds.train.y,
+      xVal: ds.dev.x,
+      yVal: ds.dev.y,
+      maxLen: ds.maxLen,
+      vocabSize: ds.vocabSize,
+    },
     { dropout_rate: 0.5, log_learning_rate: Math.log(1e-3), max_grad_norm: 3, epochs, batch_size: 50, embed_dim: 300 },
     { seed, onEpoch, ...extra },
   );
@@ -112,4 +128,6 @@ const summary = {
 };
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(summary, null, 1));
-console.log(`${model}: validation accuracy ${result.accuracy.toFixed(4)} after ${result.epochs} epochs (${backend}) -> ${out}`);
+console.log(
+  `${model}: validation accuracy ${result.accuracy.toFixed(4)} after ${result.epochs} epochs (${backend}) -> ${out}`,
+);

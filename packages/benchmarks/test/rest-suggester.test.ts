@@ -37,11 +37,19 @@ describe('RestSuggester against the REST service', () => {
   it('runs the optimizer trials through the service and journals its suggestions', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-rest-'));
     const db = path.join(dir, 'srv.db');
-    const token = (await run(process.execPath, ['--import', 'tsx', path.join(SERVER_CLI, 'token.ts'), '--db', db, 'create'], { cwd: ROOT })).stdout.trim();
-    server = spawn(process.execPath, ['--import', 'tsx', path.join(SERVER_CLI, 'serve.ts'), '--db', db, '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const token = (
+      await run(process.execPath, ['--import', 'tsx', path.join(SERVER_CLI, 'token.ts'), '--db', db, 'create'], {
+        cwd: ROOT,
+      })
+    ).stdout.trim();
+    server = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(SERVER_CLI, 'serve.ts'), '--db', db, '--port', '0'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       server!.stdout!.on('data', (d: Buffer) => {
@@ -74,10 +82,14 @@ describe('RestSuggester against the REST service', () => {
     expect(list.data[0].name).toBe('rotten-smoke-seed0');
     expect(list.data[0].progress.observation_count).toBe(4);
     expect(list.data[0].progress.open_suggestion_count).toBe(0);
-    const obs = (await (await fetch(`${url}/v1/experiments/${list.data[0].id}/observations?limit=100`, { headers: auth })).json()) as {
+    const obs = (await (
+      await fetch(`${url}/v1/experiments/${list.data[0].id}/observations?limit=100`, { headers: auth })
+    ).json()) as {
       data: { assignments: Record<string, number>; metadata: { trial_index: number } }[];
     };
-    const journaled = new Map(result.trials.filter((t) => t.method === 'optimizer').map((t) => [t.index, t.assignments]));
+    const journaled = new Map(
+      result.trials.filter((t) => t.method === 'optimizer').map((t) => [t.index, t.assignments]),
+    );
     expect(obs.data).toHaveLength(4);
     for (const o of obs.data) expect(o.assignments).toEqual(journaled.get(o.metadata.trial_index));
 

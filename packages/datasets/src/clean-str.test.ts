@@ -7,7 +7,7 @@ import { decodeWindows1252 } from './windows-1252.ts';
 const KIM_OUTPUTS: Array<[string, string]> = [
   ["it's (great)? don't, we'll!", "it \\'s \\( great \\) \\? do n\\'t , we \\'ll !"],
   [
-    "The Rock is destined to be the 21st Century's new \" Conan \" .",
+    'The Rock is destined to be the 21st Century\'s new " Conan " .',
     "the rock is destined to be the 21st century \\'s new conan",
   ],
   ["I'd've thought they're   `cool`... NOT!!", "i \\'d \\'ve thought they \\'re `cool` not ! !"],

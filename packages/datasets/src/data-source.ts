@@ -15,7 +15,9 @@ export const DataSourceOptionsSchema = z.object({
   allowDownload: z.boolean().optional(),
   /** Overrides the official source URL (the directory holding the archive). */
   baseUrl: z.url().optional(),
-  onProgress: z.custom<(msg: string) => void>((v) => typeof v === 'function', { message: 'onProgress must be a function' }).optional(),
+  onProgress: z
+    .custom<(msg: string) => void>((v) => typeof v === 'function', { message: 'onProgress must be a function' })
+    .optional(),
 });
 
 export type DataSourceOptions = z.infer<typeof DataSourceOptionsSchema>;
@@ -86,5 +88,8 @@ export async function locateOrFetch<T>(opts: DataSourceOptions, spec: SourceSpec
   }
   const found = await spec.find(dir);
   if (found !== undefined) return found;
-  throw new DatasetError(archive.path, `archive from ${url} does not contain ${spec.what}; looked for ${spec.searched(dir).join(', ')}`);
+  throw new DatasetError(
+    archive.path,
+    `archive from ${url} does not contain ${spec.what}; looked for ${spec.searched(dir).join(', ')}`,
+  );
 }

@@ -12,7 +12,15 @@ describe('dataset summaries', () => {
     writeFileSync(join(dir, 'T_TRAIN'), '3,1,2\n1,3,4\n3,5,6\n');
     writeFileSync(join(dir, 'T_TEST'), '1,1,1\n');
     const s = summariseUcr(await loadUcrDataset('T', { dataDir: dir }));
-    expect(s).toMatchObject({ name: 'T', format: 'ucr2015', train: 3, test: 1, classes: 2, length: 2, trainClassCounts: [1, 2] });
+    expect(s).toMatchObject({
+      name: 'T',
+      format: 'ucr2015',
+      train: 3,
+      test: 1,
+      classes: 2,
+      length: 2,
+      trainClassCounts: [1, 2],
+    });
     expect(s.normalisation.mean).toBeCloseTo(3.5, 12);
   });
 
@@ -21,6 +29,16 @@ describe('dataset summaries', () => {
     writeFileSync(join(dir, 'rt-polarity.pos'), 'good film\ngood fun\n');
     writeFileSync(join(dir, 'rt-polarity.neg'), 'bad\n');
     const s = summariseSentences(await loadMovieReviews({ dataDir: dir, devSize: 1, seed: 9 }));
-    expect(s).toEqual({ sentences: 3, words: 4, vocabSize: 5, maxLen: 2, train: 2, dev: 1, positive: 2, negative: 1, seed: 9 });
+    expect(s).toEqual({
+      sentences: 3,
+      words: 4,
+      vocabSize: 5,
+      maxLen: 2,
+      train: 2,
+      dev: 1,
+      positive: 2,
+      negative: 1,
+      seed: 9,
+    });
   });
 });

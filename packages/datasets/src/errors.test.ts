@@ -11,7 +11,13 @@ describe('DatasetError', () => {
   it('prefixes the message with file and line', () => {
     const e = new DatasetError('a/X_TRAIN', 'bad value', 12);
     expect(e).toBeInstanceOf(Error);
-    expect([e.name, e.message, e.file, e.line, e.detail]).toEqual(['DatasetError', 'a/X_TRAIN:12: bad value', 'a/X_TRAIN', 12, 'bad value']);
+    expect([e.name, e.message, e.file, e.line, e.detail]).toEqual([
+      'DatasetError',
+      'a/X_TRAIN:12: bad value',
+      'a/X_TRAIN',
+      12,
+      'bad value',
+    ]);
     expect(new DatasetError('f', 'empty').message).toBe('f: empty');
   });
 });

@@ -56,7 +56,9 @@ export async function extractArchive(
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     if (err instanceof DatasetError) throw err;
-    throw new DatasetError(archivePath, `cannot extract ${kind} archive: ${(err as Error).message}`, undefined, { cause: err });
+    throw new DatasetError(archivePath, `cannot extract ${kind} archive: ${(err as Error).message}`, undefined, {
+      cause: err,
+    });
   }
   // Parallel workers share the cache, so never delete a directory that holds this archive's contents (its readers
   // would see files vanish). rename() onto a missing path is atomic; an occupied path is kept when its stamp
@@ -82,11 +84,16 @@ export async function extractArchive(
     }
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
-    throw new DatasetError(destDir, `cannot move the extraction into place: ${(err as Error).message}`, undefined, { cause: err });
+    throw new DatasetError(destDir, `cannot move the extraction into place: ${(err as Error).message}`, undefined, {
+      cause: err,
+    });
   }
   if (!(await stampMatches(destDir, sha256))) {
     await rm(tmp, { recursive: true, force: true });
-    throw new DatasetError(destDir, 'cannot move the extraction into place: the directory keeps changing (concurrent extractions?)');
+    throw new DatasetError(
+      destDir,
+      'cannot move the extraction into place: the directory keeps changing (concurrent extractions?)',
+    );
   }
   await rm(tmp, { recursive: true, force: true });
   return destDir;

@@ -14,7 +14,8 @@ import { loadUcrDataset } from './ucr.ts';
 
 // Download path tests: fixture archives built here from tiny synthetic files, served from 127.0.0.1 — never the internet.
 
-const TS_HEAD = '@problemName Synth\n@univariate true\n@equalLength true\n@seriesLength 3\n@classLabel true 1 2\n@data\n';
+const TS_HEAD =
+  '@problemName Synth\n@univariate true\n@equalLength true\n@seriesLength 3\n@classLabel true 1 2\n@data\n';
 const SYNTH_TRAIN = `${TS_HEAD}1,2,3:1\n4,5,6:2\n`; // values 1..6: mean 3.5, population std sqrt(35/12)
 const SYNTH_TEST = `${TS_HEAD}3.5,3.5,3.5:2\n`;
 
@@ -29,7 +30,10 @@ function buildZip(): Buffer {
 async function buildTarGz(): Promise<Buffer> {
   const src = mkdtempSync(join(tmpdir(), 'pb-tar-src-'));
   mkdirSync(join(src, 'rt-polaritydata'));
-  writeFileSync(join(src, 'rt-polaritydata', 'rt-polarity.pos'), Buffer.from('a \x93fine\x94 film\ngreat fun !\n', 'latin1'));
+  writeFileSync(
+    join(src, 'rt-polaritydata', 'rt-polarity.pos'),
+    Buffer.from('a \x93fine\x94 film\ngreat fun !\n', 'latin1'),
+  );
   writeFileSync(join(src, 'rt-polaritydata', 'rt-polarity.neg'), 'dull film\nnot fun\n');
   writeFileSync(join(src, 'rt-polaritydata.README.1.0.txt'), 'readme\n');
   const file = join(src, 'out.tar.gz');
@@ -105,7 +109,11 @@ describe('download into the cache', () => {
   it('downloads a UCR zip, records its sha256, and reuses the verified archive without a new request', async () => {
     const cache = cacheDir();
     const messages: string[] = [];
-    const d = await loadUcrDataset('Synth', { cacheDir: cache, baseUrl: `${base}/ucr/`, onProgress: (m) => messages.push(m) });
+    const d = await loadUcrDataset('Synth', {
+      cacheDir: cache,
+      baseUrl: `${base}/ucr/`,
+      onProgress: (m) => messages.push(m),
+    });
     expect([d.train.n, d.test.n, d.numClasses, d.length, d.format]).toEqual([2, 1, 2, 3, 'ts']);
     expect(Array.from(d.train.y)).toEqual([0, 1]);
     expect(d.test.x[0]).toBeCloseTo(0, 6); // 3.5 is the train mean
@@ -119,7 +127,11 @@ describe('download into the cache', () => {
     expect(hits.get('/ucr/Synth.zip')).toBe(1);
 
     messages.length = 0;
-    const again = await loadUcrDataset('Synth', { cacheDir: cache, baseUrl: `${base}/ucr`, onProgress: (m) => messages.push(m) });
+    const again = await loadUcrDataset('Synth', {
+      cacheDir: cache,
+      baseUrl: `${base}/ucr`,
+      onProgress: (m) => messages.push(m),
+    });
     expect(again.train.x).toEqual(d.train.x);
     expect(hits.get('/ucr/Synth.zip')).toBe(1);
     expect(messages.some((m) => m.includes('verified'))).toBe(true);
@@ -141,19 +153,27 @@ describe('download into the cache', () => {
     await loadUcrDataset('Synth', { cacheDir: cache, baseUrl: `${base}/ucr` });
     writeFileSync(join(cache, 'ucr', 'Synth.zip'), 'corrupted');
     const messages: string[] = [];
-    const d = await loadUcrDataset('Synth', { cacheDir: cache, baseUrl: `${base}/ucr`, onProgress: (m) => messages.push(m) });
+    const d = await loadUcrDataset('Synth', {
+      cacheDir: cache,
+      baseUrl: `${base}/ucr`,
+      onProgress: (m) => messages.push(m),
+    });
     expect(d.train.n).toBe(2);
     expect(hits.get('/ucr/Synth.zip')).toBe(2);
     expect(messages.some((m) => m.includes('does not match the recorded'))).toBe(true);
     // with downloads disabled the mismatch is an error instead
     writeFileSync(join(cache, 'ucr', 'Synth.zip'), 'corrupted again');
-    await expect(loadUcrDataset('Synth', { cacheDir: cache, baseUrl: `${base}/ucr`, allowDownload: false })).rejects.toThrow(
-      /does not match the recorded .* downloads are disabled/,
-    );
+    await expect(
+      loadUcrDataset('Synth', { cacheDir: cache, baseUrl: `${base}/ucr`, allowDownload: false }),
+    ).rejects.toThrow(/does not match the recorded .* downloads are disabled/);
   });
 
   it('does not download when allowDownload is false', async () => {
-    const err = await loadUcrDataset('Synth', { cacheDir: cacheDir(), baseUrl: `${base}/ucr`, allowDownload: false }).catch((e) => e);
+    const err = await loadUcrDataset('Synth', {
+      cacheDir: cacheDir(),
+      baseUrl: `${base}/ucr`,
+      allowDownload: false,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(DatasetError);
     expect((err as Error).message).toContain('not in the cache and downloads are disabled');
     expect(hits.size).toBe(0);
@@ -180,9 +200,12 @@ describe('download into the cache', () => {
   it('aborts a stalled download after the idle timeout, leaving nothing behind', async () => {
     const cache = cacheDir();
     const archivePath = join(cache, 'Synth.zip');
-    const err = await fetchArchive({ url: `${base}/stall/Synth.zip`, archivePath, allowDownload: true, idleTimeoutMs: 300 }).catch(
-      (e) => e,
-    );
+    const err = await fetchArchive({
+      url: `${base}/stall/Synth.zip`,
+      archivePath,
+      allowDownload: true,
+      idleTimeoutMs: 300,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(DatasetError);
     expect((err as Error).message).toMatch(/interrupted after 16 of \d+ bytes \(no data received for 0.3 s\)/);
     expect(listAll(cache)).toEqual([]);

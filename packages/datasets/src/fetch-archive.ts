@@ -118,7 +118,11 @@ export async function fetchArchive(opts: FetchArchiveOptions): Promise<FetchedAr
   let res: Response;
   try {
     // identity: the archive's own bytes (a server adding Content-Encoding would otherwise change length and checksum)
-    res = await fetch(url, { redirect: 'follow', signal: controller.signal, headers: { 'accept-encoding': 'identity' } });
+    res = await fetch(url, {
+      redirect: 'follow',
+      signal: controller.signal,
+      headers: { 'accept-encoding': 'identity' },
+    });
   } catch (err) {
     clearTimeout(idleTimer);
     const reason = controller.signal.aborted ? (controller.signal.reason as Error) : (err as Error);
@@ -146,7 +150,9 @@ export async function fetchArchive(opts: FetchArchiveOptions): Promise<FetchedAr
       if (received >= nextReport) {
         nextReport = received + reportStep;
         const pct = expected ? ` (${Math.floor((100 * received) / expected)}%)` : '';
-        onProgress?.(`${basename(archivePath)}: ${formatBytes(received)}${expected ? ` of ${formatBytes(expected)}` : ''}${pct}`);
+        onProgress?.(
+          `${basename(archivePath)}: ${formatBytes(received)}${expected ? ` of ${formatBytes(expected)}` : ''}${pct}`,
+        );
       }
       cb(null, chunk);
     },

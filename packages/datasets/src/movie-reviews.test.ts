@@ -51,8 +51,16 @@ describe('MR sentence polarity v1.0 (real files, PARETOBENCH_DATA_DIR)', () => {
   it('stores each sentence as its clean_str tokens followed only by padding, with the right label', async () => {
     const d = await load();
     const decode = (f: string) => new TextDecoder('latin1').decode(readFileSync(f)); // ASCII part suffices: clean_str drops the rest
-    const pos = new Set(decode(d.files.pos).split('\n').map((s) => tokenize(s).join(' ')));
-    const neg = new Set(decode(d.files.neg).split('\n').map((s) => tokenize(s).join(' ')));
+    const pos = new Set(
+      decode(d.files.pos)
+        .split('\n')
+        .map((s) => tokenize(s).join(' ')),
+    );
+    const neg = new Set(
+      decode(d.files.neg)
+        .split('\n')
+        .map((s) => tokenize(s).join(' ')),
+    );
     for (const [split, n] of [
       [d.train, d.train.n],
       [d.dev, d.dev.n],
@@ -71,7 +79,8 @@ describe('MR sentence polarity v1.0 (real files, PARETOBENCH_DATA_DIR)', () => {
     const a = await load();
     const b = await loadMovieReviews({ dataDir: dataDir(), seed: 0 });
     const c = await loadMovieReviews({ dataDir: dataDir(), seed: 1, devSize: 500 });
-    const same = (u: Int32Array, v: Int32Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).equals(Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    const same = (u: Int32Array, v: Int32Array) =>
+      Buffer.from(u.buffer, u.byteOffset, u.byteLength).equals(Buffer.from(v.buffer, v.byteOffset, v.byteLength));
     expect(same(b.dev.x, a.dev.x)).toBe(true);
     expect(same(b.train.y, a.train.y)).toBe(true);
     expect(c.dev.n).toBe(500);
@@ -91,13 +100,31 @@ describe('synthetic movie-review files', () => {
 
   it('decodes Windows-1252, splits on "\\n" only, pads with id 0 and labels pos = 1, neg = 0', async () => {
     // 0x93/0x94 are curly quotes in Windows-1252 (dropped by clean_str); "\r" inside a line is not a line break.
-    const pos = Buffer.concat([Buffer.from('a \x93good\x94 film\rindeed\n', 'latin1'), Buffer.from("it's fine (really)\n")]);
+    const pos = Buffer.concat([
+      Buffer.from('a \x93good\x94 film\rindeed\n', 'latin1'),
+      Buffer.from("it's fine (really)\n"),
+    ]);
     const dir = write(pos, 'bad film\n');
     const d = await loadMovieReviews({ dataDir: dir, devSize: 1, seed: 5 });
     expect(d.train.n + d.dev.n).toBe(3);
     expect(d.maxLen).toBe(6); // it \'s fine \( really \)
-    expect(d.vocab).toEqual([PAD_TOKEN, 'a', 'good', 'film', 'indeed', 'it', "\\'s", 'fine', '\\(', 'really', '\\)', 'bad']);
-    const all = [d.train, d.dev].flatMap((s) => Array.from({ length: s.n }, (_, r) => [words(d, s, r).join(' '), s.y[r]]));
+    expect(d.vocab).toEqual([
+      PAD_TOKEN,
+      'a',
+      'good',
+      'film',
+      'indeed',
+      'it',
+      "\\'s",
+      'fine',
+      '\\(',
+      'really',
+      '\\)',
+      'bad',
+    ]);
+    const all = [d.train, d.dev].flatMap((s) =>
+      Array.from({ length: s.n }, (_, r) => [words(d, s, r).join(' '), s.y[r]]),
+    );
     expect(all.sort()).toEqual(
       [
         ['a good film indeed', 1],
@@ -106,9 +133,9 @@ describe('synthetic movie-review files', () => {
       ].sort(),
     );
     // 'bad film' padded to 6
-    const badRow = [d.train, d.dev].flatMap((s) => Array.from({ length: s.n }, (_, r) => Array.from(row(s, d.maxLen, r)))).find(
-      (ids) => ids[0] === 11,
-    );
+    const badRow = [d.train, d.dev]
+      .flatMap((s) => Array.from({ length: s.n }, (_, r) => Array.from(row(s, d.maxLen, r))))
+      .find((ids) => ids[0] === 11);
     expect(badRow).toEqual([11, 3, 0, 0, 0, 0]);
   });
 
@@ -116,7 +143,9 @@ describe('synthetic movie-review files', () => {
     const e1 = await loadMovieReviews({ dataDir: write('good\n', ''), devSize: 1 }).catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(DatasetError);
     expect((e1 as DatasetError).message).toContain('rt-polarity.neg: file is empty');
-    const e2 = await loadMovieReviews({ dataDir: write('good\n\nfine\n', 'bad\n'), devSize: 1 }).catch((e: unknown) => e);
+    const e2 = await loadMovieReviews({ dataDir: write('good\n\nfine\n', 'bad\n'), devSize: 1 }).catch(
+      (e: unknown) => e,
+    );
     expect(e2).toBeInstanceOf(DatasetError);
     expect((e2 as DatasetError).line).toBe(2);
     expect((e2 as DatasetError).file).toContain('rt-polarity.pos');
@@ -124,7 +153,9 @@ describe('synthetic movie-review files', () => {
 
   it('fails when the dev set would take every sentence, or a file is missing', async () => {
     const dir = write('good\n', 'bad\n');
-    await expect(loadMovieReviews({ dataDir: dir })).rejects.toThrow(/devSize 1000 leaves no training sentences \(2 sentences/);
+    await expect(loadMovieReviews({ dataDir: dir })).rejects.toThrow(
+      /devSize 1000 leaves no training sentences \(2 sentences/,
+    );
     const lone = tempDir();
     writeFileSync(join(lone, 'rt-polarity.pos'), 'good\n');
     await expect(loadMovieReviews({ dataDir: lone })).rejects.toThrow(/rt-polarity\.neg: missing/);

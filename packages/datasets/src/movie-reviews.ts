@@ -73,7 +73,8 @@ export async function findMovieReviewFiles(dir: string): Promise<MovieReviewFile
     const hasPos = await isFile(pos);
     const hasNeg = await isFile(neg);
     if (hasPos && hasNeg) return { pos, neg };
-    if (hasPos !== hasNeg) throw new DatasetError(hasPos ? neg : pos, `missing (found ${hasPos ? pos : neg} beside it)`);
+    if (hasPos !== hasNeg)
+      throw new DatasetError(hasPos ? neg : pos, `missing (found ${hasPos ? pos : neg} beside it)`);
   }
   return undefined;
 }
@@ -115,7 +116,8 @@ export async function loadMovieReviewFiles(
     const lines = await readSentences(file);
     for (let i = 0; i < lines.length; i++) {
       const tokens = tokenize(lines[i]);
-      if (tokens.length === 0) throw new DatasetError(file, 'sentence has no tokens after clean_str (blank line?)', i + 1);
+      if (tokens.length === 0)
+        throw new DatasetError(file, 'sentence has no tokens after clean_str (blank line?)', i + 1);
       const row = tokens.map((w) => {
         let id = ids.get(w);
         if (id === undefined) {

@@ -45,7 +45,8 @@ export class Sfc32 {
 
   /** Uniform integer in [0, n), without modulo bias (rejection sampling). */
   nextInt(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 4294967296) throw new RangeError(`n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 4294967296)
+      throw new RangeError(`n must be an integer in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       const r = this.nextUint32();

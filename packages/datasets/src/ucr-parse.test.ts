@@ -42,7 +42,9 @@ describe('2015 layout (comma separated, label first)', () => {
     const e = failure(() => parseDelimitedSeries('1,1,2\n1,1,abc\n', 'F', 'ucr2015'));
     expect(e.line).toBe(2);
     expect(e.message).toContain('value 2 is "abc", not a number');
-    expect(failure(() => parseDelimitedSeries('1,1,,3\n', 'F', 'ucr2015')).message).toContain('value 2 is an empty field');
+    expect(failure(() => parseDelimitedSeries('1,1,,3\n', 'F', 'ucr2015')).message).toContain(
+      'value 2 is an empty field',
+    );
     expect(failure(() => parseDelimitedSeries('1,1,NaN\n', 'F', 'ucr2015')).message).toContain('"NaN", not a number');
   });
 
@@ -53,7 +55,9 @@ describe('2015 layout (comma separated, label first)', () => {
   });
 
   it('rejects an empty file', () => {
-    expect(failure(() => parseDelimitedSeries('\n\n', 'EMPTY', 'ucr2015')).message).toBe('EMPTY: file is empty (no data rows)');
+    expect(failure(() => parseDelimitedSeries('\n\n', 'EMPTY', 'ucr2015')).message).toBe(
+      'EMPTY: file is empty (no data rows)',
+    );
   });
 });
 
@@ -73,7 +77,11 @@ describe('2018 layout (tab separated, NaN padding)', () => {
 
 describe('.txt layout (runs of spaces, scientific notation)', () => {
   it('reads labels and values', () => {
-    const p = parseDelimitedSeries('  1.0000000e+00  1.5980000e+00 -2.5000000e-01\n\n  2.0000000e+00\t3.0e+00  NaN  \n', 'X_TRAIN.txt', 'txt');
+    const p = parseDelimitedSeries(
+      '  1.0000000e+00  1.5980000e+00 -2.5000000e-01\n\n  2.0000000e+00\t3.0e+00  NaN  \n',
+      'X_TRAIN.txt',
+      'txt',
+    );
     expect(p.labels).toEqual(['1.0000000e+00', '2.0000000e+00']);
     expect(p.series.map((v) => Array.from(v))).toEqual([
       [1.598, -0.25],
@@ -129,11 +137,15 @@ describe('aeon/sktime .ts format', () => {
   });
 
   it('rejects files without @data, without rows, or with unsupported headers', () => {
-    expect(failure(() => parseTsFile('@problemName X\n@classLabel true 1 2\n', 'T.ts')).message).toContain('no "@data"');
+    expect(failure(() => parseTsFile('@problemName X\n@classLabel true 1 2\n', 'T.ts')).message).toContain(
+      'no "@data"',
+    );
     expect(failure(() => parseTsFile(TS_HEADER, 'T.ts')).message).toContain('no data rows');
     expect(failure(() => parseTsFile('', 'T.ts')).message).toContain('file is empty');
     expect(failure(() => parseTsFile('@univariate false\n@data\n', 'T.ts')).line).toBe(1);
-    expect(failure(() => parseTsFile('@classLabel false\n@data\n1,2:3\n', 'T.ts')).message).toContain('no class labels');
+    expect(failure(() => parseTsFile('@classLabel false\n@data\n1,2:3\n', 'T.ts')).message).toContain(
+      'no class labels',
+    );
   });
 
   it('allows variable lengths when @equalLength is false', () => {

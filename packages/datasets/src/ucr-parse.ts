@@ -65,7 +65,11 @@ function runCsv(text: string, file: string, options: Record<string, unknown>): C
 }
 
 /** 2015 (comma), 2018 (tab) and `.txt` (spaces) layouts: label first, then the values. */
-export function parseDelimitedSeries(text: string, file: string, format: 'ucr2015' | 'ucr2018' | 'txt'): ParsedSeriesFile {
+export function parseDelimitedSeries(
+  text: string,
+  file: string,
+  format: 'ucr2015' | 'ucr2018' | 'txt',
+): ParsedSeriesFile {
   let delimiter = ',';
   if (format === 'txt') {
     // Runs of blanks separate the fields: trim each line and turn each run into one comma (line numbers unchanged).
@@ -92,7 +96,11 @@ export function parseDelimitedSeries(text: string, file: string, format: 'ucr201
       width = n;
       widthLine = line;
     } else if (n !== width) {
-      throw new DatasetError(file, `row has ${n} values but line ${widthLine} has ${width} (truncated or ragged row)`, line);
+      throw new DatasetError(
+        file,
+        `row has ${n} values but line ${widthLine} has ${width} (truncated or ragged row)`,
+        line,
+      );
     }
     const values = new Float64Array(n);
     for (let j = 0; j < n; j++) values[j] = parseValue(record[j + 1], missing, file, line, j + 1);
@@ -116,12 +124,14 @@ export function parseTsFile(text: string, file: string): ParsedSeriesFile {
     const t = lines[i].trim();
     const line = i + 1;
     if (t === '' || t.startsWith('#')) continue;
-    if (!t.startsWith('@')) throw new DatasetError(file, `expected a header line ("@keyword …") or "@data", found "${t.slice(0, 40)}"`, line);
+    if (!t.startsWith('@'))
+      throw new DatasetError(file, `expected a header line ("@keyword …") or "@data", found "${t.slice(0, 40)}"`, line);
     const words = t.split(/\s+/);
     const key = words[0].toLowerCase();
     const flag = (): boolean => {
       const v = (words[1] ?? '').toLowerCase();
-      if (v !== 'true' && v !== 'false') throw new DatasetError(file, `${words[0]} must be followed by true or false`, line);
+      if (v !== 'true' && v !== 'false')
+        throw new DatasetError(file, `${words[0]} must be followed by true or false`, line);
       return v === 'true';
     };
     if (key === '@data') {
@@ -151,8 +161,10 @@ export function parseTsFile(text: string, file: string): ParsedSeriesFile {
       }
     }
   }
-  if (dataLine < 0) throw new DatasetError(file, lines.join('').trim() === '' ? 'file is empty' : 'no "@data" line found');
-  if (classLabel === undefined) throw new DatasetError(file, 'missing "@classLabel" header (needed for classification)');
+  if (dataLine < 0)
+    throw new DatasetError(file, lines.join('').trim() === '' ? 'file is empty' : 'no "@data" line found');
+  if (classLabel === undefined)
+    throw new DatasetError(file, 'missing "@classLabel" header (needed for classification)');
   if (!classLabel) throw new DatasetError(file, '@classLabel false: the file has no class labels to classify');
 
   const declared = new Set(out.declaredLabels);
@@ -162,12 +174,18 @@ export function parseTsFile(text: string, file: string): ParsedSeriesFile {
   for (const { record, info } of rows) {
     const line = info.lines;
     if (record.length === 1 && record[0].trim() === '') continue;
-    if (record.length === 1) throw new DatasetError(file, 'missing ":<class label>" after the values (truncated row?)', line);
-    if (record.length > 2) throw new DatasetError(file, `found ${record.length - 1} dimensions; only univariate series are supported`, line);
+    if (record.length === 1)
+      throw new DatasetError(file, 'missing ":<class label>" after the values (truncated row?)', line);
+    if (record.length > 2)
+      throw new DatasetError(file, `found ${record.length - 1} dimensions; only univariate series are supported`, line);
     const label = record[1].trim();
     if (label === '') throw new DatasetError(file, 'class label after ":" is empty', line);
     if (!declared.has(label)) {
-      throw new DatasetError(file, `class label "${label}" is not declared in @classLabel (${[...declared].join(' ')})`, line);
+      throw new DatasetError(
+        file,
+        `class label "${label}" is not declared in @classLabel (${[...declared].join(' ')})`,
+        line,
+      );
     }
     const fields = record[0].split(',');
     if (record[0].trim() === '') throw new DatasetError(file, 'row has a class label but no values', line);

@@ -101,7 +101,10 @@ describe('Adiac (real files, PARETOBENCH_DATA_DIR)', () => {
       writeFileSync(join(tsv, `Adiac_${split}.tsv`), rows.map((r) => r.join('\t')).join('\n') + '\n');
       writeFileSync(join(txt, `Adiac_${split}.txt`), rows.map((r) => `  ${r.join('   ')} `).join('\n') + '\n');
       const header = `@problemName Adiac\n@timeStamps false\n@missing false\n@univariate true\n@equalLength true\n@seriesLength 176\n@classLabel true ${labels.join(' ')}\n@data\n`;
-      writeFileSync(join(ts, `Adiac_${split}.ts`), header + rows.map((r) => `${r.slice(1).join(',')}:${r[0]}`).join('\n') + '\n');
+      writeFileSync(
+        join(ts, `Adiac_${split}.ts`),
+        header + rows.map((r) => `${r.slice(1).join(',')}:${r[0]}`).join('\n') + '\n',
+      );
     }
     for (const [sub, format] of [
       ['tsv', 'ucr2018'],
@@ -143,7 +146,11 @@ describe('synthetic UCR files', () => {
 
   it('sorts non-numeric .ts labels by code point', async () => {
     const head = '@problemName S\n@classLabel true dog cat ant\n@data\n';
-    const dir = write(tempDir(), { S_TRAIN: '', 'S_TRAIN.ts': `${head}1,2:dog\n3,4:ant\n`, 'S_TEST.ts': `${head}1,2:cat\n` });
+    const dir = write(tempDir(), {
+      S_TRAIN: '',
+      'S_TRAIN.ts': `${head}1,2:dog\n3,4:ant\n`,
+      'S_TEST.ts': `${head}1,2:cat\n`,
+    });
     // "S_TRAIN" (2015 name) exists but is empty here; the 2015 layout is tried first and must fail loudly.
     const e = await failure(loadUcrDataset('S', { dataDir: dir }));
     expect(e.message).toContain('S_TEST: test file missing');
@@ -227,6 +234,8 @@ describe('locating files', () => {
   it('rejects bad options and dataset names, naming the field', async () => {
     const bad = { dataDir: tempDir(), variableLength: 'stretch' } as unknown as Parameters<typeof loadUcrDataset>[1];
     expect((await failure(loadUcrDataset('Toy', bad))).message).toContain('variableLength');
-    expect((await failure(loadUcrDataset('../etc', { dataDir: tempDir() }))).message).toContain('not a UCR dataset name');
+    expect((await failure(loadUcrDataset('../etc', { dataDir: tempDir() }))).message).toContain(
+      'not a UCR dataset name',
+    );
   });
 });

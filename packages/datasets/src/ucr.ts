@@ -17,7 +17,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DataSourceOptionsSchema, locateOrFetch, parseOptions } from './data-source.ts';
 import { DatasetError } from './errors.ts';
-import { isNumericLabel, parseDelimitedSeries, parseTsFile, type ParsedSeriesFile, type UcrFormat } from './ucr-parse.ts';
+import {
+  isNumericLabel,
+  parseDelimitedSeries,
+  parseTsFile,
+  type ParsedSeriesFile,
+  type UcrFormat,
+} from './ucr-parse.ts';
 
 export const UCR_BASE_URL = 'https://www.timeseriesclassification.com/aeon-toolkit';
 
@@ -190,7 +196,11 @@ export async function loadUcrFiles(
     (label: string, line: number): number => {
       const k = index.get(labelKey(label, numeric));
       if (k === undefined) {
-        throw new DatasetError(file, `class label "${label}" of this ${role} row does not occur among the training labels`, line);
+        throw new DatasetError(
+          file,
+          `class label "${label}" of this ${role} row does not occur among the training labels`,
+          line,
+        );
       }
       return k;
     };
@@ -213,7 +223,11 @@ export async function loadUcrFiles(
     // The 2015 layout has no padding: every TRAIN row has the same width (checked by the parser), so a
     // different TEST width is a broken file.
     const r = testLens.findIndex((l) => l !== trainLens[0]);
-    throw new DatasetError(test.file, `row has ${testLens[r]} values but the training rows have ${trainLens[0]}`, test.lines[r]);
+    throw new DatasetError(
+      test.file,
+      `row has ${testLens[r]} values but the training rows have ${trainLens[0]}`,
+      test.lines[r],
+    );
   }
 
   // Global mean/std of the observed TRAIN values.
@@ -256,7 +270,8 @@ export async function loadUcrFiles(
  */
 export async function loadUcrDataset(name: string, opts?: UcrLoadOptions): Promise<UcrDataset> {
   const o = parseOptions(UcrOptionsSchema, opts, 'loadUcrDataset');
-  if (!NAME_RE.test(name)) throw new DatasetError(`<dataset name>`, `"${name}" is not a UCR dataset name (letters, digits, _ and -)`);
+  if (!NAME_RE.test(name))
+    throw new DatasetError(`<dataset name>`, `"${name}" is not a UCR dataset name (letters, digits, _ and -)`);
   const files = await locateOrFetch(o, {
     what: `UCR dataset "${name}"`,
     find: (dir) => findUcrFiles(dir, name),

@@ -84,7 +84,8 @@ async function tryWasm(): Promise<boolean> {
   try {
     if (!wasmPathsSet && typeof process !== 'undefined' && process.versions?.node) {
       const require = createRequire(import.meta.url);
-      const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+      const dist =
+        path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
       setWasmPaths(dist);
       wasmPathsSet = true;
     }
@@ -114,7 +115,9 @@ export async function initBackend(
 ): Promise<BackendName> {
   const env = process.env.PARETOBENCH_NATIVE_GEMM;
   if (env !== undefined && env !== '' && env !== '0' && env !== '1')
-    throw new Error(`initBackend: PARETOBENCH_NATIVE_GEMM must be 0 (XNNPACK) or 1 (native when it loads), got '${env}'`);
+    throw new Error(
+      `initBackend: PARETOBENCH_NATIVE_GEMM must be 0 (XNNPACK) or 1 (native when it loads), got '${env}'`,
+    );
   const gemmChoice: GemmChoice = options.gemm ?? (env === '0' ? 'xnnpack' : 'auto');
   const order: BackendName[] = prefer === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [prefer];
   for (const name of order) {

@@ -55,7 +55,14 @@ function affineRelu(xs: Float32Array, C: number, a: Float32Array, b: Float32Arra
  * Relu mask from the forward output's bit pattern, branch-free (random signs defeat branch prediction):
  * y is +0 or positive (or NaN), so y > 0 exactly when its int32 bits are >= 1, i.e. ((bits - 1) >>> 31) ^ 1.
  */
-function backwardSums(dy: Float32Array, yBits: Int32Array, xs: Float32Array, C: number, sumG: Float64Array, sumGX: Float64Array): void {
+function backwardSums(
+  dy: Float32Array,
+  yBits: Int32Array,
+  xs: Float32Array,
+  C: number,
+  sumG: Float64Array,
+  sumGX: Float64Array,
+): void {
   const total = dy.length;
   for (let i = 0; i < total; i += C)
     for (let c = 0; c < C; c++) {

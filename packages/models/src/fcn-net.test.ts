@@ -79,7 +79,14 @@ describe('FcnNet', () => {
     const filters = [6, 5, 4];
     const sizes = [4, 3, 2];
     for (let i = 0; i < 3; i++) {
-      ref.add(tf.layers.conv1d({ ...(i === 0 ? { inputShape: [L, 1] } : {}), filters: filters[i], kernelSize: sizes[i], padding: 'same' }));
+      ref.add(
+        tf.layers.conv1d({
+          ...(i === 0 ? { inputShape: [L, 1] } : {}),
+          filters: filters[i],
+          kernelSize: sizes[i],
+          padding: 'same',
+        }),
+      );
       ref.add(tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3 }));
       ref.add(tf.layers.activation({ activation: 'relu' }));
     }
@@ -98,19 +105,33 @@ describe('FcnNet', () => {
     const a = net.logits(x, true).dataSync();
     const b = (ref.apply(x, { training: true }) as tf.Tensor).dataSync();
     expect(maxRelErr(a, b)).toBeLessThan(1e-5);
-    const gNet = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, net.logits(x, true)) as tf.Scalar, net.trainableVariables());
+    const gNet = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, net.logits(x, true)) as tf.Scalar,
+      net.trainableVariables(),
+    );
     const refVars = ref.trainableWeights.map((w) => w.read() as tf.Variable);
-    const gRef = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, ref.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, refVars);
+    const gRef = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, ref.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      refVars,
+    );
     expect(gNet.value.dataSync()[0]).toBeCloseTo(gRef.value.dataSync()[0], 5);
     // ref trainable order per block: conv kernel, conv bias, gamma, beta; then dense kernel, bias
     for (let i = 0; i < 3; i++) {
-      expect(maxRelErr(gNet.grads[net.kernels[i].name].dataSync(), gRef.grads[refVars[4 * i].name].dataSync())).toBeLessThan(1e-4);
-      expect(maxRelErr(gNet.grads[net.gammas[i].name].dataSync(), gRef.grads[refVars[4 * i + 2].name].dataSync())).toBeLessThan(1e-4);
-      expect(maxRelErr(gNet.grads[net.betas[i].name].dataSync(), gRef.grads[refVars[4 * i + 3].name].dataSync())).toBeLessThan(1e-4);
+      expect(
+        maxRelErr(gNet.grads[net.kernels[i].name].dataSync(), gRef.grads[refVars[4 * i].name].dataSync()),
+      ).toBeLessThan(1e-4);
+      expect(
+        maxRelErr(gNet.grads[net.gammas[i].name].dataSync(), gRef.grads[refVars[4 * i + 2].name].dataSync()),
+      ).toBeLessThan(1e-4);
+      expect(
+        maxRelErr(gNet.grads[net.betas[i].name].dataSync(), gRef.grads[refVars[4 * i + 3].name].dataSync()),
+      ).toBeLessThan(1e-4);
       // the conv bias before batch norm has (numerically) zero gradient, which is why FcnNet omits it
       expect(Math.max(...Array.from(gRef.grads[refVars[4 * i + 1].name].dataSync(), Math.abs))).toBeLessThan(1e-5);
     }
-    expect(maxRelErr(gNet.grads[net.denseKernel.name].dataSync(), gRef.grads[refVars[12].name].dataSync())).toBeLessThan(1e-4);
+    expect(
+      maxRelErr(gNet.grads[net.denseKernel.name].dataSync(), gRef.grads[refVars[12].name].dataSync()),
+    ).toBeLessThan(1e-4);
     tf.dispose([x, y, gNet.value, gRef.value, ...Object.values(gNet.grads), ...Object.values(gRef.grads)]);
     ref.dispose();
     net.dispose();

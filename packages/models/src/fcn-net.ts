@@ -59,7 +59,9 @@ export class FcnNet {
     for (let i = 0; i < 3; i++) {
       const k = sizes[i];
       const cout = filters[i];
-      this.kernels.push(tf.tidy(() => tf.variable(glorotUniform(rng, [k, cin, cout], k * cin, k * cout), true, undefined)));
+      this.kernels.push(
+        tf.tidy(() => tf.variable(glorotUniform(rng, [k, cin, cout], k * cin, k * cout), true, undefined)),
+      );
       this.gammas.push(tf.tidy(() => tf.variable(tf.ones([cout]))));
       this.betas.push(tf.tidy(() => tf.variable(tf.zeros([cout]))));
       this.movingMeans.push(new Float32Array(cout));
@@ -89,7 +91,14 @@ export class FcnNet {
       } else {
         const mm = tf.tensor1d(this.movingMeans[i]);
         const mv = tf.tensor1d(this.movingVariances[i]);
-        h = batchNormReluInference(conv, this.gammas[i] as tf.Tensor1D, this.betas[i] as tf.Tensor1D, mm, mv, BN_EPSILON) as tf.Tensor3D;
+        h = batchNormReluInference(
+          conv,
+          this.gammas[i] as tf.Tensor1D,
+          this.betas[i] as tf.Tensor1D,
+          mm,
+          mv,
+          BN_EPSILON,
+        ) as tf.Tensor3D;
       }
     }
     const pooled = globalAveragePool(h) as tf.Tensor2D;

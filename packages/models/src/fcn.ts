@@ -18,7 +18,15 @@ import {
 import { ReduceLrOnPlateau } from './plateau.ts';
 import { Rng } from './rng.ts';
 import { FcnNet } from './fcn-net.ts';
-import { accuracyOf, checkLabels, checkSize, evaluateWithTiming, gatherRows, predictClasses, type TrainResult } from './training-loop.ts';
+import {
+  accuracyOf,
+  checkLabels,
+  checkSize,
+  evaluateWithTiming,
+  gatherRows,
+  predictClasses,
+  type TrainResult,
+} from './training-loop.ts';
 
 export interface FcnData {
   xTrain: Float32Array;
@@ -34,8 +42,10 @@ export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: 
   const opts = parseOrThrow(TrainOptionsSchema, optsIn, 'FCN train options');
   if (opts.epochs === undefined) throw new Error('trainFcn: opts.epochs is required');
   const { length, numClasses } = data;
-  if (!(Number.isInteger(length) && length > 0)) throw new Error(`trainFcn: length must be a positive integer, got ${length}`);
-  if (!(Number.isInteger(numClasses) && numClasses >= 2)) throw new Error(`trainFcn: numClasses must be an integer >= 2, got ${numClasses}`);
+  if (!(Number.isInteger(length) && length > 0))
+    throw new Error(`trainFcn: length must be a positive integer, got ${length}`);
+  if (!(Number.isInteger(numClasses) && numClasses >= 2))
+    throw new Error(`trainFcn: numClasses must be an integer >= 2, got ${numClasses}`);
   const nTrain = data.yTrain.length;
   const nVal = data.yVal.length;
   if (nTrain === 0) throw new Error('trainFcn: yTrain is empty');
@@ -101,19 +111,20 @@ export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: 
       if (stoppedEarly === 'diverged') rec.loss = NaN;
       const every = opts.validateEvery;
       if (every !== undefined && !stoppedEarly && ((epoch + 1) % every === 0 || epoch + 1 === opts.epochs)) {
-        rec.valAccuracy = accuracyOf(predictClasses((x) => model.logits(x, false), data.xVal, nVal, [length, 1]), data.yVal);
+        rec.valAccuracy = accuracyOf(
+          predictClasses((x) => model.logits(x, false), data.xVal, nVal, [length, 1]),
+          data.yVal,
+        );
       }
       history.push(rec);
       opts.onEpoch?.(rec);
       if (!stoppedEarly) adam.lr = plateau.step(rec.loss, adam.lr);
     }
     const trainSeconds = (performance.now() - t0) / 1000;
-    const { accuracy, inferenceSeconds } = evaluateWithTiming(
-      (x) => model.logits(x, false),
-      data.xVal,
-      data.yVal,
-      [length, 1],
-    );
+    const { accuracy, inferenceSeconds } = evaluateWithTiming((x) => model.logits(x, false), data.xVal, data.yVal, [
+      length,
+      1,
+    ]);
     return {
       accuracy,
       trainSeconds,

@@ -19,7 +19,15 @@ import {
 import { ClippedRmsProp } from './rmsprop.ts';
 import { makeF32, readF32 } from './tensor-memory.ts';
 import { Rng } from './rng.ts';
-import { accuracyOf, checkLabels, checkSize, evaluateWithTiming, gatherRows, predictClasses, type TrainResult } from './training-loop.ts';
+import {
+  accuracyOf,
+  checkLabels,
+  checkSize,
+  evaluateWithTiming,
+  gatherRows,
+  predictClasses,
+  type TrainResult,
+} from './training-loop.ts';
 
 export interface KimData {
   xTrain: Int32Array;
@@ -68,7 +76,13 @@ export function buildKimCnn(maxLen: number, vocabSize: number, hp: KimHyperparam
   const concat = tf.layers.concatenate().apply(pooled) as tf.SymbolicTensor;
   const features = tf.model({ inputs: input, outputs: concat });
   const head = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [3 * maps], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }) })],
+    layers: [
+      tf.layers.dense({
+        inputShape: [3 * maps],
+        units: 2,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: rng.seed() }),
+      }),
+    ],
   });
   return {
     embedding,
@@ -95,8 +109,10 @@ export async function trainKimCnn(data: KimData, hpIn: KimHyperparameters, optsI
   const hp = parseOrThrow(KimHyperparametersSchema, hpIn, 'Kim CNN hyperparameters');
   const opts = parseOrThrow(TrainOptionsSchema, optsIn, 'Kim CNN train options');
   const { maxLen, vocabSize } = data;
-  if (!(Number.isInteger(maxLen) && maxLen > 0)) throw new Error(`trainKimCnn: maxLen must be a positive integer, got ${maxLen}`);
-  if (!(Number.isInteger(vocabSize) && vocabSize > 1)) throw new Error(`trainKimCnn: vocabSize must be an integer > 1, got ${vocabSize}`);
+  if (!(Number.isInteger(maxLen) && maxLen > 0))
+    throw new Error(`trainKimCnn: maxLen must be a positive integer, got ${maxLen}`);
+  if (!(Number.isInteger(vocabSize) && vocabSize > 1))
+    throw new Error(`trainKimCnn: vocabSize must be an integer > 1, got ${vocabSize}`);
   const widest = Math.max(...kimWidths(hp));
   if (widest > maxLen) throw new Error(`trainKimCnn: filter width ${widest} exceeds maxLen ${maxLen}`);
   const nTrain = data.yTrain.length;
@@ -105,9 +121,13 @@ export async function trainKimCnn(data: KimData, hpIn: KimHyperparameters, optsI
   checkSize(data.xVal, data.yVal.length, maxLen, 'xVal');
   checkLabels(data.yTrain, 2, 'yTrain');
   checkLabels(data.yVal, 2, 'yVal');
-  for (const [name, x] of [['xTrain', data.xTrain], ['xVal', data.xVal]] as const)
+  for (const [name, x] of [
+    ['xTrain', data.xTrain],
+    ['xVal', data.xVal],
+  ] as const)
     for (let i = 0; i < x.length; i++)
-      if (!(x[i] >= 0 && x[i] < vocabSize)) throw new Error(`trainKimCnn: ${name}[${i}] = ${x[i]} is not a token id in [0, ${vocabSize})`);
+      if (!(x[i] >= 0 && x[i] < vocabSize))
+        throw new Error(`trainKimCnn: ${name}[${i}] = ${x[i]} is not a token id in [0, ${vocabSize})`);
 
   const epochs = opts.epochs ?? hp.epochs;
   const backend = currentBackend() ?? (await initBackend());
@@ -116,7 +136,11 @@ export async function trainKimCnn(data: KimData, hpIn: KimHyperparameters, optsI
   const model = buildKimCnn(maxLen, vocabSize, hp, rng);
   const vars = [...model.features.trainableWeights, ...model.head.trainableWeights].map((w) => w.read() as tf.Variable);
   const lr0 = Math.exp(hp.log_learning_rate);
-  const opt = new ClippedRmsProp(vars, { lr: lr0, maxGradNorm: hp.max_grad_norm }, { values: model.embedding, dim: model.embedDim });
+  const opt = new ClippedRmsProp(
+    vars,
+    { lr: lr0, maxGradNorm: hp.max_grad_norm },
+    { values: model.embedding, dim: model.embedDim },
+  );
   const featureCount = 3 * (hp.num_feature_maps ?? 100);
   const keep = 1 - hp.dropout_rate;
   const history: EpochRecord[] = [];
@@ -162,7 +186,11 @@ export async function trainKimCnn(data: KimData, hpIn: KimHyperparameters, optsI
           [...vars, xb],
         );
         const loss = value.dataSync()[0];
-        if (Number.isFinite(loss)) opt.apply(vars.map((v) => grads[v.name]), { ids, grad: readF32(grads[xb.name]) });
+        if (Number.isFinite(loss))
+          opt.apply(
+            vars.map((v) => grads[v.name]),
+            { ids, grad: readF32(grads[xb.name]) },
+          );
         tf.dispose([eb, xb, yb, value, ...(mask ? [mask] : []), ...Object.values(grads)]);
         if (!Number.isFinite(loss)) {
           stoppedEarly = 'diverged';
@@ -190,7 +218,15 @@ export async function trainKimCnn(data: KimData, hpIn: KimHyperparameters, optsI
     }
     const trainSeconds = (performance.now() - t0) / 1000;
     const { accuracy, inferenceSeconds } = evaluateWithTiming(logitsOfIds, data.xVal, data.yVal, [maxLen]);
-    return { accuracy, trainSeconds, inferenceSeconds, epochs: history.length, history, backend, ...(stoppedEarly ? { stoppedEarly } : {}) };
+    return {
+      accuracy,
+      trainSeconds,
+      inferenceSeconds,
+      epochs: history.length,
+      history,
+      backend,
+      ...(stoppedEarly ? { stoppedEarly } : {}),
+    };
   } finally {
     opt.dispose();
     model.dispose();

@@ -3,7 +3,15 @@ import { loadNativeGemm } from './backend.ts';
 import { Rng } from './rng.ts';
 
 /** op(a) @ op(b) in float64, row-major. */
-function reference(transA: boolean, transB: boolean, M: number, N: number, K: number, a: Float32Array, b: Float32Array): Float64Array {
+function reference(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  a: Float32Array,
+  b: Float32Array,
+): Float64Array {
   const c = new Float64Array(M * N);
   for (let i = 0; i < M; i++)
     for (let j = 0; j < N; j++) {
@@ -63,9 +71,15 @@ describe('native GEMM addon', () => {
 
   it('rejects bad arguments with errors naming them', () => {
     const a = new Float32Array(6);
-    expect(() => gemm.sgemm(false, false, 2, 2, 4, a, a, new Float32Array(4))).toThrow(/array too short for M=2 N=2 K=4/);
-    expect(() => gemm.sgemm(false, false, 2, 2, 3, a, [1, 2] as unknown as Float32Array, a)).toThrow(/b must be a Float32Array/);
-    expect(() => gemm.sgemm(false, false, 2, 2, 3, new Float64Array(6) as unknown as Float32Array, a, a)).toThrow(/a must be a Float32Array/);
+    expect(() => gemm.sgemm(false, false, 2, 2, 4, a, a, new Float32Array(4))).toThrow(
+      /array too short for M=2 N=2 K=4/,
+    );
+    expect(() => gemm.sgemm(false, false, 2, 2, 3, a, [1, 2] as unknown as Float32Array, a)).toThrow(
+      /b must be a Float32Array/,
+    );
+    expect(() => gemm.sgemm(false, false, 2, 2, 3, new Float64Array(6) as unknown as Float32Array, a, a)).toThrow(
+      /a must be a Float32Array/,
+    );
     expect(() => gemm.sgemm(false, false, 0, 2, 3, a, a, a)).toThrow(/M must be a positive 32-bit integer/);
   });
 });

@@ -54,7 +54,9 @@ export class ClippedRmsProp {
     this.acc = vars.map((w) => tf.tidy(() => tf.variable(tf.zerosLike(w), false)));
     if (rows) {
       if (!(Number.isInteger(rows.dim) && rows.dim > 0 && rows.values.length % rows.dim === 0))
-        throw new Error(`ClippedRmsProp: rows.values (${rows.values.length}) is not a whole number of rows of dim ${rows.dim}`);
+        throw new Error(
+          `ClippedRmsProp: rows.values (${rows.values.length}) is not a whole number of rows of dim ${rows.dim}`,
+        );
       const count = rows.values.length / rows.dim;
       this.rowAcc = new Float32Array(rows.values.length);
       this.rowLast = new Int32Array(count);
@@ -69,11 +71,13 @@ export class ClippedRmsProp {
     if (!rows || !slot) throw new Error('ClippedRmsProp: a row gradient was given but no rows table at construction');
     const { dim } = rows;
     const n = g.ids.length;
-    if (g.grad.length !== n * dim) throw new Error(`ClippedRmsProp: row gradient has ${g.grad.length} values, expected ${n} x ${dim}`);
+    if (g.grad.length !== n * dim)
+      throw new Error(`ClippedRmsProp: row gradient has ${g.grad.length} values, expected ${n} x ${dim}`);
     const ids: number[] = [];
     for (let k = 0; k < n; k++) {
       const r = g.ids[k];
-      if (!(r >= 0 && r < slot.length)) throw new Error(`ClippedRmsProp: row id ${r} is outside the table (${slot.length} rows)`);
+      if (!(r >= 0 && r < slot.length))
+        throw new Error(`ClippedRmsProp: row id ${r} is outside the table (${slot.length} rows)`);
       if (slot[r] < 0) {
         slot[r] = ids.length;
         ids.push(r);

@@ -35,7 +35,11 @@ export function makeF32(shape: number[], fill: (out: Float32Array) => void, befo
 }
 
 /** Several float32 tensors filled by one pass (all outputs are allocated before `before` and `fill` run). */
-export function makeF32Many(shapes: number[][], fill: (outs: Float32Array[]) => void, before?: () => void): tf.Tensor[] {
+export function makeF32Many(
+  shapes: number[][],
+  fill: (outs: Float32Array[]) => void,
+  before?: () => void,
+): tf.Tensor[] {
   const b = wasmBackend();
   if (b) {
     const infos = shapes.map((s) => b.makeOutput(s, 'float32'));

@@ -14,7 +14,13 @@ export interface TrainResult {
 }
 
 /** Copies rows idx[start..end) of a row-major matrix with rowLen columns. */
-export function gatherRows<T extends Float32Array | Int32Array>(src: T, rowLen: number, idx: Int32Array, start: number, end: number): T {
+export function gatherRows<T extends Float32Array | Int32Array>(
+  src: T,
+  rowLen: number,
+  idx: Int32Array,
+  start: number,
+  end: number,
+): T {
   const out = new (src.constructor as { new (n: number): T })((end - start) * rowLen);
   for (let r = start; r < end; r++) {
     const s = idx[r] * rowLen;
@@ -36,7 +42,11 @@ export function predictClasses(
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);
     const part = tf.tidy(() => {
-      const xb = tf.tensor(x.subarray(start * rowLen, end * rowLen), [end - start, ...rowShape], x instanceof Int32Array ? 'int32' : 'float32');
+      const xb = tf.tensor(
+        x.subarray(start * rowLen, end * rowLen),
+        [end - start, ...rowShape],
+        x instanceof Int32Array ? 'int32' : 'float32',
+      );
       return tf.argMax(logitsOf(xb), -1);
     });
     out.set(part.dataSync() as Int32Array, start);
@@ -74,7 +84,8 @@ export function evaluateWithTiming(
 export function checkLabels(y: Int32Array, numClasses: number, field: string): void {
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
-    if (!(v >= 0 && v < numClasses)) throw new Error(`${field}[${i}] = ${v} is not a class index in [0, ${numClasses})`);
+    if (!(v >= 0 && v < numClasses))
+      throw new Error(`${field}[${i}] = ${v} is not a class index in [0, ${numClasses})`);
   }
 }
 

@@ -16,7 +16,8 @@ function bumps(n: number, length: number, seed: number) {
     y[i] = c;
     const freq = [1, 3, 6][c];
     const phase = 2 * Math.PI * rng.uniform();
-    for (let t = 0; t < length; t++) x[i * length + t] = Math.sin((2 * Math.PI * freq * t) / length + phase) + 0.3 * rng.normal();
+    for (let t = 0; t < length; t++)
+      x[i * length + t] = Math.sin((2 * Math.PI * freq * t) / length + phase) + 0.3 * rng.normal();
   }
   return { x, y };
 }
@@ -133,7 +134,9 @@ describe('trainFcn', () => {
   it('rejects bad input with a message naming the field', async () => {
     await expect(trainFcn(fcnData, { ...fcnHp, batch_size: 0 }, { epochs: 1 })).rejects.toThrow(/batch_size/);
     await expect(trainFcn(fcnData, fcnHp, {})).rejects.toThrow(/epochs/);
-    await expect(trainFcn({ ...fcnData, xTrain: fcnData.xTrain.subarray(1) }, fcnHp, { epochs: 1 })).rejects.toThrow(/xTrain/);
+    await expect(trainFcn({ ...fcnData, xTrain: fcnData.xTrain.subarray(1) }, fcnHp, { epochs: 1 })).rejects.toThrow(
+      /xTrain/,
+    );
     const y = Int32Array.from(fcnData.yTrain);
     y[4] = 3;
     await expect(trainFcn({ ...fcnData, yTrain: y }, fcnHp, { epochs: 1 })).rejects.toThrow(/yTrain\[4\]/);
@@ -159,7 +162,11 @@ describe('trainKimCnn', () => {
     expect(r.history[100].lr).toBeCloseTo(2.5e-3, 12);
   });
   it('diverges cleanly with an absurd learning rate or reports a finite loss', async () => {
-    const r = await trainKimCnn(kimData, { ...kimHp, log_learning_rate: 80, max_grad_norm: 1e30 }, { epochs: 3, seed: 1 });
+    const r = await trainKimCnn(
+      kimData,
+      { ...kimHp, log_learning_rate: 80, max_grad_norm: 1e30 },
+      { epochs: 3, seed: 1 },
+    );
     // e^80 ~ 5.5e34: weights overflow to Infinity, loss becomes NaN
     expect(r.stoppedEarly).toBe('diverged');
     expect(r.accuracy).toBeGreaterThanOrEqual(0);

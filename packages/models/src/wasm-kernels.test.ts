@@ -78,7 +78,9 @@ describe.each(gemms)('wasm conv kernels with the %s GEMM agree with the cpu back
     const r = { data: randn(rng, B * outLen * Cout), shape: [B, outLen, Cout] };
     const f = (xt: tf.Tensor, wt: tf.Tensor, rt: tf.Tensor) => {
       const y = tf.conv1d(xt as tf.Tensor3D, wt as tf.Tensor3D, 1, pad);
-      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, 1, pad), rt)));
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv1d(a as tf.Tensor3D, b as tf.Tensor3D, 1, pad), rt)),
+      );
       const [dx, dw] = g([xt, wt]);
       return [y, dx, dw];
     };
@@ -92,27 +94,32 @@ describe.each(gemms)('wasm conv kernels with the %s GEMM agree with the cpu back
     [1, 5, 5, 2, 3, 2, 3, 'valid'],
     [3, 4, 6, 4, 2, 3, 3, 'same'],
   ];
-  it.each(cases2d)('conv2d B=%i H=%i W=%i Cin=%i Cout=%i fh=%i fw=%i %s: dx, dW', async (B, H, W, Cin, Cout, fh, fw, pad) => {
-    const rng = new Rng(B + H * 7 + W * 13 + fh * 17 + fw);
-    const x = { data: randn(rng, B * H * W * Cin), shape: [B, H, W, Cin] };
-    const w = { data: randn(rng, fh * fw * Cin * Cout), shape: [fh, fw, Cin, Cout] };
-    const f = (xt: tf.Tensor, wt: tf.Tensor) => {
-      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad))),
-      );
-      return g([xt, wt]);
-    };
-    const cpu = await onBackend('cpu', [x, w], f);
-    const wasm = await onBackend('wasm', [x, w], f);
-    for (let i = 0; i < 2; i++) expectClose(wasm[i], cpu[i], 1e-4);
-  });
+  it.each(cases2d)(
+    'conv2d B=%i H=%i W=%i Cin=%i Cout=%i fh=%i fw=%i %s: dx, dW',
+    async (B, H, W, Cin, Cout, fh, fw, pad) => {
+      const rng = new Rng(B + H * 7 + W * 13 + fh * 17 + fw);
+      const x = { data: randn(rng, B * H * W * Cin), shape: [B, H, W, Cin] };
+      const w = { data: randn(rng, fh * fw * Cin * Cout), shape: [fh, fw, Cin, Cout] };
+      const f = (xt: tf.Tensor, wt: tf.Tensor) => {
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad))),
+        );
+        return g([xt, wt]);
+      };
+      const cpu = await onBackend('cpu', [x, w], f);
+      const wasm = await onBackend('wasm', [x, w], f);
+      for (let i = 0; i < 2; i++) expectClose(wasm[i], cpu[i], 1e-4);
+    },
+  );
 
   it('conv2d with stride 2 (fallback paths) matches', async () => {
     const rng = new Rng(77);
     const x = { data: randn(rng, 2 * 7 * 8 * 3), shape: [2, 7, 8, 3] };
     const w = { data: randn(rng, 3 * 3 * 3 * 4), shape: [3, 3, 3, 4] };
     const f = (xt: tf.Tensor, wt: tf.Tensor) =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([xt, wt]);
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))),
+      )([xt, wt]);
     const cpu = await onBackend('cpu', [x, w], f);
     const wasm = await onBackend('wasm', [x, w], f);
     for (let i = 0; i < 2; i++) expectClose(wasm[i], cpu[i], 1e-4);
@@ -123,7 +130,9 @@ describe('wasm UnsortedSegmentSum', () => {
   it('matches a hand computation, drops out-of-range ids', async () => {
     await tf.setBackend('wasm');
     const out = tf.tidy(() =>
-      tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]), tf.tensor1d([2, 0, 2, 1], 'int32'), 3).arraySync(),
+      tf
+        .unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]), tf.tensor1d([2, 0, 2, 1], 'int32'), 3)
+        .arraySync(),
     );
     expect(out).toEqual([
       [3, 4],
@@ -151,9 +160,18 @@ describe('wasm UnsortedSegmentSum', () => {
 describe('wasm Tile', () => {
   it.each([
     [[3], [4]],
-    [[1, 1, 5], [2, 3, 1]],
-    [[2, 3], [3, 2]],
-    [[2, 1, 3], [1, 4, 2]],
+    [
+      [1, 1, 5],
+      [2, 3, 1],
+    ],
+    [
+      [2, 3],
+      [3, 2],
+    ],
+    [
+      [2, 1, 3],
+      [1, 4, 2],
+    ],
   ])('shape %j reps %j matches cpu', async (shape, reps) => {
     const n = shape.reduce((a, b) => a * b, 1);
     const x = { data: Float32Array.from({ length: n }, (_, i) => i + 1), shape };

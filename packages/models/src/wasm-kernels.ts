@@ -69,7 +69,16 @@ function forwardConv2D(
  */
 export interface NativeGemm {
   /** c[M x N] = op(a) @ op(b), row-major; a is K x M when transA, b is N x K when transB. */
-  sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number, a: Float32Array, b: Float32Array, c: Float32Array): void;
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+  ): void;
   /** The BLAS library the addon opened. */
   library: string;
 }
@@ -85,7 +94,15 @@ export function setNativeGemm(gemm: NativeGemm | undefined): void {
  * out[M, N] = op(a) @ b for row-major float32 tensors on the heap (op(a) = a, or a^T when transA, a then being
  * [K, M]). On the native GEMM when set; otherwise XNNPACK through the backend's BatchMatMul.
  */
-function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, M: number, K: number, N: number, transA = false): TensorInfo {
+function matMul2d(
+  backend: BackendWasm,
+  a: TensorInfo,
+  b: TensorInfo,
+  M: number,
+  K: number,
+  N: number,
+  transA = false,
+): TensorInfo {
   const a2: TensorInfo = { dataId: a.dataId, shape: transA ? [K, M] : [M, K], dtype: 'float32' };
   const b2: TensorInfo = { dataId: b.dataId, shape: [K, N], dtype: 'float32' };
   if (nativeGemm) {
@@ -136,7 +153,13 @@ function patches1d(backend: BackendWasm, x: TensorInfo, fw: number, padLeft: num
  * matrix product of the patch matrix (patches1d) with the filter viewed as [fw*C, O]. On XNNPACK's fully-connected
  * path this is ~1/3 faster than its convolution for these shapes. The filter must already be in [1, fw, C, O] layout.
  */
-function conv1dByMatMul(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, padLeft: number, outWidth: number): TensorInfo {
+function conv1dByMatMul(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filter: TensorInfo,
+  padLeft: number,
+  outWidth: number,
+): TensorInfo {
   const [B, , , C] = x.shape;
   const [, fw, , O] = filter.shape;
   const patches = patches1d(backend, x, fw, padLeft, outWidth);
@@ -169,7 +192,8 @@ function makeConv2D(shipped: KernelFunc | undefined): KernelFunc {
         attrs.pad,
         attrs.dimRoundingMode,
       );
-      if (info.outHeight === 1 && info.padInfo.top === 0) return conv1dByMatMul(backend, x, filter, info.padInfo.left, info.outWidth);
+      if (info.outHeight === 1 && info.padInfo.top === 0)
+        return conv1dByMatMul(backend, x, filter, info.padInfo.left, info.outWidth);
     }
     if (!shipped) throw new Error('Conv2D (wasm): no shipped kernel to fall back to');
     return shipped(args);
@@ -181,7 +205,11 @@ function isUnitStride(strides: [number, number] | number): boolean {
 }
 
 /** Filter gradient of a conv2d (NHWC). */
-function conv2DBackpropFilter(args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap; backend: unknown }): TensorInfo {
+function conv2DBackpropFilter(args: {
+  inputs: Record<string, TensorInfo>;
+  attrs?: NamedAttrMap;
+  backend: unknown;
+}): TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const attrs = args.attrs as unknown as Conv2DBackpropAttrs & { filterShape: [number, number, number, number] };
@@ -385,14 +413,19 @@ function makeConv2DBackpropInput(shipped: KernelFunc | undefined): KernelFunc {
 }
 
 /** UnsortedSegmentSum: out[s, ...] = sum over i with ids[i] = s of x[i, ...]; ids outside [0, numSegments) are dropped. */
-function unsortedSegmentSum(args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap; backend: unknown }): TensorInfo {
+function unsortedSegmentSum(args: {
+  inputs: Record<string, TensorInfo>;
+  attrs?: NamedAttrMap;
+  backend: unknown;
+}): TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
   const numSegments = (args.attrs as unknown as { numSegments: number }).numSegments;
   const idCount = util.sizeFromShape(segmentIds.shape);
   const inner = util.sizeFromShape(x.shape.slice(segmentIds.shape.length));
   const outShape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];
-  if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new Error(`UnsortedSegmentSum (wasm): unsupported dtype ${x.dtype}`);
+  if (x.dtype !== 'float32' && x.dtype !== 'int32')
+    throw new Error(`UnsortedSegmentSum (wasm): unsupported dtype ${x.dtype}`);
   const out = backend.makeOutput(outShape, x.dtype);
   const ids = heapI32(backend, segmentIds);
   const xs = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
@@ -451,7 +484,11 @@ export function registerWasmGradientKernels(): void {
   const shippedConv = getKernel('Conv2D', BACKEND);
   const configs: KernelConfig[] = [
     { kernelName: 'Conv2DBackpropFilter', backendName: BACKEND, kernelFunc: conv2DBackpropFilter as KernelFunc },
-    { kernelName: 'Conv2DBackpropInput', backendName: BACKEND, kernelFunc: makeConv2DBackpropInput(shippedInput?.kernelFunc) },
+    {
+      kernelName: 'Conv2DBackpropInput',
+      backendName: BACKEND,
+      kernelFunc: makeConv2DBackpropInput(shippedInput?.kernelFunc),
+    },
     { kernelName: 'UnsortedSegmentSum', backendName: BACKEND, kernelFunc: unsortedSegmentSum as KernelFunc },
     { kernelName: 'Conv2D', backendName: BACKEND, kernelFunc: makeConv2D(shippedConv?.kernelFunc) },
     { kernelName: 'Tile', backendName: BACKEND, kernelFunc: tile as KernelFunc },

@@ -58,7 +58,9 @@ function time(name: string, f: () => void, extra: Record<string, unknown> = {}, 
     ...extra,
   };
   results.push(t);
-  process.stdout.write(`${name.padEnd(58)} median ${t.median_ms.toFixed(3)} ms (cpu ${t.cpu_median_ms.toFixed(3)} ms)\n`);
+  process.stdout.write(
+    `${name.padEnd(58)} median ${t.median_ms.toFixed(3)} ms (cpu ${t.cpu_median_ms.toFixed(3)} ms)\n`,
+  );
   return t;
 }
 
@@ -89,9 +91,13 @@ for (const K of [5, 20, 60]) {
   t.ns_per_candidate = (t.median_ms * 1e6) / N;
   t.ns_per_cell = (t.median_ms * 1e6) / (N * (K + 1));
   const front = quarterCircle(K);
-  time(`logEhvi2d (scalar, re-prepares) K=${K} N=500`, () => {
-    for (let i = 0; i < 500; i++) logEhvi2d([mu0[i], mu1[i]], [s0[i], s1[i]], front, [0, 0]);
-  }, { K, N: 500 });
+  time(
+    `logEhvi2d (scalar, re-prepares) K=${K} N=500`,
+    () => {
+      for (let i = 0; i < 500; i++) logEhvi2d([mu0[i], mu1[i]], [s0[i], s1[i]], front, [0, 0]);
+    },
+    { K, N: 500 },
+  );
 }
 
 // Monte-Carlo EHVI, 3 objectives.
@@ -102,11 +108,15 @@ for (const K of [5, 20, 60]) {
     const r = Math.hypot(g[0], g[1], g[2]);
     front.push(g.map((v) => v / r));
   }
-  time('mcEhvi d=3 front=30 samples=256 (one candidate)', () => mcEhvi([0.6, 0.6, 0.6], [0.2, 0.2, 0.2], front, [0, 0, 0], 256, new Rng(1)), {
-    d: 3,
-    front: 30,
-    samples: 256,
-  });
+  time(
+    'mcEhvi d=3 front=30 samples=256 (one candidate)',
+    () => mcEhvi([0.6, 0.6, 0.6], [0.2, 0.2, 0.2], front, [0, 0, 0], 256, new Rng(1)),
+    {
+      d: 3,
+      front: 30,
+      samples: 256,
+    },
+  );
 }
 
 // Exact hypervolume.
@@ -125,7 +135,12 @@ for (const [d, n] of [
     const r = Math.hypot(...g);
     pts.push(g.map((v) => v / r)); // mutually non-dominated (sphere)
   }
-  time(`hypervolume d=${d} n=${n} (all non-dominated)`, () => hypervolume(pts, new Array(d).fill(0)), { d, n }, d >= 4 ? Math.min(reps, 5) : reps);
+  time(
+    `hypervolume d=${d} n=${n} (all non-dominated)`,
+    () => hypervolume(pts, new Array(d).fill(0)),
+    { d, n },
+    d >= 4 ? Math.min(reps, 5) : reps,
+  );
 }
 
 // Frontier / sorting on study-sized clouds.
@@ -133,12 +148,19 @@ for (const [d, n] of [
   const cloud = Array.from({ length: 4800 }, () => [rng.next(), rng.next()]);
   time('paretoFront 2-D n=4800', () => paretoFront(cloud), { n: 4800 });
   time('nonDominatedSort 2-D n=4800', () => nonDominatedSort(cloud), { n: 4800 }, Math.min(reps, 3));
-  time('confidenceRegion n=4800 k=480 R=800 grid 40x40', () =>
-    confidenceRegion(cloud, 480, { repeats: 800, grid: { x: [0, 1], y: [0, 1], nx: 40, ny: 40 }, seed: 1 }), { n: 4800, k: 480, R: 800 }, Math.min(reps, 5));
+  time(
+    'confidenceRegion n=4800 k=480 R=800 grid 40x40',
+    () => confidenceRegion(cloud, 480, { repeats: 800, grid: { x: [0, 1], y: [0, 1], nx: 40, ny: 40 }, seed: 1 }),
+    { n: 4800, k: 480, R: 800 },
+    Math.min(reps, 5),
+  );
 }
 
 // Sobol.
-time('Sobol dim=12 scrambled: construct + 4096 points', () => new Sobol(12, { seed: 3 }).draw(4096), { dim: 12, n: 4096 });
+time('Sobol dim=12 scrambled: construct + 4096 points', () => new Sobol(12, { seed: 3 }).draw(4096), {
+  dim: 12,
+  n: 4096,
+});
 
 const report = {
   generated_at: new Date().toISOString(),

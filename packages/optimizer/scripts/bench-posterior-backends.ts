@@ -67,9 +67,17 @@ for (const n of [60, 480]) {
     const c = process.cpuUsage();
     const v = tf.tidy(() => {
       const Xc = tf.tensor2d(Float32Array.from(Xs), [m, d]).div(ls);
-      const sq = Xc.square().sum(1, true).add(Xt.square().sum(1).reshape([1, n])).sub(Xc.matMul(Xt, false, true).mul(2));
+      const sq = Xc.square()
+        .sum(1, true)
+        .add(Xt.square().sum(1).reshape([1, n]))
+        .sub(Xc.matMul(Xt, false, true).mul(2));
       const rr = sq.maximum(0).sqrt();
-      const k = rr.mul(Math.sqrt(5)).add(1).add(rr.square().mul(5 / 3)).mul(rr.mul(-Math.sqrt(5)).exp()).mul(s2);
+      const k = rr
+        .mul(Math.sqrt(5))
+        .add(1)
+        .add(rr.square().mul(5 / 3))
+        .mul(rr.mul(-Math.sqrt(5)).exp())
+        .mul(s2);
       const V = k.matMul(LinvT);
       return tf.sub(s2, V.square().sum(1));
     });
@@ -79,8 +87,16 @@ for (const n of [60, 480]) {
     if (r > 0) tfCpu.push((dc.user + dc.system) / 1000);
   }
   let maxRel = 0;
-  for (let i = 0; i < m; i++) maxRel = Math.max(maxRel, Math.abs(tfVar[i] - ref.variance[i]) / Math.max(ref.variance[i], 1e-6));
-  const res = { n, m, d, float64_loops_cpu_ms: median(loopCpu), tfjs_wasm_float32_cpu_ms: median(tfCpu), tfjs_max_rel_variance_error: maxRel };
+  for (let i = 0; i < m; i++)
+    maxRel = Math.max(maxRel, Math.abs(tfVar[i] - ref.variance[i]) / Math.max(ref.variance[i], 1e-6));
+  const res = {
+    n,
+    m,
+    d,
+    float64_loops_cpu_ms: median(loopCpu),
+    tfjs_wasm_float32_cpu_ms: median(tfCpu),
+    tfjs_max_rel_variance_error: maxRel,
+  };
   process.stderr.write(JSON.stringify(res) + '\n');
   results.push(res);
 }

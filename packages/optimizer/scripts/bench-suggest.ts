@@ -67,14 +67,20 @@ const rng = new Rng(123);
 // Case 1: ZDT1, d = 6, 60 observations
 const zdtConfig = parseExperimentConfig({
   parameters: Array.from({ length: 6 }, (_, i) => ({ name: `x${i}`, type: 'double', bounds: { min: 0, max: 1 } })),
-  metrics: [{ name: 'f0', threshold: -11 }, { name: 'f1', threshold: -11 }],
+  metrics: [
+    { name: 'f0', threshold: -11 },
+    { name: 'f1', threshold: -11 },
+  ],
 });
 const zdtObs: Observation[] = Array.from({ length: 60 }, () => {
   const x = Array.from({ length: 6 }, () => rng.next());
   const g = 1 + (9 * (x[1] + x[2] + x[3] + x[4] + x[5])) / 5;
   return {
     assignments: Object.fromEntries(x.map((v, i) => [`x${i}`, v])),
-    values: [{ name: 'f0', value: -x[0] }, { name: 'f1', value: -g * (1 - Math.sqrt(x[0] / g)) }],
+    values: [
+      { name: 'f0', value: -x[0] },
+      { name: 'f1', value: -g * (1 - Math.sqrt(x[0] / g)) },
+    ],
   };
 });
 
@@ -102,13 +108,24 @@ const diatomObs: Observation[] = Array.from({ length: 480 }, () => {
   const u = enc.encode(a);
   const lr = Number(a.log_lr);
   const acc = Math.exp(-(((lr + 8) / 3) ** 2)) * (0.6 + 0.3 * u[1]) + 0.02 * rng.normal();
-  const time = 0.02 + 0.1 * (u[1] + u[2] + u[3]) * (1 + u[4] + u[5] + u[6]) / 4 + 0.005 * rng.normal();
+  const time = 0.02 + (0.1 * (u[1] + u[2] + u[3]) * (1 + u[4] + u[5] + u[6])) / 4 + 0.005 * rng.normal();
   if (rng.next() < 0.1) return { assignments: a, failed: true };
-  return { assignments: a, values: [{ name: 'accuracy', value: acc }, { name: 'inference_time', value: time }] };
+  return {
+    assignments: a,
+    values: [
+      { name: 'accuracy', value: acc },
+      { name: 'inference_time', value: time },
+    ],
+  };
 });
 
 /** Calls that refit the hyperparameters (warm-started from a fit at n - 5%), which a running study does once per 5% growth. */
-function timeRefit(name: string, config: ReturnType<typeof parseExperimentConfig>, observations: Observation[], fitAt: number) {
+function timeRefit(
+  name: string,
+  config: ReturnType<typeof parseExperimentConfig>,
+  observations: Observation[],
+  fitAt: number,
+) {
   const { state } = suggest({ config, observations: observations.slice(0, fitAt) });
   const cpu: number[] = [];
   const wall: number[] = [];
@@ -120,8 +137,18 @@ function timeRefit(name: string, config: ReturnType<typeof parseExperimentConfig
     wall.push(performance.now() - t);
     cpu.push((dc.user + dc.system) / 1000);
   }
-  const res = { case: name, observations: observations.length, fit_from: fitAt, wall_ms: wall, cpu_ms: cpu, cpu_median_ms: quantile(cpu, 0.5), median_ms: quantile(wall, 0.5) };
-  process.stderr.write(`${name}: refit call wall median ${res.median_ms.toFixed(0)} ms, cpu median ${res.cpu_median_ms.toFixed(0)} ms\n`);
+  const res = {
+    case: name,
+    observations: observations.length,
+    fit_from: fitAt,
+    wall_ms: wall,
+    cpu_ms: cpu,
+    cpu_median_ms: quantile(cpu, 0.5),
+    median_ms: quantile(wall, 0.5),
+  };
+  process.stderr.write(
+    `${name}: refit call wall median ${res.median_ms.toFixed(0)} ms, cpu median ${res.cpu_median_ms.toFixed(0)} ms\n`,
+  );
   return res;
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chebyshevScalarise, inferReferencePoint, logExpectedImprovement, logH, logProbabilityAbove } from './acquisition.ts';
+import {
+  chebyshevScalarise,
+  inferReferencePoint,
+  logExpectedImprovement,
+  logH,
+  logProbabilityAbove,
+} from './acquisition.ts';
 import { normalCdf, normalLogPdf, normalPdf } from './normal.ts';
 import { Rng } from './rng.ts';
 
@@ -39,7 +45,10 @@ describe('logExpectedImprovement', () => {
     expect(Number.isFinite(a)).toBe(true);
     expect(b).toBeGreaterThan(a);
     // asymptotically h(z) = phi(z) / z^2 (1 - 3/z^2 + 15/z^4 - 105/z^6 + ...)
-    expect(logH(-40)).toBeCloseTo(normalLogPdf(-40) - Math.log(1600) + Math.log(1 - 3 / 1600 + 15 / 40 ** 4 - 105 / 40 ** 6), 6);
+    expect(logH(-40)).toBeCloseTo(
+      normalLogPdf(-40) - Math.log(1600) + Math.log(1 - 3 / 1600 + 15 / 40 ** 4 - 105 / 40 ** 6),
+      6,
+    );
   });
 });
 
@@ -54,6 +63,12 @@ describe('other acquisition pieces', () => {
   });
 
   it('inferReferencePoint: nadir minus 10% of the range', () => {
-    expect(inferReferencePoint([[1, 10], [3, 6], [2, 8]])).toEqual([1 - 0.2, 6 - 0.4]);
+    expect(
+      inferReferencePoint([
+        [1, 10],
+        [3, 6],
+        [2, 8],
+      ]),
+    ).toEqual([1 - 0.2, 6 - 0.4]);
   });
 });

@@ -39,7 +39,13 @@ export function logProbabilityAbove(mu: number, sigma: number, threshold: number
  * Augmented Chebyshev scalarisation of a maximisation vector y with weights w (on the simplex)
  * after normalising each objective to [0,1] with (lo, hi): s = min_j w_j u_j + rho * sum_j w_j u_j.
  */
-export function chebyshevScalarise(y: readonly number[], w: readonly number[], lo: readonly number[], hi: readonly number[], rho = 0.05): number {
+export function chebyshevScalarise(
+  y: readonly number[],
+  w: readonly number[],
+  lo: readonly number[],
+  hi: readonly number[],
+  rho = 0.05,
+): number {
   let mn = Infinity;
   let sum = 0;
   for (let j = 0; j < y.length; j++) {

@@ -79,7 +79,9 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
 
   // 2. refinement of the best distinct starts
   const best = () => [...pool.values()].sort((a, b) => b.score - a.score);
-  let starts = best().slice(0, opts.refineStarts).map((p) => ({ ...p, step: 0.05 }));
+  let starts = best()
+    .slice(0, opts.refineStarts)
+    .map((p) => ({ ...p, step: 0.05 }));
   const perStart = 8;
   for (let it = 0; it < opts.refineIterations && starts.length > 0; it++) {
     const proposals: number[][] = [];

@@ -10,7 +10,7 @@ function cellOf(p: number[]): [number, number] {
 }
 
 describe('confidenceRegion', () => {
-  it('k = n: density is exactly 1 on the frontier points\' cells and 0 elsewhere', () => {
+  it("k = n: density is exactly 1 on the frontier points' cells and 0 elsewhere", () => {
     const pts = [
       [0.5, 3.5], // frontier
       [1.5, 2.5], // dominated by (1.6, 2.6)
@@ -30,7 +30,14 @@ describe('confidenceRegion', () => {
     expect(r.xEdges).toEqual([0, 1, 2, 3, 4]);
     expect(r.yEdges).toEqual([0, 1, 2, 3, 4]);
     // two frontier points in one cell still count once per draw
-    const two = confidenceRegion([[1.2, 1.8], [1.8, 1.2]], 2, { grid: GRID, repeats: 10 });
+    const two = confidenceRegion(
+      [
+        [1.2, 1.8],
+        [1.8, 1.2],
+      ],
+      2,
+      { grid: GRID, repeats: 10 },
+    );
     expect(two.density[1][1]).toBe(1);
   });
 
@@ -80,7 +87,8 @@ describe('confidenceRegion', () => {
     const rng = new Rng(2);
     const pts = Array.from({ length: 30 }, () => [rng.uniform(0, 4), rng.uniform(0, 4)]);
     const r = confidenceRegion(pts, 5, { grid: GRID });
-    for (const row of r.density) for (const v of row) expect(Math.abs(v * 800 - Math.round(v * 800))).toBeLessThan(1e-9);
+    for (const row of r.density)
+      for (const v of row) expect(Math.abs(v * 800 - Math.round(v * 800))).toBeLessThan(1e-9);
   });
 
   it('validates its inputs with the field name', () => {

@@ -61,7 +61,8 @@ export function confidenceRegion(points: number[][], k: number, opts: Confidence
       throw new Error(`confidenceRegion: points[${i}] must be two finite numbers (got ${JSON.stringify(p)})`);
     }
   });
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`confidenceRegion: k must be an integer in [1, ${n}] (got ${k})`);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new Error(`confidenceRegion: k must be an integer in [1, ${n}] (got ${k})`);
 
   const { nx, ny } = grid;
   const [x0, x1] = grid.x;

@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ehvi2d,
-  hvi2d,
-  logEhvi2d,
-  logEhvi2dBatch,
-  logEhvi2dPrepared,
-  logH,
-  mcEhvi,
-  prepareEhvi2d,
-} from './ehvi.ts';
+import { ehvi2d, hvi2d, logEhvi2d, logEhvi2dBatch, logEhvi2dPrepared, logH, mcEhvi, prepareEhvi2d } from './ehvi.ts';
 import { hypervolume, hypervolumeImprovement } from './hypervolume.ts';
 import { normalCdf, normalPdf } from './normal.ts';
 import { Rng } from './rng.ts';
 
-const FRONT = [[1, 3], [2, 2], [3, 1]];
+const FRONT = [
+  [1, 3],
+  [2, 2],
+  [3, 1],
+];
 const REF: [number, number] = [0, 0];
 
 /** Plain Monte-Carlo EHVI with pseudo-random normals; returns the estimate and its standard error. */
@@ -105,7 +100,13 @@ describe('2-D hypervolume improvement', () => {
 });
 
 describe('logEhvi2d: exact EHVI (maximisation)', () => {
-  const cases: { name: string; mu: [number, number]; sigma: [number, number]; front: number[][]; ref: [number, number] }[] = [
+  const cases: {
+    name: string;
+    mu: [number, number];
+    sigma: [number, number];
+    front: number[][];
+    ref: [number, number];
+  }[] = [
     { name: 'centre of a 3-point front', mu: [2, 2], sigma: [1, 1], front: FRONT, ref: REF },
     { name: 'below the front, anisotropic', mu: [0.5, 0.5], sigma: [0.3, 2], front: FRONT, ref: REF },
     { name: 'well above the front', mu: [4, 4], sigma: [0.5, 0.5], front: FRONT, ref: REF },
@@ -115,7 +116,15 @@ describe('logEhvi2d: exact EHVI (maximisation)', () => {
       name: 'front with dominated, duplicate and out-of-ref points',
       mu: [1.8, 2.1],
       sigma: [0.8, 0.5],
-      front: [[1, 3], [2, 2], [3, 1], [2, 2], [1.5, 1.5], [4, -1], [-1, 5]],
+      front: [
+        [1, 3],
+        [2, 2],
+        [3, 1],
+        [2, 2],
+        [1.5, 1.5],
+        [4, -1],
+        [-1, 5],
+      ],
       ref: REF,
     },
   ];
@@ -127,7 +136,12 @@ describe('logEhvi2d: exact EHVI (maximisation)', () => {
       expect(exact).toBeGreaterThan(0);
       expect(Math.abs(exact - mc.mean)).toBeLessThan(4 * mc.se);
       // exp(log EHVI) equals the direct closed form
-      const direct = ehviDirect(c.mu, c.sigma, prepareEhvi2d(c.front, c.ref).front.map((p) => [...p]), c.ref);
+      const direct = ehviDirect(
+        c.mu,
+        c.sigma,
+        prepareEhvi2d(c.front, c.ref).front.map((p) => [...p]),
+        c.ref,
+      );
       expect(Math.abs(Math.exp(logEhvi2d(c.mu, c.sigma, c.front, c.ref)) - direct)).toBeLessThan(1e-12 * direct);
     });
   }
@@ -189,18 +203,60 @@ describe('logEhvi2d: exact EHVI (maximisation)', () => {
   });
 
   it('is continuous when two front points nearly coincide (narrow strips)', () => {
-    const a = logEhvi2d([1.7, 1.9], [0.5, 0.5], [[1, 3], [2, 2]], REF);
-    const b = logEhvi2d([1.7, 1.9], [0.5, 0.5], [[1, 3], [2, 2], [2 + 1e-9, 2 - 1e-9]], REF);
+    const a = logEhvi2d(
+      [1.7, 1.9],
+      [0.5, 0.5],
+      [
+        [1, 3],
+        [2, 2],
+      ],
+      REF,
+    );
+    const b = logEhvi2d(
+      [1.7, 1.9],
+      [0.5, 0.5],
+      [
+        [1, 3],
+        [2, 2],
+        [2 + 1e-9, 2 - 1e-9],
+      ],
+      REF,
+    );
     expect(Math.abs(a - b)).toBeLessThan(1e-8);
-    const far = logEhvi2d([-20, -20], [0.5, 0.5], [[1, 3], [2, 2], [2 + 1e-9, 2 - 1e-9]], REF);
-    const farRef = logEhvi2d([-20, -20], [0.5, 0.5], [[1, 3], [2, 2]], REF);
+    const far = logEhvi2d(
+      [-20, -20],
+      [0.5, 0.5],
+      [
+        [1, 3],
+        [2, 2],
+        [2 + 1e-9, 2 - 1e-9],
+      ],
+      REF,
+    );
+    const farRef = logEhvi2d(
+      [-20, -20],
+      [0.5, 0.5],
+      [
+        [1, 3],
+        [2, 2],
+      ],
+      REF,
+    );
     expect(Math.abs(far - farRef)).toBeLessThan(1e-6);
   });
 
   it('rejects bad input naming the field', () => {
     expect(() => logEhvi2d([0, 0], [-1, 1], FRONT, REF)).toThrow(/sigma/);
     expect(() => logEhvi2d([0, 0], [1, 1], [[1, 2, 3]], REF)).toThrow(/front\[0\]/);
-    expect(() => prepareEhvi2d([[1, 2], [Infinity, 0]], REF)).toThrow(/front\[1\] must be two finite numbers/);
+    expect(() =>
+      prepareEhvi2d(
+        [
+          [1, 2],
+          [Infinity, 0],
+        ],
+        REF,
+      ),
+    ).toThrow(/front\[1\] must be two finite numbers/);
     expect(() => logEhvi2d([0, 0], [1, 1], FRONT, [0, NaN] as [number, number])).toThrow(/ref/);
   });
 });
@@ -241,7 +297,20 @@ describe('logEhvi2dBatch', () => {
 
 describe('mcEhvi (quasi-Monte-Carlo, any number of objectives)', () => {
   it('2-D: agrees with the exact EHVI', () => {
-    for (const [mu, s] of [[[2, 2], [1, 1]], [[0.5, 0.5], [0.3, 2]], [[4, 4], [0.5, 0.5]]] as number[][][]) {
+    for (const [mu, s] of [
+      [
+        [2, 2],
+        [1, 1],
+      ],
+      [
+        [0.5, 0.5],
+        [0.3, 2],
+      ],
+      [
+        [4, 4],
+        [0.5, 0.5],
+      ],
+    ] as number[][][]) {
       const exact = ehvi2d(mu, s, FRONT, REF);
       const qmc = mcEhvi(mu, s, FRONT, REF, 8192, new Rng(1));
       expect(Math.abs(qmc - exact)).toBeLessThan(0.01 * exact);

@@ -27,7 +27,16 @@
  * as BoTorch's NormalQMCEngine) and exact per-sample improvement (WFG exclusive hypervolume).
  */
 import { hypervolumeImprovementUnchecked, validatePointsAndRef } from './hypervolume.ts';
-import { erfcx, expNegHalfSq, INV_SQRT_2PI, LOG_SQRT_2PI, normalCdfOverPdf, normalLogCdf, log1mexp, SQRT2 } from './normal.ts';
+import {
+  erfcx,
+  expNegHalfSq,
+  INV_SQRT_2PI,
+  LOG_SQRT_2PI,
+  normalCdfOverPdf,
+  normalLogCdf,
+  log1mexp,
+  SQRT2,
+} from './normal.ts';
 import { Rng } from './rng.ts';
 import { Sobol } from './sobol.ts';
 
@@ -227,9 +236,12 @@ export function logEhvi2d(
   front: number[][],
   ref: readonly [number, number] | number[],
 ): number {
-  if (mu.length !== 2 || sigma.length !== 2) throw new Error(`logEhvi2d: mu and sigma must have 2 entries (got ${mu.length}, ${sigma.length})`);
-  if (!Number.isFinite(mu[0]) || !Number.isFinite(mu[1])) throw new Error(`logEhvi2d: mu must be finite (got ${JSON.stringify(mu)})`);
-  if (!(sigma[0] >= 0) || !(sigma[1] >= 0)) throw new Error(`logEhvi2d: sigma must be >= 0 (got ${JSON.stringify(sigma)})`);
+  if (mu.length !== 2 || sigma.length !== 2)
+    throw new Error(`logEhvi2d: mu and sigma must have 2 entries (got ${mu.length}, ${sigma.length})`);
+  if (!Number.isFinite(mu[0]) || !Number.isFinite(mu[1]))
+    throw new Error(`logEhvi2d: mu must be finite (got ${JSON.stringify(mu)})`);
+  if (!(sigma[0] >= 0) || !(sigma[1] >= 0))
+    throw new Error(`logEhvi2d: sigma must be >= 0 (got ${JSON.stringify(sigma)})`);
   return logEhvi2dPrepared(prepareEhvi2d(front, ref), mu[0], mu[1], sigma[0], sigma[1]);
 }
 
@@ -271,12 +283,22 @@ export function hvi2dPrepared(prep: Ehvi2dPrepared, y0: number, y1: number): num
  * mean over nSamples quasi-random normal draws y = mu + sigma z of the exact hypervolume improvement of y over
  * `front`. z comes from a scrambled Sobol sequence (seeded from `rng`) through the Box-Muller transform.
  */
-export function mcEhvi(mu: number[], sigma: number[], front: number[][], ref: number[], nSamples: number, rng: Rng): number {
+export function mcEhvi(
+  mu: number[],
+  sigma: number[],
+  front: number[][],
+  ref: number[],
+  nSamples: number,
+  rng: Rng,
+): number {
   const d = mu.length;
   if (d < 1 || sigma.length !== d || ref.length !== d) {
-    throw new Error(`mcEhvi: mu, sigma and ref must have the same length >= 1 (got ${mu.length}, ${sigma.length}, ${ref.length})`);
+    throw new Error(
+      `mcEhvi: mu, sigma and ref must have the same length >= 1 (got ${mu.length}, ${sigma.length}, ${ref.length})`,
+    );
   }
-  if (!Number.isInteger(nSamples) || nSamples < 1) throw new Error(`mcEhvi: nSamples must be a positive integer (got ${nSamples})`);
+  if (!Number.isInteger(nSamples) || nSamples < 1)
+    throw new Error(`mcEhvi: nSamples must be a positive integer (got ${nSamples})`);
   for (let j = 0; j < d; j++) {
     if (!Number.isFinite(mu[j])) throw new Error(`mcEhvi: mu[${j}] must be finite (got ${mu[j]})`);
     if (!(sigma[j] >= 0)) throw new Error(`mcEhvi: sigma[${j}] must be >= 0 (got ${sigma[j]})`);

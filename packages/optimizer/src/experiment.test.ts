@@ -56,7 +56,10 @@ describe('Experiment', () => {
   it('bestAssignments returns the feasible Pareto frontier', () => {
     const e = Experiment.create({
       parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],
-      metrics: [{ name: 'acc', threshold: 0.5 }, { name: 'time', objective: 'minimize' }],
+      metrics: [
+        { name: 'acc', threshold: 0.5 },
+        { name: 'time', objective: 'minimize' },
+      ],
     });
     const rows = [
       [0.1, 0.9, 1], // acc 0.9, time 1: frontier
@@ -70,8 +73,8 @@ describe('Experiment', () => {
   });
 
   it('rejects a bad config with a SpaceError naming the field', () => {
-    expect(() => Experiment.create({ ...config, parameters: [{ name: 'x', type: 'int', bounds: { min: 3, max: 1 } }] })).toThrow(
-      /parameters\[0\]\.bounds\.min/,
-    );
+    expect(() =>
+      Experiment.create({ ...config, parameters: [{ name: 'x', type: 'int', bounds: { min: 3, max: 1 } }] }),
+    ).toThrow(/parameters\[0\]\.bounds\.min/);
   });
 });

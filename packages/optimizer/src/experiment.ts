@@ -131,7 +131,12 @@ export class Experiment {
     if (!r.success) throw new ObservationError(r.error.issues[0].path.join('.'), r.error.issues[0].message);
     const e = Experiment.create(r.data.config);
     for (const o of r.data.observations) e._observations.push(validateObservation(e.config, o));
-    r.data.pending.forEach((p, i) => e._pending.push({ id: p.id, assignments: validateAssignments(e.config, p.assignments, `pending[${i}].assignments`) }));
+    r.data.pending.forEach((p, i) =>
+      e._pending.push({
+        id: p.id,
+        assignments: validateAssignments(e.config, p.assignments, `pending[${i}].assignments`),
+      }),
+    );
     e.nextId = r.data.next_id;
     e.state = r.data.state;
     return e;
@@ -141,7 +146,9 @@ export class Experiment {
 /** Pareto frontier (maximisation orientation per metric objective) of the observations that count. */
 export function bestObservations(config: ExperimentConfig, observations: readonly Observation[]): Observation[] {
   const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
-  const limited = config.metrics.filter((m) => m.strategy === 'constraint' || (m.strategy === 'optimize' && m.threshold !== undefined));
+  const limited = config.metrics.filter(
+    (m) => m.strategy === 'constraint' || (m.strategy === 'optimize' && m.threshold !== undefined),
+  );
   const valueOf = (o: Observation, name: string) => o.values?.find((v) => v.name === name)?.value;
   const good = observations.filter(
     (o) =>

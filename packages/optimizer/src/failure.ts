@@ -29,12 +29,25 @@ export class SuccessModel {
     const y = Float64Array.from(success, (s) => (s ? 1 : -1));
     // Length scales >= 0.25 of the unit cube: GP regression on step-shaped labels otherwise picks tiny length
     // scales that fit the boundary exactly and revert to the mean (i.e. forget the failures) a step away.
-    return new SuccessModel(GaussianProcess.fit(X, y, d, { ...opts, randomStarts: opts.warm ? 0 : 1, lengthscaleBounds: [0.25, 1e3], standardise: opts.zeroMean ? false : undefined }));
+    return new SuccessModel(
+      GaussianProcess.fit(X, y, d, {
+        ...opts,
+        randomStarts: opts.warm ? 0 : 1,
+        lengthscaleBounds: [0.25, 1e3],
+        standardise: opts.zeroMean ? false : undefined,
+      }),
+    );
   }
 
   /** The model with given hyperparameters (no fitting). */
   static withHyperparameters(X: Float64Array, success: readonly boolean[], hyper: GpHyperparameters): SuccessModel {
-    return new SuccessModel(new GaussianProcess(X, Float64Array.from(success, (s) => (s ? 1 : -1)), hyper));
+    return new SuccessModel(
+      new GaussianProcess(
+        X,
+        Float64Array.from(success, (s) => (s ? 1 : -1)),
+        hyper,
+      ),
+    );
   }
 
   get hyper(): GpHyperparameters {

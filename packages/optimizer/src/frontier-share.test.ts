@@ -27,16 +27,37 @@ describe('frontierShare', () => {
     expect(r.from[0]).toBe('random');
   });
   it('equal points in two sets both count, shares still sum to 1', () => {
-    const r = frontierShare({ a: [[1, 1], [0, 2]], b: [[1, 1]], c: [[0, 0]] });
+    const r = frontierShare({
+      a: [
+        [1, 1],
+        [0, 2],
+      ],
+      b: [[1, 1]],
+      c: [[0, 0]],
+    });
     expect(r.counts).toEqual({ a: 2, b: 1, c: 0 });
     expect(r.share.a + r.share.b + r.share.c).toBeCloseTo(1, 15);
     expect(r.share.c).toBe(0);
   });
   it('empty sets give zero shares', () => {
-    expect(frontierShare({ a: [], b: [] })).toEqual({ union: [], from: [], counts: { a: 0, b: 0 }, share: { a: 0, b: 0 } });
+    expect(frontierShare({ a: [], b: [] })).toEqual({
+      union: [],
+      from: [],
+      counts: { a: 0, b: 0 },
+      share: { a: 0, b: 0 },
+    });
   });
   it('works in 3-D', () => {
-    const r = frontierShare({ a: [[1, 0, 0], [0, 1, 0]], b: [[0, 0, 1], [0, 0, 0.5]] });
+    const r = frontierShare({
+      a: [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      b: [
+        [0, 0, 1],
+        [0, 0, 0.5],
+      ],
+    });
     expect(r.counts).toEqual({ a: 2, b: 1 });
   });
   it('names the bad point', () => {

@@ -21,7 +21,8 @@ export interface FrontierShareResult {
 }
 
 export function frontierShare(sets: Record<string, number[][]>): FrontierShareResult {
-  if (sets === null || typeof sets !== 'object') throw new Error('frontierShare: sets must be an object of name -> points');
+  if (sets === null || typeof sets !== 'object')
+    throw new Error('frontierShare: sets must be an object of name -> points');
   const names = Object.keys(sets);
   const pool: number[][] = [];
   const owner: string[] = [];
@@ -34,7 +35,8 @@ export function frontierShare(sets: Record<string, number[][]>): FrontierShareRe
         throw new Error(`frontierShare: sets.${name}[${i}] must be a non-empty array of numbers`);
       }
       if (dim === -1) dim = p.length;
-      if (p.length !== dim) throw new Error(`frontierShare: sets.${name}[${i}] has ${p.length} objectives, expected ${dim}`);
+      if (p.length !== dim)
+        throw new Error(`frontierShare: sets.${name}[${i}] has ${p.length} objectives, expected ${dim}`);
       pool.push(p);
       owner.push(name);
     });

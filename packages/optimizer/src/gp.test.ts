@@ -37,7 +37,10 @@ describe('GaussianProcess posterior', () => {
     expect(p.mean[0]).toBeCloseTo(mean, 10);
     expect(p.variance[0]).toBeCloseTo(s2 - quad, 10);
     // and the standardisation is undone: scale y by 3, shift by 5
-    const gp2 = new GaussianProcess(Float64Array.from([0, 0.5]), Float64Array.from([8, 2]), gp.hyper, { mean: 5, std: 3 });
+    const gp2 = new GaussianProcess(Float64Array.from([0, 0.5]), Float64Array.from([8, 2]), gp.hyper, {
+      mean: 5,
+      std: 3,
+    });
     const p2 = gp2.predict(Float64Array.from([xs]), 1);
     expect(p2.mean[0]).toBeCloseTo(5 + 3 * mean, 10);
     expect(p2.variance[0]).toBeCloseTo(9 * (s2 - quad), 10);
@@ -50,7 +53,10 @@ describe('negative log posterior', () => {
     const n = 12;
     const d = 3;
     const X = Float64Array.from({ length: n * d }, () => rng.next());
-    const y = Float64Array.from({ length: n }, (_, i) => Math.sin(6 * X[i * d]) + X[i * d + 1] ** 2 + 0.1 * rng.normal());
+    const y = Float64Array.from(
+      { length: n },
+      (_, i) => Math.sin(6 * X[i * d]) + X[i * d + 1] ** 2 + 0.1 * rng.normal(),
+    );
     const theta = Float64Array.from([Math.log(0.3), Math.log(0.7), Math.log(1.5), 0.2, -3]);
     for (const withPriors of [false, true]) {
       const [, g] = negLogPosterior(theta, X, n, d, y, { withPriors });
@@ -60,7 +66,9 @@ describe('negative log posterior', () => {
         const tm = Float64Array.from(theta);
         tp[k] += h;
         tm[k] -= h;
-        const fd = (negLogPosterior(tp, X, n, d, y, { withPriors })[0] - negLogPosterior(tm, X, n, d, y, { withPriors })[0]) / (2 * h);
+        const fd =
+          (negLogPosterior(tp, X, n, d, y, { withPriors })[0] - negLogPosterior(tm, X, n, d, y, { withPriors })[0]) /
+          (2 * h);
         expect(Math.abs(g[k] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
       }
     }

@@ -267,10 +267,16 @@ export class GaussianProcess {
         mean[c0 + b] = this.yMean + this.yStd * mu;
       }
       // forward substitution L V = K^T for the 4 columns at once
-      let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+      let q0 = 0,
+        q1 = 0,
+        q2 = 0,
+        q3 = 0;
       for (let i = 0; i < n; i++) {
         const ri = i * n;
-        let a0 = K[i], a1 = K[n + i], a2 = K[2 * n + i], a3 = K[3 * n + i];
+        let a0 = K[i],
+          a1 = K[n + i],
+          a2 = K[2 * n + i],
+          a3 = K[3 * n + i];
         for (let k = 0; k < i; k++) {
           const l = L[ri + k];
           a0 -= l * K[k];
@@ -313,7 +319,13 @@ export class GaussianProcess {
   /** Fits hyperparameters by MAP (multi-start L-BFGS) and returns the posterior. */
   static fit(X: Float64Array, y: Float64Array, d: number, opts: GpFitOptions = {}): GaussianProcess {
     const hyper = fitHyperparameters(X, y, d, opts);
-    return new GaussianProcess(X, y, hyper, opts.standardise === false ? { mean: 0, std: 1 } : undefined, opts.fixedNoise);
+    return new GaussianProcess(
+      X,
+      y,
+      hyper,
+      opts.standardise === false ? { mean: 0, std: 1 } : undefined,
+      opts.fixedNoise,
+    );
   }
 }
 
@@ -329,7 +341,12 @@ export function standardise(y: ArrayLike<number>): { mean: number; std: number }
   return { mean, std: std > 1e-12 ? std : 1 };
 }
 
-export function fitHyperparameters(X: Float64Array, y: Float64Array, d: number, opts: GpFitOptions = {}): GpHyperparameters {
+export function fitHyperparameters(
+  X: Float64Array,
+  y: Float64Array,
+  d: number,
+  opts: GpFitOptions = {},
+): GpHyperparameters {
   let n = y.length;
   let Xf = X;
   let yf: Float64Array = y;
@@ -338,7 +355,7 @@ export function fitHyperparameters(X: Float64Array, y: Float64Array, d: number, 
     // deterministic subset: a seeded shuffle when an rng is given, else evenly strided
     const idx = Array.from({ length: n }, (_, i) => i);
     if (opts.rng) opts.rng.shuffle(idx);
-    else idx.sort((a, b) => (a * 7919) % n - (b * 7919) % n);
+    else idx.sort((a, b) => ((a * 7919) % n) - ((b * 7919) % n));
     const keep = idx.slice(0, maxFit).sort((a, b) => a - b);
     Xf = new Float64Array(keep.length * d);
     yf = new Float64Array(keep.length);
@@ -358,7 +375,8 @@ export function fitHyperparameters(X: Float64Array, y: Float64Array, d: number, 
   if (!(opts.singleStart && starts.length > 0)) {
     starts.push(packTheta({ logLengthscales: new Array(d).fill(Math.log(0.5)), logSignalVar: 0, logNoiseVar: -6 }));
   }
-  if (!opts.warm) starts.push(packTheta({ logLengthscales: new Array(d).fill(mu - 1), logSignalVar: 0, logNoiseVar: -4 }));
+  if (!opts.warm)
+    starts.push(packTheta({ logLengthscales: new Array(d).fill(mu - 1), logSignalVar: 0, logNoiseVar: -4 }));
   const nRandom = opts.randomStarts ?? (opts.warm ? 0 : 2);
   for (let s = 0; s < nRandom && opts.rng; s++) {
     const r = opts.rng;

@@ -23,7 +23,13 @@ function hvInclusionExclusion(points: number[][], ref: number[]): number {
   return total;
 }
 
-function hvMonteCarlo(points: number[][], ref: number[], upper: number[], n: number, rng: Rng): { est: number; se: number } {
+function hvMonteCarlo(
+  points: number[][],
+  ref: number[],
+  upper: number[],
+  n: number,
+  rng: Rng,
+): { est: number; se: number } {
   const d = ref.length;
   let boxVol = 1;
   for (let t = 0; t < d; t++) boxVol *= upper[t] - ref[t];
@@ -39,8 +45,26 @@ function hvMonteCarlo(points: number[][], ref: number[], upper: number[], n: num
 
 describe('hypervolume, 2-D', () => {
   it('hand example: staircase (1,3),(2,2),(3,1) over the origin = 6', () => {
-    expect(hypervolume([[1, 3], [2, 2], [3, 1]], [0, 0])).toBe(6);
-    expect(hypervolume([[3, 1], [1, 3], [2, 2]], [0, 0])).toBe(6);
+    expect(
+      hypervolume(
+        [
+          [1, 3],
+          [2, 2],
+          [3, 1],
+        ],
+        [0, 0],
+      ),
+    ).toBe(6);
+    expect(
+      hypervolume(
+        [
+          [3, 1],
+          [1, 3],
+          [2, 2],
+        ],
+        [0, 0],
+      ),
+    ).toBe(6);
   });
   it('points on a line: p_i = (i/n, 1 - (i-1)/n) gives (n+1)/(2n)', () => {
     for (const n of [1, 2, 5, 100, 1000]) {
@@ -59,15 +83,54 @@ describe('hypervolume, 2-D', () => {
     expect(Math.PI / 4 - hv).toBeLessThan(2 / n); // staircase error ~ 1/n
   });
   it('ignores dominated points, duplicates and points not strictly dominating the reference', () => {
-    const base = hypervolume([[1, 3], [2, 2], [3, 1]], [0, 0]);
-    expect(hypervolume([[1, 3], [2, 2], [3, 1], [1, 1], [2, 2], [0.5, 0.5], [5, 0], [-1, 10]], [0, 0])).toBe(base);
+    const base = hypervolume(
+      [
+        [1, 3],
+        [2, 2],
+        [3, 1],
+      ],
+      [0, 0],
+    );
+    expect(
+      hypervolume(
+        [
+          [1, 3],
+          [2, 2],
+          [3, 1],
+          [1, 1],
+          [2, 2],
+          [0.5, 0.5],
+          [5, 0],
+          [-1, 10],
+        ],
+        [0, 0],
+      ),
+    ).toBe(base);
     expect(hypervolume([], [0, 0])).toBe(0);
     expect(hypervolume([[-1, -1]], [0, 0])).toBe(0);
   });
   it('shifts with the reference point', () => {
-    expect(hypervolume([[11, 13], [12, 12], [13, 11]], [10, 10])).toBe(6);
+    expect(
+      hypervolume(
+        [
+          [11, 13],
+          [12, 12],
+          [13, 11],
+        ],
+        [10, 10],
+      ),
+    ).toBe(6);
     // (1,3) and (3,1) only touch the reference box; (2,2) leaves a 1 x 1 square
-    expect(hypervolume([[1, 3], [2, 2], [3, 1]], [1, 1])).toBe(1);
+    expect(
+      hypervolume(
+        [
+          [1, 3],
+          [2, 2],
+          [3, 1],
+        ],
+        [1, 1],
+      ),
+    ).toBe(1);
   });
   it('1-D is max - ref', () => {
     expect(hypervolume([[3], [5], [-1]], [1])).toBe(4);
@@ -104,9 +167,26 @@ describe('hypervolume reproduces the published maximum hypervolumes of BoTorch t
 describe('hypervolume, >= 3-D (WFG)', () => {
   it('hand-computed 3-D cases', () => {
     expect(hypervolume([[1, 1, 1]], [0, 0, 0])).toBe(1);
-    expect(hypervolume([[2, 1, 1], [1, 2, 1]], [0, 0, 0])).toBe(3);
+    expect(
+      hypervolume(
+        [
+          [2, 1, 1],
+          [1, 2, 1],
+        ],
+        [0, 0, 0],
+      ),
+    ).toBe(3);
     // 3 boxes of 6, pairwise intersections 2 each, triple 1: 18 - 6 + 1
-    expect(hypervolume([[1, 2, 3], [2, 3, 1], [3, 1, 2]], [0, 0, 0])).toBe(13);
+    expect(
+      hypervolume(
+        [
+          [1, 2, 3],
+          [2, 3, 1],
+          [3, 1, 2],
+        ],
+        [0, 0, 0],
+      ),
+    ).toBe(13);
   });
   it('equals the 2-D sweep when the third objective is constant', () => {
     const rng = new Rng(5);

@@ -17,16 +17,20 @@
 export function validatePointsAndRef(points: number[][], ref: number[], what: string): void {
   if (!Array.isArray(ref) || ref.length === 0) throw new Error(`${what}: ref must be a non-empty number array`);
   for (let j = 0; j < ref.length; j++) {
-    if (typeof ref[j] !== 'number' || !Number.isFinite(ref[j])) throw new Error(`${what}: ref[${j}] must be a finite number (got ${ref[j]})`);
+    if (typeof ref[j] !== 'number' || !Number.isFinite(ref[j]))
+      throw new Error(`${what}: ref[${j}] must be a finite number (got ${ref[j]})`);
   }
   if (!Array.isArray(points)) throw new Error(`${what}: points must be an array`);
   for (let i = 0; i < points.length; i++) {
     const p = points[i];
     if (!Array.isArray(p) || p.length !== ref.length) {
-      throw new Error(`${what}: points[${i}] must have ${ref.length} objectives like ref (got ${Array.isArray(p) ? p.length : typeof p})`);
+      throw new Error(
+        `${what}: points[${i}] must have ${ref.length} objectives like ref (got ${Array.isArray(p) ? p.length : typeof p})`,
+      );
     }
     for (let j = 0; j < p.length; j++) {
-      if (typeof p[j] !== 'number' || Number.isNaN(p[j])) throw new Error(`${what}: points[${i}][${j}] is not a number (${p[j]})`);
+      if (typeof p[j] !== 'number' || Number.isNaN(p[j]))
+        throw new Error(`${what}: points[${i}][${j}] is not a number (${p[j]})`);
     }
   }
 }
@@ -155,7 +159,11 @@ export function hypervolumeImprovement(point: number[], front: number[][], ref: 
 }
 
 /** hypervolumeImprovement without input validation (hot loops that validated once, e.g. Monte-Carlo EHVI). */
-export function hypervolumeImprovementUnchecked(point: readonly number[], front: readonly (readonly number[])[], ref: readonly number[]): number {
+export function hypervolumeImprovementUnchecked(
+  point: readonly number[],
+  front: readonly (readonly number[])[],
+  ref: readonly number[],
+): number {
   const d = ref.length;
   const p = new Array<number>(d);
   for (let j = 0; j < d; j++) {

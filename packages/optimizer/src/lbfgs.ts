@@ -18,7 +18,11 @@ export interface LbfgsResult {
 }
 
 /** fg(x) returns [f, gradient]; non-finite f is treated as +Infinity (the line search backs off). */
-export function lbfgs(fg: (x: Float64Array) => [number, Float64Array], x0: ArrayLike<number>, opts: LbfgsOptions = {}): LbfgsResult {
+export function lbfgs(
+  fg: (x: Float64Array) => [number, Float64Array],
+  x0: ArrayLike<number>,
+  opts: LbfgsOptions = {},
+): LbfgsResult {
   const maxIter = opts.maxIter ?? 100;
   const m = opts.memory ?? 8;
   const gradTol = opts.gradTol ?? 1e-5;

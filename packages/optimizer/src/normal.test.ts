@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { erf, erfc, erfcx, log1mexp, normalCdf, normalCdfOverPdf, normalLogCdf, normalLogPdf, normalPdf } from './normal.ts';
+import {
+  erf,
+  erfc,
+  erfcx,
+  log1mexp,
+  normalCdf,
+  normalCdfOverPdf,
+  normalLogCdf,
+  normalLogPdf,
+  normalPdf,
+} from './normal.ts';
 
 // Reference values: mpmath 1.3 at 50 digits (erfc(x)*exp(x^2), ncdf, log(ncdf)), rounded to double.
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -45,7 +55,7 @@ describe('erfcx / erfc / erf', () => {
       [20.0, 0.02817434874105132],
       [55.0, 0.010256297732270069],
       [150.0, 0.003761180312247992],
-      [1000.0, 0.0005641893014533876]
+      [1000.0, 0.0005641893014533876],
     ];
     for (const [x, v] of known) expect(rel(erfcx(x), v)).toBeLessThan(1e-15);
   });

@@ -39,10 +39,12 @@ describe('nonDominatedSort', () => {
     const pts = Array.from({ length: 150 }, () => [rng.int(10), rng.int(10), rng.int(10)]);
     const fronts = nonDominatedSort(pts);
     const rank = new Array<number>(pts.length).fill(-1);
-    fronts.forEach((f, r) => f.forEach((i) => {
-      expect(rank[i]).toBe(-1);
-      rank[i] = r;
-    }));
+    fronts.forEach((f, r) =>
+      f.forEach((i) => {
+        expect(rank[i]).toBe(-1);
+        rank[i] = r;
+      }),
+    );
     expect(rank.every((r) => r >= 0)).toBe(true);
     let violations = 0;
     for (let i = 0; i < pts.length; i++) {
@@ -58,18 +60,47 @@ describe('nonDominatedSort', () => {
   it('empty input gives no fronts; bad input names the point', () => {
     expect(nonDominatedSort([])).toEqual([]);
     expect(() => nonDominatedSort([[1, 2], [1]])).toThrow(/points\[1\]/);
-    expect(() => nonDominatedSort([[1, 2], [1, NaN]])).toThrow(/points\[1\]\[1\]/);
+    expect(() =>
+      nonDominatedSort([
+        [1, 2],
+        [1, NaN],
+      ]),
+    ).toThrow(/points\[1\]\[1\]/);
   });
 });
 
 describe('paretoFront', () => {
   it('keeps all equal copies of a frontier point (2-D and 3-D paths)', () => {
-    expect(paretoFront([[1, 2], [2, 1], [1, 2], [0, 0], [1, 1]])).toEqual([0, 1, 2]);
-    expect(paretoFront([[1, 2, 0], [2, 1, 0], [1, 2, 0], [0, 0, 0], [1, 1, 0]])).toEqual([0, 1, 2]);
+    expect(
+      paretoFront([
+        [1, 2],
+        [2, 1],
+        [1, 2],
+        [0, 0],
+        [1, 1],
+      ]),
+    ).toEqual([0, 1, 2]);
+    expect(
+      paretoFront([
+        [1, 2, 0],
+        [2, 1, 0],
+        [1, 2, 0],
+        [0, 0, 0],
+        [1, 1, 0],
+      ]),
+    ).toEqual([0, 1, 2]);
   });
   it('handles equal x / equal y ties in 2-D', () => {
     // (3,1) is dominated by (3,2); (1,3) by (2,3)
-    expect(paretoFront([[3, 1], [3, 2], [2, 3], [1, 3], [3, 2]])).toEqual([1, 2, 4]);
+    expect(
+      paretoFront([
+        [3, 1],
+        [3, 2],
+        [2, 3],
+        [1, 3],
+        [3, 2],
+      ]),
+    ).toEqual([1, 2, 4]);
     expect(paretoFront([[0, -Infinity]])).toEqual([0]);
   });
   it('agrees with front 0 of the non-dominated sort on random integer clouds (many ties)', () => {

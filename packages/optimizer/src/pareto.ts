@@ -12,10 +12,13 @@ function checkPoints(points: number[][], what: string): number {
   for (let i = 0; i < points.length; i++) {
     const p = points[i];
     if (!Array.isArray(p) || p.length !== d) {
-      throw new Error(`${what}: points[${i}] must be an array of ${d} numbers (got ${Array.isArray(p) ? p.length : typeof p})`);
+      throw new Error(
+        `${what}: points[${i}] must be an array of ${d} numbers (got ${Array.isArray(p) ? p.length : typeof p})`,
+      );
     }
     for (let j = 0; j < d; j++) {
-      if (typeof p[j] !== 'number' || Number.isNaN(p[j])) throw new Error(`${what}: points[${i}][${j}] is not a number (${p[j]})`);
+      if (typeof p[j] !== 'number' || Number.isNaN(p[j]))
+        throw new Error(`${what}: points[${i}][${j}] is not a number (${p[j]})`);
     }
   }
   return d;

@@ -130,7 +130,7 @@ describe('Sobol (scrambled)', () => {
 
   it('a uniform random sample fails the same stratification check (the test can fail)', () => {
     let x = 12345;
-    const lcg = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const lcg = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const pts = Array.from({ length: 256 }, () => [lcg(), lcg()]);
     expect(isOneDimStratified(pts, 8)).toBe(false);
     expect(countBoxViolations(pts, 8, 0, 1)).toBeGreaterThan(0);

@@ -139,7 +139,8 @@ export class Sobol {
 
   /** Skip n points (equivalent to draw(n) without building them). */
   fastForward(n: number): this {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`Sobol.fastForward: n must be a non-negative integer (got ${n})`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`Sobol.fastForward: n must be a non-negative integer (got ${n})`);
     const target = this.n + n;
     if (target > 2 ** BITS) throw new Error('Sobol: exhausted 2^32 points');
     // Point i (Gray code order) = shift XOR (XOR of v_k over the set bits of gray(i) = i ^ (i >> 1)).

@@ -30,14 +30,42 @@ describe('parseExperimentConfig', () => {
   });
 
   it.each([
-    [{ ...base, parameters: [{ name: 'x', type: 'double', bounds: { min: 2, max: 1 } }] }, 'parameters[0].bounds.min', /must be < bounds.max.*parameter "x"/],
-    [{ ...base, parameters: [{ name: 'x', type: 'int', bounds: { min: 0.5, max: 3 } }] }, 'parameters[0].bounds.min', /integer/],
+    [
+      { ...base, parameters: [{ name: 'x', type: 'double', bounds: { min: 2, max: 1 } }] },
+      'parameters[0].bounds.min',
+      /must be < bounds.max.*parameter "x"/,
+    ],
+    [
+      { ...base, parameters: [{ name: 'x', type: 'int', bounds: { min: 0.5, max: 3 } }] },
+      'parameters[0].bounds.min',
+      /integer/,
+    ],
     [{ ...base, parameters: [{ name: 'x', type: 'double' }] }, 'parameters[0].bounds', /required/],
-    [{ ...base, parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 }, transformation: 'log' }] }, 'parameters[0].bounds.min', /> 0/],
-    [{ ...base, parameters: [{ name: 'c', type: 'categorical', categorical_values: ['a'] }] }, 'parameters[0].categorical_values', /at least 2/],
-    [{ ...base, parameters: [{ name: 'c', type: 'categorical', categorical_values: ['a', 'a'] }] }, 'parameters[0].categorical_values[1]', /duplicate/],
-    [{ ...base, parameters: [base.parameters[0], { name: 'lr', type: 'int', bounds: { min: 0, max: 2 } }] }, 'parameters[1].name', /duplicate parameter/],
-    [{ ...base, parameters: [{ name: '9x', type: 'double', bounds: { min: 0, max: 1 } }] }, 'parameters[0].name', /must match/],
+    [
+      { ...base, parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 }, transformation: 'log' }] },
+      'parameters[0].bounds.min',
+      /> 0/,
+    ],
+    [
+      { ...base, parameters: [{ name: 'c', type: 'categorical', categorical_values: ['a'] }] },
+      'parameters[0].categorical_values',
+      /at least 2/,
+    ],
+    [
+      { ...base, parameters: [{ name: 'c', type: 'categorical', categorical_values: ['a', 'a'] }] },
+      'parameters[0].categorical_values[1]',
+      /duplicate/,
+    ],
+    [
+      { ...base, parameters: [base.parameters[0], { name: 'lr', type: 'int', bounds: { min: 0, max: 2 } }] },
+      'parameters[1].name',
+      /duplicate parameter/,
+    ],
+    [
+      { ...base, parameters: [{ name: '9x', type: 'double', bounds: { min: 0, max: 1 } }] },
+      'parameters[0].name',
+      /must match/,
+    ],
     [{ ...base, parameters: [] }, 'parameters', /at least 1/],
     [{ ...base, metrics: [{ name: 'a', strategy: 'constraint' }] }, 'metrics[0].threshold', /required/],
     [{ ...base, metrics: [{ name: 'a', strategy: 'store' }] }, 'metrics', /optimize/],
@@ -65,14 +93,43 @@ describe('validateObservation', () => {
   };
 
   it('accepts a good observation and a failure', () => {
-    expect(validateObservation(config, { assignments: a, values: [{ name: 'acc', value: 0.9 }, { name: 'time', value: 3 }] }).values).toHaveLength(2);
+    expect(
+      validateObservation(config, {
+        assignments: a,
+        values: [
+          { name: 'acc', value: 0.9 },
+          { name: 'time', value: 3 },
+        ],
+      }).values,
+    ).toHaveLength(2);
     expect(validateObservation(config, { assignments: a, failed: true }).failed).toBe(true);
   });
 
   it.each([
     [{ assignments: a, values: [{ name: 'acc', value: 0.9 }] }, 'values', /missing value.*"time"/],
-    [{ assignments: a, values: [{ name: 'acc', value: 0.9 }, { name: 'time', value: 1 }, { name: 'loss', value: 1 }] }, 'values[2].name', /unknown metric "loss"/],
-    [{ assignments: a, values: [{ name: 'acc', value: Number.NaN }, { name: 'time', value: 1 }] }, 'values[0].value', /./],
+    [
+      {
+        assignments: a,
+        values: [
+          { name: 'acc', value: 0.9 },
+          { name: 'time', value: 1 },
+          { name: 'loss', value: 1 },
+        ],
+      },
+      'values[2].name',
+      /unknown metric "loss"/,
+    ],
+    [
+      {
+        assignments: a,
+        values: [
+          { name: 'acc', value: Number.NaN },
+          { name: 'time', value: 1 },
+        ],
+      },
+      'values[0].value',
+      /./,
+    ],
     [{ assignments: a, failed: true, values: [{ name: 'acc', value: 0.9 }] }, 'values', /failed/],
     [{ assignments: { ...a, layers: 9 }, failed: true }, 'assignments.layers', /out of bounds/],
     [{ assignments: { ...a, layers: 2.5 }, failed: true }, 'assignments.layers', /integer/],
@@ -98,7 +155,11 @@ describe('SpaceEncoding', () => {
     expect(enc.decode(x)).toEqual({ lr: expect.closeTo(1e-3, 12), layers: 2, act: 'gelu' });
   });
   it('decodes relaxed points to valid assignments (rounding ints, arg-max categories)', () => {
-    expect(enc.decode([0.5, 0.6, 0.2, 0.7, 0.1])).toEqual({ lr: expect.closeTo(10 ** -2.5, 12), layers: 3, act: 'tanh' });
+    expect(enc.decode([0.5, 0.6, 0.2, 0.7, 0.1])).toEqual({
+      lr: expect.closeTo(10 ** -2.5, 12),
+      layers: 3,
+      act: 'tanh',
+    });
   });
   it('lists integer and category neighbours', () => {
     const nb = enc.neighbours(enc.encode({ lr: 0.1, layers: 1, act: 'relu' })).map((x) => enc.decode(x));

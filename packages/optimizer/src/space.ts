@@ -39,11 +39,14 @@ export const ParameterSchema = z
       const seen = new Set<string>();
       values.forEach((v, i) => {
         const name = typeof v === 'string' ? v : v.name;
-        if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['categorical_values', i], message: `duplicate value "${name}"` });
+        if (seen.has(name))
+          ctx.addIssue({ code: 'custom', path: ['categorical_values', i], message: `duplicate value "${name}"` });
         seen.add(name);
       });
-      if (p.bounds) ctx.addIssue({ code: 'custom', path: ['bounds'], message: 'not allowed for a categorical parameter' });
-      if (p.transformation === 'log') ctx.addIssue({ code: 'custom', path: ['transformation'], message: 'log transform needs a numeric parameter' });
+      if (p.bounds)
+        ctx.addIssue({ code: 'custom', path: ['bounds'], message: 'not allowed for a categorical parameter' });
+      if (p.transformation === 'log')
+        ctx.addIssue({ code: 'custom', path: ['transformation'], message: 'log transform needs a numeric parameter' });
       if (p.default_value !== undefined && !seen.has(String(p.default_value))) {
         ctx.addIssue({ code: 'custom', path: ['default_value'], message: 'must be one of categorical_values' });
       }
@@ -53,20 +56,44 @@ export const ParameterSchema = z
       ctx.addIssue({ code: 'custom', path: ['bounds'], message: `required for a ${p.type} parameter` });
       return;
     }
-    if (p.categorical_values) ctx.addIssue({ code: 'custom', path: ['categorical_values'], message: `not allowed for a ${p.type} parameter` });
+    if (p.categorical_values)
+      ctx.addIssue({ code: 'custom', path: ['categorical_values'], message: `not allowed for a ${p.type} parameter` });
     const { min, max } = p.bounds;
-    if (!(min < max)) ctx.addIssue({ code: 'custom', path: ['bounds', 'min'], message: `must be < bounds.max (got min ${min}, max ${max})` });
+    if (!(min < max))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bounds', 'min'],
+        message: `must be < bounds.max (got min ${min}, max ${max})`,
+      });
     if (p.type === 'int') {
-      if (!Number.isInteger(min)) ctx.addIssue({ code: 'custom', path: ['bounds', 'min'], message: `must be an integer for an int parameter (got ${min})` });
-      if (!Number.isInteger(max)) ctx.addIssue({ code: 'custom', path: ['bounds', 'max'], message: `must be an integer for an int parameter (got ${max})` });
+      if (!Number.isInteger(min))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bounds', 'min'],
+          message: `must be an integer for an int parameter (got ${min})`,
+        });
+      if (!Number.isInteger(max))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bounds', 'max'],
+          message: `must be an integer for an int parameter (got ${max})`,
+        });
     }
     if (p.transformation === 'log' && !(min > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['bounds', 'min'], message: `must be > 0 with transformation 'log' (got ${min})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bounds', 'min'],
+        message: `must be > 0 with transformation 'log' (got ${min})`,
+      });
     }
     if (p.default_value !== undefined) {
       const d = p.default_value;
       if (typeof d !== 'number' || d < min || d > max || (p.type === 'int' && !Number.isInteger(d))) {
-        ctx.addIssue({ code: 'custom', path: ['default_value'], message: `must be a ${p.type} within [${min}, ${max}]` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['default_value'],
+          message: `must be a ${p.type} within [${min}, ${max}]`,
+        });
       }
     }
   });
@@ -100,24 +127,40 @@ export const ExperimentConfigSchema = z
   .superRefine((c, ctx) => {
     const names = new Set<string>();
     c.parameters.forEach((p, i) => {
-      if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'name'], message: `duplicate parameter name "${p.name}"` });
+      if (names.has(p.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', i, 'name'],
+          message: `duplicate parameter name "${p.name}"`,
+        });
       names.add(p.name);
     });
     const metricNames = new Set<string>();
     c.metrics.forEach((m, i) => {
-      if (metricNames.has(m.name)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `duplicate metric name "${m.name}"` });
+      if (metricNames.has(m.name))
+        ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `duplicate metric name "${m.name}"` });
       metricNames.add(m.name);
     });
     const nOpt = c.metrics.filter((m) => m.strategy === 'optimize').length;
-    if (nOpt < 1) ctx.addIssue({ code: 'custom', path: ['metrics'], message: "needs at least 1 metric with strategy 'optimize'" });
-    if (nOpt > 4) ctx.addIssue({ code: 'custom', path: ['metrics'], message: `at most 4 metrics with strategy 'optimize' (got ${nOpt})` });
+    if (nOpt < 1)
+      ctx.addIssue({ code: 'custom', path: ['metrics'], message: "needs at least 1 metric with strategy 'optimize'" });
+    if (nOpt > 4)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metrics'],
+        message: `at most 4 metrics with strategy 'optimize' (got ${nOpt})`,
+      });
   });
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 
 export type Assignments = Record<string, number | string>;
 export const AssignmentsSchema = z.record(z.string(), z.union([z.number(), z.string()]));
 
-export const MetricValueSchema = z.object({ name: z.string(), value: z.number(), value_stddev: z.number().nonnegative().optional() });
+export const MetricValueSchema = z.object({
+  name: z.string(),
+  value: z.number(),
+  value_stddev: z.number().nonnegative().optional(),
+});
 export type MetricValue = z.infer<typeof MetricValueSchema>;
 
 export const ObservationSchema = z.object({
@@ -158,7 +201,12 @@ export function categoricalNames(p: Parameter): string[] {
 }
 
 /** Checks assignments against the space; returns them with numbers for int/double and strings for categoricals. */
-export function validateAssignments(config: ExperimentConfig, assignments: unknown, fieldPrefix = 'assignments', Err: typeof SpaceError | typeof ObservationError = SpaceError): Assignments {
+export function validateAssignments(
+  config: ExperimentConfig,
+  assignments: unknown,
+  fieldPrefix = 'assignments',
+  Err: typeof SpaceError | typeof ObservationError = SpaceError,
+): Assignments {
   if (!assignments || typeof assignments !== 'object' || Array.isArray(assignments)) {
     throw new Err(fieldPrefix, 'must be an object mapping parameter names to values');
   }
@@ -174,10 +222,12 @@ export function validateAssignments(config: ExperimentConfig, assignments: unkno
     if (v === undefined) throw new Err(field, `missing value for parameter "${p.name}"`);
     if (p.type === 'categorical') {
       const names = categoricalNames(p);
-      if (typeof v !== 'string' || !names.includes(v)) throw new Err(field, `must be one of ${JSON.stringify(names)} (got ${JSON.stringify(v)})`);
+      if (typeof v !== 'string' || !names.includes(v))
+        throw new Err(field, `must be one of ${JSON.stringify(names)} (got ${JSON.stringify(v)})`);
       out[p.name] = v;
     } else {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Err(field, `must be a finite number (got ${JSON.stringify(v)})`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new Err(field, `must be a finite number (got ${JSON.stringify(v)})`);
       const { min, max } = p.bounds!;
       if (v < min || v > max) throw new Err(field, `${v} is out of bounds [${min}, ${max}]`);
       if (p.type === 'int' && !Number.isInteger(v)) throw new Err(field, `must be an integer (got ${v})`);
@@ -206,12 +256,16 @@ export function validateObservation(config: ExperimentConfig, obs: unknown): Obs
     if (!byName.has(v.name)) throw new ObservationError(`values[${i}].name`, `unknown metric "${v.name}"`);
     if (seen.has(v.name)) throw new ObservationError(`values[${i}].name`, `duplicate value for metric "${v.name}"`);
     seen.add(v.name);
-    if (!Number.isFinite(v.value)) throw new ObservationError(`values[${i}].value`, `must be a finite number (got ${v.value})`);
+    if (!Number.isFinite(v.value))
+      throw new ObservationError(`values[${i}].value`, `must be a finite number (got ${v.value})`);
   });
   if (!o.failed) {
     for (const m of config.metrics) {
       if (m.strategy !== 'store' && !seen.has(m.name)) {
-        throw new ObservationError('values', `missing value for ${m.strategy} metric "${m.name}" (or set failed: true)`);
+        throw new ObservationError(
+          'values',
+          `missing value for ${m.strategy} metric "${m.name}" (or set failed: true)`,
+        );
       }
     }
   }
@@ -311,7 +365,9 @@ export class SpaceEncoding {
         a[p.name] = c.categories[Math.floor(ui * c.width)];
       } else if (p.type === 'int') {
         // Equal mass per integer (in the transformed scale for log ints).
-        const lo = c.log ? Math.log(p.bounds!.min - 0.5 > 0 ? p.bounds!.min - 0.5 : p.bounds!.min) : p.bounds!.min - 0.5;
+        const lo = c.log
+          ? Math.log(p.bounds!.min - 0.5 > 0 ? p.bounds!.min - 0.5 : p.bounds!.min)
+          : p.bounds!.min - 0.5;
         const hi = c.log ? Math.log(p.bounds!.max + 0.5) : p.bounds!.max + 0.5;
         const t = lo + ui * (hi - lo);
         const v = Math.round(c.log ? Math.exp(t) : t);

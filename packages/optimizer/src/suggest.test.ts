@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { hypervolume } from './hypervolume.ts';
 import { Rng } from './rng.ts';
-import { assignmentsKey, parseExperimentConfig, validateAssignments, type Assignments, type Observation } from './space.ts';
+import {
+  assignmentsKey,
+  parseExperimentConfig,
+  validateAssignments,
+  type Assignments,
+  type Observation,
+} from './space.ts';
 import { suggest, type OptimizerState } from './suggest.ts';
 
 const twoDim = (method: 'mobo' | 'random' | 'sobol' = 'mobo', seed = 0) =>
@@ -27,7 +33,13 @@ function runToy(method: 'mobo' | 'random', seed: number, budget: number): { hv: 
     const s = suggest({ config, observations: obs, state });
     state = s.state;
     const [a, b] = toy(Number(s.assignments.x), Number(s.assignments.y));
-    obs.push({ assignments: s.assignments, values: [{ name: 'a', value: a }, { name: 'b', value: b }] });
+    obs.push({
+      assignments: s.assignments,
+      values: [
+        { name: 'a', value: a },
+        { name: 'b', value: b },
+      ],
+    });
   }
   const pts = obs.map((o) => o.values!.map((v) => v.value));
   return { hv: hypervolume(pts, TOY_REF), obs };
@@ -42,7 +54,13 @@ describe('suggest', () => {
       const s = suggest({ config, observations: obs });
       phases.push(s.info.phase);
       const [a, b] = toy(Number(s.assignments.x), Number(s.assignments.y));
-      obs.push({ assignments: s.assignments, values: [{ name: 'a', value: a }, { name: 'b', value: b }] });
+      obs.push({
+        assignments: s.assignments,
+        values: [
+          { name: 'a', value: a },
+          { name: 'b', value: b },
+        ],
+      });
     }
     expect(phases).toEqual(['initial', 'initial', 'initial', 'initial', 'initial', 'initial', 'model', 'model']);
     // 6 Sobol points: one per sixth of [0,1) is not guaranteed, but the first 4 of a (0,m,2)-net are
@@ -111,7 +129,10 @@ describe('suggest', () => {
       expect(keys.has(key)).toBe(false);
       keys.add(key);
       // best at n = 3, act = tanh, w = 10
-      const score = -((Number(s.assignments.n) - 3) ** 2) - (s.assignments.act === 'tanh' ? 0 : 1) - Math.log(Number(s.assignments.w) / 10) ** 2;
+      const score =
+        -((Number(s.assignments.n) - 3) ** 2) -
+        (s.assignments.act === 'tanh' ? 0 : 1) -
+        Math.log(Number(s.assignments.w) / 10) ** 2;
       obs.push({ assignments: s.assignments, values: [{ name: 'score', value: score }] });
     }
     const best = Math.max(...obs.map((o) => o.values![0].value));
@@ -134,7 +155,13 @@ describe('suggest', () => {
       if (x > 0.5) obs.push({ assignments: s.assignments, failed: true });
       else {
         const [a, b] = toy(x, y);
-        obs.push({ assignments: s.assignments, values: [{ name: 'a', value: a }, { name: 'b', value: b }] });
+        obs.push({
+          assignments: s.assignments,
+          values: [
+            { name: 'a', value: a },
+            { name: 'b', value: b },
+          ],
+        });
       }
     }
     // uniform sampling: 8 of 16 expected in the failed half (P(<= 3) = 1%)
@@ -155,7 +182,14 @@ describe('suggest', () => {
       const y = Number(s.assignments.y);
       if (i >= 10) late.push(x > 0.6);
       if (x > 0.6) obs.push({ assignments: s.assignments, failed: true });
-      else obs.push({ assignments: s.assignments, values: [{ name: 'a', value: x + y }, { name: 'b', value: x - y }] });
+      else
+        obs.push({
+          assignments: s.assignments,
+          values: [
+            { name: 'a', value: x + y },
+            { name: 'b', value: x - y },
+          ],
+        });
     }
     // uniform sampling: 6.4 of 16 expected in the failed region (P(<= 2) = 1.8%)
     expect(late.filter(Boolean).length).toBeLessThanOrEqual(2);
@@ -166,9 +200,23 @@ describe('suggest', () => {
 
   it('with fewer than 2 successes, looks where success is likely: near the success, away from failures', () => {
     const config = twoDim('mobo', 4);
-    const fail = [[0.1, 0.1], [0.5, 0.5], [0.1, 0.9], [0.5, 0.1], [0.9, 0.9], [0.3, 0.6], [0.9, 0.5]];
+    const fail = [
+      [0.1, 0.1],
+      [0.5, 0.5],
+      [0.1, 0.9],
+      [0.5, 0.1],
+      [0.9, 0.9],
+      [0.3, 0.6],
+      [0.9, 0.5],
+    ];
     const obs: Observation[] = fail.map(([x, y]) => ({ assignments: { x, y }, failed: true }));
-    obs.push({ assignments: { x: 0.85, y: 0.2 }, values: [{ name: 'a', value: 1 }, { name: 'b', value: 1 }] });
+    obs.push({
+      assignments: { x: 0.85, y: 0.2 },
+      values: [
+        { name: 'a', value: 1 },
+        { name: 'b', value: 1 },
+      ],
+    });
     const s = suggest({ config, observations: obs });
     expect(s.info.phase).toBe('model');
     const d = Math.hypot(Number(s.assignments.x) - 0.85, Number(s.assignments.y) - 0.2);
@@ -204,7 +252,13 @@ describe('suggest', () => {
       const s = suggest({ config, observations: obs });
       const x = Number(s.assignments.x);
       xs.push(x);
-      obs.push({ assignments: s.assignments, values: [{ name: 'gain', value: x }, { name: 'cost', value: x }] });
+      obs.push({
+        assignments: s.assignments,
+        values: [
+          { name: 'gain', value: x },
+          { name: 'cost', value: x },
+        ],
+      });
     }
     // constrained optimum: x = 0.5 (gain grows with x, cost <= 0.5)
     const best = Math.max(...xs.filter((x) => x <= 0.5));
@@ -225,7 +279,14 @@ describe('suggest', () => {
       const s = i < 7 ? { assignments: { x: rng.next(), y: rng.next() } } : suggest({ config, observations: obs });
       const x = Number(s.assignments.x);
       const y = Number(s.assignments.y);
-      obs.push({ assignments: s.assignments, values: [{ name: 'a', value: x }, { name: 'b', value: y }, { name: 'c', value: x * y }] });
+      obs.push({
+        assignments: s.assignments,
+        values: [
+          { name: 'a', value: x },
+          { name: 'b', value: y },
+          { name: 'c', value: x * y },
+        ],
+      });
     }
     expect(obs).toHaveLength(9);
   });
@@ -237,7 +298,13 @@ describe('suggest', () => {
       const x = rng.next();
       const y = rng.next();
       const [a, b] = toy(x, y);
-      return { assignments: { x, y }, values: [{ name: 'a', value: a }, { name: 'b', value: b }] };
+      return {
+        assignments: { x, y },
+        values: [
+          { name: 'a', value: a },
+          { name: 'b', value: b },
+        ],
+      };
     });
     const base = suggest({ config, observations: obs.slice(0, 106) }).state;
     expect(base.fitted_n).toBe(106);
@@ -254,6 +321,8 @@ describe('suggest', () => {
 
   it('rejects bad observations with a message naming the field', () => {
     const config = twoDim();
-    expect(() => suggest({ config, observations: [{ assignments: { x: 2, y: 0 }, failed: true }] })).toThrow(/assignments\.x.*out of bounds/);
+    expect(() => suggest({ config, observations: [{ assignments: { x: 2, y: 0 }, failed: true }] })).toThrow(
+      /assignments\.x.*out of bounds/,
+    );
   });
 });

@@ -110,7 +110,8 @@ export function suggest(input: SuggestInput): SuggestOutput {
     // likely (near the success, away from failures). With no success at all, a success model has only one class
     // and says nothing about where success lies: maximising it just pushes to the edges of the space, far from
     // every failure. Keep filling the space with the Sobol design instead until something succeeds.
-    if (nOk === 1 && observations.length - nOk >= 2) return done(suggestFeasible(config, enc, observations, rng, seen), 'model');
+    if (nOk === 1 && observations.length - nOk >= 2)
+      return done(suggestFeasible(config, enc, observations, rng, seen), 'model');
     return done(sobolAt(enc, config, seen, index), 'initial');
   }
 
@@ -118,10 +119,21 @@ export function suggest(input: SuggestInput): SuggestOutput {
   return done(x, 'model');
 }
 
-function suggestFeasible(config: ExperimentConfig, enc: SpaceEncoding, observations: Observation[], rng: Rng, seen: Set<string>): Assignments {
+function suggestFeasible(
+  config: ExperimentConfig,
+  enc: SpaceEncoding,
+  observations: Observation[],
+  rng: Rng,
+  seen: Set<string>,
+): Assignments {
   const D = enc.dim;
   const X = observations.map((o) => enc.encode(o.assignments));
-  const model = SuccessModel.fit(toMatrix(X, D), D, observations.map((o) => !o.failed), { rng, zeroMean: true, maxFitPoints: 128 });
+  const model = SuccessModel.fit(
+    toMatrix(X, D),
+    D,
+    observations.map((o) => !o.failed),
+    { rng, zeroMean: true, maxFitPoints: 128 },
+  );
   const anchors = X.filter((_, i) => !observations[i].failed);
   const rawSobol = D <= SOBOL_MAX_DIM ? new Sobol(D, { scramble: true, seed: rng.nextUint32() }) : null;
   const ranked = optimizeAcquisition(enc, (Xs, m) => model.logProbability(Xs, m), {
@@ -172,7 +184,14 @@ function toMatrix(rows: readonly number[][], d: number): Float64Array {
 
 function fitOptions(n: number, warm: GpHyperparameters | undefined, rng: Rng) {
   const big = n > 100;
-  return { warm, rng, maxFitPoints: big ? 128 : 160, maxIter: warm ? (big ? 20 : 40) : big ? 50 : 80, randomStarts: warm ? 0 : big ? 1 : 2, singleStart: warm !== undefined && big };
+  return {
+    warm,
+    rng,
+    maxFitPoints: big ? 128 : 160,
+    maxIter: warm ? (big ? 20 : 40) : big ? 50 : 80,
+    randomStarts: warm ? 0 : big ? 1 : 2,
+    singleStart: warm !== undefined && big,
+  };
 }
 
 function suggestModel(
@@ -200,7 +219,9 @@ function suggestModel(
 
   const fitMetric = (name: string, y: Float64Array, X: Float64Array): GaussianProcess => {
     const keep = reuse(prev.gp?.[name]);
-    const gp = keep ? new GaussianProcess(X, y, keep) : GaussianProcess.fit(X, y, D, fitOptions(y.length, prev.gp?.[name], rng));
+    const gp = keep
+      ? new GaussianProcess(X, y, keep)
+      : GaussianProcess.fit(X, y, D, fitOptions(y.length, prev.gp?.[name], rng));
     gpState[name] = gp.hyper;
     if (pending.length === 0) return gp;
     return gp.condition(XpM, gp.predict(XpM, pending.length).mean); // kriging believer
@@ -251,7 +272,12 @@ function suggestModel(
     const keep = reuse(prev.failure);
     const model = keep
       ? SuccessModel.withHyperparameters(Xall, success, keep)
-      : SuccessModel.fit(Xall, D, success, { warm: prev.failure, rng, maxFitPoints: 128, maxIter: prev.failure ? 20 : 80 });
+      : SuccessModel.fit(Xall, D, success, {
+          warm: prev.failure,
+          rng,
+          maxFitPoints: 128,
+          maxIter: prev.failure ? 20 : 80,
+        });
     state.failure = model.hyper;
     extraTerms.push((X, m) => model.logPenalty(X, m));
   }
@@ -266,7 +292,7 @@ function suggestModel(
     }
     const feasY = Y.filter((_, i) => feasible[i]);
     const frontIdxAll = paretoFront(feasY.length > 0 ? feasY : Y);
-    const frontBase = (feasY.length > 0 ? feasY : Y);
+    const frontBase = feasY.length > 0 ? feasY : Y;
     const front = [...frontIdxAll.map((i) => frontBase[i]), ...believed];
     const ref = objectives.map((m, j) =>
       m.threshold !== undefined ? sign(m) * m.threshold : inferReferencePoint(frontIdxAll.map((i) => frontBase[i]))[j],
@@ -293,7 +319,9 @@ function suggestModel(
       const w = objectives.map(() => -Math.log(Math.max(rng.next(), 1e-300)));
       const ws = w.reduce((s, v) => s + v, 0);
       for (let j = 0; j < w.length; j++) w[j] /= ws;
-      const lo = objectives.map((m, j) => (m.threshold !== undefined ? sign(m) * m.threshold : Math.min(...Y.map((r) => r[j]))));
+      const lo = objectives.map((m, j) =>
+        m.threshold !== undefined ? sign(m) * m.threshold : Math.min(...Y.map((r) => r[j])),
+      );
       const hi = objectives.map((_, j) => Math.max(...Y.map((r) => r[j])));
       target = Float64Array.from(Y, (r) => chebyshevScalarise(r, w, lo, hi));
       name = '__chebyshev';

@@ -19,7 +19,11 @@ afterEach(async () => {
 
 describe('experiment lifecycle', () => {
   it('creates, suggests, observes and reports the Pareto frontier in SigOpt shapes', async () => {
-    const created = await h.call('POST', '/v1/experiments', twoMetricExperiment({ initial_design_size: 6, metadata: { owner: 'test' } }));
+    const created = await h.call(
+      'POST',
+      '/v1/experiments',
+      twoMetricExperiment({ initial_design_size: 6, metadata: { owner: 'test' } }),
+    );
     expect(created.status).toBe(200);
     const exp = created.json;
     expect(exp.object).toBe('experiment');
@@ -32,7 +36,12 @@ describe('experiment lifecycle', () => {
     ]);
     expect(exp.metrics[1]).toMatchObject({ object: 'metric', name: 'f2', objective: 'minimize', strategy: 'optimize' });
     expect(exp.metadata).toEqual({ owner: 'test' });
-    expect(exp.progress).toMatchObject({ object: 'progress', observation_count: 0, remaining_budget: 40, first_observation: null });
+    expect(exp.progress).toMatchObject({
+      object: 'progress',
+      observation_count: 0,
+      remaining_budget: 40,
+      first_observation: null,
+    });
 
     const points: { id: string; f1: number; f2: number }[] = [];
     for (let i = 0; i < 10; i++) {
@@ -48,10 +57,18 @@ describe('experiment lifecycle', () => {
       const o = await h.call(
         'POST',
         `/v1/experiments/${exp.id}/observations`,
-        failed ? { suggestion: s.json.id, failed: true } : { suggestion: s.json.id, values: toyValues(a), metadata: { i } },
+        failed
+          ? { suggestion: s.json.id, failed: true }
+          : { suggestion: s.json.id, values: toyValues(a), metadata: { i } },
       );
       expect(o.status).toBe(200);
-      expect(o.json).toMatchObject({ object: 'observation', suggestion: s.json.id, assignments: a, failed, value: null });
+      expect(o.json).toMatchObject({
+        object: 'observation',
+        suggestion: s.json.id,
+        assignments: a,
+        failed,
+        value: null,
+      });
       if (!failed) {
         const [f1, f2] = toyValues(a);
         expect(o.json.values).toEqual([
@@ -65,7 +82,10 @@ describe('experiment lifecycle', () => {
     }
     // an observation given by assignments instead of a suggestion
     const manual = { x: 1, n: 5, c: 'b' };
-    const m = await h.call('POST', `/v1/experiments/${exp.id}/observations`, { assignments: manual, values: toyValues(manual) });
+    const m = await h.call('POST', `/v1/experiments/${exp.id}/observations`, {
+      assignments: manual,
+      values: toyValues(manual),
+    });
     expect(m.status).toBe(200);
     expect(m.json.suggestion).toBeNull();
     points.push({ id: m.json.id, f1: toyValues(manual)[0].value, f2: toyValues(manual)[1].value });
@@ -114,7 +134,11 @@ describe('experiment lifecycle', () => {
       { x: 0.5, n: 5, c: 'a' }, // f2 = 0.75: infeasible
     ];
     const ids: string[] = [];
-    for (const a of pts) ids.push((await h.call('POST', `/v1/experiments/${exp.id}/observations`, { assignments: a, values: toyValues(a) })).json.id);
+    for (const a of pts)
+      ids.push(
+        (await h.call('POST', `/v1/experiments/${exp.id}/observations`, { assignments: a, values: toyValues(a) })).json
+          .id,
+      );
     const best = await h.call('GET', `/v1/experiments/${exp.id}/best_assignments`);
     expect(best.json.data.map((b: { id: string }) => b.id).sort()).toEqual([ids[0], ids[2]].sort());
   });
@@ -139,12 +163,16 @@ describe('experiment lifecycle', () => {
 
   it('is deterministic: the same call history and seed give the same suggestions', async () => {
     const run = async () => {
-      const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment({ seed: 7, initial_design_size: 3 }))).json;
+      const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment({ seed: 7, initial_design_size: 3 })))
+        .json;
       const seen: unknown[] = [];
       for (let i = 0; i < 5; i++) {
         const s = (await h.call('POST', `/v1/experiments/${exp.id}/suggestions`)).json;
         seen.push(s.assignments);
-        await h.call('POST', `/v1/experiments/${exp.id}/observations`, { suggestion: s.id, values: toyValues(s.assignments) });
+        await h.call('POST', `/v1/experiments/${exp.id}/observations`, {
+          suggestion: s.id,
+          values: toyValues(s.assignments),
+        });
       }
       return seen;
     };
@@ -153,7 +181,11 @@ describe('experiment lifecycle', () => {
 
   it('updates name, budget and metadata; deletes and restores', async () => {
     const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
-    const put = await h.call('PUT', `/v1/experiments/${exp.id}`, { name: 'renamed', observation_budget: 100, metadata: { k: 1 } });
+    const put = await h.call('PUT', `/v1/experiments/${exp.id}`, {
+      name: 'renamed',
+      observation_budget: 100,
+      metadata: { k: 1 },
+    });
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ name: 'renamed', observation_budget: 100, metadata: { k: 1 } });
     expect((await h.call('DELETE', `/v1/experiments/${exp.id}`)).status).toBe(204);
@@ -188,7 +220,8 @@ describe('experiment lifecycle', () => {
 
   it('pages experiment lists newest first with before/after cursors', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await h.call('POST', '/v1/experiments', twoMetricExperiment({ name: `e${i}` }))).json.id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await h.call('POST', '/v1/experiments', twoMetricExperiment({ name: `e${i}` }))).json.id);
     const p1 = (await h.call('GET', '/v1/experiments?limit=2')).json;
     expect(p1.count).toBe(5);
     expect(p1.data.map((e: { id: string }) => e.id)).toEqual([ids[4], ids[3]]);

@@ -71,7 +71,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
       return reply.code(status).send(errorBody(status, `(body): ${err.message}`));
     }
     if (opts.logger) req.log.error(err);
-    else process.stderr.write(`${new Date().toISOString()} 500 ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
+    else
+      process.stderr.write(`${new Date().toISOString()} 500 ${req.method} ${req.url}: ${err.stack ?? err.message}\n`);
     return reply.code(500).send(errorBody(500, `internal error: ${err.message}`));
   });
 

@@ -53,7 +53,12 @@ describe('authentication and isolation', () => {
   it("hides one token's experiments from another (404 everywhere, nothing changed)", async () => {
     const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
     const s = (await h.call('POST', `/v1/experiments/${exp.id}/suggestions`)).json;
-    const o = (await h.call('POST', `/v1/experiments/${exp.id}/observations`, { suggestion: s.id, values: toyValues(s.assignments) })).json;
+    const o = (
+      await h.call('POST', `/v1/experiments/${exp.id}/observations`, {
+        suggestion: s.id,
+        values: toyValues(s.assignments),
+      })
+    ).json;
     const s2 = (await h.call('POST', `/v1/experiments/${exp.id}/suggestions`)).json;
     const before = h.dump();
     const B = h.tokenB;
@@ -81,7 +86,12 @@ describe('authentication and isolation', () => {
     expect(h.dump()).toBe(before);
     // B's own experiment cannot take A's suggestion either
     const expB = (await h.call('POST', '/v1/experiments', twoMetricExperiment(), B)).json;
-    const cross = await h.call('POST', `/v1/experiments/${expB.id}/observations`, { suggestion: s2.id, values: toyValues(s2.assignments) }, B);
+    const cross = await h.call(
+      'POST',
+      `/v1/experiments/${expB.id}/observations`,
+      { suggestion: s2.id, values: toyValues(s2.assignments) },
+      B,
+    );
     expect(cross.status).toBe(404);
     expect(cross.json.message).toContain('suggestion');
     expect((await h.call('GET', `/v1/experiments/${exp.id}`)).json.progress.observation_count).toBe(1);

@@ -17,10 +17,14 @@ export interface ChildServer {
 }
 
 export function spawnServer(dbFile: string, extraArgs: string[] = []): Promise<ChildServer> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', SERVE, '--port', '0', '--host', '127.0.0.1', '--db', dbFile, ...extraArgs], {
-    cwd: path.dirname(SERVE),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', SERVE, '--port', '0', '--host', '127.0.0.1', '--db', dbFile, ...extraArgs],
+    {
+      cwd: path.dirname(SERVE),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   return new Promise((resolve, reject) => {
     let out = '';

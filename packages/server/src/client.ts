@@ -146,13 +146,21 @@ export class SigoptClient {
     return this.request('GET', `/experiments/${encodeURIComponent(id)}`);
   }
 
-  listExperiments(opts: PageOptions & { state?: 'active' | 'deleted' | 'all' } = {}): Promise<PaginationObject<ExperimentObject>> {
+  listExperiments(
+    opts: PageOptions & { state?: 'active' | 'deleted' | 'all' } = {},
+  ): Promise<PaginationObject<ExperimentObject>> {
     return this.request('GET', `/experiments${query({ ...opts })}`);
   }
 
   updateExperiment(
     id: string,
-    body: { name?: string; observation_budget?: number | null; parallel_bandwidth?: number | null; metadata?: Record<string, unknown> | null; state?: 'active' | 'deleted' },
+    body: {
+      name?: string;
+      observation_budget?: number | null;
+      parallel_bandwidth?: number | null;
+      metadata?: Record<string, unknown> | null;
+      state?: 'active' | 'deleted';
+    },
   ): Promise<ExperimentObject> {
     return this.request('PUT', `/experiments/${encodeURIComponent(id)}`, body);
   }
@@ -161,16 +169,25 @@ export class SigoptClient {
     return this.request('DELETE', `/experiments/${encodeURIComponent(id)}`);
   }
 
-  suggest(experimentId: string, body: { metadata?: Record<string, unknown>; assignments?: Assignments } = {}): Promise<SuggestionObject> {
+  suggest(
+    experimentId: string,
+    body: { metadata?: Record<string, unknown>; assignments?: Assignments } = {},
+  ): Promise<SuggestionObject> {
     return this.request('POST', `/experiments/${encodeURIComponent(experimentId)}/suggestions`, body);
   }
 
-  listSuggestions(experimentId: string, opts: PageOptions & { state?: 'open' | 'closed' | 'all' } = {}): Promise<PaginationObject<SuggestionObject>> {
+  listSuggestions(
+    experimentId: string,
+    opts: PageOptions & { state?: 'open' | 'closed' | 'all' } = {},
+  ): Promise<PaginationObject<SuggestionObject>> {
     return this.request('GET', `/experiments/${encodeURIComponent(experimentId)}/suggestions${query({ ...opts })}`);
   }
 
   deleteSuggestion(experimentId: string, suggestionId: string): Promise<void> {
-    return this.request('DELETE', `/experiments/${encodeURIComponent(experimentId)}/suggestions/${encodeURIComponent(suggestionId)}`);
+    return this.request(
+      'DELETE',
+      `/experiments/${encodeURIComponent(experimentId)}/suggestions/${encodeURIComponent(suggestionId)}`,
+    );
   }
 
   observe(experimentId: string, body: ObservationBody): Promise<ObservationObject> {
@@ -178,7 +195,9 @@ export class SigoptClient {
   }
 
   observeBatch(experimentId: string, observations: ObservationBody[]): Promise<PaginationObject<ObservationObject>> {
-    return this.request('POST', `/experiments/${encodeURIComponent(experimentId)}/observations/batch`, { observations });
+    return this.request('POST', `/experiments/${encodeURIComponent(experimentId)}/observations/batch`, {
+      observations,
+    });
   }
 
   listObservations(experimentId: string, opts: PageOptions = {}): Promise<PaginationObject<ObservationObject>> {

@@ -74,7 +74,9 @@ describe('durability', () => {
     expect(e.progress.observation_count).toBe(stored.length);
     // the restarted server keeps serving the experiment
     const s = await client2.suggest(exp.id);
-    expect((await client2.observe(exp.id, { suggestion: s.id, values: toyValues(s.assignments) })).suggestion).toBe(s.id);
+    expect((await client2.observe(exp.id, { suggestion: s.id, values: toyValues(s.assignments) })).suggestion).toBe(
+      s.id,
+    );
     await server.stop();
     server = undefined;
     const check = openDatabase(file);

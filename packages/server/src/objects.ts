@@ -127,7 +127,12 @@ interface StoredValue {
 
 function evaluations(row: { metric_values: string | null }): MetricEvaluation[] {
   const values = json<StoredValue[]>(row.metric_values) ?? [];
-  return values.map((v) => ({ object: 'metric_evaluation', name: v.name, value: v.value, value_stddev: v.value_stddev ?? null }));
+  return values.map((v) => ({
+    object: 'metric_evaluation',
+    name: v.name,
+    value: v.value,
+    value_stddev: v.value_stddev ?? null,
+  }));
 }
 
 export function observationObject(row: ObservationRow): ObservationObject {

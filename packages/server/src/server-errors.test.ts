@@ -33,7 +33,9 @@ describe('optimizer failures', () => {
   it('answer 500 with an error object, store nothing, and the next suggestion works', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const exp = (await call('POST', '/v1/experiments', twoMetricExperiment())).json;
-    const dump = () => JSON.stringify(db.prepare('SELECT * FROM experiments').all()) + JSON.stringify(db.prepare('SELECT * FROM suggestions').all());
+    const dump = () =>
+      JSON.stringify(db.prepare('SELECT * FROM experiments').all()) +
+      JSON.stringify(db.prepare('SELECT * FROM suggestions').all());
     const before = dump();
     const r = await call('POST', `/v1/experiments/${exp.id}/suggestions`);
     expect(r.status).toBe(500);
@@ -45,6 +47,13 @@ describe('optimizer failures', () => {
     fail = false;
     const ok = await call('POST', `/v1/experiments/${exp.id}/suggestions`);
     expect(ok.status).toBe(200);
-    expect(ok.json.assignments).toEqual(suggest({ config: JSON.parse((db.prepare('SELECT config FROM experiments').get() as { config: string }).config), observations: [], pending: [], index: 0 }).assignments);
+    expect(ok.json.assignments).toEqual(
+      suggest({
+        config: JSON.parse((db.prepare('SELECT config FROM experiments').get() as { config: string }).config),
+        observations: [],
+        pending: [],
+        index: 0,
+      }).assignments,
+    );
   });
 });

@@ -69,7 +69,8 @@ function parseId(raw: string, what: string): number {
 }
 
 function pageRequest(q: PageQuery): PageRequest {
-  if (q.before !== undefined && q.after !== undefined) throw new ApiError(400, 'before: give either before or after, not both');
+  if (q.before !== undefined && q.after !== undefined)
+    throw new ApiError(400, 'before: give either before or after, not both');
   return {
     limit: q.limit ?? DEFAULT_PAGE,
     before: q.before === undefined ? undefined : Number(q.before),
@@ -189,7 +190,12 @@ export class OptimizationService {
           const assignments = this.validate(config, { assignments: manual, failed: true }, '').assignments;
           this.store.bumpIndex(exp.id, 1);
           return suggestionObject(
-            this.store.insertSuggestion(exp.id, JSON.stringify(assignments), metadataText(body.metadata), exp.next_index),
+            this.store.insertSuggestion(
+              exp.id,
+              JSON.stringify(assignments),
+              metadataText(body.metadata),
+              exp.next_index,
+            ),
           );
         })
         .immediate();
@@ -225,7 +231,8 @@ export class OptimizationService {
   getSuggestion(tokenId: string, rawId: string, rawSid: string): SuggestionObject {
     const exp = this.requireExperiment(tokenId, rawId);
     const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
-    if (!row || row.state === 'deleted') throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
+    if (!row || row.state === 'deleted')
+      throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
     return suggestionObject(row);
   }
 
@@ -241,8 +248,10 @@ export class OptimizationService {
       .transaction(() => {
         const exp = this.requireExperiment(tokenId, rawId);
         const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
-        if (!row || row.state === 'deleted') throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
-        if (row.state === 'closed') throw new ApiError(409, `suggestion ${rawSid} already has an observation and cannot be deleted`);
+        if (!row || row.state === 'deleted')
+          throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
+        if (row.state === 'closed')
+          throw new ApiError(409, `suggestion ${rawSid} already has an observation and cannot be deleted`);
         this.store.setSuggestionState(row.id, 'deleted');
       })
       .immediate();
@@ -310,7 +319,9 @@ export class OptimizationService {
     const points: number[][] = [];
     for (const row of this.store.allObservations(exp.id)) {
       if (row.failed || row.metric_values === null) continue;
-      const values = new Map((JSON.parse(row.metric_values) as { name: string; value: number }[]).map((v) => [v.name, v.value]));
+      const values = new Map(
+        (JSON.parse(row.metric_values) as { name: string; value: number }[]).map((v) => [v.name, v.value]),
+      );
       const feasible = limits.every((m) => {
         const v = values.get(m.name);
         if (v === undefined) return false;
@@ -386,7 +397,10 @@ export class OptimizationService {
       if (values !== undefined) throw new ApiError(400, `${at('value')}: give either value or values, not both`);
       const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
       if (config.metrics.length !== 1 || optimize.length !== 1) {
-        throw new ApiError(400, `${at('value')}: this experiment has ${config.metrics.length} metrics; report them in values`);
+        throw new ApiError(
+          400,
+          `${at('value')}: this experiment has ${config.metrics.length} metrics; report them in values`,
+        );
       }
       values = [
         body.value_stddev === undefined

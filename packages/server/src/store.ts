@@ -82,17 +82,16 @@ export class Store {
   // --- experiments -------------------------------------------------------------------------
   insertExperiment(tokenId: string, config: string, metadata: string | null): number {
     const t = nowSeconds();
-    const r = this
-      .sql('INSERT INTO experiments (token_id, config, metadata, created, updated) VALUES (?, ?, ?, ?, ?)')
-      .run(tokenId, config, metadata, t, t);
+    const r = this.sql(
+      'INSERT INTO experiments (token_id, config, metadata, created, updated) VALUES (?, ?, ?, ?, ?)',
+    ).run(tokenId, config, metadata, t, t);
     return Number(r.lastInsertRowid);
   }
 
   /** The experiment when it exists and belongs to `tokenId`. */
   experiment(tokenId: string, id: number): ExperimentRow | undefined {
     return this.sql('SELECT * FROM experiments WHERE id = ? AND token_id = ?').get(id, tokenId) as
-      | ExperimentRow
-      | undefined;
+      ExperimentRow | undefined;
   }
 
   updateExperiment(id: number, fields: { config?: string; metadata?: string | null; state?: string }): void {
@@ -121,33 +120,31 @@ export class Store {
   }
 
   counts(experimentId: number): ExperimentCounts {
-    const o = this
-      .sql('SELECT COUNT(*) AS n, COALESCE(SUM(failed), 0) AS f FROM observations WHERE experiment_id = ?')
-      .get(experimentId) as { n: number; f: number };
-    const s = this
-      .sql("SELECT COUNT(*) AS n FROM suggestions WHERE experiment_id = ? AND state = 'open'")
-      .get(experimentId) as { n: number };
+    const o = this.sql(
+      'SELECT COUNT(*) AS n, COALESCE(SUM(failed), 0) AS f FROM observations WHERE experiment_id = ?',
+    ).get(experimentId) as { n: number; f: number };
+    const s = this.sql("SELECT COUNT(*) AS n FROM suggestions WHERE experiment_id = ? AND state = 'open'").get(
+      experimentId,
+    ) as { n: number };
     return { observation_count: o.n, failed_observation_count: o.f, open_suggestion_count: s.n };
   }
 
   firstAndLastObservation(experimentId: number): { first?: ObservationRow; last?: ObservationRow } {
-    const first = this
-      .sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id ASC LIMIT 1')
-      .get(experimentId) as ObservationRow | undefined;
-    const last = this
-      .sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id DESC LIMIT 1')
-      .get(experimentId) as ObservationRow | undefined;
+    const first = this.sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id ASC LIMIT 1').get(
+      experimentId,
+    ) as ObservationRow | undefined;
+    const last = this.sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id DESC LIMIT 1').get(
+      experimentId,
+    ) as ObservationRow | undefined;
     return { first, last };
   }
 
   // --- suggestions -------------------------------------------------------------------------
   insertSuggestion(experimentId: number, assignments: string, metadata: string | null, seq: number): SuggestionRow {
     const created = nowSeconds();
-    const r = this
-      .sql(
-        "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created) VALUES (?, ?, ?, 'open', ?, ?)",
-      )
-      .run(experimentId, assignments, metadata, seq, created);
+    const r = this.sql(
+      "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created) VALUES (?, ?, ?, 'open', ?, ?)",
+    ).run(experimentId, assignments, metadata, seq, created);
     return {
       id: Number(r.lastInsertRowid),
       experiment_id: experimentId,
@@ -161,14 +158,13 @@ export class Store {
 
   suggestion(experimentId: number, id: number): SuggestionRow | undefined {
     return this.sql('SELECT * FROM suggestions WHERE id = ? AND experiment_id = ?').get(id, experimentId) as
-      | SuggestionRow
-      | undefined;
+      SuggestionRow | undefined;
   }
 
   openSuggestions(experimentId: number): SuggestionRow[] {
-    return this
-      .sql("SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' ORDER BY id")
-      .all(experimentId) as SuggestionRow[];
+    return this.sql("SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' ORDER BY id").all(
+      experimentId,
+    ) as SuggestionRow[];
   }
 
   setSuggestionState(id: number, state: 'open' | 'closed' | 'deleted'): void {
@@ -176,9 +172,9 @@ export class Store {
   }
 
   deleteOpenSuggestions(experimentId: number): number {
-    return this
-      .sql("UPDATE suggestions SET state = 'deleted' WHERE experiment_id = ? AND state = 'open'")
-      .run(experimentId).changes;
+    return this.sql("UPDATE suggestions SET state = 'deleted' WHERE experiment_id = ? AND state = 'open'").run(
+      experimentId,
+    ).changes;
   }
 
   listSuggestions(experimentId: number, state: 'open' | 'closed' | 'all', page: PageRequest): Page<SuggestionRow> {
@@ -190,24 +186,21 @@ export class Store {
   // --- observations ------------------------------------------------------------------------
   insertObservation(o: Omit<ObservationRow, 'id' | 'created'>): ObservationRow {
     const created = nowSeconds();
-    const r = this
-      .sql(
-        'INSERT INTO observations (experiment_id, suggestion_id, assignments, metric_values, failed, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(o.experiment_id, o.suggestion_id, o.assignments, o.metric_values, o.failed, o.metadata, created);
+    const r = this.sql(
+      'INSERT INTO observations (experiment_id, suggestion_id, assignments, metric_values, failed, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(o.experiment_id, o.suggestion_id, o.assignments, o.metric_values, o.failed, o.metadata, created);
     return { ...o, id: Number(r.lastInsertRowid), created };
   }
 
   observation(experimentId: number, id: number): ObservationRow | undefined {
     return this.sql('SELECT * FROM observations WHERE id = ? AND experiment_id = ?').get(id, experimentId) as
-      | ObservationRow
-      | undefined;
+      ObservationRow | undefined;
   }
 
   allObservations(experimentId: number): ObservationRow[] {
-    return this
-      .sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id')
-      .all(experimentId) as ObservationRow[];
+    return this.sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id').all(
+      experimentId,
+    ) as ObservationRow[];
   }
 
   listObservations(experimentId: number, page: PageRequest): Page<ObservationRow> {
@@ -220,9 +213,11 @@ export class Store {
     const total = (this.sql(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...params) as { n: number }).n;
     let rows: T[];
     if (req.after !== undefined) {
-      rows = this
-        .sql(`SELECT * FROM ${table} WHERE ${where} AND id > ? ORDER BY id ASC LIMIT ?`)
-        .all(...params, req.after, req.limit + 1) as T[];
+      rows = this.sql(`SELECT * FROM ${table} WHERE ${where} AND id > ? ORDER BY id ASC LIMIT ?`).all(
+        ...params,
+        req.after,
+        req.limit + 1,
+      ) as T[];
       const more = rows.length > req.limit;
       rows = rows.slice(0, req.limit).reverse();
       const older = rows.length > 0 && this.exists(table, where, params, '<', rows[rows.length - 1].id);
@@ -235,9 +230,11 @@ export class Store {
     }
     const cond = req.before !== undefined ? ' AND id < ?' : '';
     const extra = req.before !== undefined ? [req.before] : [];
-    rows = this
-      .sql(`SELECT * FROM ${table} WHERE ${where}${cond} ORDER BY id DESC LIMIT ?`)
-      .all(...params, ...extra, req.limit + 1) as T[];
+    rows = this.sql(`SELECT * FROM ${table} WHERE ${where}${cond} ORDER BY id DESC LIMIT ?`).all(
+      ...params,
+      ...extra,
+      req.limit + 1,
+    ) as T[];
     const more = rows.length > req.limit;
     rows = rows.slice(0, req.limit);
     const newer = rows.length > 0 && this.exists(table, where, params, '>', rows[0].id);
@@ -250,8 +247,6 @@ export class Store {
   }
 
   private exists(table: string, where: string, params: unknown[], op: '<' | '>', id: number): boolean {
-    return (
-      this.sql(`SELECT 1 FROM ${table} WHERE ${where} AND id ${op} ? LIMIT 1`).get(...params, id) !== undefined
-    );
+    return this.sql(`SELECT 1 FROM ${table} WHERE ${where} AND id ${op} ? LIMIT 1`).get(...params, id) !== undefined;
   }
 }

@@ -29,7 +29,10 @@ describe('SuggestWorkerPool', () => {
   });
 
   it('rejects with the optimizer error for a bad input and keeps working', async () => {
-    const bad = { config, observations: [{ assignments: { x: 7, n: 1, c: 'a' }, values: toyValues({ x: 7, n: 1, c: 'a' }) }] };
+    const bad = {
+      config,
+      observations: [{ assignments: { x: 7, n: 1, c: 'a' }, values: toyValues({ x: 7, n: 1, c: 'a' }) }],
+    };
     await expect(pool.run(bad)).rejects.toThrow(/assignments\.x/);
     const ok = await pool.run({ config, observations: [], index: 0 });
     expect(ok.assignments).toEqual(suggest({ config, observations: [], index: 0 }).assignments);

@@ -82,7 +82,8 @@ export class SuggestWorkerPool implements SuggestRunner {
   private nextId = 1;
 
   constructor(size = 1) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`SuggestWorkerPool: size must be a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new Error(`SuggestWorkerPool: size must be a positive integer, got ${size}`);
     this.workers = Array.from({ length: size }, () => new PooledWorker());
   }
 

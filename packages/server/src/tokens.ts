@@ -40,8 +40,7 @@ export function verifyToken(db: Db, token: string): string | null {
   const m = TOKEN_PATTERN.exec(token);
   if (!m) return null;
   const row = db.prepare('SELECT salt, hash, revoked FROM tokens WHERE id = ?').get(m[1]) as
-    | { salt: string; hash: string; revoked: number }
-    | undefined;
+    { salt: string; hash: string; revoked: number } | undefined;
   if (!row || row.revoked) return null;
   const expected = Buffer.from(row.hash, 'hex');
   const actual = hashSecret(Buffer.from(row.salt, 'hex'), m[2]);

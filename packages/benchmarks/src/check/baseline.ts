@@ -54,7 +54,11 @@ export function slack(check: BaselineCheck): number {
   return check.mode === 'rel' ? Math.abs(check.value) * check.tolerance : check.tolerance;
 }
 
-export function compareToBaseline(summary: Summary | Record<string, unknown>, baseline: Baseline, name: string): CheckRow[] {
+export function compareToBaseline(
+  summary: Summary | Record<string, unknown>,
+  baseline: Baseline,
+  name: string,
+): CheckRow[] {
   return baseline.checks.map((c) => {
     const actual = lookup(summary, c.path);
     const s = slack(c);
@@ -64,13 +68,31 @@ export function compareToBaseline(summary: Summary | Record<string, unknown>, ba
       (c.better === 'equal' && s > 0 ? ` ± ${s.toPrecision(3)}` : '') +
       (c.mode === 'rel' ? ` (${(c.tolerance * 100).toFixed(0)}%)` : '');
     if (actual === null) {
-      return { summary: name, path: c.path, baseline: c.value, actual, better: c.better, allowed, delta: null, status: 'missing' };
+      return {
+        summary: name,
+        path: c.path,
+        baseline: c.value,
+        actual,
+        better: c.better,
+        allowed,
+        delta: null,
+        status: 'missing',
+      };
     }
     const delta = actual - c.value;
     const eps = 1e-12 * Math.max(1, Math.abs(c.value));
     const regressed =
       c.better === 'higher' ? delta < -s - eps : c.better === 'lower' ? delta > s + eps : Math.abs(delta) > s + eps;
-    return { summary: name, path: c.path, baseline: c.value, actual, better: c.better, allowed, delta, status: regressed ? 'regressed' : 'ok' };
+    return {
+      summary: name,
+      path: c.path,
+      baseline: c.value,
+      actual,
+      better: c.better,
+      allowed,
+      delta,
+      status: regressed ? 'regressed' : 'ok',
+    };
   });
 }
 
@@ -91,7 +113,13 @@ export function baselineFromSummary(summary: Summary): Baseline {
         note: 'training noise across machines/backends',
       });
     }
-    checks.push({ path: `methods.${m}.feasible_fraction`, value: x.feasible_fraction, better: 'higher', tolerance: 0.3, mode: 'abs' });
+    checks.push({
+      path: `methods.${m}.feasible_fraction`,
+      value: x.feasible_fraction,
+      better: 'higher',
+      tolerance: 0.3,
+      mode: 'abs',
+    });
   }
   checks.push({
     path: 'wall_seconds',
@@ -119,7 +147,11 @@ export function formatTable(rows: CheckRow[]): string {
     r.path,
     r.baseline.toPrecision(4),
     r.actual === null ? '-' : r.actual.toPrecision(4),
-    r.delta === null ? '-' : (r.delta >= 0 ? '+' : '') + r.delta.toPrecision(3) + (r.baseline !== 0 ? ` (${((100 * r.delta) / Math.abs(r.baseline)).toFixed(1)}%)` : ''),
+    r.delta === null
+      ? '-'
+      : (r.delta >= 0 ? '+' : '') +
+        r.delta.toPrecision(3) +
+        (r.baseline !== 0 ? ` (${((100 * r.delta) / Math.abs(r.baseline)).toFixed(1)}%)` : ''),
     r.allowed,
   ]);
   const head = ['status', 'summary', 'figure', 'baseline', 'actual', 'change', 'allowed'];

@@ -51,8 +51,14 @@ describe('compareToBaseline', () => {
     expect(bad[0].delta).toBeCloseTo(-0.06, 12);
     expect(bad[1].delta).toBeCloseTo(51, 12);
     // better than baseline is never a regression
-    expect(compareToBaseline({ a: { acc: 0.99, time: 1, n: 44 } }, baseline, 's').every((r) => r.status === 'ok')).toBe(true);
-    expect(compareToBaseline({ a: { acc: null } }, baseline, 's').map((r) => r.status)).toEqual(['missing', 'missing', 'missing']);
+    expect(compareToBaseline({ a: { acc: 0.99, time: 1, n: 44 } }, baseline, 's').every((r) => r.status === 'ok')).toBe(
+      true,
+    );
+    expect(compareToBaseline({ a: { acc: null } }, baseline, 's').map((r) => r.status)).toEqual([
+      'missing',
+      'missing',
+      'missing',
+    ]);
   });
 });
 
@@ -83,11 +89,22 @@ describe('runCheck', () => {
     fs.mkdirSync(f.baselines, { recursive: true });
     fs.writeFileSync(
       path.join(f.baselines, 'diatom-smoke.json'),
-      JSON.stringify({ name: 'diatom-smoke', checks: [{ path: 'wall_seconds', value: 'fast', better: 'lower', tolerance: 1 }] }),
+      JSON.stringify({
+        name: 'diatom-smoke',
+        checks: [{ path: 'wall_seconds', value: 'fast', better: 'lower', tolerance: 1 }],
+      }),
     );
-    expect(() => runCheck({ results: f.results, baselines: f.baselines })).toThrow(/diatom-smoke\.json: bad baseline: checks\.0\.value/);
-    fs.writeFileSync(path.join(f.baselines, 'diatom-smoke.json'), JSON.stringify({ name: 'diatom-smoke', checks: [{ path: 'seed', value: 0, better: 'equal', tolerance: 0 }] }));
-    fs.writeFileSync(path.join(f.baselines, 'rotten-smoke.json'), JSON.stringify({ name: 'rotten-smoke', checks: [{ path: 'seed', value: 0, better: 'equal', tolerance: 0 }] }));
+    expect(() => runCheck({ results: f.results, baselines: f.baselines })).toThrow(
+      /diatom-smoke\.json: bad baseline: checks\.0\.value/,
+    );
+    fs.writeFileSync(
+      path.join(f.baselines, 'diatom-smoke.json'),
+      JSON.stringify({ name: 'diatom-smoke', checks: [{ path: 'seed', value: 0, better: 'equal', tolerance: 0 }] }),
+    );
+    fs.writeFileSync(
+      path.join(f.baselines, 'rotten-smoke.json'),
+      JSON.stringify({ name: 'rotten-smoke', checks: [{ path: 'seed', value: 0, better: 'equal', tolerance: 0 }] }),
+    );
     expect(runCheck({ results: f.results, baselines: f.baselines }).ok).toBe(true);
     const strict = runCheck({ results: f.results, baselines: f.baselines, strict: true });
     expect(strict.ok).toBe(false);
@@ -97,7 +114,15 @@ describe('runCheck', () => {
   it('the CLI exits 1 with the table on a regression and 0 otherwise', async () => {
     const f = fixture();
     runCheck({ results: f.results, baselines: f.baselines, writeBaselines: true });
-    const args = ['--import', 'tsx', path.join(PKG, 'src/cli/check.ts'), '--results', f.results, '--baselines', f.baselines];
+    const args = [
+      '--import',
+      'tsx',
+      path.join(PKG, 'src/cli/check.ts'),
+      '--results',
+      f.results,
+      '--baselines',
+      f.baselines,
+    ];
     const ok = await run(process.execPath, args, { cwd: PKG });
     expect(ok.stdout).toMatch(/check passed/);
     const worse = structuredClone(f.summary);
@@ -126,7 +151,9 @@ describe('runCheck on synthetic optimizer benchmarks', () => {
     expect(wrote.ok).toBe(true);
     const baseline = JSON.parse(fs.readFileSync(path.join(baselines, 'synthetic-zdt1-d6-mobo-30.json'), 'utf8'));
     // tolerance = 5% of the gap to the maximum (0.2) + 0.1% of the baseline (120.5) = 0.01 + 0.1205
-    expect(baseline.checks).toEqual([expect.objectContaining({ path: 'hypervolume', value: 120.5, better: 'higher', tolerance: 0.1305, mode: 'abs' })]);
+    expect(baseline.checks).toEqual([
+      expect.objectContaining({ path: 'hypervolume', value: 120.5, better: 'higher', tolerance: 0.1305, mode: 'abs' }),
+    ]);
 
     expect(runCheck({ results, baselines, strict: true }).ok).toBe(true);
     fs.writeFileSync(file, JSON.stringify({ ...summary, hypervolume: 120.38 })); // drop 0.12 < 0.1305
@@ -134,6 +161,8 @@ describe('runCheck on synthetic optimizer benchmarks', () => {
     fs.writeFileSync(file, JSON.stringify({ ...summary, hypervolume: 120.3 })); // drop 0.2 > 0.1305
     const bad = runCheck({ results, baselines, strict: true });
     expect(bad.ok).toBe(false);
-    expect(bad.rows).toEqual([expect.objectContaining({ summary: 'synthetic-zdt1-d6-mobo-30', path: 'hypervolume', status: 'regressed' })]);
+    expect(bad.rows).toEqual([
+      expect.objectContaining({ summary: 'synthetic-zdt1-d6-mobo-30', path: 'hypervolume', status: 'regressed' }),
+    ]);
   });
 });

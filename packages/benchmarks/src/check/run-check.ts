@@ -5,7 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { SummarySchema, type Summary } from '../report/summary.ts';
-import { BaselineSchema, baselineFromSummary, compareToBaseline, formatTable, type Baseline, type CheckRow } from './baseline.ts';
+import {
+  BaselineSchema,
+  baselineFromSummary,
+  compareToBaseline,
+  formatTable,
+  type Baseline,
+  type CheckRow,
+} from './baseline.ts';
 
 export interface CheckOptions {
   results: string;
@@ -58,7 +65,8 @@ const SyntheticSummarySchema = z
 export type SyntheticSummary = z.infer<typeof SyntheticSummarySchema>;
 
 /** A summary.json found under the results folder: a study run, or a synthetic optimizer benchmark. */
-export type CheckedSummary = { kind: 'study'; name: string; data: Summary } | { kind: 'synthetic'; name: string; data: SyntheticSummary };
+export type CheckedSummary =
+  { kind: 'study'; name: string; data: Summary } | { kind: 'synthetic'; name: string; data: SyntheticSummary };
 
 export function loadSummary(file: string): CheckedSummary {
   const json = readJson(file);
@@ -107,7 +115,14 @@ export function runCheck(opts: CheckOptions): CheckReport {
     const baseFile = path.join(opts.baselines, `${summary.name}.json`);
     if (opts.writeBaselines) {
       fs.mkdirSync(opts.baselines, { recursive: true });
-      fs.writeFileSync(baseFile, JSON.stringify(summary.kind === 'study' ? baselineFromSummary(summary.data) : baselineFromSynthetic(summary.data), null, 2) + '\n');
+      fs.writeFileSync(
+        baseFile,
+        JSON.stringify(
+          summary.kind === 'study' ? baselineFromSummary(summary.data) : baselineFromSynthetic(summary.data),
+          null,
+          2,
+        ) + '\n',
+      );
       continue;
     }
     if (!fs.existsSync(baseFile)) {
@@ -124,7 +139,8 @@ export function runCheck(opts: CheckOptions): CheckReport {
   if (opts.strict && fs.existsSync(opts.baselines) && !opts.writeBaselines) {
     for (const f of fs.readdirSync(opts.baselines).filter((x) => x.endsWith('.json'))) {
       const name = f.replace(/\.json$/, '');
-      if (!seen.has(name)) problems.push(`baseline ${path.join(opts.baselines, f)} has no summary under ${opts.results}`);
+      if (!seen.has(name))
+        problems.push(`baseline ${path.join(opts.baselines, f)} has no summary under ${opts.results}`);
     }
   }
   const bad = rows.filter((r) => r.status !== 'ok');

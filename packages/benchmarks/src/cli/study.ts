@@ -34,7 +34,9 @@ async function main(): Promise<number> {
         `best accuracy ${x.best_accuracy?.toFixed(3) ?? '-'}, share of union frontier ${(100 * x.union_share).toFixed(1)}%\n`,
     );
   }
-  process.stdout.write(`wall time ${s.wall_seconds.toFixed(0)} s (this invocation ${(s.session_wall_seconds ?? 0).toFixed(0)} s), backend ${s.backend}\n`);
+  process.stdout.write(
+    `wall time ${s.wall_seconds.toFixed(0)} s (this invocation ${(s.session_wall_seconds ?? 0).toFixed(0)} s), backend ${s.backend}\n`,
+  );
   return 0;
 }
 

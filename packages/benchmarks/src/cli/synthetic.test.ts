@@ -9,15 +9,32 @@ import { parseSyntheticArgs, runSyntheticCli } from './synthetic.ts';
 describe('synthetic CLI', () => {
   it('writes a summary whose hypervolumes match its points', () => {
     const out = mkdtempSync(join(tmpdir(), 'synthetic-'));
-    runSyntheticCli(['--problem', 'branincurrin', '--method', 'mobo', '--budget', '8', '--seed', '1', '--seeds', '2', '--out', out], () => {});
+    runSyntheticCli(
+      ['--problem', 'branincurrin', '--method', 'mobo', '--budget', '8', '--seed', '1', '--seeds', '2', '--out', out],
+      () => {},
+    );
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(s).toMatchObject({ problem: 'branincurrin', dim: 2, method: 'mobo', budget: 8, seed: 1, seeds: [1, 2], reference_point: [-18, -6] });
+    expect(s).toMatchObject({
+      problem: 'branincurrin',
+      dim: 2,
+      method: 'mobo',
+      budget: 8,
+      seed: 1,
+      seeds: [1, 2],
+      reference_point: [-18, -6],
+    });
     expect(s.suggest_ms.median).toBeGreaterThan(0);
     const p = makeProblem('branincurrin');
     for (const r of s.runs) {
       expect(r.points).toHaveLength(8);
       for (const pt of r.points) expect(pt.y).toEqual(p.evaluate(pt.x));
-      expect(r.hypervolume).toBeCloseTo(hypervolume(r.points.map((q: { y: number[] }) => q.y), [-18, -6]), 10);
+      expect(r.hypervolume).toBeCloseTo(
+        hypervolume(
+          r.points.map((q: { y: number[] }) => q.y),
+          [-18, -6],
+        ),
+        10,
+      );
       for (let i = 1; i < 8; i++) expect(r.hv_trace[i]).toBeGreaterThanOrEqual(r.hv_trace[i - 1]);
       expect(r.phases.slice(0, 6)).toEqual(Array(6).fill('initial'));
     }

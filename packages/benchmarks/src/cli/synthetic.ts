@@ -49,7 +49,10 @@ export function parseSyntheticArgs(argv: string[]): z.infer<typeof ArgsSchema> {
   return r.data;
 }
 
-export function runSyntheticCli(argv: string[], log: (s: string) => void = (s) => process.stderr.write(s + '\n')): { summaryPath: string; summary: Record<string, unknown> } {
+export function runSyntheticCli(
+  argv: string[],
+  log: (s: string) => void = (s) => process.stderr.write(s + '\n'),
+): { summaryPath: string; summary: Record<string, unknown> } {
   const args = parseSyntheticArgs(argv);
   const problem = makeProblem(args.problem, args.dim);
   const out = args.out ?? join('reports', 'synthetic', `${args.problem}-${problem.dim}-${args.method}-${args.budget}`);
@@ -84,10 +87,22 @@ export function runSyntheticCli(argv: string[], log: (s: string) => void = (s) =
     reference_point: problem.refPoint,
     max_hv: problem.maxHv,
     suggest_ms: { median: quantile(allMs, 0.5), p95: quantile(allMs, 0.95) },
-    suggest_ms_model_phase: modelMs.length ? { median: quantile(modelMs, 0.5), p95: quantile(modelMs, 0.95), count: modelMs.length } : null,
-    suggest_cpu_ms_model_phase: modelCpu.length ? { median: quantile(modelCpu, 0.5), p95: quantile(modelCpu, 0.95), count: modelCpu.length } : null,
+    suggest_ms_model_phase: modelMs.length
+      ? { median: quantile(modelMs, 0.5), p95: quantile(modelMs, 0.95), count: modelMs.length }
+      : null,
+    suggest_cpu_ms_model_phase: modelCpu.length
+      ? { median: quantile(modelCpu, 0.5), p95: quantile(modelCpu, 0.95), count: modelCpu.length }
+      : null,
     load_average_1m: loadavg()[0],
-    runs: runs.map((r) => ({ seed: r.seed, hypervolume: r.hypervolume, hv_trace: r.hv_trace, points: r.points, suggest_ms: r.suggest_ms, suggest_cpu_ms: r.suggest_cpu_ms, phases: r.phases })),
+    runs: runs.map((r) => ({
+      seed: r.seed,
+      hypervolume: r.hypervolume,
+      hv_trace: r.hv_trace,
+      points: r.points,
+      suggest_ms: r.suggest_ms,
+      suggest_cpu_ms: r.suggest_cpu_ms,
+      phases: r.phases,
+    })),
   };
   mkdirSync(out, { recursive: true });
   const summaryPath = join(out, 'summary.json');

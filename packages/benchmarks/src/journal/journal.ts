@@ -115,7 +115,8 @@ export class Journal {
 /** Fields in which an existing journal's header differs from the run being started (empty: compatible). */
 export function headerMismatches(existing: JournalHeader, wanted: JournalHeader): string[] {
   const out: string[] = [];
-  if (existing.study !== wanted.study) out.push(`study: journal has ${existing.study}, command asks for ${wanted.study}`);
+  if (existing.study !== wanted.study)
+    out.push(`study: journal has ${existing.study}, command asks for ${wanted.study}`);
   if (existing.seed !== wanted.seed) out.push(`seed: journal has ${existing.seed}, command asks for ${wanted.seed}`);
   if (existing.optimizer !== wanted.optimizer) {
     out.push(`optimizer: journal has ${existing.optimizer}, command asks for ${wanted.optimizer}`);
@@ -128,7 +129,9 @@ export function headerMismatches(existing: JournalHeader, wanted: JournalHeader)
     }
   }
   if (out.length === 0 && existing.fingerprint !== wanted.fingerprint) {
-    out.push(`fingerprint: journal ${existing.fingerprint.slice(0, 12)}, command ${wanted.fingerprint.slice(0, 12)} (study space changed)`);
+    out.push(
+      `fingerprint: journal ${existing.fingerprint.slice(0, 12)}, command ${wanted.fingerprint.slice(0, 12)} (study space changed)`,
+    );
   }
   return out;
 }

@@ -16,7 +16,12 @@ describe('progress', () => {
   it('writes plain lines off a terminal: resume notice, done/budget and best accuracy per method', () => {
     const lines: string[] = [];
     const s = new TrialScheduler({ optimizer: 2, random: 3 }, 0, [record('random', 0, { accuracy: 0.4, time: 1 })]);
-    const p = createProgress({ tty: false, write: (l) => lines.push(l), intervalSeconds: 3600, accuracyMetric: 'accuracy' });
+    const p = createProgress({
+      tty: false,
+      write: (l) => lines.push(l),
+      intervalSeconds: 3600,
+      accuracyMetric: 'accuracy',
+    });
     p.start(s, 1);
     expect(lines[0]).toBe('resuming: 1 trials already in the journal');
     expect(lines[1]).toMatch(/optimizer 0\/2 best - eta \? \| random 1\/3 best 0\.400 eta \?/);

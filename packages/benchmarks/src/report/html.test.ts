@@ -59,7 +59,15 @@ describe('report.html in headless Chromium', () => {
           : t,
       );
       expect(trials.some((t) => t.failed && t.metrics !== null)).toBe(study.name === 'rotten');
-      const summary = computeSummary({ study, preset: p, seed: 1, workers: 2, backend: 'fake', optimizer: 'in-process', trials });
+      const summary = computeSummary({
+        study,
+        preset: p,
+        seed: 1,
+        workers: 2,
+        backend: 'fake',
+        optimizer: 'in-process',
+        trials,
+      });
       const html = renderReport(summary, trials);
       const file = path.join(SHOT_DIR, `${study.name}-report.html`);
       fs.writeFileSync(file, html);
@@ -99,7 +107,9 @@ describe('report.html in headless Chromium', () => {
       }
       // the trials plot holds both methods' points, the frontiers and the union frontier
       const traceNames = await page.evaluate(() =>
-        ((document.getElementById('plot-trials') as unknown as { data: { name: string }[] }).data ?? []).map((d) => d.name),
+        ((document.getElementById('plot-trials') as unknown as { data: { name: string }[] }).data ?? []).map(
+          (d) => d.name,
+        ),
       );
       expect(traceNames).toContain('optimizer trials');
       expect(traceNames).toContain('random trials');

@@ -22,7 +22,10 @@ const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** JSON that cannot close the surrounding <script>. */
-const inlineJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028|\u2029/g, ' ');
+const inlineJson = (v: unknown): string =>
+  JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028|\u2029/g, ' ');
 
 const fmt = (x: number | null, digits = 3): string => (x === null || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -49,7 +52,9 @@ function paperTable(s: Summary): string {
 }
 
 function bestTable(s: Summary): string {
-  const paramNames = Object.keys(s.union_frontier[0]?.assignments ?? s.methods.optimizer.frontier[0]?.assignments ?? {});
+  const paramNames = Object.keys(
+    s.union_frontier[0]?.assignments ?? s.methods.optimizer.frontier[0]?.assignments ?? {},
+  );
   const rows = (['optimizer', 'random'] as const).flatMap((m) =>
     [...s.methods[m].frontier]
       .sort((a, b) => b.accuracy - a.accuracy)

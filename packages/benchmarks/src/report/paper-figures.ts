@@ -18,12 +18,21 @@ interface MethodFigures {
   feasible_fraction: number;
 }
 
-export function paperComparison(study: StudyName, methods: { optimizer: MethodFigures; random: MethodFigures }): PaperFigure[] {
+export function paperComparison(
+  study: StudyName,
+  methods: { optimizer: MethodFigures; random: MethodFigures },
+): PaperFigure[] {
   if (study === 'diatom') {
-    return [{ figure: "optimizer's share of the union frontier", paper: 0.857, measured: methods.optimizer.union_share }];
+    return [
+      { figure: "optimizer's share of the union frontier", paper: 0.857, measured: methods.optimizer.union_share },
+    ];
   }
   return [
-    { figure: "optimizer's share of the union frontier (feasible trials)", paper: 1, measured: methods.optimizer.union_share },
+    {
+      figure: "optimizer's share of the union frontier (feasible trials)",
+      paper: 1,
+      measured: methods.optimizer.union_share,
+    },
     { figure: 'feasible fraction, optimizer', paper: 0.48, measured: methods.optimizer.feasible_fraction },
     { figure: 'feasible fraction, random search', paper: 0.26, measured: methods.random.feasible_fraction },
   ];

@@ -18,7 +18,16 @@ const trials = [
   record('random', 3, { accuracy: 0.4, time: 0.4 }),
 ];
 const preset = { ...getPreset('diatom', 'smoke'), budgets: { optimizer: 3, random: 4 } };
-const s = computeSummary({ study: DIATOM, preset, seed: 5, workers: 2, backend: 'fake', optimizer: 'in-process', trials, gridBins: 10 });
+const s = computeSummary({
+  study: DIATOM,
+  preset,
+  seed: 5,
+  workers: 2,
+  backend: 'fake',
+  optimizer: 'in-process',
+  trials,
+  gridBins: 10,
+});
 
 describe('computeSummary', () => {
   it('frontiers, union shares and feasible fractions', () => {
@@ -40,7 +49,9 @@ describe('computeSummary', () => {
   });
 
   it('puts the paper figures beside the measured ones (85.7% share for diatom; 100% and 48% vs 26% for rotten)', () => {
-    expect(s.paper_comparison).toEqual([{ figure: "optimizer's share of the union frontier", paper: 0.857, measured: 0.5 }]);
+    expect(s.paper_comparison).toEqual([
+      { figure: "optimizer's share of the union frontier", paper: 0.857, measured: 0.5 },
+    ]);
     const r = paperComparison('rotten', {
       optimizer: { union_share: 0.75, feasible_fraction: 0.4 },
       random: { union_share: 0.25, feasible_fraction: 0.2 },
@@ -67,7 +78,11 @@ describe('computeSummary', () => {
     const cr = s.confidence_region!;
     expect(cr.k).toBe(3);
     expect(cr.repeats).toBe(800);
-    const cell = (edges: number[], v: number) => Math.min(edges.length - 2, edges.findIndex((e, i) => v >= e && v < edges[i + 1]));
+    const cell = (edges: number[], v: number) =>
+      Math.min(
+        edges.length - 2,
+        edges.findIndex((e, i) => v >= e && v < edges[i + 1]),
+      );
     const ix = cell(cr.time_edges, 3);
     const iy = cell(cr.accuracy_edges, 0.9);
     // binomial(800, 3/4): standard deviation 0.015

@@ -226,7 +226,13 @@ export function computeSummary(input: SummaryInput): Summary {
       seed: input.seed,
       maximize: [false, true],
     });
-    region = { k, repeats: preset.confidenceRepeats, time_edges: cr.xEdges, accuracy_edges: cr.yEdges, density: cr.density };
+    region = {
+      k,
+      repeats: preset.confidenceRepeats,
+      time_edges: cr.xEdges,
+      accuracy_edges: cr.yEdges,
+      density: cr.density,
+    };
   }
 
   const methods = { optimizer: methodSummary('optimizer'), random: methodSummary('random') };

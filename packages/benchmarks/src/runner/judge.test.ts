@@ -27,15 +27,22 @@ describe('judgeOutcome', () => {
     expect(judgeOutcome(ROTTEN, paper, outcome({ accuracy: 0.75 })).failed).toBe(false);
     expect(judgeOutcome(ROTTEN, paper, outcome({ trainSeconds: 250.5 })).reason).toBe('time_limit');
     expect(judgeOutcome(ROTTEN, paper, outcome({ trainSeconds: 250 })).failed).toBe(false);
-    expect(judgeOutcome(ROTTEN, paper, outcome({ stoppedEarly: 'time_limit', trainSeconds: 249 })).reason).toBe('time_limit');
+    expect(judgeOutcome(ROTTEN, paper, outcome({ stoppedEarly: 'time_limit', trainSeconds: 249 })).reason).toBe(
+      'time_limit',
+    );
     expect(judgeOutcome(ROTTEN, paper, outcome({ accuracy: 0.5, stoppedEarly: 'diverged' })).reason).toBe('diverged');
     // failed trials keep their measured metrics for the report
-    expect(judgeOutcome(ROTTEN, paper, outcome({ accuracy: 0.6 })).metrics).toEqual({ accuracy: 0.6, training_time: 100 });
+    expect(judgeOutcome(ROTTEN, paper, outcome({ accuracy: 0.6 })).metrics).toEqual({
+      accuracy: 0.6,
+      training_time: 100,
+    });
   });
 
   it('uses the preset time limit for scaled presets', () => {
     const smoke = getPreset('rotten', 'smoke');
-    expect(judgeOutcome(ROTTEN, smoke, outcome({ trainSeconds: smoke.timeLimitSeconds! + 1 })).reason).toBe('time_limit');
+    expect(judgeOutcome(ROTTEN, smoke, outcome({ trainSeconds: smoke.timeLimitSeconds! + 1 })).reason).toBe(
+      'time_limit',
+    );
   });
 
   it('never fails a diatom trial that trained, whatever its accuracy; measures inference time', () => {

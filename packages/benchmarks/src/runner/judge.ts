@@ -29,7 +29,11 @@ export function judgeOutcome(study: StudyDefinition, preset: Preset, outcome: Tr
     }
   }
   if (preset.minAccuracy !== null && outcome.accuracy < preset.minAccuracy) {
-    return { failed: true, reason: outcome.stoppedEarly === 'diverged' ? 'diverged' : 'accuracy_below_threshold', metrics };
+    return {
+      failed: true,
+      reason: outcome.stoppedEarly === 'diverged' ? 'diverged' : 'accuracy_below_threshold',
+      metrics,
+    };
   }
   return { failed: false, reason: null, metrics };
 }

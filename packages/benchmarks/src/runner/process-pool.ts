@@ -36,9 +36,7 @@ export class ProcessPool implements Evaluator {
 
   static async start(size: number, init: Omit<WorkerInit, 'worker'>, logFile: string | null): Promise<ProcessPool> {
     const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
-    const started = await Promise.allSettled(
-      Array.from({ length: size }, (_, w) => ProcessPool.spawn(w, init, log)),
-    );
+    const started = await Promise.allSettled(Array.from({ length: size }, (_, w) => ProcessPool.spawn(w, init, log)));
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {
       for (const s of started) if (s.status === 'fulfilled') s.value.slot.child.kill();
@@ -46,7 +44,12 @@ export class ProcessPool implements Evaluator {
       throw (failed as PromiseRejectedResult).reason;
     }
     const ok = started as PromiseFulfilledResult<{ slot: Slot; backend: string }>[];
-    return new ProcessPool(ok.map((s) => s.value.slot), ok[0].value.backend, init, log);
+    return new ProcessPool(
+      ok.map((s) => s.value.slot),
+      ok[0].value.backend,
+      init,
+      log,
+    );
   }
 
   private static spawn(

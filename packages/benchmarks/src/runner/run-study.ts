@@ -46,7 +46,13 @@ export interface StudyRunResult {
 }
 
 export function studyFingerprint(study: StudyDefinition, preset: Preset, seed: number): string {
-  const canonical = JSON.stringify({ study: study.name, parameters: study.parameters, metrics: study.metrics, preset, seed });
+  const canonical = JSON.stringify({
+    study: study.name,
+    parameters: study.parameters,
+    metrics: study.metrics,
+    preset,
+    seed,
+  });
   return crypto.createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -144,7 +150,14 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
               process.stderr.write(`${key}: ${message}; retrying\n`);
               return;
             }
-            outcome = { accuracy: null, trainSeconds: null, inferenceSeconds: null, epochs: 0, stoppedEarly: null, error: message };
+            outcome = {
+              accuracy: null,
+              trainSeconds: null,
+              inferenceSeconds: null,
+              epochs: 0,
+              stoppedEarly: null,
+              error: message,
+            };
           }
           const finishedAt = new Date();
           const verdict = judgeOutcome(study, preset, outcome);
@@ -160,7 +173,9 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
             error: outcome.error,
             epochs: outcome.epochs,
             stopped_early: outcome.stoppedEarly,
-            ...(outcome.epochSeconds ? { epoch_seconds: outcome.epochSeconds.map((x) => Math.round(x * 1000) / 1000) } : {}),
+            ...(outcome.epochSeconds
+              ? { epoch_seconds: outcome.epochSeconds.map((x) => Math.round(x * 1000) / 1000) }
+              : {}),
             worker,
             backend: evaluator.backend,
             timing: {

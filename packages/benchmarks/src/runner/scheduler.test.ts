@@ -79,7 +79,9 @@ describe('TrialScheduler', () => {
     s.dispatch({ method: 'random', index: 0 });
     expect(() => s.dispatch({ method: 'random', index: 0 })).toThrow(/dispatched twice/);
     expect(() => s.complete(record('random', 1, null))).toThrow(/was not running/);
-    expect(() => new TrialScheduler({ optimizer: 2, random: 2 }, 0, [record('random', 2, null)])).toThrow(/beyond the budget/);
+    expect(() => new TrialScheduler({ optimizer: 2, random: 2 }, 0, [record('random', 2, null)])).toThrow(
+      /beyond the budget/,
+    );
   });
 
   it('completes every trial exactly once with several workers', () => {

@@ -27,7 +27,9 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
   const preset = getPreset(study.name, args.preset);
   const journalFile = path.join(args.out, 'trials.jsonl');
   // a resumed run keeps the lag its journal was started with (see scheduler.ts), whatever --workers says now
-  const lag = fs.existsSync(journalFile) ? (readJournal(journalFile).header?.lag ?? args.workers - 1) : Math.max(0, args.workers - 1);
+  const lag = fs.existsSync(journalFile)
+    ? (readJournal(journalFile).header?.lag ?? args.workers - 1)
+    : Math.max(0, args.workers - 1);
   io.log(`${study.title}`);
   for (const line of describePreset(study.name, preset)) io.log(`  ${line}`);
   io.log(`  workers ${args.workers}, seed ${args.seed}, out ${args.out}, trainer ${args.trainer}`);
@@ -46,7 +48,15 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
     optimizerKind = j.header.optimizer;
   } else {
     const suggester: Suggester = args.optimizerUrl
-      ? await RestSuggester.connect({ url: args.optimizerUrl, token: args.token!, study, preset, seed: args.seed, lag, outDir: args.out })
+      ? await RestSuggester.connect({
+          url: args.optimizerUrl,
+          token: args.token!,
+          study,
+          preset,
+          seed: args.seed,
+          lag,
+          outDir: args.out,
+        })
       : new InProcessSuggester(study, preset, args.seed, lag);
     optimizerKind = suggester.kind;
     const progress = createProgress({ tty: io.tty, write: io.log, accuracyMetric: study.accuracyMetric });

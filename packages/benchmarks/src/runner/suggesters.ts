@@ -2,7 +2,13 @@
  * Where assignments come from: the in-process optimizer (deterministic, journal-replayable) for the optimizer
  * method, and the optimizer package's random search (a function of seed and trial index) for the baseline.
  */
-import { parseExperimentConfig, suggest, type Assignments, type ExperimentConfig, type Observation } from '@paretobench/optimizer';
+import {
+  parseExperimentConfig,
+  suggest,
+  type Assignments,
+  type ExperimentConfig,
+  type Observation,
+} from '@paretobench/optimizer';
 import type { StudyDefinition } from '../studies/definitions.ts';
 import type { Preset } from '../studies/presets.ts';
 import type { TrialRecord } from '../journal/records.ts';
@@ -35,7 +41,9 @@ export function experimentConfig(
     observation_budget: method === 'mobo' ? preset.budgets.optimizer : preset.budgets.random,
     parallel_bandwidth: Math.max(1, parallel),
     method,
-    ...(method === 'mobo' && preset.initialDesignSize !== null ? { initial_design_size: preset.initialDesignSize } : {}),
+    ...(method === 'mobo' && preset.initialDesignSize !== null
+      ? { initial_design_size: preset.initialDesignSize }
+      : {}),
   });
 }
 
@@ -58,7 +66,11 @@ export class InProcessSuggester implements Suggester {
     this.rand = experimentConfig(study, preset, seed, 'random', 1);
   }
 
-  async optimizer(k: number, observations: readonly TrialRecord[], pending: readonly Assignments[]): Promise<Assignments> {
+  async optimizer(
+    k: number,
+    observations: readonly TrialRecord[],
+    pending: readonly Assignments[],
+  ): Promise<Assignments> {
     const out = suggest({
       config: this.mobo,
       observations: observations.map(toObservation),

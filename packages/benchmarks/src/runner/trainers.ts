@@ -16,7 +16,8 @@ export interface Trainer {
 
 const num = (a: Record<string, number | string>, key: string): number => {
   const v = a[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`assignment "${key}" must be a finite number, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new Error(`assignment "${key}" must be a finite number, got ${String(v)}`);
   return v;
 };
 
@@ -25,14 +26,25 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Closed-form stand-in metrics: accuracy peaks near a learning rate of e^-7, time grows with model size. */
-export function fakeMetrics(study: 'diatom' | 'rotten', a: Record<string, number | string>, epochs: number): TrialOutcome {
+export function fakeMetrics(
+  study: 'diatom' | 'rotten',
+  a: Record<string, number | string>,
+  epochs: number,
+): TrialOutcome {
   if (study === 'diatom') {
     const lr = num(a, 'log_lr');
     const filters = (num(a, 'conv_1_num_filters') + num(a, 'conv_2_num_filters') + num(a, 'conv_3_num_filters')) / 768;
     const sizes = (num(a, 'conv_1_filter_size') + num(a, 'conv_2_filter_size') + num(a, 'conv_3_filter_size')) / 30;
     const accuracy = (0.05 + 0.8 * Math.exp(-(((lr + 7) / 4) ** 2))) * (0.6 + 0.4 * filters);
     const inference = 0.02 + 0.2 * filters * sizes;
-    return { accuracy, trainSeconds: epochs * inference * 3, inferenceSeconds: inference, epochs, stoppedEarly: null, error: null };
+    return {
+      accuracy,
+      trainSeconds: epochs * inference * 3,
+      inferenceSeconds: inference,
+      epochs,
+      stoppedEarly: null,
+      error: null,
+    };
   }
   const lr = num(a, 'log_learning_rate');
   const dropout = num(a, 'dropout_rate');

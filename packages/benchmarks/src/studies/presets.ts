@@ -164,8 +164,7 @@ export function describePreset(study: StudyName, preset: Preset): string[] {
   if (study === 'diatom') {
     lines.push(`epochs per trial: ${preset.fixedEpochs} (paper 500)`);
     lines.push(`FCN batch-norm momentum: ${preset.batchNormMomentum ?? 0.99} (paper: Keras' 0.99)`);
-  }
-  else lines.push(`epochs per trial: max(1, round(epochs x ${preset.epochScale})) (paper: epochs as assigned)`);
+  } else lines.push(`epochs per trial: max(1, round(epochs x ${preset.epochScale})) (paper: epochs as assigned)`);
   lines.push(
     `data: ${(preset.trainFraction * 100).toFixed(0)}% of the training split, ${(preset.valFraction * 100).toFixed(0)}% of the validation split`,
   );

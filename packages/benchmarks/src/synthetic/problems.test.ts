@@ -13,7 +13,10 @@ describe('BraninCurrin (negated, BoTorch bounds)', () => {
     // Currin: (1 - e^-1) * (287.5 + 475 + 1046 + 60) / (12.5 + 125 + 2 + 20)
     expect(currin(0.5, 0.5)).toBeCloseTo(((1 - Math.exp(-1)) * 1868.5) / 159.5, 12);
     // Branin at x0' = 2.5, x1' = 7.5
-    const b = (7.5 - (5.1 / (4 * Math.PI ** 2)) * 6.25 + (5 / Math.PI) * 2.5 - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(2.5) + 10;
+    const b =
+      (7.5 - (5.1 / (4 * Math.PI ** 2)) * 6.25 + (5 / Math.PI) * 2.5 - 6) ** 2 +
+      10 * (1 - 1 / (8 * Math.PI)) * Math.cos(2.5) +
+      10;
     expect(b).toBeCloseTo(24.1296, 3); // 1.4187^2 + 9.6021 * cos 2.5 + 10
     expect(p.evaluate([0.5, 0.5])).toEqual([-b, -currin(0.5, 0.5)]);
     expect(p.refPoint).toEqual([-18, -6]);
@@ -40,7 +43,11 @@ describe('ZDT and DTLZ2', () => {
     expect(off).toEqual([-1.25, expect.closeTo(0, 12)]);
   });
   it("dense Pareto-optimal samples reach BoTorch's max hypervolume", () => {
-    for (const [name, tol] of [['zdt1', 0.01], ['zdt2', 0.01], ['dtlz2', 0.001]] as const) {
+    for (const [name, tol] of [
+      ['zdt1', 0.01],
+      ['zdt2', 0.01],
+      ['dtlz2', 0.001],
+    ] as const) {
       const p = makeProblem(name, 6);
       const pts: number[][] = [];
       const rest = name === 'dtlz2' ? 0.5 : 0;

@@ -2,7 +2,14 @@
  * One synthetic optimisation run: the optimizer's stateless `suggest()` (as a journal-replaying runner
  * would call it) against a BoTorch test problem, with hypervolume after every evaluation.
  */
-import { hypervolume, parseExperimentConfig, suggest, type ExperimentConfig, type Observation, type OptimizerState } from '@paretobench/optimizer';
+import {
+  hypervolume,
+  parseExperimentConfig,
+  suggest,
+  type ExperimentConfig,
+  type Observation,
+  type OptimizerState,
+} from '@paretobench/optimizer';
 import { makeProblem, type ProblemName, type SyntheticProblem } from './problems.ts';
 
 export type SyntheticMethod = 'mobo' | 'random' | 'sobol';
@@ -45,7 +52,15 @@ export function runSynthetic(
   const observations: Observation[] = [];
   let state: OptimizerState | undefined;
   const ys: number[][] = [];
-  const out: SyntheticRunResult = { seed, hypervolume: 0, hv_trace: [], points: [], suggest_ms: [], suggest_cpu_ms: [], phases: [] };
+  const out: SyntheticRunResult = {
+    seed,
+    hypervolume: 0,
+    hv_trace: [],
+    points: [],
+    suggest_ms: [],
+    suggest_cpu_ms: [],
+    phases: [],
+  };
   for (let i = 0; i < budget; i++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
@@ -57,7 +72,13 @@ export function runSynthetic(
     state = s.state;
     const x = problem.bounds.map((_, j) => Number(s.assignments[`x${j}`]));
     const y = problem.evaluate(x);
-    observations.push({ assignments: s.assignments, values: [{ name: 'f0', value: y[0] }, { name: 'f1', value: y[1] }] });
+    observations.push({
+      assignments: s.assignments,
+      values: [
+        { name: 'f0', value: y[0] },
+        { name: 'f1', value: y[1] },
+      ],
+    });
     ys.push(y);
     out.points.push({ x, y });
     const hv = hypervolume(ys, problem.refPoint);

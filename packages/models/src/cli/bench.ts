@@ -20,7 +20,8 @@ import { Rng } from '../rng.ts';
 
 const intList = (s: string, field: string): number[] => {
   const v = s.split(',').map((x) => Number(x.trim()));
-  if (v.some((x) => !Number.isInteger(x) || x <= 0)) throw new Error(`--${field}: expected comma-separated positive integers, got '${s}'`);
+  if (v.some((x) => !Number.isInteger(x) || x <= 0))
+    throw new Error(`--${field}: expected comma-separated positive integers, got '${s}'`);
   return v;
 };
 
@@ -85,7 +86,14 @@ async function main(): Promise<void> {
     const xTrain = Float32Array.from({ length: n * a.length }, () => rng.normal());
     const yTrain = Int32Array.from({ length: n }, (_, i) => i % a.classes);
     const r = await trainFcn(
-      { xTrain, yTrain, xVal: xTrain.slice(0, 64 * a.length), yVal: yTrain.slice(0, 64), length: a.length, numClasses: a.classes },
+      {
+        xTrain,
+        yTrain,
+        xVal: xTrain.slice(0, 64 * a.length),
+        yVal: yTrain.slice(0, 64),
+        length: a.length,
+        numClasses: a.classes,
+      },
       {
         batch_size: batch,
         conv_1_num_filters: filters[0],
@@ -114,16 +122,44 @@ async function main(): Promise<void> {
       samples_per_second: n / med,
     };
     if (a.torch) {
-      const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'fcn_torch_bench.py');
+      const script = path.join(
+        path.dirname(fileURLToPath(import.meta.url)),
+        '..',
+        '..',
+        'scripts',
+        'fcn_torch_bench.py',
+      );
       const outFile = path.join(a.out, 'torch.json');
       mkdirSync(a.out, { recursive: true });
       execFileSync(
         a.python,
-        [script, '--filters', filters.join(','), '--kernels', kernels.join(','), '--batch', String(batch), '--epochs', String(a.epochs),
-          '--n', String(n), '--length', String(a.length), '--classes', String(a.classes), '--threads', '1', '--out', outFile],
+        [
+          script,
+          '--filters',
+          filters.join(','),
+          '--kernels',
+          kernels.join(','),
+          '--batch',
+          String(batch),
+          '--epochs',
+          String(a.epochs),
+          '--n',
+          String(n),
+          '--length',
+          String(a.length),
+          '--classes',
+          String(a.classes),
+          '--threads',
+          '1',
+          '--out',
+          outFile,
+        ],
         { stdio: ['ignore', 'inherit', 'inherit'] },
       );
-      const torch = JSON.parse(readFileSync(outFile, 'utf8')) as { epoch_seconds_median: number; epoch_cpu_seconds_median: number };
+      const torch = JSON.parse(readFileSync(outFile, 'utf8')) as {
+        epoch_seconds_median: number;
+        epoch_cpu_seconds_median: number;
+      };
       result.torch = torch;
       result.ratio_to_torch_1thread = med / torch.epoch_seconds_median;
       result.cpu_ratio_to_torch_1thread = median(epochCpuSeconds) / torch.epoch_cpu_seconds_median;
@@ -136,7 +172,14 @@ async function main(): Promise<void> {
     const xTrain = Int32Array.from({ length: n * a.maxlen }, () => 1 + rng.int(a.vocab - 1));
     const yTrain = Int32Array.from({ length: n }, (_, i) => i % 2);
     const r = await trainKimCnn(
-      { xTrain, yTrain, xVal: xTrain.slice(0, 1000 * a.maxlen), yVal: yTrain.slice(0, 1000), maxLen: a.maxlen, vocabSize: a.vocab },
+      {
+        xTrain,
+        yTrain,
+        xVal: xTrain.slice(0, 1000 * a.maxlen),
+        yVal: yTrain.slice(0, 1000),
+        maxLen: a.maxlen,
+        vocabSize: a.vocab,
+      },
       {
         dropout_rate: 0.5,
         log_learning_rate: Math.log(1e-3),
@@ -164,7 +207,12 @@ async function main(): Promise<void> {
       inference_seconds: r.inferenceSeconds,
     };
   }
-  result.host = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg_1min: os.loadavg()[0], node: process.version };
+  result.host = {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    loadavg_1min: os.loadavg()[0],
+    node: process.version,
+  };
   result.backend_requested = a.backend;
   result.backend_used = backend;
   result.gemm_requested = a.gemm;

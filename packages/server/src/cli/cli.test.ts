@@ -21,10 +21,14 @@ function cli(args: string[]) {
 describe('token CLI', () => {
   it('as a process: prints a token that verifies against the file', () => {
     const db = path.join(dir, 'process.db');
-    const token = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', '--db', db, 'create', '--name', 'ci'], {
-      cwd: PACKAGE_DIR,
-      encoding: 'utf8',
-    }).trim();
+    const token = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/token.ts', '--db', db, 'create', '--name', 'ci'],
+      {
+        cwd: PACKAGE_DIR,
+        encoding: 'utf8',
+      },
+    ).trim();
     expect(token).toMatch(/^[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/);
     const handle = openDatabase(db);
     expect(verifyToken(handle, token)).toBe(token.split('.')[0]);

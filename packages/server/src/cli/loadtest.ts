@@ -66,7 +66,12 @@ function quantile(sorted: number[], q: number): number {
 function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   const r = (v: number) => Math.round(v * 10) / 10;
-  return { n: s.length, median_ms: r(quantile(s, 0.5)), p95_ms: r(quantile(s, 0.95)), max_ms: r(s[s.length - 1] ?? Number.NaN) };
+  return {
+    n: s.length,
+    median_ms: r(quantile(s, 0.5)),
+    p95_ms: r(quantile(s, 0.95)),
+    max_ms: r(s[s.length - 1] ?? Number.NaN),
+  };
 }
 
 function newToken(file: string): string {
@@ -234,26 +239,80 @@ function hostileRequests(victimExp: string, victimSuggestion: string, attackerEx
   const junk: unknown[] = [null, true, 3.5, -1, 'str', '', [], [1, 2], {}, { a: 1 }, 1e308];
   const valid = EXPERIMENT('mobo', 'h') as unknown as Record<string, unknown>;
   // wrong types for every experiment field
-  for (const field of ['name', 'parameters', 'metrics', 'observation_budget', 'parallel_bandwidth', 'seed', 'method', 'initial_design_size', 'metadata']) {
+  for (const field of [
+    'name',
+    'parameters',
+    'metrics',
+    'observation_budget',
+    'parallel_bandwidth',
+    'seed',
+    'method',
+    'initial_design_size',
+    'metadata',
+  ]) {
     for (const v of junk) {
-      if ((field === 'name' && v === 'str') || (field === 'seed' && v === -1) || (field === 'metadata' && (v === null || (typeof v === 'object' && !Array.isArray(v))))) continue;
-      out.push({ label: `experiment.${field}=${JSON.stringify(v)}`, method: 'POST', path: '/v1/experiments', body: JSON.stringify({ ...valid, [field]: v }) });
+      if (
+        (field === 'name' && v === 'str') ||
+        (field === 'seed' && v === -1) ||
+        (field === 'metadata' && (v === null || (typeof v === 'object' && !Array.isArray(v))))
+      )
+        continue;
+      out.push({
+        label: `experiment.${field}=${JSON.stringify(v)}`,
+        method: 'POST',
+        path: '/v1/experiments',
+        body: JSON.stringify({ ...valid, [field]: v }),
+      });
     }
   }
   // broken parameters and metrics
   const p0 = { name: 'x', type: 'double', bounds: { min: 0, max: 1 } };
   for (const bad of [
-    { ...p0, type: 'float' }, { ...p0, bounds: { min: 1, max: 0 } }, { ...p0, bounds: { min: 'a', max: 1 } }, { ...p0, bounds: null },
-    { ...p0, name: '' }, { ...p0, name: 'a b' }, { ...p0, transformation: 'log' }, { ...p0, transformation: 'sqrt' },
-    { name: 'c', type: 'categorical', categorical_values: [] }, { name: 'c', type: 'categorical', categorical_values: ['a', 'a'] },
+    { ...p0, type: 'float' },
+    { ...p0, bounds: { min: 1, max: 0 } },
+    { ...p0, bounds: { min: 'a', max: 1 } },
+    { ...p0, bounds: null },
+    { ...p0, name: '' },
+    { ...p0, name: 'a b' },
+    { ...p0, transformation: 'log' },
+    { ...p0, transformation: 'sqrt' },
+    { name: 'c', type: 'categorical', categorical_values: [] },
+    { name: 'c', type: 'categorical', categorical_values: ['a', 'a'] },
     { name: 'i', type: 'int', bounds: { min: 0.5, max: 2 } },
   ]) {
-    out.push({ label: `parameter ${JSON.stringify(bad)}`, method: 'POST', path: '/v1/experiments', body: JSON.stringify({ ...valid, parameters: [bad] }) });
+    out.push({
+      label: `parameter ${JSON.stringify(bad)}`,
+      method: 'POST',
+      path: '/v1/experiments',
+      body: JSON.stringify({ ...valid, parameters: [bad] }),
+    });
   }
-  out.push({ label: 'bounds.max 1e400', method: 'POST', path: '/v1/experiments', body: JSON.stringify({ ...valid, parameters: [p0] }).replace('"max":1', '"max":1e400') });
-  out.push({ label: '101 parameters', method: 'POST', path: '/v1/experiments', body: JSON.stringify({ ...valid, parameters: Array.from({ length: 101 }, (_, i) => ({ ...p0, name: `p${i}` })) }) });
-  for (const bad of [[], [{ name: 'a' }, { name: 'a' }], [{ name: 'a', objective: 'up' }], [{ name: 'a', strategy: 'constraint' }], [{ name: 'a', threshold: 'x' }], ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name }))]) {
-    out.push({ label: `metrics ${JSON.stringify(bad)}`, method: 'POST', path: '/v1/experiments', body: JSON.stringify({ ...valid, metrics: bad }) });
+  out.push({
+    label: 'bounds.max 1e400',
+    method: 'POST',
+    path: '/v1/experiments',
+    body: JSON.stringify({ ...valid, parameters: [p0] }).replace('"max":1', '"max":1e400'),
+  });
+  out.push({
+    label: '101 parameters',
+    method: 'POST',
+    path: '/v1/experiments',
+    body: JSON.stringify({ ...valid, parameters: Array.from({ length: 101 }, (_, i) => ({ ...p0, name: `p${i}` })) }),
+  });
+  for (const bad of [
+    [],
+    [{ name: 'a' }, { name: 'a' }],
+    [{ name: 'a', objective: 'up' }],
+    [{ name: 'a', strategy: 'constraint' }],
+    [{ name: 'a', threshold: 'x' }],
+    ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name })),
+  ]) {
+    out.push({
+      label: `metrics ${JSON.stringify(bad)}`,
+      method: 'POST',
+      path: '/v1/experiments',
+      body: JSON.stringify({ ...valid, metrics: bad }),
+    });
   }
   for (const field of ['parameters', 'metrics']) {
     const { [field]: _drop, ...rest } = valid;
@@ -265,39 +324,134 @@ function hostileRequests(victimExp: string, victimSuggestion: string, attackerEx
   for (const field of ['assignments', 'values', 'failed', 'metadata', 'suggestion', 'value']) {
     for (const v of junk) {
       if (field === 'metadata' && (v === null || (typeof v === 'object' && !Array.isArray(v)))) continue;
-      out.push({ label: `observation.${field}=${JSON.stringify(v)}`, method: 'POST', path: obsPath, body: JSON.stringify({ ...goodObs, [field]: v }) });
+      out.push({
+        label: `observation.${field}=${JSON.stringify(v)}`,
+        method: 'POST',
+        path: obsPath,
+        body: JSON.stringify({ ...goodObs, [field]: v }),
+      });
     }
   }
-  out.push({ label: 'observation without values', method: 'POST', path: obsPath, body: JSON.stringify({ assignments: goodObs.assignments }) });
-  out.push({ label: 'observation without assignments', method: 'POST', path: obsPath, body: JSON.stringify({ values: goodObs.values }) });
-  out.push({ label: 'observation value Infinity', method: 'POST', path: obsPath, body: JSON.stringify(goodObs).replace(/"value":[0-9.e-]+/, '"value":1e999') });
-  out.push({ label: 'batch of 1001', method: 'POST', path: `${obsPath}/batch`, body: JSON.stringify({ observations: Array.from({ length: 1001 }, () => goodObs) }) });
-  out.push({ label: 'batch with one bad item', method: 'POST', path: `${obsPath}/batch`, body: JSON.stringify({ observations: [goodObs, { ...goodObs, values: [] }] }) });
+  out.push({
+    label: 'observation without values',
+    method: 'POST',
+    path: obsPath,
+    body: JSON.stringify({ assignments: goodObs.assignments }),
+  });
+  out.push({
+    label: 'observation without assignments',
+    method: 'POST',
+    path: obsPath,
+    body: JSON.stringify({ values: goodObs.values }),
+  });
+  out.push({
+    label: 'observation value Infinity',
+    method: 'POST',
+    path: obsPath,
+    body: JSON.stringify(goodObs).replace(/"value":[0-9.e-]+/, '"value":1e999'),
+  });
+  out.push({
+    label: 'batch of 1001',
+    method: 'POST',
+    path: `${obsPath}/batch`,
+    body: JSON.stringify({ observations: Array.from({ length: 1001 }, () => goodObs) }),
+  });
+  out.push({
+    label: 'batch with one bad item',
+    method: 'POST',
+    path: `${obsPath}/batch`,
+    body: JSON.stringify({ observations: [goodObs, { ...goodObs, values: [] }] }),
+  });
   // bad JSON
-  for (const text of ['{', '{"a":', '{"a":1,}', "{'a':1}", 'NaN', '{"a":NaN}', '[1,2', '\u0000\u0001\u0002', '{"a":1}{"b":2}', 'undefined', '"\\x"', '{"a":"\\ud800"']) {
+  for (const text of [
+    '{',
+    '{"a":',
+    '{"a":1,}',
+    "{'a':1}",
+    'NaN',
+    '{"a":NaN}',
+    '[1,2',
+    '\u0000\u0001\u0002',
+    '{"a":1}{"b":2}',
+    'undefined',
+    '"\\x"',
+    '{"a":"\\ud800"',
+  ]) {
     out.push({ label: `bad JSON ${JSON.stringify(text)}`, method: 'POST', path: '/v1/experiments', body: text });
     out.push({ label: `bad JSON obs ${JSON.stringify(text)}`, method: 'POST', path: obsPath, body: text });
   }
-  out.push({ label: 'deep nesting', method: 'POST', path: '/v1/experiments', body: '['.repeat(200_000) + ']'.repeat(200_000) });
-  out.push({ label: '__proto__', method: 'POST', path: '/v1/experiments', body: '{"__proto__":{"admin":true},"parameters":[],"metrics":[]}' });
-  out.push({ label: 'constructor.prototype', method: 'POST', path: obsPath, body: '{"constructor":{"prototype":{"x":1}}}' });
+  out.push({
+    label: 'deep nesting',
+    method: 'POST',
+    path: '/v1/experiments',
+    body: '['.repeat(200_000) + ']'.repeat(200_000),
+  });
+  out.push({
+    label: '__proto__',
+    method: 'POST',
+    path: '/v1/experiments',
+    body: '{"__proto__":{"admin":true},"parameters":[],"metrics":[]}',
+  });
+  out.push({
+    label: 'constructor.prototype',
+    method: 'POST',
+    path: obsPath,
+    body: '{"constructor":{"prototype":{"x":1}}}',
+  });
   // huge bodies
-  out.push({ label: 'body 2 MiB', method: 'POST', path: '/v1/experiments', body: JSON.stringify({ ...valid, name: 'x'.repeat(2 << 20) }) });
-  out.push({ label: 'body 16 MiB', method: 'POST', path: obsPath, body: JSON.stringify({ ...goodObs, metadata: { blob: 'y'.repeat(16 << 20) } }) });
-  out.push({ label: 'metadata 900 KiB', method: 'POST', path: obsPath, body: JSON.stringify({ ...goodObs, metadata: { blob: 'z'.repeat(900 << 10) } }) });
-  out.push({ label: 'name 600 chars', method: 'POST', path: '/v1/experiments', body: JSON.stringify({ ...valid, name: 'n'.repeat(600) }) });
+  out.push({
+    label: 'body 2 MiB',
+    method: 'POST',
+    path: '/v1/experiments',
+    body: JSON.stringify({ ...valid, name: 'x'.repeat(2 << 20) }),
+  });
+  out.push({
+    label: 'body 16 MiB',
+    method: 'POST',
+    path: obsPath,
+    body: JSON.stringify({ ...goodObs, metadata: { blob: 'y'.repeat(16 << 20) } }),
+  });
+  out.push({
+    label: 'metadata 900 KiB',
+    method: 'POST',
+    path: obsPath,
+    body: JSON.stringify({ ...goodObs, metadata: { blob: 'z'.repeat(900 << 10) } }),
+  });
+  out.push({
+    label: 'name 600 chars',
+    method: 'POST',
+    path: '/v1/experiments',
+    body: JSON.stringify({ ...valid, name: 'n'.repeat(600) }),
+  });
   // content types
-  for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
+  for (const ct of [
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/xml',
+  ]) {
     out.push({ label: `content-type ${ct}`, method: 'POST', path: '/v1/experiments', body: 'a=1', contentType: ct });
   }
   // the victim's resources, with the attacker's token
   const v = `/v1/experiments/${victimExp}`;
   for (const [method, p, body] of [
-    ['GET', v], ['PUT', v, '{"name":"pwned"}'], ['DELETE', v], ['POST', `${v}/suggestions`, '{}'], ['GET', `${v}/suggestions`],
-    ['GET', `${v}/suggestions/${victimSuggestion}`], ['DELETE', `${v}/suggestions/${victimSuggestion}`], ['DELETE', `${v}/suggestions`],
+    ['GET', v],
+    ['PUT', v, '{"name":"pwned"}'],
+    ['DELETE', v],
+    ['POST', `${v}/suggestions`, '{}'],
+    ['GET', `${v}/suggestions`],
+    ['GET', `${v}/suggestions/${victimSuggestion}`],
+    ['DELETE', `${v}/suggestions/${victimSuggestion}`],
+    ['DELETE', `${v}/suggestions`],
     ['POST', `${v}/observations`, JSON.stringify({ suggestion: victimSuggestion, failed: true })],
-    ['POST', `${v}/observations/batch`, JSON.stringify({ observations: [{ suggestion: victimSuggestion, failed: true }] })],
-    ['GET', `${v}/observations`], ['GET', `${v}/observations/1`], ['GET', `${v}/best_assignments`],
+    [
+      'POST',
+      `${v}/observations/batch`,
+      JSON.stringify({ observations: [{ suggestion: victimSuggestion, failed: true }] }),
+    ],
+    ['GET', `${v}/observations`],
+    ['GET', `${v}/observations/1`],
+    ['GET', `${v}/best_assignments`],
     ['POST', obsPath, JSON.stringify({ suggestion: victimSuggestion, failed: true })],
   ] as [string, string, string?][]) {
     out.push({ label: `other token ${method} ${p}`, method, path: p, body });
@@ -305,21 +459,50 @@ function hostileRequests(victimExp: string, victimSuggestion: string, attackerEx
   // bad authentication
   for (const token of [null, '', 'x', `${'0'.repeat(16)}.${'A'.repeat(43)}`, 'a'.repeat(5000)]) {
     out.push({ label: `auth ${String(token).slice(0, 20)}`, method: 'GET', path: '/v1/experiments', token });
-    out.push({ label: `auth post ${String(token).slice(0, 20)}`, method: 'POST', path: `${v}/observations`, body: '{}', token });
+    out.push({
+      label: `auth post ${String(token).slice(0, 20)}`,
+      method: 'POST',
+      path: `${v}/observations`,
+      body: '{}',
+      token,
+    });
   }
   // junk paths and queries
   for (const p of [
-    '/v1/experiments/abc', '/v1/experiments/-1', '/v1/experiments/0', '/v1/experiments/1e3', '/v1/experiments/99999999999999999999',
-    '/v1/experiments/%00', '/v1/experiments/..%2F..%2Fetc', `/v1/experiments/${attackerExp}/suggestions/abc`,
-    `/v1/experiments/${attackerExp}/observations/0`, '/v1/projects', '/v1/experiments?limit=-1', '/v1/experiments?limit=1e9',
-    '/v1/experiments?limit=0', '/v1/experiments?before=abc', '/v1/experiments?limit[]=1', '/v1/experiments?state=paused',
-    `/v1/experiments/${attackerExp}/observations?after=x`, `/v1/experiments/${attackerExp}/suggestions?state=bogus`, '/v2/experiments',
+    '/v1/experiments/abc',
+    '/v1/experiments/-1',
+    '/v1/experiments/0',
+    '/v1/experiments/1e3',
+    '/v1/experiments/99999999999999999999',
+    '/v1/experiments/%00',
+    '/v1/experiments/..%2F..%2Fetc',
+    `/v1/experiments/${attackerExp}/suggestions/abc`,
+    `/v1/experiments/${attackerExp}/observations/0`,
+    '/v1/projects',
+    '/v1/experiments?limit=-1',
+    '/v1/experiments?limit=1e9',
+    '/v1/experiments?limit=0',
+    '/v1/experiments?before=abc',
+    '/v1/experiments?limit[]=1',
+    '/v1/experiments?state=paused',
+    `/v1/experiments/${attackerExp}/observations?after=x`,
+    `/v1/experiments/${attackerExp}/suggestions?state=bogus`,
+    '/v2/experiments',
   ]) {
     out.push({ label: `path ${p}`, method: 'GET', path: p });
   }
   out.push({ label: 'PATCH experiments', method: 'PATCH', path: '/v1/experiments', body: '{}' });
-  out.push({ label: 'PUT parameters', method: 'PUT', path: `/v1/experiments/${attackerExp}`, body: JSON.stringify({ parameters: [] }) });
-  out.push({ label: 'DELETE closed/unknown suggestion', method: 'DELETE', path: `/v1/experiments/${attackerExp}/suggestions/424242` });
+  out.push({
+    label: 'PUT parameters',
+    method: 'PUT',
+    path: `/v1/experiments/${attackerExp}`,
+    body: JSON.stringify({ parameters: [] }),
+  });
+  out.push({
+    label: 'DELETE closed/unknown suggestion',
+    method: 'DELETE',
+    path: `/v1/experiments/${attackerExp}/suggestions/424242`,
+  });
   return out;
 }
 
@@ -327,7 +510,12 @@ function hostileRequests(victimExp: string, victimSuggestion: string, attackerEx
  * One request over node:http. The status is taken from the response even when the server answers
  * before the upload is complete and resets the connection (413 on a huge body), which fetch hides.
  */
-function rawRequest(url: string, method: string, headers: Record<string, string>, body?: string): Promise<number | string> {
+function rawRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<number | string> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (v: number | string) => {
@@ -419,9 +607,11 @@ async function main() {
     strict: true,
   });
   const clients = Number(values.clients);
-  if (!Number.isInteger(clients) || clients < 1 || clients > 256) throw new Error('--clients must be an integer in [1, 256]');
+  if (!Number.isInteger(clients) || clients < 1 || clients > 256)
+    throw new Error('--clients must be an integer in [1, 256]');
   const levels = values.levels.split(',').map(Number);
-  if (levels.some((l) => !Number.isInteger(l) || l < clients || l > 5000)) throw new Error(`--levels must be integers in [clients, 5000]`);
+  if (levels.some((l) => !Number.isInteger(l) || l < clients || l > 5000))
+    throw new Error(`--levels must be integers in [clients, 5000]`);
   const phases = new Set(values.phases.split(','));
   serverArgs = ['--suggest-workers', values['suggest-workers']];
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-loadtest-'));

@@ -39,13 +39,21 @@ async function main(): Promise<void> {
     fail((err as Error).message);
   }
   if (values.help) {
-    process.stdout.write('usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--log]\n');
+    process.stdout.write(
+      'usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--log]\n',
+    );
     return;
   }
   const db = values.db as string | undefined;
   if (!db) fail('--db FILE is required (a SQLite file, created if missing; ":memory:" for a throwaway one)');
   const port = intFlag('port', values.port as string | undefined, 8080, 0, 65535);
-  const bodyLimit = intFlag('body-limit', values['body-limit'] as string | undefined, DEFAULT_BODY_LIMIT, 1024, 1 << 30);
+  const bodyLimit = intFlag(
+    'body-limit',
+    values['body-limit'] as string | undefined,
+    DEFAULT_BODY_LIMIT,
+    1024,
+    1 << 30,
+  );
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const suggestWorkers = intFlag('suggest-workers', values['suggest-workers'] as string | undefined, 1, 0, 64);
   const app = buildServer({ db, bodyLimit, logger: values.log === true, suggestWorkers });

@@ -36,9 +36,16 @@ export function tokenCli(argv: string[], io: CliIo): number {
 }
 
 function run(argv: string[], io: CliIo): void {
-  let parsed: ReturnType<typeof parseArgs<{ options: { db: { type: 'string' }; name: { type: 'string' } }; allowPositionals: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: { db: { type: 'string' }; name: { type: 'string' } }; allowPositionals: true }>
+  >;
   try {
-    parsed = parseArgs({ args: argv, options: { db: { type: 'string' }, name: { type: 'string' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { db: { type: 'string' }, name: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     fail(`${(err as Error).message}\n${USAGE}`);
   }
@@ -56,7 +63,9 @@ function run(argv: string[], io: CliIo): void {
       }
       case 'list':
         for (const t of listTokens(db)) {
-          io.out(`${t.id}\t${t.name ?? ''}\t${new Date(t.created * 1000).toISOString()}${t.revoked ? '\trevoked' : ''}\n`);
+          io.out(
+            `${t.id}\t${t.name ?? ''}\t${new Date(t.created * 1000).toISOString()}${t.revoked ? '\trevoked' : ''}\n`,
+          );
         }
         break;
       case 'revoke':

@@ -7,12 +7,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { confidenceRegion } from '../src/confidence-region.ts';
-import { logEhvi2d, logEhvi2dBatch, mcEhvi, prepareEhvi2d } from '../src/ehvi.ts';
-import { hypervolume } from '../src/hypervolume.ts';
-import { nonDominatedSort, paretoFront } from '../src/pareto.ts';
-import { Rng } from '../src/rng.ts';
-import { Sobol } from '../src/sobol.ts';
+import { logEhvi2d, logEhvi2dBatch, mcEhvi, prepareEhvi2d } from '../src/acquisition/log-ehvi.ts';
+import { hypervolume } from '../src/multi-objective/hypervolume.ts';
+import { nonDominatedSort, paretoFront } from '../src/multi-objective/pareto.ts';
+import { Rng } from '../src/math/rng.ts';
+import { Sobol } from '../src/design/sobol.ts';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -148,12 +147,6 @@ for (const [d, n] of [
   const cloud = Array.from({ length: 4800 }, () => [rng.next(), rng.next()]);
   time('paretoFront 2-D n=4800', () => paretoFront(cloud), { n: 4800 });
   time('nonDominatedSort 2-D n=4800', () => nonDominatedSort(cloud), { n: 4800 }, Math.min(reps, 3));
-  time(
-    'confidenceRegion n=4800 k=480 R=800 grid 40x40',
-    () => confidenceRegion(cloud, 480, { repeats: 800, grid: { x: [0, 1], y: [0, 1], nx: 40, ny: 40 }, seed: 1 }),
-    { n: 4800, k: 480, R: 800 },
-    Math.min(reps, 5),
-  );
 }
 
 // Sobol.

@@ -14,9 +14,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { GaussianProcess } from '../src/gp.ts';
-import { cholesky, invertLower } from '../src/linalg.ts';
-import { Rng } from '../src/rng.ts';
+import { GaussianProcess } from '../src/models/gp.ts';
+import { cholesky, invertLower } from '../src/math/linalg.ts';
+import { Rng } from '../src/math/rng.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, repeats: { type: 'string' } } });
 const out = values.out ?? 'reports/bench/posterior-backends.json';

@@ -14,8 +14,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Rng } from '../src/rng.ts';
-import { SpaceEncoding, parseExperimentConfig, type Observation } from '../src/space.ts';
+import { Rng } from '../src/math/rng.ts';
+import { SpaceEncoding, parseExperimentConfig, type Observation } from '../src/space/space.ts';
 import { suggest, type OptimizerState } from '../src/suggest.ts';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string' }, out: { type: 'string' } } });

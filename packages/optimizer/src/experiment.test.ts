@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ObservationError } from './errors.ts';
+import { ObservationError } from './space/errors.ts';
 import { Experiment } from './experiment.ts';
 
 const config = {

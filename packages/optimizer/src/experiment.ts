@@ -4,8 +4,8 @@
  * and round-trips losslessly through JSON.
  */
 import { z } from 'zod';
-import { ObservationError } from './errors.ts';
-import { paretoFront } from './pareto.ts';
+import { ObservationError } from './space/errors.ts';
+import { paretoFront } from './multi-objective/pareto.ts';
 import {
   AssignmentsSchema,
   ObservationSchema,
@@ -16,7 +16,7 @@ import {
   type Assignments,
   type ExperimentConfig,
   type Observation,
-} from './space.ts';
+} from './space/space.ts';
 import { suggest, type OptimizerState } from './suggest.ts';
 
 export interface PendingSuggestion {

@@ -1,8 +1,8 @@
-export { Rng } from './rng.ts';
-export { dominates, nonDominatedSort, paretoFront } from './pareto.ts';
-export { hypervolume, hypervolumeImprovement } from './hypervolume.ts';
-export { Sobol, type SobolOptions } from './sobol.ts';
-export { SpaceError, ObservationError } from './errors.ts';
+export { Rng } from './math/rng.ts';
+export { dominates, nonDominatedSort, paretoFront } from './multi-objective/pareto.ts';
+export { hypervolume, hypervolumeImprovement } from './multi-objective/hypervolume.ts';
+export { Sobol, type SobolOptions } from './design/sobol.ts';
+export { SpaceError, ObservationError } from './space/errors.ts';
 export {
   ParameterSchema,
   MetricSchema,
@@ -22,8 +22,8 @@ export {
   type Assignments,
   type Observation,
   type MetricValue,
-} from './space.ts';
-export { GaussianProcess, type GpHyperparameters } from './gp.ts';
+} from './space/space.ts';
+export { GaussianProcess, type GpHyperparameters } from './models/gp.ts';
 export { suggest, initialDesignSize, type SuggestInput, type SuggestOutput, type OptimizerState } from './suggest.ts';
 export { Experiment, bestObservations, type PendingSuggestion, type ObserveInput } from './experiment.ts';
 export {
@@ -38,14 +38,5 @@ export {
   logH,
   QmcNormal,
   type Ehvi2dPrepared,
-} from './ehvi.ts';
-export { frontierShare, type FrontierShareResult } from './frontier-share.ts';
-export {
-  confidenceRegion,
-  ConfidenceGridSchema,
-  ConfidenceRegionOptionsSchema,
-  type ConfidenceGrid,
-  type ConfidenceRegionOptions,
-  type ConfidenceRegion,
-} from './confidence-region.ts';
-export { normalPdf, normalCdf, normalLogCdf, erfcx, erfc, log1mexp } from './normal.ts';
+} from './acquisition/log-ehvi.ts';
+export { normalPdf, normalCdf, normalLogCdf, erfcx, erfc, log1mexp } from './math/normal.ts';

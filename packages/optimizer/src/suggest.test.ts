@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { hypervolume } from './hypervolume.ts';
-import { Rng } from './rng.ts';
+import { hypervolume } from './multi-objective/hypervolume.ts';
+import { Rng } from './math/rng.ts';
 import {
   assignmentsKey,
   parseExperimentConfig,
   validateAssignments,
   type Assignments,
   type Observation,
-} from './space.ts';
+} from './space/space.ts';
 import { suggest, type OptimizerState } from './suggest.ts';
 
 const twoDim = (method: 'mobo' | 'random' | 'sobol' = 'mobo', seed = 0) =>

@@ -17,15 +17,20 @@
  *   - never a duplicate of an observed or pending point.
  */
 import { z } from 'zod';
-import { inferReferencePoint, chebyshevScalarise, logExpectedImprovement, logProbabilityAbove } from './acquisition.ts';
-import { optimizeAcquisition } from './candidates.ts';
-import { logEhvi2dBatch, prepareEhvi2d } from './ehvi.ts';
-import { SuccessModel } from './failure.ts';
-import { GaussianProcess, type GpHyperparameters } from './gp.ts';
-import { paretoFront } from './pareto.ts';
-import { Rng } from './rng.ts';
-import { Sobol } from './sobol.ts';
-import { SOBOL_MAX_DIM } from './sobol-directions.ts';
+import {
+  inferReferencePoint,
+  chebyshevScalarise,
+  logExpectedImprovement,
+  logProbabilityAbove,
+} from './acquisition/log-ei.ts';
+import { optimizeAcquisition } from './optim/acquisition-optimizer.ts';
+import { logEhvi2dBatch, prepareEhvi2d } from './acquisition/log-ehvi.ts';
+import { SuccessModel } from './models/success-model.ts';
+import { GaussianProcess, type GpHyperparameters } from './models/gp.ts';
+import { paretoFront } from './multi-objective/pareto.ts';
+import { Rng } from './math/rng.ts';
+import { Sobol } from './design/sobol.ts';
+import { SOBOL_MAX_DIM } from './design/sobol-directions.ts';
 import {
   SpaceEncoding,
   assignmentsKey,
@@ -36,7 +41,7 @@ import {
   type ExperimentConfig,
   type Metric,
   type Observation,
-} from './space.ts';
+} from './space/space.ts';
 
 export type OptimizerState = Record<string, unknown>;
 

@@ -6,7 +6,9 @@
  * Pareto tools expect. Frontiers only contain trials that were not failed.
  */
 import { z } from 'zod';
-import { confidenceRegion, frontierShare, hypervolume, paretoFront } from '@paretobench/optimizer';
+import { hypervolume, paretoFront } from '@paretobench/optimizer';
+import { confidenceRegion } from '../analysis/confidence-region.ts';
+import { frontierShare } from '../analysis/frontier-share.ts';
 import type { StudyDefinition } from '../studies/definitions.ts';
 import { PresetSchema, describePreset, type Preset } from '../studies/presets.ts';
 import { paperComparison } from './paper-figures.ts';

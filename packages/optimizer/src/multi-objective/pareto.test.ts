@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dominates, nonDominatedSort, nonDominatedSortGeneric, paretoFront } from './pareto.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../math/rng.ts';
 
 describe('dominates (maximisation)', () => {
   it('needs >= everywhere and > somewhere', () => {

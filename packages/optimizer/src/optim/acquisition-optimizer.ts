@@ -8,8 +8,8 @@
  *  3. greedy search over integer / category neighbours of the best points;
  *  4. return candidates best first (the caller skips duplicates of observed/pending points).
  */
-import type { Rng } from './rng.ts';
-import type { SpaceEncoding } from './space.ts';
+import type { Rng } from '../math/rng.ts';
+import type { SpaceEncoding } from '../space/space.ts';
 
 export type BatchScore = (X: Float64Array, m: number) => Float64Array;
 

@@ -26,7 +26,7 @@
  * >= 3 objectives: Monte-Carlo EHVI with randomised quasi-Monte-Carlo normals (scrambled Sobol + Box-Muller,
  * as BoTorch's NormalQMCEngine) and exact per-sample improvement (WFG exclusive hypervolume).
  */
-import { hypervolumeImprovementUnchecked, validatePointsAndRef } from './hypervolume.ts';
+import { hypervolumeImprovementUnchecked, validatePointsAndRef } from '../multi-objective/hypervolume.ts';
 import {
   erfcx,
   expNegHalfSq,
@@ -36,9 +36,9 @@ import {
   normalLogCdf,
   log1mexp,
   SQRT2,
-} from './normal.ts';
-import { Rng } from './rng.ts';
-import { Sobol } from './sobol.ts';
+} from '../math/normal.ts';
+import { Rng } from '../math/rng.ts';
+import { Sobol } from '../design/sobol.ts';
 
 const HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 

@@ -14,7 +14,7 @@
  * from Rng(seed), so a given seed always gives the same sequence.
  */
 import { JOE_KUO_ROWS, SOBOL_MAX_DIM } from './sobol-directions.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../math/rng.ts';
 
 const BITS = 32;
 const SCALE = 2 ** -32;

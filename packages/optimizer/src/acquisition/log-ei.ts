@@ -8,7 +8,7 @@
  * - chebyshevScalarise: augmented Chebyshev scalarisation (Knowles 2006, ParEGO) for 3+ objectives.
  * - inferReferencePoint: nadir of the Pareto front minus 10% of its range (BoTorch's infer_reference_point).
  */
-import { erfcx, log1mexp, normalLogCdf, normalLogPdf } from './normal.ts';
+import { erfcx, log1mexp, normalLogCdf, normalLogPdf } from '../math/normal.ts';
 
 const HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 

@@ -13,9 +13,9 @@
  *   log s2  ~ N(0, 1.5^2)
  *   log noise ~ N(-4, 1)
  */
-import { cholesky, cholInverse, logDetHalf, solveLower, solveUpperT } from './linalg.ts';
-import { lbfgs } from './lbfgs.ts';
-import type { Rng } from './rng.ts';
+import { cholesky, cholInverse, logDetHalf, solveLower, solveUpperT } from '../math/linalg.ts';
+import { lbfgs } from '../optim/lbfgs.ts';
+import type { Rng } from '../math/rng.ts';
 
 const SQRT5 = Math.sqrt(5);
 const NOISE_FLOOR = 1e-6;

@@ -5,9 +5,9 @@ import {
   logExpectedImprovement,
   logH,
   logProbabilityAbove,
-} from './acquisition.ts';
-import { normalCdf, normalLogPdf, normalPdf } from './normal.ts';
-import { Rng } from './rng.ts';
+} from './log-ei.ts';
+import { normalCdf, normalLogPdf, normalPdf } from '../math/normal.ts';
+import { Rng } from '../math/rng.ts';
 
 describe('logExpectedImprovement', () => {
   it('matches the closed form sigma phi(z) + (mu - best) Phi(z) where that is accurate', () => {

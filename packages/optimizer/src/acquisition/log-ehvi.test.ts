@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ehvi2d, hvi2d, logEhvi2d, logEhvi2dBatch, logEhvi2dPrepared, logH, mcEhvi, prepareEhvi2d } from './ehvi.ts';
-import { hypervolume, hypervolumeImprovement } from './hypervolume.ts';
-import { normalCdf, normalPdf } from './normal.ts';
-import { Rng } from './rng.ts';
+import {
+  ehvi2d,
+  hvi2d,
+  logEhvi2d,
+  logEhvi2dBatch,
+  logEhvi2dPrepared,
+  logH,
+  mcEhvi,
+  prepareEhvi2d,
+} from './log-ehvi.ts';
+import { hypervolume, hypervolumeImprovement } from '../multi-objective/hypervolume.ts';
+import { normalCdf, normalPdf } from '../math/normal.ts';
+import { Rng } from '../math/rng.ts';
 
 const FRONT = [
   [1, 3],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hypervolume, hypervolumeImprovement } from './hypervolume.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../math/rng.ts';
 
 /** Inclusion-exclusion over all non-empty subsets: sum (-1)^{|S|+1} vol(box(ref, min(S))). Exact, O(2^n). */
 function hvInclusionExclusion(points: number[][], ref: number[]): number {

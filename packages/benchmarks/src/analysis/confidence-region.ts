@@ -12,7 +12,7 @@
  * last cell. density rows are indexed by y (as plotly heatmap z[y][x]).
  */
 import { z } from 'zod';
-import { Rng } from './rng.ts';
+import { Rng } from '@paretobench/optimizer';
 
 export const ConfidenceGridSchema = z
   .object({

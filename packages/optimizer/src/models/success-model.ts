@@ -8,8 +8,8 @@
  * reverts to the overall success rate with large variance, so unexplored regions stay open.
  */
 import { GaussianProcess, type GpHyperparameters } from './gp.ts';
-import { normalLogCdf } from './normal.ts';
-import type { Rng } from './rng.ts';
+import { normalLogCdf } from '../math/normal.ts';
+import type { Rng } from '../math/rng.ts';
 
 const S0_SQ = 0.01;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { confidenceRegion } from './confidence-region.ts';
-import { paretoFront } from './pareto.ts';
-import { Rng } from './rng.ts';
+import { paretoFront } from '@paretobench/optimizer';
+import { Rng } from '@paretobench/optimizer';
 
 const GRID = { x: [0, 4] as [number, number], y: [0, 4] as [number, number], nx: 4, ny: 4 };
 

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { ObservationError, SpaceError, formatPath } from './errors.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../math/rng.ts';
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 

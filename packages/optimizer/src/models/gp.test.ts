@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GaussianProcess, negLogPosterior } from './gp.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../math/rng.ts';
 
 const matern52 = (r: number) => (1 + Math.sqrt(5) * r + (5 / 3) * r * r) * Math.exp(-Math.sqrt(5) * r);
 

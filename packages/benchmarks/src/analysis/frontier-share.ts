@@ -7,7 +7,7 @@
  * not dominate each other) and each copy counts for its own set, so the shares sum to 1 whenever the union is
  * non-empty.
  */
-import { paretoFront } from './pareto.ts';
+import { paretoFront } from '@paretobench/optimizer';
 
 export interface FrontierShareResult {
   /** The union frontier's points (sorted by objective 0 descending, then the others descending). */

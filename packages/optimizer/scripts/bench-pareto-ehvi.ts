@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { logEhvi2d, logEhvi2dBatch, mcEhvi, prepareEhvi2d } from '../src/acquisition/log-ehvi.ts';
+import { logEhvi2d, logEhvi2dBatch, prepareEhvi2d } from '../src/acquisition/log-ehvi.ts';
 import { hypervolume } from '../src/multi-objective/hypervolume.ts';
 import { nonDominatedSort, paretoFront } from '../src/multi-objective/pareto.ts';
 import { Rng } from '../src/math/rng.ts';
@@ -96,25 +96,6 @@ for (const K of [5, 20, 60]) {
       for (let i = 0; i < 500; i++) logEhvi2d([mu0[i], mu1[i]], [s0[i], s1[i]], front, [0, 0]);
     },
     { K, N: 500 },
-  );
-}
-
-// Monte-Carlo EHVI, 3 objectives.
-{
-  const front: number[][] = [];
-  for (let i = 0; i < 30; i++) {
-    const g = [Math.abs(rng.normal()), Math.abs(rng.normal()), Math.abs(rng.normal())];
-    const r = Math.hypot(g[0], g[1], g[2]);
-    front.push(g.map((v) => v / r));
-  }
-  time(
-    'mcEhvi d=3 front=30 samples=256 (one candidate)',
-    () => mcEhvi([0.6, 0.6, 0.6], [0.2, 0.2, 0.2], front, [0, 0, 0], 256, new Rng(1)),
-    {
-      d: 3,
-      front: 30,
-      samples: 256,
-    },
   );
 }
 

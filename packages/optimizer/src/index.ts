@@ -23,7 +23,8 @@ export {
   type Observation,
   type MetricValue,
 } from './space/space.ts';
-export { GaussianProcess, type GpHyperparameters } from './models/gp.ts';
+export { GaussianProcess, sampleHyperparameters, type GpHyperparameters } from './models/gp.ts';
+export { SuccessModel } from './models/success-model.ts';
 export { suggest, initialDesignSize, type SuggestInput, type SuggestOutput, type OptimizerState } from './suggest.ts';
 export { Experiment, bestObservations, type PendingSuggestion, type ObserveInput } from './experiment.ts';
 export {
@@ -34,9 +35,19 @@ export {
   logEhvi2dBatch,
   hvi2d,
   hvi2dPrepared,
-  mcEhvi,
-  logH,
-  QmcNormal,
+  LogExpectedHypervolumeImprovement2d,
   type Ehvi2dPrepared,
 } from './acquisition/log-ehvi.ts';
+export { logH, logExpectedImprovement, LogExpectedImprovement } from './acquisition/log-ei.ts';
+export { logProbabilityAbove, LogProbabilityOfFeasibility } from './acquisition/constraint.ts';
+export { chebyshevScalarise, simplexWeights } from './acquisition/parego.ts';
+export {
+  IntegratedAcquisition,
+  ProductAcquisition,
+  logMeanExp,
+  type AcquisitionFunction,
+} from './acquisition/acquisition-function.ts';
+export { inferReferencePoint } from './multi-objective/reference-point.ts';
+export { isFeasible, meetsThreshold } from './multi-objective/feasibility.ts';
+export { DEFAULT_OPTIONS, type OptimizerOptions } from './options.ts';
 export { normalPdf, normalCdf, normalLogCdf, erfcx, erfc, log1mexp } from './math/normal.ts';

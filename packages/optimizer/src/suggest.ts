@@ -1,36 +1,44 @@
 /**
- * The stateless core: given the config, all observations and the pending suggestions, return the next
- * assignments. Deterministic given (config.seed, observations, pending, index, state).
+ * The policy: given the config, all observations and the pending suggestions, return the next assignments.
+ * Deterministic given (config.seed, observations, pending, index, state, options). The math lives in models/,
+ * acquisition/, multi-objective/ and optim/; this file only decides what to fit, which acquisition to use and how
+ * to pick the suggestion.
  *
- * method 'random': uniform over the space; 'sobol': the scrambled Sobol sequence (one coordinate per
- * parameter); 'mobo' (default): 2(p+1) Sobol points, then Bayesian optimisation:
- *   - one GP (Matern 5/2 ARD, gp.ts) per optimize and constraint metric, fitted on non-failed observations;
- *   - a success-probability model (failure.ts) once some observations failed;
- *   - pending suggestions as kriging-believer fantasies (posterior mean taken as observed);
- *   - acquisition (maximisation orientation, in log space):
- *       1 objective:  log EI
- *       2 objectives: log EHVI (exact box decomposition, ehvi.ts) over the feasible observed front,
- *                     reference point from thresholds, else nadir - 10% of range
- *       3+:           log EI of a random augmented-Chebyshev scalarisation (ParEGO)
- *     plus log P(constraints met) plus log P(success);
- *   - optimised over the relaxed unit cube with lattice projection and neighbour search (candidates.ts);
- *   - never a duplicate of an observed or pending point.
+ * method 'random': uniform over the space; 'sobol': the scrambled Sobol sequence; 'mobo' (default):
+ *   1. an initial Sobol design (initialDesignSize), continued while fewer than two observations succeeded;
+ *   2. one GP per optimised and constraint metric (Matern 5/2 ARD, MAP fit, models/gp.ts), on denoised values
+ *      (noisy-EI plug-in), integrated over hyperparameter samples while data are few;
+ *      a success model (models/success-model.ts) once some observations failed;
+ *      pending suggestions as kriging-believer fantasies;
+ *   3. the acquisition (log space, maximisation orientation):
+ *        1 objective:  log EI                       (acquisition/log-ei.ts)
+ *        2 objectives: exact log EHVI                (acquisition/log-ehvi.ts), reference point from thresholds,
+ *                                                      else inferred (multi-objective/reference-point.ts)
+ *        3-4:          log EI of a ParEGO scalarisation (acquisition/parego.ts)
+ *      times P(constraint metrics met) (acquisition/constraint.ts) and P(success);
+ *   4. maximised over the mixed space (optim/acquisition-optimizer.ts); the best candidate that does not repeat an
+ *      observed or pending point (options.minSeparation) is the suggestion.
  */
 import { z } from 'zod';
 import {
-  inferReferencePoint,
-  chebyshevScalarise,
-  logExpectedImprovement,
-  logProbabilityAbove,
-} from './acquisition/log-ei.ts';
-import { optimizeAcquisition } from './optim/acquisition-optimizer.ts';
-import { logEhvi2dBatch, prepareEhvi2d } from './acquisition/log-ehvi.ts';
-import { SuccessModel } from './models/success-model.ts';
-import { GaussianProcess, type GpHyperparameters } from './models/gp.ts';
-import { paretoFront } from './multi-objective/pareto.ts';
-import { Rng } from './math/rng.ts';
+  IntegratedAcquisition,
+  ProductAcquisition,
+  type AcquisitionFunction,
+} from './acquisition/acquisition-function.ts';
+import { LogProbabilityOfFeasibility } from './acquisition/constraint.ts';
+import { LogExpectedHypervolumeImprovement2d, prepareEhvi2d } from './acquisition/log-ehvi.ts';
+import { LogExpectedImprovement } from './acquisition/log-ei.ts';
+import { chebyshevScalarise, simplexWeights } from './acquisition/parego.ts';
 import { Sobol } from './design/sobol.ts';
 import { SOBOL_MAX_DIM } from './design/sobol-directions.ts';
+import { Rng } from './math/rng.ts';
+import { GaussianProcess, sampleHyperparameters, type GpHyperparameters } from './models/gp.ts';
+import { SuccessModel } from './models/success-model.ts';
+import { isFeasible } from './multi-objective/feasibility.ts';
+import { paretoFront } from './multi-objective/pareto.ts';
+import { inferReferencePoint } from './multi-objective/reference-point.ts';
+import { optimizeAcquisition } from './optim/acquisition-optimizer.ts';
+import { DEFAULT_OPTIONS, type OptimizerOptions } from './options.ts';
 import {
   SpaceEncoding,
   assignmentsKey,
@@ -51,6 +59,8 @@ export interface SuggestInput {
   pending?: Assignments[];
   state?: OptimizerState;
   index?: number;
+  /** overrides of single policy constants (options.ts); the defaults are the optimizer */
+  options?: Partial<OptimizerOptions>;
 }
 
 export interface SuggestOutput {
@@ -70,24 +80,23 @@ const StateSchema = z.object({
   /** number of observations when the hyperparameters were last fitted */
   fitted_n: z.number().optional(),
 });
+type State = z.infer<typeof StateSchema>;
 
 /**
- * Hyperparameters are refitted on every call below 100 observations; above, a warm state is reused
- * until the data grew by 5% since the last fit (a fit costs O(m^3) per L-BFGS step, the posterior
- * update with fixed hyperparameters O(n^3) once).
+ * Size of the initial Sobol design: `initial_design_size` when given; else 2 (p + 1) for p parameters (BoTorch's
+ * tutorials), but never more than a quarter of `observation_budget` (at least 2), so that a small budget still
+ * leaves most of its evaluations to the model.
  */
-function needsRefit(n: number, fittedN: number | undefined): boolean {
-  if (fittedN === undefined || n < 100) return true;
-  return n - fittedN >= Math.max(1, Math.floor(0.05 * n)) || n < fittedN;
-}
-
-/** Default size of the initial Sobol design: 2 (p + 1) for p parameters (as BoTorch's tutorials). */
 export function initialDesignSize(config: ExperimentConfig): number {
-  return config.initial_design_size ?? 2 * (config.parameters.length + 1);
+  if (config.initial_design_size !== undefined) return config.initial_design_size;
+  const standard = 2 * (config.parameters.length + 1);
+  if (config.observation_budget === undefined) return standard;
+  return Math.min(standard, Math.max(2, Math.ceil(config.observation_budget / 4)));
 }
 
 export function suggest(input: SuggestInput): SuggestOutput {
   const t0 = performance.now();
+  const options: OptimizerOptions = { ...DEFAULT_OPTIONS, ...input.options };
   const config = parseExperimentConfig(input.config);
   const observations = input.observations.map((o) => validateObservation(config, o));
   const pending = (input.pending ?? []).map((a, i) => validateAssignments(config, a, `pending[${i}]`));
@@ -110,18 +119,81 @@ export function suggest(input: SuggestInput): SuggestOutput {
 
   const nOk = observations.filter((o) => !o.failed).length;
   if (index < initialDesignSize(config)) return done(sobolAt(enc, config, seen, index), 'initial');
+  const repeats = new RepeatCheck(enc, [...observations.map((o) => o.assignments), ...pending], options);
   if (nOk < 2) {
     // Too few successes for objective models. With one success and some failures, look where success is most
     // likely (near the success, away from failures). With no success at all, a success model has only one class
     // and says nothing about where success lies: maximising it just pushes to the edges of the space, far from
     // every failure. Keep filling the space with the Sobol design instead until something succeeds.
     if (nOk === 1 && observations.length - nOk >= 2)
-      return done(suggestFeasible(config, enc, observations, rng, seen), 'model');
+      return done(suggestFeasible(config, enc, observations, rng, seen, repeats), 'model');
     return done(sobolAt(enc, config, seen, index), 'initial');
   }
 
-  const x = suggestModel(config, enc, observations, pending, rng, prevState.success ? prevState.data : {}, state, seen);
-  return done(x, 'model');
+  const prev: State = prevState.success ? prevState.data : {};
+  const acquisition = buildAcquisition(config, enc, observations, pending, rng, prev, state, options);
+  const ranked = optimizeAcquisition(enc, (X, m) => acquisition.logScore(X, m), {
+    rng,
+    ...candidateBudget(options, observations.length, acquisition.anchors.length),
+    anchors: acquisition.anchors,
+    rawPoints: sobolRaw(enc.dim, rng),
+  });
+  for (const p of ranked) {
+    const a = enc.decode(p.x);
+    if (!seen.has(assignmentsKey(config, a)) && !repeats.isRepeat(a)) return done(a, 'model');
+  }
+  return done(randomNonDuplicate(enc, config, seen, rng), 'model');
+}
+
+function candidateBudget(options: OptimizerOptions, n: number, nAnchors: number) {
+  const c = options.candidates(n);
+  return {
+    rawSamples: c.rawSamples,
+    perturbationsPerAnchor: Math.max(8, Math.floor(c.perturbations / Math.max(nAnchors, 1))),
+    refineStarts: c.refineStarts,
+    refineIterations: c.refineIterations,
+  };
+}
+
+function sobolRaw(dim: number, rng: Rng): ((k: number) => number[][]) | undefined {
+  if (dim > SOBOL_MAX_DIM) return undefined;
+  const sobol = new Sobol(dim, { scramble: true, seed: rng.nextUint32() });
+  return (k) => sobol.draw(k);
+}
+
+/**
+ * Suggestions closer than options.minSeparation to an observed or pending point (continuous coordinates, in the
+ * unit cube; discrete ones equal) are repeats.
+ */
+class RepeatCheck {
+  private readonly points: number[][];
+  private readonly continuous: number[];
+  private readonly discrete: number[];
+
+  constructor(
+    private readonly enc: SpaceEncoding,
+    earlier: readonly Assignments[],
+    private readonly options: OptimizerOptions,
+  ) {
+    this.points = earlier.map((a) => enc.encode(a));
+    this.continuous = [];
+    this.discrete = [];
+    for (const c of enc.columns) {
+      for (let k = 0; k < c.width; k++)
+        (c.param.type === 'double' ? this.continuous : this.discrete).push(c.offset + k);
+    }
+  }
+
+  isRepeat(a: Assignments): boolean {
+    const x = this.enc.encode(a);
+    const r2 = this.options.minSeparation ** 2;
+    return this.points.some((p) => {
+      for (const k of this.discrete) if (Math.abs(p[k] - x[k]) > 1e-12) return false;
+      let d2 = 0;
+      for (const k of this.continuous) d2 += (p[k] - x[k]) ** 2;
+      return d2 < r2;
+    });
+  }
 }
 
 function suggestFeasible(
@@ -130,6 +202,7 @@ function suggestFeasible(
   observations: Observation[],
   rng: Rng,
   seen: Set<string>,
+  repeats: RepeatCheck,
 ): Assignments {
   const D = enc.dim;
   const X = observations.map((o) => enc.encode(o.assignments));
@@ -140,7 +213,6 @@ function suggestFeasible(
     { rng, zeroMean: true, maxFitPoints: 128 },
   );
   const anchors = X.filter((_, i) => !observations[i].failed);
-  const rawSobol = D <= SOBOL_MAX_DIM ? new Sobol(D, { scramble: true, seed: rng.nextUint32() }) : null;
   const ranked = optimizeAcquisition(enc, (Xs, m) => model.logProbability(Xs, m), {
     rng,
     rawSamples: 1024,
@@ -148,11 +220,11 @@ function suggestFeasible(
     perturbationsPerAnchor: 64,
     refineStarts: 3,
     refineIterations: 8,
-    rawPoints: rawSobol ? (k) => rawSobol.draw(k) : undefined,
+    rawPoints: sobolRaw(D, rng),
   });
   for (const p of ranked) {
     const a = enc.decode(p.x);
-    if (!seen.has(assignmentsKey(config, a))) return a;
+    if (!seen.has(assignmentsKey(config, a)) && !repeats.isRepeat(a)) return a;
   }
   return randomNonDuplicate(enc, config, seen, rng);
 }
@@ -187,56 +259,80 @@ function toMatrix(rows: readonly number[][], d: number): Float64Array {
   return X;
 }
 
-function fitOptions(n: number, warm: GpHyperparameters | undefined, rng: Rng) {
+/** Hyperparameters are refitted every call while data are few; above, a warm state is reused until the data grew. */
+function refitDue(n: number, fittedN: number | undefined, options: OptimizerOptions): boolean {
+  if (fittedN === undefined || n < options.alwaysRefitBelow) return true;
+  return n - fittedN >= Math.max(1, Math.floor(options.refitGrowth * n)) || n < fittedN;
+}
+
+function fitOptions(n: number, warm: GpHyperparameters | undefined, rng: Rng, options: OptimizerOptions) {
   const big = n > 100;
   return {
     warm,
     rng,
-    maxFitPoints: big ? 128 : 160,
+    maxFitPoints: big ? 128 : options.maxFitPoints,
     maxIter: warm ? (big ? 20 : 40) : big ? 50 : 80,
     randomStarts: warm ? 0 : big ? 1 : 2,
     singleStart: warm !== undefined && big,
   };
 }
 
-function suggestModel(
+/** The acquisition to maximise, and the encoded points its optimiser starts from (the best observed ones). */
+function buildAcquisition(
   config: ExperimentConfig,
   enc: SpaceEncoding,
   observations: Observation[],
   pending: Assignments[],
   rng: Rng,
-  prev: z.infer<typeof StateSchema>,
+  prev: State,
   state: OptimizerState,
-  seen: Set<string>,
-): Assignments {
+  options: OptimizerOptions,
+): AcquisitionFunction & { anchors: number[][] } {
   const D = enc.dim;
   const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
   const constraints = config.metrics.filter((m) => m.strategy === 'constraint');
   const ok = observations.filter((o) => !o.failed);
   const Xok = ok.map((o) => enc.encode(o.assignments));
   const XokM = toMatrix(Xok, D);
-  const Xpend = pending.map((a) => enc.encode(a));
-  const XpM = toMatrix(Xpend, D);
+  const XpM = toMatrix(
+    pending.map((a) => enc.encode(a)),
+    D,
+  );
+  const feasible = ok.map((o) => isFeasible(config, o));
+  const anyFeasible = feasible.some((f) => f);
   const gpState: Record<string, GpHyperparameters> = {};
-  const refit = needsRefit(observations.length, prev.fitted_n);
+  const refit = refitDue(observations.length, prev.fitted_n, options);
   state.fitted_n = refit ? observations.length : prev.fitted_n;
   const reuse = (h: GpHyperparameters | undefined) => (!refit && h && h.logLengthscales.length === D ? h : undefined);
 
+  const believe = (gp: GaussianProcess): GaussianProcess =>
+    pending.length === 0 ? gp : gp.condition(XpM, gp.predict(XpM, pending.length).mean); // kriging believer
+  /** MAP fit (warm-started from the previous call's state), denoised, with the pending points believed. */
   const fitMetric = (name: string, y: Float64Array, X: Float64Array): GaussianProcess => {
     const keep = reuse(prev.gp?.[name]);
-    const gp = keep
+    const fitted = keep
       ? new GaussianProcess(X, y, keep)
-      : GaussianProcess.fit(X, y, D, fitOptions(y.length, prev.gp?.[name], rng));
-    gpState[name] = gp.hyper;
-    if (pending.length === 0) return gp;
-    return gp.condition(XpM, gp.predict(XpM, pending.length).mean); // kriging believer
+      : GaussianProcess.fit(X, y, D, fitOptions(y.length, prev.gp?.[name], rng, options));
+    gpState[name] = fitted.hyper;
+    return believe(fitted.denoised());
+  };
+  /** The MAP model plus models at hyperparameters drawn from their posterior (integrated acquisition). */
+  const samples = observations.length <= options.integrateUpTo ? options.hyperparameterSamples : 1;
+  const fitEnsemble = (name: string, y: Float64Array, X: Float64Array): GaussianProcess[] => {
+    const map = fitMetric(name, y, X);
+    if (samples <= 1) return [map];
+    const draws = sampleHyperparameters(X, y, D, gpState[name], {
+      rng,
+      count: samples - 1,
+      maxFitPoints: options.maxFitPoints,
+    });
+    return [map, ...draws.map((h) => believe(new GaussianProcess(X, y, h).denoised()))];
   };
 
-  // Objectives in maximisation orientation.
-  const Y = ok.map((o) => objectives.map((m) => sign(m) * valueOf(o, m.name)!));
-  // Objective models also see failed points, imputed with the worst observed value of each objective
-  // (as SMAC does for crashed runs): the acquisition then drops near failures through the objective
+  // Objectives in maximisation orientation. The objective models also see failed points, imputed with the worst
+  // observed value (as SMAC does for crashed runs), so the acquisition drops near failures through the objective
   // posterior as well as through P(success), where extrapolated improvements would otherwise dominate.
+  const Y = ok.map((o) => objectives.map((m) => sign(m) * valueOf(o, m.name)!));
   const failedX = observations.filter((o) => o.failed).map((o) => enc.encode(o.assignments));
   const XobjM = failedX.length > 0 ? toMatrix([...Xok, ...failedX], D) : XokM;
   const withImputed = (y: Float64Array): Float64Array => {
@@ -247,28 +343,12 @@ function suggestModel(
     out.set(y);
     return out;
   };
-  const feasible = ok.map((o) =>
-    constraints.every((c) => {
-      const v = valueOf(o, c.name)!;
-      return c.objective === 'minimize' ? v <= c.threshold! : v >= c.threshold!;
-    }),
-  );
 
-  let score: (X: Float64Array, m: number) => Float64Array;
-  let anchorIdx: number[];
-  const extraTerms: ((X: Float64Array, m: number) => Float64Array)[] = [];
-
-  for (const c of constraints) {
+  const factors: AcquisitionFunction[] = constraints.map((c) => {
     const y = Float64Array.from(ok, (o) => sign(c) * valueOf(o, c.name)!);
-    const gp = fitMetric(c.name, y, XokM);
-    const thr = sign(c) * c.threshold!;
-    extraTerms.push((X, m) => {
-      const { mean, variance } = gp.predict(X, m);
-      return Float64Array.from(mean, (mu, i) => logProbabilityAbove(mu, Math.sqrt(variance[i]), thr));
-    });
-  }
-  const nFailed = observations.length - ok.length;
-  if (nFailed > 0) {
+    return new LogProbabilityOfFeasibility(fitMetric(c.name, y, XokM), sign(c) * c.threshold!);
+  });
+  if (ok.length < observations.length) {
     const Xall = toMatrix(
       observations.map((o) => enc.encode(o.assignments)),
       D,
@@ -284,34 +364,42 @@ function suggestModel(
           maxIter: prev.failure ? 20 : 80,
         });
     state.failure = model.hyper;
-    extraTerms.push((X, m) => model.logPenalty(X, m));
+    factors.push(model);
   }
 
+  let objective: AcquisitionFunction;
+  let anchorIdx: number[];
   if (objectives.length === 2) {
-    const gps = objectives.map((m, j) => fitMetric(m.name, withImputed(Float64Array.from(Y, (r) => r[j])), XobjM));
-    const believed: number[][] = [];
-    if (pending.length > 0) {
-      const p0 = gps[0].predict(XpM, pending.length).mean;
-      const p1 = gps[1].predict(XpM, pending.length).mean;
-      for (let i = 0; i < pending.length; i++) believed.push([p0[i], p1[i]]);
-    }
-    const feasY = Y.filter((_, i) => feasible[i]);
-    const frontIdxAll = paretoFront(feasY.length > 0 ? feasY : Y);
-    const frontBase = feasY.length > 0 ? feasY : Y;
-    const front = [...frontIdxAll.map((i) => frontBase[i]), ...believed];
-    const ref = objectives.map((m, j) =>
-      m.threshold !== undefined ? sign(m) * m.threshold : inferReferencePoint(frontIdxAll.map((i) => frontBase[i]))[j],
-    ) as [number, number];
-    const frontPts = paretoFront(front).map((i) => front[i]);
-    const prep = prepareEhvi2d(frontPts, ref);
-    score = (X, m) => {
-      const a = gps[0].predict(X, m);
-      const b = gps[1].predict(X, m);
-      const s0 = a.variance.map(Math.sqrt);
-      const s1 = b.variance.map(Math.sqrt);
-      return logEhvi2dBatch(prep, a.mean, b.mean, s0, s1, new Float64Array(m));
-    };
-    const ids = ok.map((_, i) => i).filter((i) => feasY.length === 0 || feasible[i]);
+    const ensembles = objectives.map((m, j) =>
+      fitEnsemble(m.name, withImputed(Float64Array.from(Y, (r) => r[j])), XobjM),
+    );
+    objective = new IntegratedAcquisition(
+      ensembles[0].map((g0, k) => {
+        const models: [GaussianProcess, GaussianProcess] = [g0, ensembles[1][k]];
+        // The observed front as this model sees it (denoised values), plus the believed pending points.
+        const [d0, d1] = models.map((g) => g.predict(XokM, ok.length).mean);
+        const Yd = ok.map((_, i) => [d0[i], d1[i]]);
+        const base = anyFeasible ? Yd.filter((_, i) => feasible[i]) : Yd;
+        const observedFront = paretoFront(base).map((i) => base[i]);
+        const ref = objectives.map((m, j) =>
+          m.threshold !== undefined ? sign(m) * m.threshold : inferReferencePoint(observedFront)[j],
+        );
+        const believed: number[][] = [];
+        if (pending.length > 0) {
+          const [p0, p1] = models.map((g) => g.predict(XpM, pending.length).mean);
+          for (let i = 0; i < pending.length; i++) believed.push([p0[i], p1[i]]);
+        }
+        const front = [...observedFront, ...believed];
+        return new LogExpectedHypervolumeImprovement2d(
+          models,
+          prepareEhvi2d(
+            paretoFront(front).map((i) => front[i]),
+            ref,
+          ),
+        );
+      }),
+    );
+    const ids = ok.map((_, i) => i).filter((i) => !anyFeasible || feasible[i]);
     anchorIdx = paretoFront(ids.map((i) => Y[i])).map((k) => ids[k]);
   } else {
     let target: Float64Array;
@@ -320,10 +408,7 @@ function suggestModel(
       target = Float64Array.from(Y, (r) => r[0]);
       name = objectives[0].name;
     } else {
-      // random augmented Chebyshev scalarisation (ParEGO); weights ~ Dirichlet(1)
-      const w = objectives.map(() => -Math.log(Math.max(rng.next(), 1e-300)));
-      const ws = w.reduce((s, v) => s + v, 0);
-      for (let j = 0; j < w.length; j++) w[j] /= ws;
+      const w = simplexWeights(objectives.length, rng);
       const lo = objectives.map((m, j) =>
         m.threshold !== undefined ? sign(m) * m.threshold : Math.min(...Y.map((r) => r[j])),
       );
@@ -331,51 +416,27 @@ function suggestModel(
       target = Float64Array.from(Y, (r) => chebyshevScalarise(r, w, lo, hi));
       name = '__chebyshev';
     }
-    const gp = fitMetric(name, withImputed(target), XobjM);
-    let best = -Infinity;
-    target.forEach((v, i) => {
-      if (feasible[i]) best = Math.max(best, v);
-    });
-    if (!Number.isFinite(best)) best = Math.min(...target);
-    if (pending.length > 0) {
-      const pm = gp.predict(XpM, pending.length).mean;
-      for (const v of pm) best = Math.max(best, v);
-    }
-    score = (X, m) => {
-      const { mean, variance } = gp.predict(X, m);
-      return Float64Array.from(mean, (mu, i) => logExpectedImprovement(mu, Math.sqrt(variance[i]), best));
-    };
+    objective = new IntegratedAcquisition(
+      fitEnsemble(name, withImputed(target), XobjM).map((gp) => {
+        // incumbent: the best denoised value at a feasible observed input (noisy-EI plug-in), or a believed one
+        const denoised = gp.predict(XokM, ok.length).mean;
+        // with nothing feasible yet, any value improves: the probability factors then lead to feasibility
+        let best = anyFeasible ? -Infinity : Math.min(...denoised);
+        denoised.forEach((v, i) => {
+          if (feasible[i]) best = Math.max(best, v);
+        });
+        if (pending.length > 0) for (const v of gp.predict(XpM, pending.length).mean) best = Math.max(best, v);
+        return new LogExpectedImprovement(gp, best);
+      }),
+    );
     anchorIdx = Array.from(target.keys())
       .sort((a, b) => target[b] - target[a])
       .slice(0, 5);
   }
   state.gp = gpState;
-
-  const fullScore = (X: Float64Array, m: number): Float64Array => {
-    const s = score(X, m);
-    for (const t of extraTerms) {
-      const e = t(X, m);
-      for (let i = 0; i < m; i++) s[i] += e[i];
-    }
-    return s;
+  const product = new ProductAcquisition(objective, factors);
+  return {
+    logScore: (X, m) => product.logScore(X, m),
+    anchors: anchorIdx.slice(0, 20).map((i) => Xok[i]),
   };
-
-  const n = observations.length;
-  const anchors = anchorIdx.slice(0, 20).map((i) => Xok[i]);
-  const rawSobol = D <= SOBOL_MAX_DIM ? new Sobol(D, { scramble: true, seed: rng.nextUint32() }) : null;
-  const ranked = optimizeAcquisition(enc, fullScore, {
-    rng,
-    // scoring costs O(n^2) per candidate and model: fewer candidates for large n
-    rawSamples: n <= 120 ? 2048 : n <= 250 ? 1024 : 512,
-    anchors,
-    perturbationsPerAnchor: Math.max(8, Math.floor((n <= 120 ? 400 : 200) / Math.max(anchors.length, 1))),
-    refineStarts: n <= 120 ? 5 : 3,
-    refineIterations: n <= 120 ? 15 : 8,
-    rawPoints: rawSobol ? (k) => rawSobol.draw(k) : undefined,
-  });
-  for (const p of ranked) {
-    const a = enc.decode(p.x);
-    if (!seen.has(assignmentsKey(config, a))) return a;
-  }
-  return randomNonDuplicate(enc, config, seen, rng);
 }

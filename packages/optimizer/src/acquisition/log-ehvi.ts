@@ -23,10 +23,13 @@
  * log-sum-exp. The result stays finite and strictly increasing in the means far below the frontier
  * (e.g. 1000 standard deviations), where plain EHVI underflows to 0.
  *
- * >= 3 objectives: Monte-Carlo EHVI with randomised quasi-Monte-Carlo normals (scrambled Sobol + Box-Muller,
- * as BoTorch's NormalQMCEngine) and exact per-sample improvement (WFG exclusive hypervolume).
+ * Three or more objectives use ParEGO (parego.ts) instead: a Monte-Carlo EHVI with the exact per-sample improvement
+ * costs a WFG hypervolume per sample per candidate, too slow for the thousands of candidates scored per suggestion.
  */
-import { hypervolumeImprovementUnchecked, validatePointsAndRef } from '../multi-objective/hypervolume.ts';
+import { validatePointsAndRef } from '../multi-objective/hypervolume.ts';
+import type { GaussianProcess } from '../models/gp.ts';
+import type { AcquisitionFunction } from './acquisition-function.ts';
+import { logH } from './log-ei.ts';
 import {
   erfcx,
   expNegHalfSq,
@@ -37,37 +40,6 @@ import {
   log1mexp,
   SQRT2,
 } from '../math/normal.ts';
-import { Rng } from '../math/rng.ts';
-import { Sobol } from '../design/sobol.ts';
-
-const HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
-
-/** log h(z), h(z) = phi(z) + z Phi(z) = E[(Z + z)^+] for Z ~ N(0, 1); finite for |z| < 1e154. */
-export function logH(z: number): number {
-  if (z > -1) {
-    // h(z) = z + phi(z) / z^2 (1 + O(1/z^2)); the correction is below 1e-19 relative for z > 8.5
-    if (z > 8.5) return Math.log(z);
-    const e = expNegHalfSq(z);
-    const phi = INV_SQRT_2PI * e;
-    const Phi = z < 0 ? 0.5 * erfcx(-z / SQRT2) * e : 1 - 0.5 * erfcx(z / SQRT2) * e;
-    return Math.log(phi + z * Phi);
-  }
-  if (z > -20) {
-    // h(z) = phi(z) (1 - |z| sqrt(pi/2) erfcx(|z| / sqrt 2))
-    const x = -z;
-    return -0.5 * z * z - LOG_SQRT_2PI + log1mexp(Math.log(x * erfcx(x / SQRT2)) + HALF_LOG_PI_OVER_2);
-  }
-  if (z === -Infinity) return -Infinity;
-  // 1 - x R(x) with the Mills ratio R(x) ~ 1/x - 1/x^3 + 3/x^5 - ...:  sum_{k>=1} (-1)^{k+1} (2k-1)!! / x^{2k}
-  const inv = 1 / (z * z);
-  let term = inv;
-  let sum = inv;
-  for (let k = 2; k <= 12; k++) {
-    term *= -(2 * k - 1) * inv;
-    sum += term;
-  }
-  return -0.5 * z * z - LOG_SQRT_2PI + Math.log(sum);
-}
 
 /**
  * log(h(zl) - h(zu)) = log int_{zu}^{zl} Phi(t) dt for zl > zu, given lhl = log h(zl) and lhu = log h(zu)
@@ -279,64 +251,25 @@ export function hvi2dPrepared(prep: Ehvi2dPrepared, y0: number, y1: number): num
 }
 
 /**
- * Monte-Carlo EHVI for any number of objectives (>= 2), maximisation, independent Gaussians:
- * mean over nSamples quasi-random normal draws y = mu + sigma z of the exact hypervolume improvement of y over
- * `front`. z comes from a scrambled Sobol sequence (seeded from `rng`) through the Box-Muller transform.
+ * Exact 2-D log EHVI under two independent GP posteriors (one per objective, maximisation orientation) against a
+ * prepared front (observed front, denoised, plus believed pending points) and reference point.
  */
-export function mcEhvi(
-  mu: number[],
-  sigma: number[],
-  front: number[][],
-  ref: number[],
-  nSamples: number,
-  rng: Rng,
-): number {
-  const d = mu.length;
-  if (d < 1 || sigma.length !== d || ref.length !== d) {
-    throw new Error(
-      `mcEhvi: mu, sigma and ref must have the same length >= 1 (got ${mu.length}, ${sigma.length}, ${ref.length})`,
+export class LogExpectedHypervolumeImprovement2d implements AcquisitionFunction {
+  constructor(
+    readonly models: readonly [GaussianProcess, GaussianProcess],
+    readonly prepared: Ehvi2dPrepared,
+  ) {}
+
+  logScore(X: Float64Array, m: number): Float64Array {
+    const a = this.models[0].predict(X, m);
+    const b = this.models[1].predict(X, m);
+    return logEhvi2dBatch(
+      this.prepared,
+      a.mean,
+      b.mean,
+      a.variance.map(Math.sqrt),
+      b.variance.map(Math.sqrt),
+      new Float64Array(m),
     );
-  }
-  if (!Number.isInteger(nSamples) || nSamples < 1)
-    throw new Error(`mcEhvi: nSamples must be a positive integer (got ${nSamples})`);
-  for (let j = 0; j < d; j++) {
-    if (!Number.isFinite(mu[j])) throw new Error(`mcEhvi: mu[${j}] must be finite (got ${mu[j]})`);
-    if (!(sigma[j] >= 0)) throw new Error(`mcEhvi: sigma[${j}] must be >= 0 (got ${sigma[j]})`);
-  }
-  validatePointsAndRef(front, ref, 'mcEhvi');
-  const z = new QmcNormal(d, rng.nextUint32());
-  const zs = new Float64Array(d);
-  const y = new Array<number>(d);
-  // Only points strictly above ref matter; filtering once keeps each WFG call small.
-  const useful = front.filter((p) => p.every((v, j) => v > ref[j]));
-  let total = 0;
-  for (let s = 0; s < nSamples; s++) {
-    z.nextInto(zs);
-    for (let j = 0; j < d; j++) y[j] = mu[j] + sigma[j] * zs[j];
-    total += hypervolumeImprovementUnchecked(y, useful, ref);
-  }
-  return total / nSamples;
-}
-
-/** Quasi-random standard normal vectors: scrambled Sobol uniforms through Box-Muller (pairs of coordinates). */
-export class QmcNormal {
-  readonly dim: number;
-  private readonly sobol: Sobol;
-  private readonly u: Float64Array;
-
-  constructor(dim: number, seed: number) {
-    this.dim = dim;
-    this.sobol = new Sobol(dim + (dim % 2), { scramble: true, seed });
-    this.u = new Float64Array(dim + (dim % 2));
-  }
-
-  nextInto(out: Float64Array): void {
-    this.sobol.nextInto(this.u, 0);
-    for (let j = 0; j < this.dim; j += 2) {
-      const r = Math.sqrt(-2 * Math.log(1 - this.u[j])); // 1 - u in (0, 1]
-      const a = 2 * Math.PI * this.u[j + 1];
-      out[j] = r * Math.cos(a);
-      if (j + 1 < this.dim) out[j + 1] = r * Math.sin(a);
-    }
   }
 }

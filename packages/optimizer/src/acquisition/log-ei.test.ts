@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chebyshevScalarise,
-  inferReferencePoint,
-  logExpectedImprovement,
-  logH,
-  logProbabilityAbove,
-} from './log-ei.ts';
+import { logExpectedImprovement, logH } from './log-ei.ts';
 import { normalCdf, normalLogPdf, normalPdf } from '../math/normal.ts';
 import { Rng } from '../math/rng.ts';
 
@@ -49,26 +43,5 @@ describe('logExpectedImprovement', () => {
       normalLogPdf(-40) - Math.log(1600) + Math.log(1 - 3 / 1600 + 15 / 40 ** 4 - 105 / 40 ** 6),
       6,
     );
-  });
-});
-
-describe('other acquisition pieces', () => {
-  it('logProbabilityAbove is log Phi((mu - t) / sigma)', () => {
-    expect(logProbabilityAbove(1, 2, 0)).toBeCloseTo(Math.log(normalCdf(0.5)), 12);
-  });
-
-  it('chebyshevScalarise: min_j w_j u_j + rho sum_j w_j u_j on the normalised objectives', () => {
-    // u = (0.5, 0.25), w = (0.4, 0.6): min(0.2, 0.15) + 0.05 * 0.35
-    expect(chebyshevScalarise([1, 2], [0.4, 0.6], [0, 1], [2, 5])).toBeCloseTo(0.15 + 0.05 * 0.35, 12);
-  });
-
-  it('inferReferencePoint: nadir minus 10% of the range', () => {
-    expect(
-      inferReferencePoint([
-        [1, 10],
-        [3, 6],
-        [2, 8],
-      ]),
-    ).toEqual([1 - 0.2, 6 - 0.4]);
   });
 });

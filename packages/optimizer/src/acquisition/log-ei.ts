@@ -1,27 +1,46 @@
 /**
- * Acquisition pieces other than EHVI (which lives in ehvi.ts):
+ * Log expected improvement for maximisation (Ament, Daulton, Eriksson, Balandat & Bakshy 2023, "Unexpected
+ * improvements to expected improvement for Bayesian optimization", eq. 9):
  *
- * - logExpectedImprovement: log EI for maximisation, EI = sigma * h(z), h(z) = phi(z) + z Phi(z),
- *   z = (mu - best) / sigma, computed stably in log space for very negative z
- *   (Ament et al. 2023, "Unexpected Improvements to Expected Improvement", eq. 9).
- * - logProbabilityAbove: log P(f >= threshold) for a Gaussian posterior (constraint metrics).
- * - chebyshevScalarise: augmented Chebyshev scalarisation (Knowles 2006, ParEGO) for 3+ objectives.
- * - inferReferencePoint: nadir of the Pareto front minus 10% of its range (BoTorch's infer_reference_point).
+ *   EI(x) = E[(f(x) - best)^+] = sigma h(z),   z = (mu - best) / sigma,   h(z) = phi(z) + z Phi(z),
+ *
+ * computed as log sigma + log h(z) so that it stays finite and informative (strictly increasing in mu) far below
+ * the incumbent, where EI itself underflows to 0. `logH` is shared with the 2-D EHVI (log-ehvi.ts).
+ *
+ * `LogExpectedImprovement` scores candidates under one GP posterior; the incumbent is the best *denoised* value at
+ * a feasible observed input (the plug-in form of noisy EI, Letham et al. 2019), see GaussianProcess.denoised().
  */
-import { erfcx, log1mexp, normalLogCdf, normalLogPdf } from '../math/normal.ts';
+import { erfcx, expNegHalfSq, INV_SQRT_2PI, LOG_SQRT_2PI, log1mexp, SQRT2 } from '../math/normal.ts';
+import type { GaussianProcess } from '../models/gp.ts';
+import type { AcquisitionFunction } from './acquisition-function.ts';
 
 const HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 
-/** log h(z), h(z) = phi(z) + z Phi(z) = E[max(Z + z, 0)] for Z ~ N(0,1). */
+/** log h(z), h(z) = phi(z) + z Phi(z) = E[(Z + z)^+] for Z ~ N(0, 1); finite for |z| < 1e154. */
 export function logH(z: number): number {
   if (z > -1) {
-    const phi = Math.exp(normalLogPdf(z));
-    const Phi = Math.exp(normalLogCdf(z));
+    // h(z) = z + phi(z) / z^2 (1 + O(1/z^2)); the correction is below 1e-19 relative for z > 8.5
+    if (z > 8.5) return Math.log(z);
+    const e = expNegHalfSq(z);
+    const phi = INV_SQRT_2PI * e;
+    const Phi = z < 0 ? 0.5 * erfcx(-z / SQRT2) * e : 1 - 0.5 * erfcx(z / SQRT2) * e;
     return Math.log(phi + z * Phi);
   }
-  if (z < -1e8) return normalLogPdf(z) - 2 * Math.log(-z);
-  // h(z) = phi(z) (1 + z Phi(z)/phi(z)) = phi(z) (1 - |z| sqrt(pi/2) erfcx(-z/sqrt2))
-  return normalLogPdf(z) + log1mexp(Math.log(erfcx(-z / Math.SQRT2) * -z) + HALF_LOG_PI_OVER_2);
+  if (z > -20) {
+    // h(z) = phi(z) (1 - |z| sqrt(pi/2) erfcx(|z| / sqrt 2))
+    const x = -z;
+    return -0.5 * z * z - LOG_SQRT_2PI + log1mexp(Math.log(x * erfcx(x / SQRT2)) + HALF_LOG_PI_OVER_2);
+  }
+  if (z === -Infinity) return -Infinity;
+  // 1 - x R(x) with the Mills ratio R(x) ~ 1/x - 1/x^3 + 3/x^5 - ...:  sum_{k>=1} (-1)^{k+1} (2k-1)!! / x^{2k}
+  const inv = 1 / (z * z);
+  let term = inv;
+  let sum = inv;
+  for (let k = 2; k <= 12; k++) {
+    term *= -(2 * k - 1) * inv;
+    sum += term;
+  }
+  return -0.5 * z * z - LOG_SQRT_2PI + Math.log(sum);
 }
 
 /** log EI for maximisation at posterior N(mu, sigma^2) against incumbent `best`. */
@@ -30,45 +49,17 @@ export function logExpectedImprovement(mu: number, sigma: number, best: number):
   return Math.log(s) + logH((mu - best) / s);
 }
 
-/** log P(f >= threshold) (maximisation orientation). */
-export function logProbabilityAbove(mu: number, sigma: number, threshold: number): number {
-  return normalLogCdf((mu - threshold) / Math.max(sigma, 1e-12));
-}
+/** log EI under one GP posterior against a fixed incumbent. */
+export class LogExpectedImprovement implements AcquisitionFunction {
+  constructor(
+    readonly model: GaussianProcess,
+    readonly best: number,
+  ) {}
 
-/**
- * Augmented Chebyshev scalarisation of a maximisation vector y with weights w (on the simplex)
- * after normalising each objective to [0,1] with (lo, hi): s = min_j w_j u_j + rho * sum_j w_j u_j.
- */
-export function chebyshevScalarise(
-  y: readonly number[],
-  w: readonly number[],
-  lo: readonly number[],
-  hi: readonly number[],
-  rho = 0.05,
-): number {
-  let mn = Infinity;
-  let sum = 0;
-  for (let j = 0; j < y.length; j++) {
-    const u = (y[j] - lo[j]) / (hi[j] - lo[j] || 1);
-    mn = Math.min(mn, w[j] * u);
-    sum += w[j] * u;
+  logScore(X: Float64Array, m: number): Float64Array {
+    const { mean, variance } = this.model.predict(X, m);
+    const out = new Float64Array(m);
+    for (let i = 0; i < m; i++) out[i] = logExpectedImprovement(mean[i], Math.sqrt(variance[i]), this.best);
+    return out;
   }
-  return mn + rho * sum;
-}
-
-/** Nadir of `front` minus `scale` times its range per objective (maximisation orientation). */
-export function inferReferencePoint(front: readonly number[][], scale = 0.1): number[] {
-  const m = front[0].length;
-  const ref: number[] = [];
-  for (let j = 0; j < m; j++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const p of front) {
-      lo = Math.min(lo, p[j]);
-      hi = Math.max(hi, p[j]);
-    }
-    const range = hi - lo;
-    ref.push(lo - scale * (range > 0 ? range : Math.max(Math.abs(lo), 1)));
-  }
-  return ref;
 }

@@ -59,6 +59,16 @@ function unpackTheta(t: ArrayLike<number>, d: number): GpHyperparameters {
   return { logLengthscales: Array.from(t).slice(0, d), logSignalVar: t[d], logNoiseVar: t[d + 1] };
 }
 
+/** Minus the log prior density of theta (up to a constant): the penalty added to the negative log likelihood. */
+function logPriorPenalty(theta: ArrayLike<number>, d: number, fixedNoise: boolean): number {
+  const mu = lengthscalePriorMean(d);
+  let f = 0;
+  for (let k = 0; k < d; k++) f += 0.5 * ((theta[k] - mu) / LS_PRIOR_SD) ** 2;
+  f += 0.5 * ((theta[d] - SV_PRIOR.mean) / SV_PRIOR.sd) ** 2;
+  if (!fixedNoise) f += 0.5 * ((theta[d + 1] - NOISE_PRIOR.mean) / NOISE_PRIOR.sd) ** 2;
+  return f;
+}
+
 /** Per-dimension squared differences for the upper triangle (i < j), layout [k][pair]. */
 function pairwiseSq(X: Float64Array, n: number, d: number): Float64Array[] {
   const nPairs = (n * (n - 1)) / 2;
@@ -88,7 +98,7 @@ export function negLogPosterior(
   n: number,
   d: number,
   y: ArrayLike<number>,
-  opts: { withPriors?: boolean; fixedNoise?: number; D2?: Float64Array[] } = {},
+  opts: { withPriors?: boolean; fixedNoise?: number; D2?: Float64Array[]; valueOnly?: boolean } = {},
 ): [number, Float64Array] {
   const D2 = opts.D2 ?? pairwiseSq(X, n, d);
   const withPriors = opts.withPriors ?? true;
@@ -127,6 +137,7 @@ export function negLogPosterior(
   let yAlpha = 0;
   for (let i = 0; i < n; i++) yAlpha += y[i] * alpha[i];
   let f = 0.5 * yAlpha + logDetHalf(L, n) + 0.5 * n * LOG_2PI;
+  if (opts.valueOnly) return [f + (withPriors ? logPriorPenalty(theta, d, opts.fixedNoise !== undefined) : 0), grad];
   const Kinv = cholInverse(L, n);
   // W = Kinv - alpha alpha^T ; d nll = 0.5 sum_ij W_ij dK_ij
   p = 0;
@@ -316,6 +327,18 @@ export class GaussianProcess {
     return new GaussianProcess(X, y, this.hyper, { mean: this.yMean, std: this.yStd }, this.noise);
   }
 
+  /**
+   * The noiseless model of the latent function: the same hyperparameters and standardisation, conditioned on the
+   * posterior means at the training inputs with only a numerical jitter as noise. Scoring an acquisition on it is
+   * the single-sample (posterior-mean) form of noisy expected improvement (Letham et al. 2019, "Constrained Bayesian
+   * optimization with noisy experiments"): the value at an observed input is known, so re-evaluating it, or a point
+   * next to it, earns no improvement, where a noisy posterior keeps rewarding the incumbent's own noise forever.
+   */
+  denoised(): GaussianProcess {
+    const { mean } = this.predict(this.X, this.n);
+    return new GaussianProcess(this.X, mean, this.hyper, { mean: this.yMean, std: this.yStd }, NOISE_FLOOR);
+  }
+
   /** Fits hyperparameters by MAP (multi-start L-BFGS) and returns the posterior. */
   static fit(X: Float64Array, y: Float64Array, d: number, opts: GpFitOptions = {}): GaussianProcess {
     const hyper = fitHyperparameters(X, y, d, opts);
@@ -347,27 +370,7 @@ export function fitHyperparameters(
   d: number,
   opts: GpFitOptions = {},
 ): GpHyperparameters {
-  let n = y.length;
-  let Xf = X;
-  let yf: Float64Array = y;
-  const maxFit = opts.maxFitPoints ?? Infinity;
-  if (n > maxFit) {
-    // deterministic subset: a seeded shuffle when an rng is given, else evenly strided
-    const idx = Array.from({ length: n }, (_, i) => i);
-    if (opts.rng) opts.rng.shuffle(idx);
-    else idx.sort((a, b) => ((a * 7919) % n) - ((b * 7919) % n));
-    const keep = idx.slice(0, maxFit).sort((a, b) => a - b);
-    Xf = new Float64Array(keep.length * d);
-    yf = new Float64Array(keep.length);
-    keep.forEach((src, i) => {
-      Xf.set(X.subarray(src * d, src * d + d), i * d);
-      yf[i] = y[src];
-    });
-    n = keep.length;
-  }
-  const st = opts.standardise === false ? { mean: 0, std: 1 } : standardise(yf);
-  const ys = Float64Array.from(yf, (v) => (v - st.mean) / st.std);
-  const D2 = pairwiseSq(Xf, n, d);
+  const { Xf, n, ys, D2 } = fitData(X, y, d, opts);
   const fg = (t: Float64Array) => negLogPosterior(t, Xf, n, d, ys, { D2, fixedNoise: opts.fixedNoise });
   const starts: Float64Array[] = [];
   if (opts.warm && opts.warm.logLengthscales.length === d) starts.push(packTheta(opts.warm));
@@ -408,4 +411,105 @@ export function fitHyperparameters(
   }
   if (!best) return unpackTheta(starts[starts.length - 1], d);
   return unpackTheta(best.x, d);
+}
+
+/** The points a fit sees (a seeded subset above maxFitPoints), standardised outputs and pairwise distances. */
+function fitData(
+  X: Float64Array,
+  y: Float64Array,
+  d: number,
+  opts: Pick<GpFitOptions, 'maxFitPoints' | 'rng' | 'standardise'>,
+): { Xf: Float64Array; n: number; ys: Float64Array; D2: Float64Array[] } {
+  let n = y.length;
+  let Xf = X;
+  let yf: Float64Array = y;
+  const maxFit = opts.maxFitPoints ?? Infinity;
+  if (n > maxFit) {
+    // deterministic subset: a seeded shuffle when an rng is given, else evenly strided
+    const idx = Array.from({ length: n }, (_, i) => i);
+    if (opts.rng) opts.rng.shuffle(idx);
+    else idx.sort((a, b) => ((a * 7919) % n) - ((b * 7919) % n));
+    const keep = idx.slice(0, maxFit).sort((a, b) => a - b);
+    Xf = new Float64Array(keep.length * d);
+    yf = new Float64Array(keep.length);
+    keep.forEach((src, i) => {
+      Xf.set(X.subarray(src * d, src * d + d), i * d);
+      yf[i] = y[src];
+    });
+    n = keep.length;
+  }
+  const st = opts.standardise === false ? { mean: 0, std: 1 } : standardise(yf);
+  const ys = Float64Array.from(yf, (v) => (v - st.mean) / st.std);
+  const D2 = pairwiseSq(Xf, n, d);
+  return { Xf, n, ys, D2 };
+}
+
+const LS_LOG_BOUNDS: [number, number] = [Math.log(1e-3), Math.log(1e3)];
+const SIGNAL_LOG_BOUNDS: [number, number] = [-12, 8];
+const NOISE_LOG_BOUNDS: [number, number] = [-25, 3];
+
+/**
+ * Draws `count` hyperparameter vectors from their posterior (marginal likelihood times the priors above) by
+ * coordinate-wise slice sampling with stepping out (Neal 2003), started at `start` (the MAP fit) and kept one sweep
+ * apart. Averaging the acquisition over such samples instead of trusting one MAP fit is the integrated acquisition of
+ * Snoek, Larochelle & Adams 2012 ("Practical Bayesian Optimization of Machine Learning Algorithms"): with few
+ * observations the length scales are poorly determined, and a single fit that is too smooth makes the posterior
+ * over-confident (the search then settles on a box edge or one slope and stops exploring).
+ */
+export function sampleHyperparameters(
+  X: Float64Array,
+  y: Float64Array,
+  d: number,
+  start: GpHyperparameters,
+  opts: { rng: Rng; count: number; maxFitPoints?: number; fixedNoise?: number; standardise?: boolean },
+): GpHyperparameters[] {
+  const { Xf, n, ys, D2 } = fitData(X, y, d, opts);
+  const lo = new Float64Array(d + 2);
+  const hi = new Float64Array(d + 2);
+  for (let k = 0; k < d; k++) [lo[k], hi[k]] = LS_LOG_BOUNDS;
+  [lo[d], hi[d]] = SIGNAL_LOG_BOUNDS;
+  [lo[d + 1], hi[d + 1]] = NOISE_LOG_BOUNDS;
+  const logp = (t: Float64Array): number => {
+    for (let k = 0; k < t.length; k++) if (!(t[k] >= lo[k] && t[k] <= hi[k])) return -Infinity;
+    const f = negLogPosterior(t, Xf, n, d, ys, { D2, fixedNoise: opts.fixedNoise, valueOnly: true })[0];
+    return Number.isFinite(f) ? -f : -Infinity;
+  };
+  const rng = opts.rng;
+  const theta = packTheta(start);
+  for (let k = 0; k < theta.length; k++) theta[k] = Math.min(hi[k], Math.max(lo[k], theta[k]));
+  let cur = logp(theta);
+  const out: GpHyperparameters[] = [];
+  const coords = opts.fixedNoise !== undefined ? d + 1 : d + 2;
+  const width = 1.5;
+  for (let s = 0; s < opts.count && Number.isFinite(cur); s++) {
+    for (let k = 0; k < coords; k++) {
+      const x0 = theta[k];
+      const level = cur + Math.log(Math.max(rng.next(), 1e-300));
+      let left = x0 - width * rng.next();
+      let right = left + width;
+      const at = (v: number) => {
+        theta[k] = v;
+        return logp(theta);
+      };
+      for (let step = 0; step < 4 && at(left) > level; step++) left -= width;
+      for (let step = 0; step < 4 && at(right) > level; step++) right += width;
+      for (let tries = 0; ; tries++) {
+        const v = left + (right - left) * rng.next();
+        const lv = at(v);
+        if (lv > level) {
+          cur = lv;
+          break;
+        }
+        if (v < x0) left = v;
+        else right = v;
+        if (tries > 30) {
+          theta[k] = x0;
+          cur = logp(theta);
+          break;
+        }
+      }
+    }
+    out.push(unpackTheta(theta, d));
+  }
+  return out;
 }

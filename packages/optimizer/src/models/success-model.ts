@@ -8,13 +8,19 @@
  * reverts to the overall success rate with large variance, so unexplored regions stay open.
  */
 import { GaussianProcess, type GpHyperparameters } from './gp.ts';
+import type { AcquisitionFunction } from '../acquisition/acquisition-function.ts';
 import { normalLogCdf } from '../math/normal.ts';
 import type { Rng } from '../math/rng.ts';
 
 const S0_SQ = 0.01;
 
-export class SuccessModel {
+export class SuccessModel implements AcquisitionFunction {
   private constructor(readonly gp: GaussianProcess) {}
+
+  /** As an acquisition factor: the success penalty (logPenalty). */
+  logScore(Xs: Float64Array, m: number): Float64Array {
+    return this.logPenalty(Xs, m);
+  }
 
   /**
    * zeroMean: labels modelled around 0 (unexplored regions 50/50) instead of around the observed success

@@ -121,7 +121,17 @@ function perturb(x: readonly number[], sd: number, pDim: number, rng: Rng): numb
   const out = x.slice();
   const forced = rng.int(D);
   for (let j = 0; j < D; j++) {
-    if (j === forced || rng.next() < pDim) out[j] = Math.min(1, Math.max(0, out[j] + sd * rng.normal()));
+    if (j === forced || rng.next() < pDim) out[j] = reflect(out[j] + sd * rng.normal());
   }
   return out;
+}
+
+/**
+ * Folds a coordinate back into [0, 1] by reflection at the bounds. Clamping would put every step that overshoots
+ * exactly on the bound, so that a perturbation search proposes box edges far more often than interior points.
+ */
+export function reflect(v: number): number {
+  let u = Math.abs(v) % 2;
+  if (u > 1) u = 2 - u;
+  return u;
 }

@@ -1,0 +1,18 @@
+/**
+ * One definition of a feasible observation, used by the optimizer's policy, `Experiment.bestAssignments()`, the
+ * REST service's best assignments and the studies: it did not fail, and every metric that has a threshold
+ * (constraint metrics, and optimised metrics with a threshold; never 'store' metrics) has a value on the right
+ * side of it (>= for maximised metrics, <= for minimised ones).
+ */
+import type { ExperimentConfig, Metric, Observation } from '../space/space.ts';
+
+export function meetsThreshold(metric: Metric, value: number | undefined): boolean {
+  if (metric.threshold === undefined || metric.strategy === 'store') return true;
+  if (value === undefined) return false;
+  return metric.objective === 'minimize' ? value <= metric.threshold : value >= metric.threshold;
+}
+
+export function isFeasible(config: Pick<ExperimentConfig, 'metrics'>, observation: Observation): boolean {
+  if (observation.failed) return false;
+  return config.metrics.every((m) => meetsThreshold(m, observation.values?.find((v) => v.name === m.name)?.value));
+}

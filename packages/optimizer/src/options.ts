@@ -1,0 +1,48 @@
+/**
+ * The optimizer's policy constants in one typed object. There is one default configuration, used for every
+ * problem; callers (and benchmarks comparing variants) may override single fields with `suggest({ options })`.
+ * Why each value: see the comments and packages/optimizer/BENCHMARKS.md.
+ */
+export interface OptimizerOptions {
+  /**
+   * GP models per metric whose acquisitions are averaged: the MAP fit plus (samples - 1) hyperparameter draws from
+   * their posterior (integrated acquisition, Snoek et al. 2012). 1 = MAP only.
+   */
+  hyperparameterSamples: number;
+  /** Above this many observations the posterior over hyperparameters is narrow and only the MAP model is used. */
+  integrateUpTo: number;
+  /** Hyperparameters are refitted on every call below this many observations (see refitDue). */
+  alwaysRefitBelow: number;
+  /** Above alwaysRefitBelow, a warm state is reused until the data grew by this fraction. */
+  refitGrowth: number;
+  /** At most this many points enter a hyperparameter fit (a seeded subset; the posterior always uses all). */
+  maxFitPoints: number;
+  /**
+   * Suggestions closer than this (Euclidean, in the unit cube of the continuous coordinates, with equal discrete
+   * values) to an observed or pending point count as repeats and are skipped: the resolution below which two
+   * suggestions are one for any practical objective.
+   */
+  minSeparation: number;
+  /** Candidate budget of the acquisition optimiser, by number of observations n (scoring costs O(n^2) each). */
+  candidates: (n: number) => {
+    rawSamples: number;
+    perturbations: number;
+    refineStarts: number;
+    refineIterations: number;
+  };
+}
+
+export const DEFAULT_OPTIONS: OptimizerOptions = {
+  hyperparameterSamples: 4,
+  integrateUpTo: 150,
+  alwaysRefitBelow: 100,
+  refitGrowth: 0.05,
+  maxFitPoints: 160,
+  minSeparation: 1e-3,
+  candidates: (n) =>
+    n <= 120
+      ? { rawSamples: 2048, perturbations: 400, refineStarts: 5, refineIterations: 15 }
+      : n <= 250
+        ? { rawSamples: 1024, perturbations: 200, refineStarts: 3, refineIterations: 8 }
+        : { rawSamples: 512, perturbations: 200, refineStarts: 3, refineIterations: 8 },
+};

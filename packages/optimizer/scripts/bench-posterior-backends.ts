@@ -1,7 +1,8 @@
 /**
- * DESIGN.md "GPU-backed" check: the batched posterior (mean and variance of m candidates against n
- * observations, var = s2 - |L^{-1} k*|^2) with plain Float64Array loops (what gp.ts does) versus tfjs
- * tensors on the wasm backend (float32; L^{-1} precomputed so the solve becomes one matMul).
+ * Could the optimizer's GP run on a tensor backend (tfjs, and through tfjs-node-gpu on a GPU)? Measures the batched
+ * posterior (mean and variance of m candidates against n observations, var = s2 - |L^{-1} k*|^2) with plain
+ * Float64Array loops (what models/gp.ts does) versus tfjs tensors on the wasm backend (float32; L^{-1} precomputed
+ * so the solve becomes one matMul).
  *
  *   npx tsx packages/optimizer/scripts/bench-posterior-backends.ts [--out reports/bench/posterior-backends.json]
  *

@@ -1,6 +1,6 @@
 /**
- * The original studies' headline figures (DESIGN.md, "Reference figures from the original studies") and the same
- * figure read from a run's summary, so every report and summary.json puts the two side by side.
+ * The original studies' headline figures (the "Reference figures" of studies/diatom/SPEC.md and studies/rotten/SPEC.md)
+ * and the same figure read from a run's summary, so every report and summary.json puts the two side by side.
  *
  * - diatom: the optimizer's frontier is 85.7% of the union frontier (480 optimizer vs 4800 random trials).
  * - rotten: the optimizer is 100% of the union frontier below 250 s; 48% of its trials are feasible vs 26% of random's.

@@ -1,6 +1,6 @@
 /**
- * The two reproduced studies, exactly as DESIGN.md specifies them: parameter names, types and bounds,
- * and the two metrics each (accuracy maximised, a wall-clock time minimised).
+ * The two reproduced studies, exactly as their specifications (diatom/SPEC.md, rotten/SPEC.md) state them:
+ * parameter names, types and bounds, and the two metrics each (accuracy maximised, a wall-clock time minimised).
  *
  * These objects are plain data in the optimizer's SigOpt-style shape (`ExperimentConfig.parameters`,
  * `ExperimentConfig.metrics`), so the in-process optimizer and the REST service receive the same thing.

@@ -3,7 +3,7 @@ import { DIATOM, ROTTEN } from './definitions.ts';
 import { PRESET_NAMES, describePreset, getPreset, trainedEpochs } from './presets.ts';
 
 describe('study definitions', () => {
-  it('diatom has the 12 parameters of DESIGN.md (7 int, 5 double) and its two metrics', () => {
+  it('diatom has the 12 parameters of diatom/SPEC.md (7 int, 5 double) and its two metrics', () => {
     expect(DIATOM.parameters).toHaveLength(12);
     expect(DIATOM.parameters.filter((p) => p.type === 'int')).toHaveLength(7);
     expect(DIATOM.parameters.filter((p) => p.type === 'double')).toHaveLength(5);
@@ -22,7 +22,7 @@ describe('study definitions', () => {
     ]);
   });
 
-  it('rotten has the 6-parameter space of DESIGN.md', () => {
+  it('rotten has the 6-parameter space of rotten/SPEC.md', () => {
     const byName = Object.fromEntries(ROTTEN.parameters.map((p) => [p.name, [p.type, p.bounds]]));
     expect(byName).toEqual({
       dropout_rate: ['double', { min: 0.1, max: 0.9 }],

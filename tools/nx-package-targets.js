@@ -33,7 +33,7 @@ export const createNodesV2 = [
                 lint: {
                   ...inPackage(root, 'eslint .'),
                   cache: true,
-                  inputs: ['default', '{workspaceRoot}/eslint.config.js'],
+                  inputs: ['default', '^default', '{workspaceRoot}/eslint.config.js'],
                 },
               },
             },

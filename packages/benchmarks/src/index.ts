@@ -1,4 +1,3 @@
-export {};
 export { DIATOM, ROTTEN, STUDIES, getStudy, type StudyDefinition, type StudyName } from './studies/definitions.ts';
 export {
   PresetSchema,

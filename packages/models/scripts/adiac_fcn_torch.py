@@ -15,6 +15,8 @@ import time
 import torch
 from torch import nn
 
+from fcn_torch import Fcn
+
 
 def read(path):
     xs, ys = [], []
@@ -51,28 +53,17 @@ def main() -> None:
     xte = ((xte - mean) / std).unsqueeze(1)
     ytr = torch.tensor([idx[c] for c in ytr])
     yte = torch.tensor([idx[c] for c in yte])
-    layers, cin = [], 1
-    for f, k in zip([128, 256, 128], [8, 5, 3]):
-        conv = nn.Conv1d(cin, f, k, padding="same")
-        nn.init.xavier_uniform_(conv.weight)
-        nn.init.zeros_(conv.bias)
-        layers += [conv, nn.BatchNorm1d(f, eps=1e-3, momentum=1.0 - a.bn_momentum), nn.ReLU()]
-        cin = f
-    body = nn.Sequential(*layers)
-    head = nn.Linear(cin, len(classes))
-    nn.init.xavier_uniform_(head.weight)
-    nn.init.zeros_(head.bias)
-    params = list(body.parameters()) + list(head.parameters())
-    opt = torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    model = Fcn([128, 256, 128], [8, 5, 3], len(classes), bn_momentum=1.0 - a.bn_momentum, glorot=True)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     loss_fn = nn.CrossEntropyLoss()
     hist = []
     t0 = time.perf_counter()
 
     def evaluate():
-        body.eval()
+        model.eval()
         with torch.no_grad():
-            acc = (head(body(xte).mean(dim=2)).argmax(1) == yte).float().mean().item()
-        body.train()
+            acc = (model(xte).argmax(1) == yte).float().mean().item()
+        model.train()
         return acc
 
     for ep in range(a.epochs):
@@ -81,7 +72,7 @@ def main() -> None:
         for s in range(0, len(ytr), 16):
             b = perm[s : s + 16]
             opt.zero_grad()
-            loss = loss_fn(head(body(xtr[b]).mean(dim=2)), ytr[b])
+            loss = loss_fn(model(xtr[b]), ytr[b])
             loss.backward()
             opt.step()
             tot += loss.item() * len(b)

@@ -16,6 +16,8 @@ import time
 import torch
 from torch import nn
 
+from fcn_torch import Fcn
+
 
 def main() -> None:
     p = argparse.ArgumentParser()
@@ -33,15 +35,8 @@ def main() -> None:
     torch.manual_seed(1)
     filters = [int(v) for v in a.filters.split(",")]
     kernels = [int(v) for v in a.kernels.split(",")]
-    layers = []
-    cin = 1
-    for f, k in zip(filters, kernels):
-        layers += [nn.Conv1d(cin, f, k, padding="same"), nn.BatchNorm1d(f, eps=1e-3, momentum=0.01), nn.ReLU()]
-        cin = f
-    body = nn.Sequential(*layers)
-    head = nn.Linear(cin, a.classes)
-    params = list(body.parameters()) + list(head.parameters())
-    opt = torch.optim.Adam(params, lr=1e-3)
+    model = Fcn(filters, kernels, a.classes, bn_momentum=0.01)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     x = torch.randn(a.n, 1, a.length)
     y = torch.arange(a.n) % a.classes
@@ -54,7 +49,7 @@ def main() -> None:
         for s in range(0, a.n, a.batch):
             idx = perm[s : s + a.batch]
             opt.zero_grad()
-            out = head(body(x[idx]).mean(dim=2))
+            out = model(x[idx])
             loss = loss_fn(out, y[idx])
             loss.backward()
             opt.step()

@@ -27,7 +27,7 @@ describe('initBackend', () => {
       expect(tf.getBackend()).toBe('wasm');
       // our kernels are registered: the filter gradient of a conv1d works (it is missing from tfjs-backend-wasm)
       const g = tf.tidy(() =>
-        tf.grad((w: tf.Tensor) => tf.sum(tf.conv1d(tf.ones([1, 4, 1]) as tf.Tensor3D, w as tf.Tensor3D, 1, 'valid')))(
+        tf.grad((w: tf.Tensor) => tf.sum(tf.conv1d(tf.ones<tf.Rank.R3>([1, 4, 1]), w as tf.Tensor3D, 1, 'valid')))(
           tf.ones([2, 1, 1]),
         ),
       );

@@ -173,7 +173,7 @@ export function batchNormReluTraining(
     };
     return { value, gradFunc };
   });
-  return op(x, gamma, beta) as tf.Tensor;
+  return op(x, gamma, beta);
 }
 
 /** Inference-mode batch norm + ReLU with given (moving) statistics, as plain tf ops. */

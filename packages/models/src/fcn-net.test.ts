@@ -106,12 +106,12 @@ describe('FcnNet', () => {
     const b = (ref.apply(x, { training: true }) as tf.Tensor).dataSync();
     expect(maxRelErr(a, b)).toBeLessThan(1e-5);
     const gNet = tf.variableGrads(
-      () => tf.losses.softmaxCrossEntropy(y, net.logits(x, true)) as tf.Scalar,
+      () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, net.logits(x, true)),
       net.trainableVariables(),
     );
     const refVars = ref.trainableWeights.map((w) => w.read() as tf.Variable);
     const gRef = tf.variableGrads(
-      () => tf.losses.softmaxCrossEntropy(y, ref.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, ref.apply(x, { training: true }) as tf.Tensor),
       refVars,
     );
     expect(gNet.value.dataSync()[0]).toBeCloseTo(gRef.value.dataSync()[0], 5);

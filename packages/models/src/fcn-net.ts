@@ -102,7 +102,7 @@ export class FcnNet {
       }
     }
     const pooled = globalAveragePool(h) as tf.Tensor2D;
-    return tf.add(tf.matMul(pooled, this.denseKernel as tf.Tensor2D), this.denseBias) as tf.Tensor2D;
+    return tf.add<tf.Tensor2D>(tf.matMul(pooled, this.denseKernel), this.denseBias);
   }
 
   private updateMoving(i: number, mean: Float32Array, variance: Float32Array, count: number): void {

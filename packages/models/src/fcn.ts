@@ -85,7 +85,7 @@ export async function trainFcn(data: FcnData, hpIn: FcnHyperparameters, optsIn: 
         const yIdx = gatherRows(data.yTrain, 1, order, start, end);
         const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(yIdx, 'int32'), numClasses));
         const { value, grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(yb, model.logits(xb, true)) as tf.Scalar,
+          () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(yb, model.logits(xb, true)),
           vars,
         );
         const loss = value.dataSync()[0];

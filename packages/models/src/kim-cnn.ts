@@ -182,7 +182,7 @@ export async function trainKimCnn(data: KimData, hpIn: KimHyperparameters, optsI
           mask = tf.tensor2d(mv, [m, featureCount]);
         }
         const { value, grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(yb, logits(xb, true, mask)) as tf.Scalar,
+          () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(yb, logits(xb, true, mask)),
           [...vars, xb],
         );
         const loss = value.dataSync()[0];

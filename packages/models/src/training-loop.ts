@@ -49,7 +49,7 @@ export function predictClasses(
       );
       return tf.argMax(logitsOf(xb), -1);
     });
-    out.set(part.dataSync() as Int32Array, start);
+    out.set(part.dataSync(), start);
     part.dispose();
   }
   return out;

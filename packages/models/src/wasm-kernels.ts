@@ -115,7 +115,7 @@ function matMul2d(
   if (!matMul) throw new Error('wasm backend has no BatchMatMul kernel registered');
   return matMul.kernelFunc({
     inputs: { a: a2, b: b2 },
-    attrs: { transposeA: transA, transposeB: false } as unknown as NamedAttrMap,
+    attrs: { transposeA: transA, transposeB: false },
     backend,
   }) as TensorInfo;
 }
@@ -333,7 +333,7 @@ function tile(args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap; 
   const innerReps = reps[r - 1];
   const outInner = inner * innerReps;
   const rows = util.sizeFromShape(outShape.slice(0, -1));
-  const xStrides: number[] = new Array(r).fill(0);
+  const xStrides = new Array<number>(r).fill(0);
   for (let d = r - 2, s = inner; d >= 0; d--) {
     xStrides[d] = s;
     s *= x.shape[d];

@@ -117,7 +117,7 @@ for (const [d, n] of [
   }
   time(
     `hypervolume d=${d} n=${n} (all non-dominated)`,
-    () => hypervolume(pts, new Array(d).fill(0)),
+    () => hypervolume(pts, new Array<number>(d).fill(0)),
     { d, n },
     d >= 4 ? Math.min(reps, 5) : reps,
   );

@@ -16,7 +16,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/math/rng.ts';
 import { SpaceEncoding, parseExperimentConfig, type Observation } from '../src/space/space.ts';
-import { suggest, type OptimizerState } from '../src/suggest.ts';
+import { suggest } from '../src/suggest.ts';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string' }, out: { type: 'string' } } });
 const repeats = Number(values.repeats ?? 7);
@@ -37,7 +37,7 @@ function timeCase(name: string, config: ReturnType<typeof parseExperimentConfig>
   for (let r = 0; r < repeats; r++) {
     const t = performance.now();
     const c = process.cpuUsage();
-    const s = suggest({ config, observations, state: state as OptimizerState, index: observations.length + r });
+    const s = suggest({ config, observations, state, index: observations.length + r });
     const dc = process.cpuUsage(c);
     warm.push(performance.now() - t);
     cpu.push((dc.user + dc.system) / 1000);

@@ -48,7 +48,6 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is 415
   app.decorateRequest('tokenId', '');
-  app.decorate('service', service);
 
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/v1/')) return;
@@ -135,10 +134,4 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (ownsDb) db.close();
   });
   return app;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    service: OptimizationService;
-  }
 }

@@ -33,8 +33,8 @@ export function spawnServer(dbFile: string, extraArgs: string[] = []): Promise<C
       proc.kill('SIGKILL');
       reject(new Error(`server did not start within 30 s: ${out}${err}`));
     }, 30_000);
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (!m) return;

@@ -41,7 +41,7 @@ export function zodToApiError(err: z.ZodError, prefix = ''): ApiError {
   let path: PropertyKey[] = [...issue.path];
   // unrecognized_keys issues name the keys themselves
   if (issue.code === 'unrecognized_keys' && 'keys' in issue && Array.isArray(issue.keys) && issue.keys.length > 0) {
-    path = [...path, issue.keys[0] as string];
+    path = [...path, issue.keys[0]];
     return new ApiError(400, `${fieldPath(path, prefix)}: unknown field`);
   }
   return new ApiError(400, `${fieldPath(path, prefix)}: ${issue.message}`);

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { Rng } from '@paretobench/optimizer';
+import { describeZodIssues } from '../zod-issues.ts';
 
 export const ConfidenceGridSchema = z
   .object({
@@ -47,8 +48,7 @@ export interface ConfidenceRegion {
 export function confidenceRegion(points: number[][], k: number, opts: ConfidenceRegionOptions): ConfidenceRegion {
   const parsed = ConfidenceRegionOptionsSchema.safeParse(opts);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`confidenceRegion: opts.${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`confidenceRegion: ${describeZodIssues(parsed.error, 'opts.')}`);
   }
   const { grid } = parsed.data;
   const repeats = parsed.data.repeats ?? 800;

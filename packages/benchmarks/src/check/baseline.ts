@@ -43,7 +43,7 @@ export interface CheckRow {
 export function lookup(obj: unknown, path: string): number | null {
   let cur: unknown = obj;
   for (const key of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || !(key in (cur as object))) return null;
+    if (cur === null || typeof cur !== 'object' || !(key in cur)) return null;
     cur = (cur as Record<string, unknown>)[key];
   }
   return typeof cur === 'number' && Number.isFinite(cur) ? cur : null;

@@ -13,6 +13,7 @@ import {
   type Baseline,
   type CheckRow,
 } from './baseline.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 export interface CheckOptions {
   results: string;
@@ -74,8 +75,7 @@ export function loadSummary(file: string): CheckedSummary {
   if (synthetic.success) return { kind: 'synthetic', name: synthetic.data.name, data: synthetic.data };
   const parsed = SummarySchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: not a study summary: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`${file}: not a study summary: ${describeZodIssues(parsed.error)}`);
   }
   return { kind: 'study', name: parsed.data.name, data: parsed.data };
 }
@@ -131,8 +131,7 @@ export function runCheck(opts: CheckOptions): CheckReport {
     }
     const parsed = BaselineSchema.safeParse(readJson(baseFile));
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${baseFile}: bad baseline: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new Error(`${baseFile}: bad baseline: ${describeZodIssues(parsed.error)}`);
     }
     rows.push(...compareToBaseline(summary.data, parsed.data, summary.name));
   }

@@ -16,8 +16,8 @@ try {
     },
   });
   const report = runCheck({
-    results: values.results!,
-    baselines: values.baselines!,
+    results: values.results,
+    baselines: values.baselines,
     strict: values.strict,
     writeBaselines: values['write-baselines'],
   });

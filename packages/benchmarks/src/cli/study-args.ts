@@ -60,7 +60,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
   if (values.help) throw new Error(STUDY_USAGE);
   if (positionals.length !== 1) throw new Error(`expected exactly one study name (diatom or rotten)\n${STUDY_USAGE}`);
   const study = positionals[0];
-  const preset = values.preset!;
+  const preset = values.preset;
   const parsed = StudyArgsSchema.safeParse({
     study,
     preset,

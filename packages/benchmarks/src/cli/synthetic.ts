@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ProblemNameSchema, makeProblem } from '../synthetic/problems.ts';
 import { quantile, runSynthetic, type SyntheticRunResult } from '../synthetic/run.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 const ArgsSchema = z.object({
   problem: ProblemNameSchema,
@@ -43,8 +44,7 @@ export function parseSyntheticArgs(argv: string[]): z.infer<typeof ArgsSchema> {
   });
   const r = ArgsSchema.safeParse(values);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new Error(`--${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(describeZodIssues(r.error, '--'));
   }
   return r.data;
 }

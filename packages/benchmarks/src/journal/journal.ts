@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JournalHeaderSchema, TrialRecordSchema, type JournalHeader, type TrialRecord } from './records.ts';
+import { describeZodIssues } from '../zod-issues.ts';
 
 export class JournalError extends Error {
   constructor(
@@ -26,10 +27,6 @@ export interface JournalContents {
   /** Bytes of the file that hold complete lines (a torn tail beyond this is discarded). */
   validBytes: number;
   droppedPartialLine: boolean;
-}
-
-function zodMessage(err: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return err.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
 /** Parse a journal file (missing file => empty journal). */
@@ -55,12 +52,12 @@ export function readJournal(file: string): JournalContents {
     }
     if (i === 0) {
       const parsed = JournalHeaderSchema.safeParse(json);
-      if (!parsed.success) throw new JournalError(`bad header: ${zodMessage(parsed.error)}`, file, lineNo);
+      if (!parsed.success) throw new JournalError(`bad header: ${describeZodIssues(parsed.error)}`, file, lineNo);
       header = parsed.data;
       return;
     }
     const parsed = TrialRecordSchema.safeParse(json);
-    if (!parsed.success) throw new JournalError(`bad trial record: ${zodMessage(parsed.error)}`, file, lineNo);
+    if (!parsed.success) throw new JournalError(`bad trial record: ${describeZodIssues(parsed.error)}`, file, lineNo);
     const key = `${parsed.data.method}#${parsed.data.index}`;
     if (seen.has(key)) throw new JournalError(`duplicate trial ${key}`, file, lineNo);
     seen.add(key);

@@ -49,7 +49,7 @@ export function createProgress(opts: {
     return {
       done,
       budget: sched.budgets[m],
-      best: state[m].best === null ? '-' : state[m].best!.toFixed(3),
+      best: state[m].best === null ? '-' : state[m].best.toFixed(3),
       eta: formatDuration(etaSeconds(elapsed(), state[m].doneThisSession, remaining)),
     };
   };

@@ -41,7 +41,7 @@ export class ProcessPool implements Evaluator {
     if (failed) {
       for (const s of started) if (s.status === 'fulfilled') s.value.slot.child.kill();
       log?.end();
-      throw (failed as PromiseRejectedResult).reason;
+      throw failed.reason;
     }
     const ok = started as PromiseFulfilledResult<{ slot: Slot; backend: string }>[];
     return new ProcessPool(

@@ -7,7 +7,6 @@ import { PresetSchema } from '../studies/presets.ts';
 import { AssignmentsSchema } from '../journal/records.ts';
 
 export const TrainerKindSchema = z.enum(['real', 'fake']);
-export type TrainerKind = z.infer<typeof TrainerKindSchema>;
 
 export const WorkerInitSchema = z.object({
   type: z.literal('init'),

@@ -97,6 +97,8 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
       const evaluator = await opts.startEvaluator();
       backend = evaluator.backend;
       opts.events?.onStart?.({ resumed, scheduler });
+      // Trials running on the workers: all of them settle before the workers are closed and the journal with them.
+      const inFlight = new Set<Promise<void>>();
       try {
         const assignmentsOf = new Map<string, Assignments>();
         for (const r of existing.trials) assignmentsOf.set(`${r.method}#${r.index}`, r.assignments);
@@ -125,7 +127,8 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
         const crashes = new Map<string, number>();
         const idle: number[] = Array.from({ length: evaluator.size }, (_, w) => w);
         let wake: () => void = () => {};
-        let fatal: unknown = null;
+        // Set by a failing trial (from its callback, so TypeScript must not narrow the initial null).
+        let fatal = null as Error | null;
 
         const runOne = async (worker: number, slot: TrialSlot, assignments: Assignments): Promise<void> => {
           const startedAt = new Date();
@@ -201,14 +204,16 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
             scheduler.dispatch(slot);
             const s = slot;
             const a = await assignmentFor(s);
-            runOne(worker, s, a)
-              .catch((err) => {
-                fatal = err;
+            const trial = runOne(worker, s, a)
+              .catch((err: unknown) => {
+                fatal ??= err instanceof Error ? err : new Error(String(err));
               })
               .finally(() => {
+                inFlight.delete(trial);
                 idle.push(worker);
                 wake();
               });
+            inFlight.add(trial);
           }
           if (scheduler.finished()) break;
           await new Promise<void>((resolve) => {
@@ -217,7 +222,10 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
         }
         if (fatal) throw fatal;
       } finally {
+        // After a fatal error the other trials may still be training: closing the workers ends them, and awaiting
+        // them here keeps their records from reaching the journal after it is closed.
         await evaluator.close();
+        await Promise.allSettled(inFlight);
       }
     }
     const trials = [...scheduler.done.optimizer.values(), ...scheduler.done.random.values()].sort(

@@ -13,6 +13,17 @@ function send(msg: WorkerReply): void {
 let trainer: Trainer | null = null;
 let queue: Promise<void> = Promise.resolve();
 
+/**
+ * Runs the coordinator's requests one at a time in arrival order. A step that throws ends this worker (exit code 1,
+ * stack on stderr): the coordinator sees the exit, fails the pending trial and starts a fresh worker.
+ */
+function enqueue(step: () => Promise<void> | void): void {
+  queue = queue.then(step).catch((err: unknown) => {
+    process.stderr.write(`worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
 process.on('disconnect', () => process.exit(0));
 // Training can keep the event loop too busy to deliver 'disconnect' promptly: check between epochs as well.
 const exitIfOrphaned = (): void => {
@@ -23,7 +34,7 @@ process.on('message', (raw: unknown) => {
   const type = (raw as { type?: unknown } | null)?.type;
   if (type === 'init') {
     const init = WorkerInitSchema.parse(raw);
-    queue = queue.then(async () => {
+    enqueue(async () => {
       try {
         trainer = await createTrainer(init, { onEpoch: exitIfOrphaned });
         send({ type: 'ready', backend: trainer.backend });
@@ -33,12 +44,12 @@ process.on('message', (raw: unknown) => {
     });
   } else if (type === 'trial') {
     const task = TrialTaskSchema.parse(raw);
-    queue = queue.then(async () => {
+    enqueue(async () => {
       if (!trainer) throw new Error('worker: trial received before init');
       const outcome = await trainer.train(task);
       send({ type: 'result', id: task.id, outcome });
     });
   } else if (type === 'exit') {
-    queue.then(() => process.exit(0));
+    enqueue(() => process.exit(0));
   }
 });

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: Object.fromEntries(
       Object.keys(ArgsSchema.shape).map((k) => [k, { type: k === 'torch' ? 'boolean' : 'string' }]),
-    ) as Record<string, { type: 'string' | 'boolean' }>,
+    ),
     strict: true,
   });
   const parsed = ArgsSchema.safeParse(values);

@@ -55,7 +55,7 @@ export function solveLower(L: Float64Array, n: number, b: ArrayLike<number>): Fl
 
 /** Solves L^T x = b (L lower triangular, row-major). */
 export function solveUpperT(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
-  const x = Float64Array.from(b as ArrayLike<number>);
+  const x = Float64Array.from(b);
   for (let i = n - 1; i >= 0; i--) {
     x[i] /= L[i * n + i];
     const xi = x[i];

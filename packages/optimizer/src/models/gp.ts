@@ -376,10 +376,12 @@ export function fitHyperparameters(
   if (opts.warm && opts.warm.logLengthscales.length === d) starts.push(packTheta(opts.warm));
   const mu = lengthscalePriorMean(d);
   if (!(opts.singleStart && starts.length > 0)) {
-    starts.push(packTheta({ logLengthscales: new Array(d).fill(Math.log(0.5)), logSignalVar: 0, logNoiseVar: -6 }));
+    starts.push(
+      packTheta({ logLengthscales: new Array<number>(d).fill(Math.log(0.5)), logSignalVar: 0, logNoiseVar: -6 }),
+    );
   }
   if (!opts.warm)
-    starts.push(packTheta({ logLengthscales: new Array(d).fill(mu - 1), logSignalVar: 0, logNoiseVar: -4 }));
+    starts.push(packTheta({ logLengthscales: new Array<number>(d).fill(mu - 1), logSignalVar: 0, logNoiseVar: -4 }));
   const nRandom = opts.randomStarts ?? (opts.warm ? 0 : 2);
   for (let s = 0; s < nRandom && opts.rng; s++) {
     const r = opts.rng;

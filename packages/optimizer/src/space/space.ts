@@ -189,7 +189,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const [head, idx] = issue.path;
   if ((head === 'parameters' || head === 'metrics') && typeof idx === 'number' && input && typeof input === 'object') {
     const arr = (input as Record<string, unknown>)[head];
-    const item = Array.isArray(arr) ? arr[idx] : undefined;
+    const item: unknown = Array.isArray(arr) ? arr[idx] : undefined;
     const name = item && typeof item === 'object' ? (item as Record<string, unknown>).name : undefined;
     if (typeof name === 'string') msg += ` (${head === 'parameters' ? 'parameter' : 'metric'} "${name}")`;
   }

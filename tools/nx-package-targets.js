@@ -1,0 +1,44 @@
+/**
+ * Nx plugin: every package (a folder under packages/ with a project.json) gets the same three targets, so a
+ * project.json only holds what is specific to that package (study CLIs, the native addon build, the server).
+ *
+ *   typecheck  tsc over the package's tsconfig.json (src, test, scripts, vitest.config.ts)
+ *   test       vitest run (the package's vitest.config.ts)
+ *   lint       eslint over the whole package folder (eslint.config.js at the root decides the rules)
+ */
+import { dirname } from 'node:path';
+
+const inPackage = (projectRoot, command) => ({
+  executor: 'nx:run-commands',
+  options: { command, cwd: projectRoot },
+});
+
+export const createNodesV2 = [
+  'packages/*/project.json',
+  (projectFiles) =>
+    projectFiles.map((file) => {
+      const root = dirname(file);
+      return [
+        file,
+        {
+          projects: {
+            [root]: {
+              targets: {
+                typecheck: {
+                  ...inPackage(root, 'tsc -p tsconfig.json'),
+                  cache: true,
+                  inputs: ['default', '^default'],
+                },
+                test: { ...inPackage(root, 'vitest run'), cache: false },
+                lint: {
+                  ...inPackage(root, 'eslint .'),
+                  cache: true,
+                  inputs: ['default', '^default', '{workspaceRoot}/eslint.config.js'],
+                },
+              },
+            },
+          },
+        },
+      ];
+    }),
+];

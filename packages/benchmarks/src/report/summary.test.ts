@@ -74,6 +74,23 @@ describe('computeSummary', () => {
     expect(s.methods.optimizer.epoch_seconds_median).toBe(1);
   });
 
+  it('median CPU seconds per trial, over the trials that recorded it (null when none did)', () => {
+    const withCpu = trials.map((t, i) =>
+      t.method === 'optimizer' ? { ...t, timing: { ...t.timing, cpu_seconds: [3, 1, 2.5][i] } } : t,
+    );
+    const c = computeSummary({
+      study: DIATOM,
+      preset,
+      seed: 5,
+      workers: 2,
+      backend: 'fake',
+      optimizer: 'x',
+      trials: withCpu,
+    });
+    expect(c.methods.optimizer.trial_cpu_seconds_median).toBe(2.5);
+    expect(c.methods.random.trial_cpu_seconds_median).toBeNull();
+  });
+
   it('confidence region: the best random point is on the frontier of every draw that contains it (3 of 4)', () => {
     const cr = s.confidence_region!;
     expect(cr.k).toBe(3);

@@ -37,6 +37,8 @@ const MethodSummarySchema = z.object({
   /** Share of the union frontier's points contributed by this method. */
   union_share: z.number(),
   trial_seconds_median: z.number().nullable(),
+  /** Median CPU seconds of one trial's worker process (null when not recorded): the load-independent trial cost. */
+  trial_cpu_seconds_median: z.number().nullable().default(null),
   /** Median seconds of one training epoch over this method's trials (null when not recorded). */
   epoch_seconds_median: z.number().nullable(),
   suggest_ms_median: z.number().nullable(),
@@ -183,6 +185,9 @@ export function computeSummary(input: SummaryInput): Summary {
       frontier: frontierOf(sc).map(asFrontierPoint),
       union_share: share[m] ?? 0,
       trial_seconds_median: median(done.map((t) => t.timing.wall_seconds)),
+      trial_cpu_seconds_median: median(
+        done.map((t) => t.timing.cpu_seconds).filter((x): x is number => x !== undefined),
+      ),
       epoch_seconds_median: median(done.flatMap((t) => t.epoch_seconds ?? [])),
       suggest_ms_median: median(done.map((t) => t.timing.suggest_ms).filter((x): x is number => x !== null)),
     };

@@ -83,6 +83,13 @@ export const STUDY_RULES: GateRule<Summary>[] = [
     catches: `trials that cost ${SLOWDOWN_FACTOR}x the CPU time (median over random search's trials)`,
     regression: (mean) => SLOWDOWN_FACTOR * mean,
   },
+  {
+    path: 'worker_utilisation',
+    better: 'higher',
+    floor: () => 0.1,
+    catches: 'workers idle half the run (trials one at a time, or waiting for suggestions)',
+    regression: (mean) => mean / 2,
+  },
   // Not wall_seconds, nor the per-trial or per-epoch wall medians: on the shared 2-core machine they vary with the
   // load of other processes (8 smoke runs: coefficient of variation 0.34-0.57 for all of them, up to 3x between two
   // runs), so no bound inside the noise catches a 2x slowdown. The per-trial CPU medians (4 runs) vary by 1-6 %.

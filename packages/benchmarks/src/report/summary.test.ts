@@ -74,6 +74,12 @@ describe('computeSummary', () => {
     expect(s.methods.optimizer.epoch_seconds_median).toBe(1);
   });
 
+  it("worker utilisation: the trials' wall seconds over workers x the run span", () => {
+    // 7 trials of 1 s each, the first starting at 0 s and the last ending at 4 s, on 2 workers: 7 / (2 x 4)
+    expect(s.wall_seconds).toBe(4);
+    expect(s.worker_utilisation).toBe(0.875);
+  });
+
   it('median CPU seconds per trial, over the trials that recorded it (null when none did)', () => {
     const withCpu = trials.map((t, i) =>
       t.method === 'optimizer' ? { ...t, timing: { ...t.timing, cpu_seconds: [3, 1, 2.5][i] } } : t,

@@ -57,6 +57,12 @@ export const SummarySchema = z.object({
   optimizer: z.string(),
   /** First trial start to last trial end (includes any pause between a kill and the resume). */
   wall_seconds: z.number(),
+  /**
+   * Sum of the trials' wall seconds over (workers x wall_seconds): the share of the run the workers spent training.
+   * Near 1 whatever the machine's load; it drops when workers idle (waiting for suggestions, trials run one at a time)
+   * or when a resumed run's pause is inside the span. Null for a run without trials.
+   */
+  worker_utilisation: z.number().nullable().default(null),
   /** Wall time of the invocation that wrote this summary, start-up included (null when not measured). */
   session_wall_seconds: z.number().nullable(),
   metric_names: z.object({ accuracy: z.string(), time: z.string(), time_label: z.string() }),
@@ -254,6 +260,7 @@ export function computeSummary(input: SummaryInput): Summary {
     backend: input.backend,
     optimizer: input.optimizer,
     wall_seconds: wallSeconds(trials),
+    worker_utilisation: workerUtilisation(trials, input.workers),
     session_wall_seconds: input.sessionWallSeconds ?? null,
     metric_names: { accuracy: study.accuracyMetric, time: study.timeMetric, time_label: study.timeLabel },
     reference_point: { accuracy: refAcc, time: refTime },
@@ -264,6 +271,12 @@ export function computeSummary(input: SummaryInput): Summary {
     paper_comparison: paperComparison(study.name, methods),
     generated_at: new Date().toISOString(),
   });
+}
+
+function workerUtilisation(trials: readonly TrialRecord[], workers: number): number | null {
+  const span = wallSeconds(trials);
+  if (span <= 0 || workers < 1) return null;
+  return trials.reduce((s, t) => s + t.timing.wall_seconds, 0) / (workers * span);
 }
 
 function wallSeconds(trials: readonly TrialRecord[]): number {

@@ -75,6 +75,13 @@ export const STUDY_RULES: GateRule<Summary>[] = [
     },
   ]),
   {
+    path: 'methods.optimizer.union_share',
+    better: 'higher',
+    floor: () => 0.1,
+    catches: 'an optimizer that contributes no point to the union frontier of both methods',
+    regression: () => 0,
+  },
+  {
     // Only random search's: its trials are a fixed set of configurations for the seed, while the optimizer's depend on
     // the measured times it is told, so their cost moves with the path it takes.
     path: 'methods.random.trial_cpu_seconds_median',

@@ -174,6 +174,7 @@ describe('writeBaselines from K runs', () => {
       'methods.random.errors',
       'methods.random.feasible_fraction',
       'methods.random.best_accuracy',
+      'methods.optimizer.union_share',
       'methods.random.trial_cpu_seconds_median',
       'worker_utilisation',
     ]);
@@ -206,7 +207,7 @@ describe('writeBaselines from K runs', () => {
     }
   });
 
-  it('the check fails with a table on a hypervolume drop, an accuracy drop, CPU and wall-clock blow-ups, a lost trial', async () => {
+  it('the check fails with a table on a hypervolume drop, an accuracy drop, no frontier share, CPU and wall-clock blow-ups, a lost trial', async () => {
     const r = repeatedRuns();
     const out = path.join(r.root, 'baselines');
     await writeBaselines({ from: r.dirs, baselines: out, noLearning: async () => 0.1 });
@@ -222,6 +223,7 @@ describe('writeBaselines from K runs', () => {
     worse.methods.optimizer.best_accuracy = 0.1;
     worse.methods.random.trial_cpu_seconds_median = 2.6; // bound 2.53
     worse.methods.random.completed -= 1;
+    worse.methods.optimizer.union_share = 0; // the frontier share regression
     worse.worker_utilisation! /= 2; // the wall-clock regression: trials one at a time on 2 workers
     fs.writeFileSync(diaFile, JSON.stringify(worse));
     const bad = runCheck({ results: r.dirs[2], baselines: out, strict: true });
@@ -229,12 +231,13 @@ describe('writeBaselines from K runs', () => {
     expect(bad.rows.filter((x) => x.status === 'regressed').map((x) => `${x.summary} ${x.path}`)).toEqual([
       'diatom-smoke methods.optimizer.best_accuracy',
       'diatom-smoke methods.random.completed',
+      'diatom-smoke methods.optimizer.union_share',
       'diatom-smoke methods.random.trial_cpu_seconds_median',
       'diatom-smoke worker_utilisation',
       'synthetic-zdt1-d6-mobo-30 hypervolume',
     ]);
     expect(bad.text).toMatch(/REGRESSED\s+synthetic-zdt1-d6-mobo-30\s+hypervolume\s+120\.5\s+120\.3\s+-0\.200/);
-    expect(bad.text).toMatch(/check FAILED: 5 figure\(s\) regressed/);
+    expect(bad.text).toMatch(/check FAILED: 6 figure\(s\) regressed/);
   });
 
   it('needs at least 3 runs, each with every summary; names what is missing', async () => {

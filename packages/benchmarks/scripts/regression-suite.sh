@@ -5,6 +5,7 @@
 # Used by .ci/run (then `benchmarks:check --strict`) and by write-baselines.sh (K times).
 set -euo pipefail
 out=${1:?usage: regression-suite.sh OUT}
+mkdir -p "$out" && out=$(cd "$out" && pwd) # absolute: the commands run from the repository root
 cd "$(dirname "$0")/../../.."
 npx nx run benchmarks:synthetic -- --problem branincurrin --budget 30 --seeds 2 --out "$out/synthetic-branincurrin"
 npx nx run benchmarks:synthetic -- --problem zdt1 --dim 6 --budget 30 --seeds 2 --out "$out/synthetic-zdt1"

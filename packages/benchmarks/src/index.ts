@@ -13,7 +13,8 @@ export { TrialScheduler } from './runner/scheduler.ts';
 export { runStudyTrials, type StudyRunOptions } from './runner/run-study.ts';
 export { SummarySchema, computeSummary, type Summary } from './report/summary.ts';
 export { renderReport } from './report/html.ts';
-export { BaselineSchema, compareToBaseline, baselineFromSummary } from './check/baseline.ts';
+export { BaselineSchema, compareToBaseline } from './check/baseline.ts';
+export { writeBaselines, baselineFromRuns } from './check/write-baseline.ts';
 export { runCheck } from './check/run-check.ts';
 export {
   makeProblem,

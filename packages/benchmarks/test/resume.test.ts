@@ -87,6 +87,9 @@ describe('resume after kill -9', () => {
     expect(new Set(cb.map((t) => `${t.m}#${t.i}`)).size).toBe(19);
     // the fake rotten landscape has both feasible and failed trials, so the failure model is exercised too
     expect(cb.some((t) => t.f) && cb.some((t) => !t.f)).toBe(true);
+    // each trial carries the CPU seconds its worker spent on it (the regression check's load-independent cost)
+    const cpu = readJournal(path.join(a, 'trials.jsonl')).trials.map((t) => t.timing.cpu_seconds);
+    expect(cpu.every((x) => typeof x === 'number' && x >= 0 && x < 10)).toBe(true);
 
     const sa = SummarySchema.parse(JSON.parse(fs.readFileSync(path.join(a, 'summary.json'), 'utf8')));
     const sb = SummarySchema.parse(JSON.parse(fs.readFileSync(path.join(b, 'summary.json'), 'utf8')));

@@ -3,23 +3,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { SummarySchema, type Summary } from '../report/summary.ts';
-import {
-  BaselineSchema,
-  baselineFromSummary,
-  compareToBaseline,
-  formatTable,
-  type Baseline,
-  type CheckRow,
-} from './baseline.ts';
+import { BaselineSchema, compareToBaseline, formatTable, type CheckRow } from './baseline.ts';
+import { findSummaries, loadSummary, readJson } from './summary-files.ts';
 import { describeZodIssues } from '../zod-issues.ts';
 
 export interface CheckOptions {
   results: string;
   baselines: string;
-  /** Write (or overwrite) baselines from the summaries found instead of comparing. */
-  writeBaselines?: boolean;
   /** Fail when a baseline has no summary, or a summary no baseline. */
   strict?: boolean;
 }
@@ -29,78 +19,6 @@ export interface CheckReport {
   problems: string[];
   text: string;
   ok: boolean;
-}
-
-export function findSummaries(dir: string, skip: string): string[] {
-  const out: string[] = [];
-  if (!fs.existsSync(dir)) return out;
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (path.resolve(p) !== path.resolve(skip) && e.name !== 'node_modules') walk(p);
-      } else if (e.name === 'summary.json') out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
-  }
-}
-
-/** The figures of a synthetic optimizer benchmark (`benchmarks:synthetic`) that the check reads. */
-const SyntheticSummarySchema = z
-  .object({
-    name: z.string().regex(/^synthetic-/),
-    problem: z.string(),
-    hypervolume: z.number(),
-    max_hv: z.number(),
-  })
-  .passthrough();
-export type SyntheticSummary = z.infer<typeof SyntheticSummarySchema>;
-
-/** A summary.json found under the results folder: a study run, or a synthetic optimizer benchmark. */
-export type CheckedSummary =
-  { kind: 'study'; name: string; data: Summary } | { kind: 'synthetic'; name: string; data: SyntheticSummary };
-
-export function loadSummary(file: string): CheckedSummary {
-  const json = readJson(file);
-  const synthetic = SyntheticSummarySchema.safeParse(json);
-  if (synthetic.success) return { kind: 'synthetic', name: synthetic.data.name, data: synthetic.data };
-  const parsed = SummarySchema.safeParse(json);
-  if (!parsed.success) {
-    throw new Error(`${file}: not a study summary: ${describeZodIssues(parsed.error)}`);
-  }
-  return { kind: 'study', name: parsed.data.name, data: parsed.data };
-}
-
-/**
- * A baseline for a synthetic benchmark: its mean hypervolume may not drop by more than 5% of the gap between the
- * baseline and the problem's maximum hypervolume plus 0.1% of the baseline (the runs are deterministic for a seed,
- * so any real drop is a change in the optimizer).
- */
-export function baselineFromSynthetic(summary: SyntheticSummary): Baseline {
-  const gap = Math.max(summary.max_hv - summary.hypervolume, 0);
-  return {
-    name: summary.name,
-    description: `generated from ${summary.name} (problem ${summary.problem}); deterministic for its seeds`,
-    checks: [
-      {
-        path: 'hypervolume',
-        value: summary.hypervolume,
-        better: 'higher',
-        tolerance: Number((0.05 * gap + 0.001 * Math.abs(summary.hypervolume)).toPrecision(4)),
-        mode: 'abs',
-        note: 'mean hypervolume over the seeds; the optimizer got worse if this drops',
-      },
-    ],
-  };
 }
 
 export function runCheck(opts: CheckOptions): CheckReport {
@@ -113,18 +31,6 @@ export function runCheck(opts: CheckOptions): CheckReport {
     const summary = loadSummary(file);
     seen.add(summary.name);
     const baseFile = path.join(opts.baselines, `${summary.name}.json`);
-    if (opts.writeBaselines) {
-      fs.mkdirSync(opts.baselines, { recursive: true });
-      fs.writeFileSync(
-        baseFile,
-        JSON.stringify(
-          summary.kind === 'study' ? baselineFromSummary(summary.data) : baselineFromSynthetic(summary.data),
-          null,
-          2,
-        ) + '\n',
-      );
-      continue;
-    }
     if (!fs.existsSync(baseFile)) {
       problems.push(`${file}: no baseline ${baseFile}${opts.strict ? '' : ' (not checked)'}`);
       continue;
@@ -135,7 +41,7 @@ export function runCheck(opts: CheckOptions): CheckReport {
     }
     rows.push(...compareToBaseline(summary.data, parsed.data, summary.name));
   }
-  if (opts.strict && fs.existsSync(opts.baselines) && !opts.writeBaselines) {
+  if (opts.strict && fs.existsSync(opts.baselines)) {
     for (const f of fs.readdirSync(opts.baselines).filter((x) => x.endsWith('.json'))) {
       const name = f.replace(/\.json$/, '');
       if (!seen.has(name))
@@ -146,15 +52,12 @@ export function runCheck(opts: CheckOptions): CheckReport {
   const strictFail = opts.strict ? problems.length > 0 : files.length === 0;
   const ok = bad.length === 0 && !strictFail;
   const parts: string[] = [];
-  if (opts.writeBaselines) parts.push(`wrote ${files.length} baseline(s) to ${opts.baselines}`);
   if (rows.length) parts.push(formatTable(rows));
   parts.push(...problems);
   parts.push(
-    opts.writeBaselines
-      ? ''
-      : ok
-        ? `check passed: ${rows.length} figure(s) within tolerance`
-        : `check FAILED: ${bad.length} figure(s) regressed or missing${strictFail ? `, ${problems.length} problem(s)` : ''}`,
+    ok
+      ? `check passed: ${rows.length} figure(s) within tolerance`
+      : `check FAILED: ${bad.length} figure(s) regressed or missing${strictFail ? `, ${problems.length} problem(s)` : ''}`,
   );
-  return { rows, problems, text: parts.filter(Boolean).join('\n'), ok: opts.writeBaselines ? true : ok };
+  return { rows, problems, text: parts.join('\n'), ok };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { hypervolume } from '@paretobench/optimizer';
 import { describe, expect, it } from 'vitest';
 import { makeProblem } from '../synthetic/problems.ts';
+import { runSynthetic } from '../synthetic/run.ts';
 import { parseSyntheticArgs, runSyntheticCli } from './synthetic.ts';
 
 describe('synthetic CLI', () => {
@@ -40,6 +41,9 @@ describe('synthetic CLI', () => {
     }
     expect(s.hypervolume).toBeCloseTo((s.runs[0].hypervolume + s.runs[1].hypervolume) / 2, 10);
     expect(s.hypervolume_per_seed).toEqual([s.runs[0].hypervolume, s.runs[1].hypervolume]);
+    // the regression check's reference: random search with the same budget and seeds
+    const random = [1, 2].map((seed) => runSynthetic('branincurrin', 2, 'random', 8, seed).hypervolume);
+    expect(s.random_hypervolume).toBeCloseTo((random[0] + random[1]) / 2, 10);
   });
 
   it('rejects bad arguments naming the option', () => {

@@ -69,6 +69,10 @@ export function runSyntheticCli(
   }
   const hvs = runs.map((r) => r.hypervolume);
   const mean = hvs.reduce((s, v) => s + v, 0) / hvs.length;
+  // Random search with the same budget and seeds: the hypervolume an optimizer that learns nothing reaches (the
+  // regression check's reference for this benchmark). Instantaneous on these closed-form problems.
+  const randomHvs = runs.map((r) => runSynthetic(args.problem, problem.dim, 'random', args.budget, r.seed).hypervolume);
+  const randomMean = randomHvs.reduce((s, v) => s + v, 0) / randomHvs.length;
   const allMs = runs.flatMap((r) => r.suggest_ms);
   const modelMs = runs.flatMap((r) => r.suggest_ms.filter((_, i) => r.phases[i] === 'model'));
   const modelCpu = runs.flatMap((r) => r.suggest_cpu_ms.filter((_, i) => r.phases[i] === 'model'));
@@ -84,6 +88,8 @@ export function runSyntheticCli(
     hypervolume_per_seed: hvs,
     hypervolume_std: Math.sqrt(hvs.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(hvs.length - 1, 1)),
     hypervolume_mean_trace: runs[0].hv_trace.map((_, i) => runs.reduce((s, r) => s + r.hv_trace[i], 0) / runs.length),
+    /** Mean hypervolume of random search with the same budget and seeds. */
+    random_hypervolume: randomMean,
     reference_point: problem.refPoint,
     max_hv: problem.maxHv,
     suggest_ms: { median: quantile(allMs, 0.5), p95: quantile(allMs, 0.95) },

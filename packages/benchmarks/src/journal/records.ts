@@ -63,6 +63,8 @@ export const TrialRecordSchema = z
         train_seconds: z.number().min(0).nullable(),
         inference_seconds: z.number().min(0).nullable(),
         suggest_ms: z.number().min(0).nullable(),
+        /** CPU seconds of the worker process for this trial (absent in older journals and after a worker crash). */
+        cpu_seconds: z.number().min(0).optional(),
       })
       .strict(),
   })

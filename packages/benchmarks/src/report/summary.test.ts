@@ -74,6 +74,29 @@ describe('computeSummary', () => {
     expect(s.methods.optimizer.epoch_seconds_median).toBe(1);
   });
 
+  it("worker utilisation: the trials' wall seconds over workers x the run span", () => {
+    // 7 trials of 1 s each, the first starting at 0 s and the last ending at 4 s, on 2 workers: 7 / (2 x 4)
+    expect(s.wall_seconds).toBe(4);
+    expect(s.worker_utilisation).toBe(0.875);
+  });
+
+  it('median CPU seconds per trial, over the trials that recorded it (null when none did)', () => {
+    const withCpu = trials.map((t, i) =>
+      t.method === 'optimizer' ? { ...t, timing: { ...t.timing, cpu_seconds: [3, 1, 2.5][i] } } : t,
+    );
+    const c = computeSummary({
+      study: DIATOM,
+      preset,
+      seed: 5,
+      workers: 2,
+      backend: 'fake',
+      optimizer: 'x',
+      trials: withCpu,
+    });
+    expect(c.methods.optimizer.trial_cpu_seconds_median).toBe(2.5);
+    expect(c.methods.random.trial_cpu_seconds_median).toBeNull();
+  });
+
   it('confidence region: the best random point is on the frontier of every draw that contains it (3 of 4)', () => {
     const cr = s.confidence_region!;
     expect(cr.k).toBe(3);

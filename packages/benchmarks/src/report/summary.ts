@@ -37,6 +37,8 @@ const MethodSummarySchema = z.object({
   /** Share of the union frontier's points contributed by this method. */
   union_share: z.number(),
   trial_seconds_median: z.number().nullable(),
+  /** Median CPU seconds of one trial's worker process (null when not recorded): the load-independent trial cost. */
+  trial_cpu_seconds_median: z.number().nullable().default(null),
   /** Median seconds of one training epoch over this method's trials (null when not recorded). */
   epoch_seconds_median: z.number().nullable(),
   suggest_ms_median: z.number().nullable(),
@@ -55,6 +57,12 @@ export const SummarySchema = z.object({
   optimizer: z.string(),
   /** First trial start to last trial end (includes any pause between a kill and the resume). */
   wall_seconds: z.number(),
+  /**
+   * Sum of the trials' wall seconds over (workers x wall_seconds): the share of the run the workers spent training.
+   * Near 1 whatever the machine's load; it drops when workers idle (waiting for suggestions, trials run one at a time)
+   * or when a resumed run's pause is inside the span. Null for a run without trials.
+   */
+  worker_utilisation: z.number().nullable().default(null),
   /** Wall time of the invocation that wrote this summary, start-up included (null when not measured). */
   session_wall_seconds: z.number().nullable(),
   metric_names: z.object({ accuracy: z.string(), time: z.string(), time_label: z.string() }),
@@ -183,6 +191,9 @@ export function computeSummary(input: SummaryInput): Summary {
       frontier: frontierOf(sc).map(asFrontierPoint),
       union_share: share[m] ?? 0,
       trial_seconds_median: median(done.map((t) => t.timing.wall_seconds)),
+      trial_cpu_seconds_median: median(
+        done.map((t) => t.timing.cpu_seconds).filter((x): x is number => x !== undefined),
+      ),
       epoch_seconds_median: median(done.flatMap((t) => t.epoch_seconds ?? [])),
       suggest_ms_median: median(done.map((t) => t.timing.suggest_ms).filter((x): x is number => x !== null)),
     };
@@ -249,6 +260,7 @@ export function computeSummary(input: SummaryInput): Summary {
     backend: input.backend,
     optimizer: input.optimizer,
     wall_seconds: wallSeconds(trials),
+    worker_utilisation: workerUtilisation(trials, input.workers),
     session_wall_seconds: input.sessionWallSeconds ?? null,
     metric_names: { accuracy: study.accuracyMetric, time: study.timeMetric, time_label: study.timeLabel },
     reference_point: { accuracy: refAcc, time: refTime },
@@ -259,6 +271,12 @@ export function computeSummary(input: SummaryInput): Summary {
     paper_comparison: paperComparison(study.name, methods),
     generated_at: new Date().toISOString(),
   });
+}
+
+function workerUtilisation(trials: readonly TrialRecord[], workers: number): number | null {
+  const span = wallSeconds(trials);
+  if (span <= 0 || workers < 1) return null;
+  return trials.reduce((s, t) => s + t.timing.wall_seconds, 0) / (workers * span);
 }
 
 function wallSeconds(trials: readonly TrialRecord[]): number {

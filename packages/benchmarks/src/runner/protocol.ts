@@ -38,6 +38,11 @@ export const TrialOutcomeSchema = z.object({
   error: z.string().nullable(),
   /** Wall seconds of each training epoch (from the trainer's history). */
   epochSeconds: z.array(z.number()).optional(),
+  /**
+   * CPU seconds (user + system) the worker process spent on the trial. Unlike wall time it hardly changes when other
+   * processes compete for the cores, so the regression check gates trial cost on it.
+   */
+  cpuSeconds: z.number().min(0).optional(),
 });
 export type TrialOutcome = z.infer<typeof TrialOutcomeSchema>;
 

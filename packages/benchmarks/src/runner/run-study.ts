@@ -188,6 +188,9 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
               train_seconds: outcome.trainSeconds,
               inference_seconds: outcome.inferenceSeconds,
               suggest_ms: suggestMs.get(key) ?? null,
+              ...(outcome.cpuSeconds !== undefined
+                ? { cpu_seconds: Math.round(outcome.cpuSeconds * 1000) / 1000 }
+                : {}),
             },
           };
           journal.append(record);

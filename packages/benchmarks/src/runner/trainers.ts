@@ -7,7 +7,7 @@
  *   so a kill -9 test exercises the real coordinator, journal and worker processes without training.
  */
 import type { TrialOutcome, TrialTask, WorkerInit } from './protocol.ts';
-import { subsetIndices, takeItems, takeRows } from './subset.ts';
+import { loadFcnData, loadKimData } from './study-data.ts';
 
 export interface Trainer {
   backend: string;
@@ -97,7 +97,6 @@ export interface TrainerHooks {
 
 async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Trainer> {
   const models = await import('@paretobench/models');
-  const datasets = await import('@paretobench/datasets');
   const chosen = await models.initBackend((init.backend || 'auto') as 'auto');
   // On wasm, say which GEMM the convolutions ran on (the native addon roughly halves an FCN epoch).
   const backend = chosen === 'wasm' ? `wasm, GEMM: ${models.gemmInUse()}` : chosen;
@@ -112,17 +111,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
   });
 
   if (init.study === 'diatom') {
-    const ds = await datasets.loadUcrDataset('Adiac', { dataDir });
-    const tr = subsetIndices(ds.train.n, preset.trainFraction, seed);
-    const va = subsetIndices(ds.test.n, preset.valFraction, seed + 1);
-    const data = {
-      xTrain: takeRows(ds.train.x, ds.length, tr),
-      yTrain: takeItems(ds.train.y, tr),
-      xVal: takeRows(ds.test.x, ds.length, va),
-      yVal: takeItems(ds.test.y, va),
-      length: ds.length,
-      numClasses: ds.numClasses,
-    };
+    const data = await loadFcnData(preset, seed, dataDir);
     return {
       backend,
       async train(task) {
@@ -152,17 +141,7 @@ async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Train
     };
   }
 
-  const ds = await datasets.loadMovieReviews({ dataDir, seed });
-  const tr = subsetIndices(ds.train.n, preset.trainFraction, seed);
-  const va = subsetIndices(ds.dev.n, preset.valFraction, seed + 1);
-  const data = {
-    xTrain: takeRows(ds.train.x, ds.maxLen, tr),
-    yTrain: takeItems(ds.train.y, tr),
-    xVal: takeRows(ds.dev.x, ds.maxLen, va),
-    yVal: takeItems(ds.dev.y, va),
-    maxLen: ds.maxLen,
-    vocabSize: ds.vocabSize,
-  };
+  const data = await loadKimData(preset, seed, dataDir);
   return {
     backend,
     async train(task) {

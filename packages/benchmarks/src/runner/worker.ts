@@ -46,8 +46,10 @@ process.on('message', (raw: unknown) => {
     const task = TrialTaskSchema.parse(raw);
     enqueue(async () => {
       if (!trainer) throw new Error('worker: trial received before init');
+      const cpu = process.cpuUsage();
       const outcome = await trainer.train(task);
-      send({ type: 'result', id: task.id, outcome });
+      const used = process.cpuUsage(cpu);
+      send({ type: 'result', id: task.id, outcome: { ...outcome, cpuSeconds: (used.user + used.system) / 1e6 } });
     });
   } else if (type === 'exit') {
     enqueue(() => process.exit(0));

@@ -1,53 +1,124 @@
 import { describe, expect, it } from 'vitest';
-import { DIATOM, ROTTEN } from './definitions.ts';
+import { judgeOutcome } from '../runner/judge.ts';
+import type { TrialOutcome } from '../runner/protocol.ts';
+import { DIATOM, ROTTEN, type StudyDefinition } from './definitions.ts';
 import { PRESET_NAMES, describePreset, getPreset, trainedEpochs } from './presets.ts';
 
-describe('study definitions', () => {
-  it('diatom has the 12 parameters of diatom/SPEC.md (7 int, 5 double) and its two metrics', () => {
-    expect(DIATOM.parameters).toHaveLength(12);
-    expect(DIATOM.parameters.filter((p) => p.type === 'int')).toHaveLength(7);
-    expect(DIATOM.parameters.filter((p) => p.type === 'double')).toHaveLength(5);
-    const byName = Object.fromEntries(DIATOM.parameters.map((p) => [p.name, p.bounds]));
-    expect(byName.batch_size).toEqual({ min: 8, max: 32 });
-    expect(byName.conv_2_num_filters).toEqual({ min: 32, max: 256 });
-    expect(byName.conv_3_filter_size).toEqual({ min: 2, max: 10 });
-    expect(byName.log_lr).toEqual({ min: -23, max: 0 });
-    expect(byName.log_beta_1).toEqual({ min: -4.6, max: -0.7 });
-    expect(byName.log_beta_2).toEqual({ min: -13.8, max: -0.7 });
-    expect(byName.log_epsilon).toEqual({ min: -23, max: -13.8 });
-    expect(byName.log_decay).toEqual({ min: -23, max: -2.3 });
-    expect(DIATOM.metrics).toEqual([
-      { name: 'accuracy', objective: 'maximize', strategy: 'optimize' },
-      { name: 'inference_time', objective: 'minimize', strategy: 'optimize' },
-    ]);
-  });
+/**
+ * The published specification of the two studies, written out once: parameter spaces (type, bounds), metrics, the
+ * failure rule and the budgets of the original runs. The definitions and presets are checked against it.
+ */
+const SPEC = {
+  diatom: {
+    parameters: {
+      batch_size: ['int', 8, 32],
+      conv_1_num_filters: ['int', 32, 256],
+      conv_2_num_filters: ['int', 32, 256],
+      conv_3_num_filters: ['int', 32, 256],
+      conv_1_filter_size: ['int', 2, 10],
+      conv_2_filter_size: ['int', 2, 10],
+      conv_3_filter_size: ['int', 2, 10],
+      log_lr: ['double', -23, 0],
+      log_beta_1: ['double', -4.6, -0.7],
+      log_beta_2: ['double', -13.8, -0.7],
+      log_epsilon: ['double', -23, -13.8],
+      log_decay: ['double', -23, -2.3],
+    },
+    metrics: { maximize: 'accuracy', minimize: 'inference_time' },
+    failure: null,
+    paperBudgets: { optimizer: 480, random: 4800 },
+  },
+  rotten: {
+    parameters: {
+      dropout_rate: ['double', 0.1, 0.9],
+      log_learning_rate: ['double', -18.42, 0],
+      max_grad_norm: ['double', 1, 10],
+      epochs: ['int', 5, 100],
+      batch_size: ['int', 10, 100],
+      embed_dim: ['int', 100, 500],
+    },
+    metrics: { maximize: 'accuracy', minimize: 'training_time' },
+    /** At paper scale a trial fails when its accuracy is below 0.75 or its training takes more than 250 s. */
+    failure: { minAccuracy: 0.75, timeLimitSeconds: 250 },
+    paperBudgets: { optimizer: 480, random: 1800 },
+  },
+} as const;
 
-  it('rotten has the 6-parameter space of rotten/SPEC.md', () => {
-    const byName = Object.fromEntries(ROTTEN.parameters.map((p) => [p.name, [p.type, p.bounds]]));
-    expect(byName).toEqual({
-      dropout_rate: ['double', { min: 0.1, max: 0.9 }],
-      log_learning_rate: ['double', { min: -18.42, max: 0 }],
-      max_grad_norm: ['double', { min: 1, max: 10 }],
-      epochs: ['int', { min: 5, max: 100 }],
-      batch_size: ['int', { min: 10, max: 100 }],
-      embed_dim: ['int', { min: 100, max: 500 }],
+const STUDIES: [keyof typeof SPEC, StudyDefinition][] = [
+  ['diatom', DIATOM],
+  ['rotten', ROTTEN],
+];
+
+const outcome = (o: Partial<TrialOutcome>): TrialOutcome => ({
+  accuracy: 0.9,
+  trainSeconds: 10,
+  inferenceSeconds: 0.1,
+  epochs: 1,
+  stoppedEarly: null,
+  error: null,
+  ...o,
+});
+
+describe('study definitions against the specification', () => {
+  for (const [name, def] of STUDIES) {
+    it(`${name}: every parameter with its type and bounds, nothing else`, () => {
+      const actual = Object.fromEntries(def.parameters.map((p) => [p.name, [p.type, p.bounds?.min, p.bounds?.max]]));
+      expect(actual).toEqual(SPEC[name].parameters);
+      expect(def.parameters).toHaveLength(Object.keys(SPEC[name].parameters).length);
     });
-    expect(ROTTEN.metrics[1]).toEqual({ name: 'training_time', objective: 'minimize', strategy: 'optimize' });
-  });
+
+    it(`${name}: maximises ${SPEC[name].metrics.maximize}, minimises ${SPEC[name].metrics.minimize}`, () => {
+      expect(def.metrics.map((m) => [m.name, m.objective])).toEqual([
+        [SPEC[name].metrics.maximize, 'maximize'],
+        [SPEC[name].metrics.minimize, 'minimize'],
+      ]);
+      expect([def.accuracyMetric, def.timeMetric]).toEqual([SPEC[name].metrics.maximize, SPEC[name].metrics.minimize]);
+    });
+
+    it(`${name}: the paper preset runs the published budgets and failure rule`, () => {
+      const paper = getPreset(name, 'paper');
+      expect(paper.budgets).toEqual(SPEC[name].paperBudgets);
+      const failure = SPEC[name].failure;
+      if (failure === null) {
+        // no failure region: any trained model is a result, however poor or slow
+        const v = judgeOutcome(def, paper, outcome({ accuracy: 0.01, trainSeconds: 1e5, inferenceSeconds: 100 }));
+        expect(v.failed).toBe(false);
+        expect([paper.minAccuracy, paper.timeLimitSeconds]).toEqual([null, null]);
+        return;
+      }
+      const judge = (o: Partial<TrialOutcome>) => judgeOutcome(def, paper, outcome(o)).failed;
+      expect(judge({ accuracy: failure.minAccuracy, trainSeconds: failure.timeLimitSeconds })).toBe(false);
+      expect(judge({ accuracy: failure.minAccuracy - 1e-6 })).toBe(true);
+      expect(judge({ trainSeconds: failure.timeLimitSeconds + 0.01 })).toBe(true);
+    });
+  }
 });
 
 describe('presets', () => {
-  it('paper is exactly the original studies', () => {
+  it('every preset of both studies keeps the paper optimizer:random budget ratio and says so', () => {
+    for (const [name] of STUDIES) {
+      const { optimizer, random } = SPEC[name].paperBudgets;
+      for (const p of PRESET_NAMES) {
+        const preset = getPreset(name, p);
+        // integer budgets: a / b = c / d exactly when a d = b c
+        expect(preset.budgets.random * optimizer, `${name} ${p}`).toBe(preset.budgets.optimizer * random);
+        expect(describePreset(name, preset)[0]).toContain(`(ratio 1:${(random / optimizer).toFixed(2)})`);
+      }
+    }
+  });
+
+  it('every rotten preset keeps the 75 % accuracy rule; only the paper keeps the 250 s limit', () => {
+    for (const p of PRESET_NAMES) expect(getPreset('rotten', p).minAccuracy).toBe(SPEC.rotten.failure.minAccuracy);
+    expect(getPreset('rotten', 'default').timeLimitSeconds).toBeLessThan(SPEC.rotten.failure.timeLimitSeconds);
+  });
+
+  it('paper trains as published: 500 FCN epochs with Keras batch-norm momentum, Kim epochs as assigned, full data', () => {
     const d = getPreset('diatom', 'paper');
-    expect(d.budgets).toEqual({ optimizer: 480, random: 4800 });
-    expect(d.fixedEpochs).toBe(500);
-    expect([d.trainFraction, d.valFraction]).toEqual([1, 1]);
+    expect([d.fixedEpochs, d.batchNormMomentum, d.trainFraction, d.valFraction]).toEqual([500, 0.99, 1, 1]);
     const r = getPreset('rotten', 'paper');
-    expect(r.budgets).toEqual({ optimizer: 480, random: 1800 });
-    expect([r.minAccuracy, r.timeLimitSeconds, r.epochScale]).toEqual([0.75, 250, 1]);
+    expect([r.epochScale, r.trainFraction, r.valFraction]).toEqual([1, 1, 1]);
     expect(trainedEpochs('rotten', r, { epochs: 37 })).toBe(37);
     expect(d.confidenceRepeats).toBe(800);
-    expect(d.batchNormMomentum).toBe(0.99); // Keras, as Wang's code
   });
 
   it('scaled diatom presets use the PyTorch batch-norm momentum and say so', () => {
@@ -57,21 +128,13 @@ describe('presets', () => {
     expect(getPreset('rotten', 'default').batchNormMomentum).toBeNull();
   });
 
-  it('every preset keeps the paper budget ratio (1:10 diatom, 480:1800 rotten) and the 75% accuracy rule', () => {
-    for (const name of PRESET_NAMES) {
-      const d = getPreset('diatom', name);
-      expect(d.budgets.random / d.budgets.optimizer).toBe(10);
-      const r = getPreset('rotten', name);
-      expect(r.budgets.random / r.budgets.optimizer).toBeCloseTo(1800 / 480, 12);
-      expect(r.minAccuracy).toBe(0.75);
-    }
-  });
-
   it('scales rotten epochs with a floor of one', () => {
     const smoke = getPreset('rotten', 'smoke');
     expect(trainedEpochs('rotten', smoke, { epochs: 5 })).toBe(1);
     const def = getPreset('rotten', 'default');
-    expect(trainedEpochs('rotten', def, { epochs: 100 })).toBe(Math.round(100 * def.epochScale!));
+    expect(def.epochScale).toBe(0.04);
+    expect(trainedEpochs('rotten', def, { epochs: 100 })).toBe(4);
+    expect(trainedEpochs('rotten', def, { epochs: 37 })).toBe(1);
     expect(() => trainedEpochs('rotten', def, {})).toThrow(/"epochs"/);
   });
 

@@ -1,0 +1,128 @@
+/**
+ * Which figures of a summary.json the regression check may gate, and what regression each gate is there to catch.
+ *
+ * A baseline is written from K repeated runs (write-baseline.ts). For each figure below:
+ *
+ *   tolerance = max(SD_MULTIPLIER x sd, floor(mean))      (sd: sample standard deviation over the K runs)
+ *   bound     = mean - tolerance (higher is better) | mean + tolerance (lower is better) | mean exactly (equal)
+ *
+ * and the figure is gated only if its regression value (the value the figure takes in the regression the gate is
+ * there to catch, e.g. 0 feasible trials, chance accuracy, twice the CPU time) lies beyond that bound. A figure whose
+ * regression value is within the run-to-run noise is listed under `ungated` in the baseline, with the reason, instead of
+ * being gated: such a gate could only trip on noise, never on the regression.
+ */
+import type { Summary } from '../report/summary.ts';
+import type { SyntheticSummary } from './summary-files.ts';
+
+/** How many sample standard deviations of run-to-run spread a figure may move before it is a regression. */
+export const SD_MULTIPLIER = 3;
+
+/** What a healthy run may not undercut: a slowdown by this factor is the timing regression the check must catch. */
+export const SLOWDOWN_FACTOR = 2;
+
+/** What the writer knows about the runs besides the figure itself. */
+export interface GateContext {
+  /**
+   * Study runs: the best validation accuracy a run whose training learned nothing can reach (no-learning.ts), or null
+   * when unknown.
+   */
+  noLearningAccuracy: number | null;
+}
+
+export interface GateRule<S> {
+  path: string;
+  better: 'higher' | 'lower' | 'equal';
+  /** The smallest tolerance whatever the measured spread, from the mean over the runs. */
+  floor: (mean: number, runs: readonly S[]) => number;
+  /** The regression this gate catches, in words. */
+  catches: string;
+  /** The value the figure takes in that regression, from the healthy mean (null: not known, so not gated). */
+  regression: (mean: number, runs: readonly S[], ctx: GateContext) => number | null;
+}
+
+const METHODS = ['optimizer', 'random'] as const;
+
+/** Gates of a study run (diatom / rotten, any preset). */
+export const STUDY_RULES: GateRule<Summary>[] = [
+  ...METHODS.flatMap((m): GateRule<Summary>[] => [
+    {
+      path: `methods.${m}.completed`,
+      better: 'equal',
+      floor: () => 0,
+      catches: 'a trial lost (the budget is a fixed count)',
+      regression: (mean) => mean - 1,
+    },
+    {
+      path: `methods.${m}.errors`,
+      better: 'lower',
+      floor: () => 0,
+      catches: 'a trial that throws (training error, worker crash)',
+      regression: (mean) => mean + 1,
+    },
+    {
+      path: `methods.${m}.feasible_fraction`,
+      better: 'higher',
+      floor: () => 0.1,
+      catches: 'every trial failed',
+      regression: () => 0,
+    },
+    {
+      path: `methods.${m}.best_accuracy`,
+      better: 'higher',
+      floor: () => 0.05,
+      catches: 'training that learns nothing (best accuracy at the no-learning level)',
+      regression: (_mean, _runs, ctx) => ctx.noLearningAccuracy,
+    },
+  ]),
+  {
+    path: 'methods.optimizer.union_share',
+    better: 'higher',
+    floor: () => 0.1,
+    catches: 'an optimizer that contributes no point to the union frontier of both methods',
+    regression: () => 0,
+  },
+  {
+    // Only random search's: its trials are a fixed set of configurations for the seed, while the optimizer's depend on
+    // the measured times it is told, so their cost moves with the path it takes.
+    path: 'methods.random.trial_cpu_seconds_median',
+    better: 'lower',
+    floor: (mean) => 0.25 * mean,
+    catches: `trials that cost ${SLOWDOWN_FACTOR}x the CPU time (median over random search's trials)`,
+    regression: (mean) => SLOWDOWN_FACTOR * mean,
+  },
+  {
+    path: 'worker_utilisation',
+    better: 'higher',
+    floor: () => 0.1,
+    catches: 'workers idle half the run (trials one at a time, or waiting for suggestions)',
+    regression: (mean) => mean / 2,
+  },
+  // Not wall_seconds, nor the per-trial or per-epoch wall medians: on the shared 2-core machine they vary with the
+  // load of other processes (8 smoke runs: coefficient of variation 0.34-0.57 for all of them, up to 3x between two
+  // runs), so no bound inside the noise catches a 2x slowdown. The per-trial CPU medians (4 runs) vary by 1-6 %.
+];
+
+const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** Gates of a synthetic optimizer benchmark (deterministic for its seeds apart from timing). */
+export const SYNTHETIC_RULES: GateRule<SyntheticSummary>[] = [
+  {
+    path: 'hypervolume',
+    better: 'higher',
+    // 5 % of the gap to the problem's maximum plus 0.1 % of the value: rounding-level changes pass, a worse optimizer
+    // does not
+    floor: (mean, runs) => 0.05 * Math.max(meanOf(runs.map((r) => r.max_hv)) - mean, 0) + 0.001 * Math.abs(mean),
+    catches: 'an optimizer no better than random search with the same budget and seeds',
+    regression: (_mean, runs) => {
+      const hv = runs.map((r) => r.random_hypervolume);
+      return hv.every((x): x is number => typeof x === 'number') ? meanOf(hv) : null;
+    },
+  },
+  {
+    path: 'suggest_cpu_ms_model_phase.median',
+    better: 'lower',
+    floor: (mean) => 0.25 * mean,
+    catches: `suggestions that cost ${SLOWDOWN_FACTOR}x the CPU time (median over the model phase)`,
+    regression: (mean) => SLOWDOWN_FACTOR * mean,
+  },
+];

@@ -1,0 +1,62 @@
+/**
+ * The summary.json files the regression check reads: study runs (report/summary.ts) and synthetic optimizer
+ * benchmarks (cli/synthetic.ts), found anywhere under a results folder.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { SummarySchema, type Summary } from '../report/summary.ts';
+import { describeZodIssues } from '../zod-issues.ts';
+
+/** Every summary.json under `dir` (not under `skip`, nor node_modules), sorted. */
+export function findSummaries(dir: string, skip?: string): string[] {
+  const out: string[] = [];
+  if (!fs.existsSync(dir)) return out;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if ((skip === undefined || path.resolve(p) !== path.resolve(skip)) && e.name !== 'node_modules') walk(p);
+      } else if (e.name === 'summary.json') out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+}
+
+/** The figures of a synthetic optimizer benchmark (`benchmarks:synthetic`) that the check reads. */
+export const SyntheticSummarySchema = z
+  .object({
+    name: z.string().regex(/^synthetic-/),
+    problem: z.string(),
+    hypervolume: z.number(),
+    max_hv: z.number(),
+    /** Random search with the same budget and seeds (absent in summaries written before it was added). */
+    random_hypervolume: z.number().optional(),
+  })
+  .passthrough();
+export type SyntheticSummary = z.infer<typeof SyntheticSummarySchema>;
+
+/** A summary.json found under the results folder: a study run, or a synthetic optimizer benchmark. */
+export type CheckedSummary =
+  | { kind: 'study'; name: string; file: string; data: Summary }
+  | { kind: 'synthetic'; name: string; file: string; data: SyntheticSummary };
+
+export function loadSummary(file: string): CheckedSummary {
+  const json = readJson(file);
+  const synthetic = SyntheticSummarySchema.safeParse(json);
+  if (synthetic.success) return { kind: 'synthetic', name: synthetic.data.name, file, data: synthetic.data };
+  const parsed = SummarySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`${file}: not a study summary: ${describeZodIssues(parsed.error)}`);
+  }
+  return { kind: 'study', name: parsed.data.name, file, data: parsed.data };
+}

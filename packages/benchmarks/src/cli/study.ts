@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runStudy } from '../runner/study-command.ts';
+import { LockHeldError } from '../journal/out-lock.ts';
+import { exitWithParent } from '../process/exit-with-parent.ts';
 import { STUDY_USAGE, parseStudyArgs } from './study-args.ts';
 
 async function main(): Promise<number> {
@@ -18,10 +20,21 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const result = await runStudy(args, {
-    log: (line) => process.stdout.write(`${line}\n`),
-    tty: Boolean(process.stdout.isTTY) && !process.env.CI,
-  });
+  // killing the launcher (nx, tsx, a shell) ends this coordinator too, and its workers with it
+  exitWithParent((reason) => process.stderr.write(`study: ${reason}\n`));
+  let result;
+  try {
+    result = await runStudy(args, {
+      log: (line) => process.stdout.write(`${line}\n`),
+      tty: Boolean(process.stdout.isTTY) && !process.env.CI,
+    });
+  } catch (err) {
+    if (err instanceof LockHeldError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
   process.stdout.write(
     `\nwrote ${path.join(args.out, 'report.html')} (${(fs.statSync(path.join(args.out, 'report.html')).size / 1e6).toFixed(1)} MB), ` +
       `${path.join(args.out, 'summary.json')}\n`,

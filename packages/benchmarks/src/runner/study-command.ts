@@ -7,6 +7,7 @@ import path from 'node:path';
 import { getStudy } from '../studies/definitions.ts';
 import { describePreset, getPreset } from '../studies/presets.ts';
 import { readJournal } from '../journal/journal.ts';
+import { OutDirLock } from '../journal/out-lock.ts';
 import { SummarySchema, computeSummary, type Summary } from '../report/summary.ts';
 import { renderReport } from '../report/html.ts';
 import { createProgress } from '../progress/progress.ts';
@@ -22,6 +23,16 @@ export interface StudyCommandIo {
 }
 
 export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ summary: Summary }> {
+  // Before anything reads or writes the directory: one run per --out (a second one gets LockHeldError).
+  const lock = OutDirLock.acquire(args.out);
+  try {
+    return await runLocked(args, io);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary: Summary }> {
   const t0 = Date.now();
   const study = getStudy(args.study);
   const preset = getPreset(study.name, args.preset);

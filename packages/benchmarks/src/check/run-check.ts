@@ -3,6 +3,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { SummarySchema, type Summary } from '../report/summary.ts';
 import {
@@ -115,7 +116,7 @@ export function runCheck(opts: CheckOptions): CheckReport {
     const baseFile = path.join(opts.baselines, `${summary.name}.json`);
     if (opts.writeBaselines) {
       fs.mkdirSync(opts.baselines, { recursive: true });
-      fs.writeFileSync(
+      writeFileAtomic.sync(
         baseFile,
         JSON.stringify(
           summary.kind === 'study' ? baselineFromSummary(summary.data) : baselineFromSynthetic(summary.data),

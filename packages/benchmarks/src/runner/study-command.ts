@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { getStudy } from '../studies/definitions.ts';
 import { describePreset, getPreset } from '../studies/presets.ts';
 import { readJournal } from '../journal/journal.ts';
@@ -120,8 +121,9 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
     sessionWallSeconds: args.reportOnly ? sessionWallSeconds : (Date.now() - t0) / 1000,
   });
   fs.mkdirSync(args.out, { recursive: true });
-  fs.writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  fs.writeFileSync(path.join(args.out, 'report.html'), renderReport(summary, trials));
+  // temp file + fsync + rename: a kill mid-write leaves the previous copy, never a truncated one
+  writeFileAtomic.sync(path.join(args.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic.sync(path.join(args.out, 'report.html'), renderReport(summary, trials));
   return { summary };
 }
 

@@ -7,7 +7,8 @@
  * in the same run and records the ratio.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -218,7 +219,7 @@ async function main(): Promise<void> {
   result.gemm_requested = a.gemm;
   result.gemm_used = gemmInUse();
   mkdirSync(a.out, { recursive: true });
-  writeFileSync(path.join(a.out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileAtomic.sync(path.join(a.out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));
 }
 

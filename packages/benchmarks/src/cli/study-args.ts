@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { BACKEND_CHOICES } from '@paretobench/models/backend-names';
 import { STUDY_NAMES } from '../studies/definitions.ts';
 import { PRESET_NAMES } from '../studies/presets.ts';
 
@@ -17,7 +18,9 @@ export const StudyArgsSchema = z.object({
   dataDir: z.string().nullable(),
   out: z.string(),
   trainer: z.enum(['real', 'fake']),
-  backend: z.string(),
+  backend: z.enum(BACKEND_CHOICES, {
+    error: (i) => `unknown backend ${JSON.stringify(i.input)} (known: ${BACKEND_CHOICES.join(', ')})`,
+  }),
   optimizerUrl: z.string().url().nullable(),
   token: z.string().nullable(),
   reportOnly: z.boolean(),
@@ -25,7 +28,7 @@ export const StudyArgsSchema = z.object({
 export type StudyArgs = z.infer<typeof StudyArgsSchema>;
 
 export const STUDY_USAGE = `usage: study.ts <diatom|rotten> [--preset smoke|default|paper] [--workers N] [--seed S]
-                [--data-dir DIR] [--out DIR] [--backend auto|wasm|cpu|tensorflow] [--report-only]
+                [--data-dir DIR] [--out DIR] [--backend ${BACKEND_CHOICES.join('|')}] [--report-only]
                 [--optimizer-url URL --token T]
   --preset      default: "default" (at most ~45 min per study on 2 cores); "paper" = the original budgets
   --workers     worker processes training in parallel (default: one per core)

@@ -3,6 +3,7 @@
  * Validated with zod on receipt: a worker is a separate program and its replies are a boundary.
  */
 import { z } from 'zod';
+import { BACKEND_CHOICES } from '@paretobench/models/backend-names';
 import { PresetSchema } from '../studies/presets.ts';
 import { AssignmentsSchema } from '../journal/records.ts';
 
@@ -17,7 +18,7 @@ export const WorkerInitSchema = z.object({
   seed: z.number().int(),
   dataDir: z.string().nullable(),
   trainer: TrainerKindSchema,
-  backend: z.string(),
+  backend: z.enum(BACKEND_CHOICES),
 });
 export type WorkerInit = z.infer<typeof WorkerInitSchema>;
 

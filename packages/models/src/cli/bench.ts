@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { gemmInUse, initBackend, type BackendName } from '../backend.ts';
+import { BACKEND_CHOICES } from '../backend-names.ts';
 import { trainFcn } from '../fcn.ts';
 import { trainKimCnn } from '../kim-cnn.ts';
 import { Rng } from '../rng.ts';
@@ -41,7 +42,7 @@ const ArgsSchema = z.object({
   widths: z.string().default('3,4,5'),
   vocab: z.coerce.number().int().positive().default(18765),
   maxlen: z.coerce.number().int().positive().default(56),
-  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  backend: z.enum(BACKEND_CHOICES).default('auto'),
   gemm: z.enum(['auto', 'native', 'xnnpack']).default('auto'),
   torch: z.boolean().default(false),
   python: z.string().default(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),

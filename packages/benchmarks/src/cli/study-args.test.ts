@@ -18,8 +18,18 @@ describe('parseStudyArgs', () => {
   });
 
   it('refuses an unknown backend, listing the known ones', () => {
-    expect(error(['diatom', '--backend', 'xyz']).split('\n')[0]).toBe(
-      '--backend: unknown backend "xyz" (known: auto, tensorflow-gpu, tensorflow, wasm, cpu)',
+    expect(error(['diatom', '--backend', 'xyz'])).toBe(
+      '--backend: unknown backend "xyz" (known: auto, tensorflow-gpu, tensorflow, wasm, cpu) (--help for usage)',
     );
+  });
+
+  it('reads a negative number as the value of its flag and refuses it naming the flag, in one line', () => {
+    expect(error(['diatom', '--workers', '-1'])).toBe(
+      '--workers: Too small: expected number to be >=1 (--help for usage)',
+    );
+    expect(error(['diatom', '--seed', '-3'])).toBe('--seed: Too small: expected number to be >=0 (--help for usage)');
+    expect(error(['diatom', '--colour', 'red'])).toBe("Unknown option '--colour' (--help for usage)");
+    expect(error(['diatom', '--preset', 'huge']).split('\n')).toHaveLength(1);
+    expect(error([])).toBe('expected exactly one study name (diatom or rotten), got none (--help for usage)');
   });
 });

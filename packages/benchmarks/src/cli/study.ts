@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runStudy } from '../runner/study-command.ts';
 import { LockHeldError } from '../journal/out-lock.ts';
+import { WorkerStartError } from '../runner/process-pool.ts';
 import { exitWithParent } from '../process/exit-with-parent.ts';
 import { STUDY_USAGE, parseStudyArgs } from './study-args.ts';
 
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
   try {
     args = parseStudyArgs(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    process.stderr.write(`study: ${(err as Error).message}\n`);
     return 2;
   }
   // killing the launcher (nx, tsx, a shell) ends this coordinator too, and its workers with it
@@ -56,7 +57,13 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err) => {
+    // expected errors (journal, dataset, configuration) name their file or flag in one line; stacks on request
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.argv.includes('--verbose') && err instanceof Error) {
+      process.stderr.write(`${err.stack}\n`);
+      if (err instanceof WorkerStartError && err.workerStack)
+        process.stderr.write(`in the worker: ${err.workerStack}\n`);
+    }
     process.exit(1);
   },
 );

@@ -45,7 +45,8 @@ export type TrialOutcome = z.infer<typeof TrialOutcomeSchema>;
 
 export const WorkerReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), backend: z.string() }),
-  z.object({ type: z.literal('init_error'), message: z.string() }),
+  /** `message` is shown; `stack` only with --verbose (a dataset error is the user's to fix, not a crash). */
+  z.object({ type: z.literal('init_error'), message: z.string(), stack: z.string().optional() }),
   z.object({ type: z.literal('result'), id: z.string(), outcome: TrialOutcomeSchema }),
 ]);
 export type WorkerReply = z.infer<typeof WorkerReplySchema>;

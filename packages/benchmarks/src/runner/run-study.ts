@@ -83,8 +83,8 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
     const diff = headerMismatches(header, wanted);
     if (diff.length > 0) {
       throw new Error(
-        `${journalFile} was written by a different run configuration:\n  ${diff.join('\n  ')}\n` +
-          `Use another --out directory, or delete the journal to start over.`,
+        `${journalFile} was written by a different run configuration (${diff.join('; ')}); ` +
+          `use another --out directory, or delete the journal to start over`,
       );
     }
     const scheduler = new TrialScheduler(preset.budgets, header.lag, existing.trials);

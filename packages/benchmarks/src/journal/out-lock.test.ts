@@ -17,14 +17,14 @@ describe('OutDirLock', () => {
 
   it('writes our pid, refuses a second holder and is free again after release', () => {
     const dir = tmp();
-    const lock = OutDirLock.acquire(dir);
+    const lock = OutDirLock.tryAcquire(dir);
     const info = JSON.parse(fs.readFileSync(path.join(dir, LOCK_NAME), 'utf8'));
     expect(info.pid).toBe(process.pid);
     expect(info.host).toBe(os.hostname());
-    expect(() => OutDirLock.acquire(dir)).toThrow(LockHeldError);
+    expect(() => OutDirLock.tryAcquire(dir)).toThrow(LockHeldError);
     lock.release();
     expect(fs.existsSync(path.join(dir, LOCK_NAME))).toBe(false);
-    OutDirLock.acquire(dir).release();
+    OutDirLock.tryAcquire(dir).release();
   });
 
   it('names the live process that holds the directory', () => {
@@ -32,7 +32,7 @@ describe('OutDirLock', () => {
     fs.writeFileSync(path.join(dir, LOCK_NAME), lockOf(sleeper.pid!));
     let err: unknown;
     try {
-      OutDirLock.acquire(dir);
+      OutDirLock.tryAcquire(dir);
     } catch (e) {
       err = e;
     }
@@ -47,7 +47,7 @@ describe('OutDirLock', () => {
     const dir = tmp();
     const dead = spawnSync('true').pid!; // has exited by now
     fs.writeFileSync(path.join(dir, LOCK_NAME), lockOf(dead));
-    const lock = OutDirLock.acquire(dir);
+    const lock = OutDirLock.tryAcquire(dir);
     expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_NAME), 'utf8')).pid).toBe(process.pid);
     lock.release();
   });
@@ -55,9 +55,22 @@ describe('OutDirLock', () => {
   it('treats a lock from another host as held, and a torn lock as stale only once it is old', () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, LOCK_NAME), lockOf(12345, 'elsewhere'));
-    expect(() => OutDirLock.acquire(dir)).toThrow(/in use by pid 12345 on elsewhere/);
+    expect(() => OutDirLock.tryAcquire(dir)).toThrow(/in use by pid 12345 on elsewhere/);
     fs.writeFileSync(path.join(dir, LOCK_NAME), '{"pid": 4'); // killed while writing the lock
-    expect(() => OutDirLock.acquire(dir)).toThrow(/unreadable/);
-    OutDirLock.acquire(dir, { tornGraceMs: 0 }).release();
+    expect(() => OutDirLock.tryAcquire(dir)).toThrow(/unreadable/);
+    OutDirLock.tryAcquire(dir, { tornGraceMs: 0 }).release();
+  });
+
+  it('waits for a holder that exits within waitMs, and names a holder that does not', async () => {
+    const dir = tmp();
+    const brief = spawn('sleep', ['0.3'], { stdio: 'ignore' });
+    fs.writeFileSync(path.join(dir, LOCK_NAME), lockOf(brief.pid!));
+    const lock = await OutDirLock.acquire(dir, { waitMs: 3000 });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_NAME), 'utf8')).pid).toBe(process.pid);
+    lock.release();
+    fs.writeFileSync(path.join(dir, LOCK_NAME), lockOf(sleeper.pid!));
+    const t0 = Date.now();
+    await expect(OutDirLock.acquire(dir, { waitMs: 300 })).rejects.toThrow(`in use by pid ${sleeper.pid}`);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
   });
 });

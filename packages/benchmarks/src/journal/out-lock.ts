@@ -109,8 +109,24 @@ export class OutDirLock {
     process.once('exit', this.onExit);
   }
 
-  /** Takes the lock on `dir` (created if missing) or throws LockHeldError naming the holder. */
-  static acquire(dir: string, options: { tornGraceMs?: number } = {}): OutDirLock {
+  /**
+   * Takes the lock on `dir` (created if missing) or throws LockHeldError naming the holder. A live holder is given
+   * `waitMs` to go away first (a run whose launcher was just killed takes up to a poll interval to notice and exit).
+   */
+  static async acquire(dir: string, options: { tornGraceMs?: number; waitMs?: number } = {}): Promise<OutDirLock> {
+    const deadline = Date.now() + (options.waitMs ?? 0);
+    for (;;) {
+      try {
+        return OutDirLock.tryAcquire(dir, options);
+      } catch (err) {
+        if (!(err instanceof LockHeldError) || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  /** One attempt: the lock, or LockHeldError. */
+  static tryAcquire(dir: string, options: { tornGraceMs?: number } = {}): OutDirLock {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, LOCK_NAME);
     const info: LockInfo = {

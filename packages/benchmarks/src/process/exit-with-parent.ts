@@ -81,13 +81,15 @@ export function exitWithParent(say: (reason: string) => void, options: { interva
     }
     return null;
   };
-  const timer = setInterval(() => {
+  const check = (): void => {
     const which = gone();
     if (which) {
       say(`${which} has exited; stopping`);
       process.exit(1);
     }
-  }, options.intervalMs ?? 250);
+  };
+  check(); // a launcher killed while this process was starting: stop before touching anything
+  const timer = setInterval(check, options.intervalMs ?? 250);
   timer.unref();
   return () => {
     clearInterval(timer);

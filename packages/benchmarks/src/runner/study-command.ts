@@ -25,7 +25,7 @@ export interface StudyCommandIo {
 
 export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ summary: Summary }> {
   // Before anything reads or writes the directory: one run per --out (a second one gets LockHeldError).
-  const lock = OutDirLock.acquire(args.out);
+  const lock = await OutDirLock.acquire(args.out, { waitMs: 1500 });
   try {
     return await runLocked(args, io);
   } finally {

@@ -110,9 +110,20 @@ async function runKilled(
   await exited;
   // a coordinator whose launcher was killed stops by itself, and its workers with it, within about a second
   const t0 = Date.now();
-  while (tree.some(processAlive) && Date.now() - t0 < 5000) await sleep(50);
+  while (tree.some(processAlive) && Date.now() - t0 < 15_000) await sleep(50); // generous: CI machines are shared
   const left = tree.filter(processAlive);
-  if (left.length > 0) throw new Error(`processes ${left.join(', ')} outlived the kill of ${child.pid}`);
+  if (left.length > 0) {
+    const what = left.map((p) => {
+      try {
+        return `${p} (${fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 120)})`;
+      } catch {
+        return String(p);
+      }
+    });
+    throw new Error(
+      `${what.join(', ')} outlived the kill of ${viaLauncher ? 'the launcher' : 'the coordinator'} ${child.pid}`,
+    );
+  }
   return { finished: false, code: null };
 }
 

@@ -74,7 +74,7 @@ export function storageReason(err: unknown): string {
   if (/directory does not exist/.test(message)) return 'its directory does not exist';
   if (code === 'SQLITE_NOTADB') return 'is not a SQLite database (file is not a database)';
   if (code === 'SQLITE_CANTOPEN')
-    return 'cannot be opened (unable to open database file: is it a directory, or not readable?)';
+    return 'cannot be opened (unable to open database file): is it a directory, or are it or its directory not readable and writable (the -wal and -shm files live beside it)?';
   if (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
     return `is read-only (${message}): the file and its directory must be writable (WAL needs -wal and -shm files beside it)`;
   if (code === 'SQLITE_CORRUPT') return `is corrupt (${message})`;

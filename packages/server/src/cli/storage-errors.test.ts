@@ -2,7 +2,7 @@
  * A database that cannot be used is reported in one line naming the file (no stack unless --verbose), by the token
  * CLI and by serve; a server killed by SIGBUS (its -shm file truncated under it) is reported by serve's watcher.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,33 @@ describe('token CLI on an unusable database', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`token: database ${missing}: its directory does not exist\n`);
   });
+});
+
+/** Whether this machine lets us make a file immutable (root on a file system with attributes): read-only for SQLite. */
+function immutable(file: string): boolean {
+  return spawnSync('chattr', ['+i', file]).status === 0;
+}
+
+describe('a read-only database file', () => {
+  const db = path.join(dir, 'ro.db');
+  cli(['--db', db, 'create']);
+  const canTest = immutable(db);
+  afterAll(() => {
+    if (canTest) spawnSync('chattr', ['-i', db]);
+  });
+  it.skipIf(!canTest)(
+    'is named as read-only at open by token and serve, not on the first write',
+    async () => {
+      const reason = 'is read-only (attempt to write a readonly database): the file and its directory must be writable';
+      expect(cli(['--db', db, 'list']).err).toMatch(
+        new RegExp(`^token: database ${db}: ${reason.replace(/[()]/g, '\\$&')}`),
+      );
+      const r = await run('src/cli/serve.ts', ['--port', '0', '--db', db]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toContain(`serve: database ${db}: ${reason}`);
+    },
+    30_000,
+  );
 });
 
 describe('serve', () => {

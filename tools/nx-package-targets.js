@@ -5,8 +5,10 @@
  *   typecheck  tsc over the package's tsconfig.json (src, test, scripts, vitest.config.ts)
  *   test       vitest run (the package's vitest.config.ts)
  *   lint       eslint over the whole package folder (eslint.config.js at the root decides the rules)
+ *   reliability  vitest with the package's vitest.reliability.config.ts, when it has one (npm run test:reliability)
  */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const inPackage = (projectRoot, command) => ({
   executor: 'nx:run-commands',
@@ -35,6 +37,14 @@ export const createNodesV2 = [
                   cache: true,
                   inputs: ['default', '^default', '{workspaceRoot}/eslint.config.js'],
                 },
+                ...(existsSync(join(root, 'vitest.reliability.config.ts'))
+                  ? {
+                      reliability: {
+                        ...inPackage(root, 'vitest run --config vitest.reliability.config.ts'),
+                        cache: false,
+                      },
+                    }
+                  : {}),
               },
             },
           },

@@ -99,6 +99,13 @@ describe('resume after kill -9', () => {
       expect(sb.methods[m].frontier).toEqual(sa.methods[m].frontier);
     }
     expect(fs.statSync(path.join(b, 'report.html')).size).toBeGreaterThan(1_000_000);
+    // the three invocations are recorded, and the wall time is the sum of their active spans
+    expect(sb.invocations.map((i) => i.invocation)).toEqual([0, 1, 2]);
+    expect(sb.invocations.map((i) => i.trials)).toEqual([afterFirst, afterSecond - afterFirst, 19 - afterSecond]);
+    expect(sb.wall_seconds).toBeCloseTo(
+      sb.invocations.reduce((s, i) => s + i.active_seconds, 0),
+      9,
+    );
 
     // --report-only rebuilds the same figures from the journal and keeps the wall time of the run that trained
     await execFileP(process.execPath, [...args(b), '--report-only'], { cwd: PKG, env });

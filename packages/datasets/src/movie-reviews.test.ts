@@ -151,6 +151,36 @@ describe('synthetic movie-review files', () => {
     expect((e2 as DatasetError).file).toContain('rt-polarity.pos');
   });
 
+  it('refuses binary data with a letter per line, naming file and line', async () => {
+    // random bytes (no newline among them) then " a\n": every line still tokenizes to at least one word
+    let x = 7;
+    const bytes: number[] = [];
+    for (let line = 0; line < 200; line++) {
+      for (let i = 0; i < 40; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        const b = x >>> 24;
+        bytes.push(b === 0x0a ? 0x0b : b);
+      }
+      bytes.push(0x20, 0x61, 0x0a);
+    }
+    const dir = write('good\n', Buffer.from(bytes));
+    const e = await loadMovieReviews({ dataDir: dir, devSize: 1 }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(DatasetError);
+    expect((e as DatasetError).file).toContain('rt-polarity.neg');
+    expect((e as DatasetError).line).toBe(1);
+    expect((e as DatasetError).message).toMatch(
+      /rt-polarity\.neg:1: not text: 13\.2% of its characters are control characters \(at most 1% allowed; binary data\?\)/,
+    );
+  });
+
+  it('accepts text with a stray control character', async () => {
+    const d = await loadMovieReviews({
+      dataDir: write(`a good\u0007 film\n${'fine words here\n'.repeat(20)}`, 'bad\n'),
+      devSize: 1,
+    });
+    expect(d.train.n + d.dev.n).toBe(22);
+  });
+
   it('fails when the dev set would take every sentence, or a file is missing', async () => {
     const dir = write('good\n', 'bad\n');
     await expect(loadMovieReviews({ dataDir: dir })).rejects.toThrow(

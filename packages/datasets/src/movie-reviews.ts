@@ -93,7 +93,42 @@ export async function readSentences(path: string): Promise<string[]> {
   if (bytes.length === 0) throw new DatasetError(path, 'file is empty');
   const lines = decodeWindows1252(bytes).split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
+  refuseBinary(path, lines);
   return lines;
+}
+
+/** C0/C1 control characters other than tab and carriage return: absent from text, ~14% of random bytes. */
+function isControl(code: number): boolean {
+  return (code < 0x20 && code !== 0x09 && code !== 0x0d) || (code >= 0x7f && code <= 0x9f);
+}
+
+function controlCount(line: string): number {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) if (isControl(line.charCodeAt(i))) n++;
+  return n;
+}
+
+/** Share of control characters above which a sentence file is taken for binary data (the MR files have none). */
+export const MAX_CONTROL_SHARE = 0.01;
+
+function refuseBinary(path: string, lines: readonly string[]): void {
+  let chars = 0;
+  let control = 0;
+  let first = -1;
+  lines.forEach((l, i) => {
+    chars += l.length + 1;
+    const n = controlCount(l);
+    if (n > 0 && first < 0) first = i;
+    control += n;
+  });
+  if (control > MAX_CONTROL_SHARE * chars) {
+    throw new DatasetError(
+      path,
+      `not text: ${((100 * control) / chars).toFixed(1)}% of its characters are control characters ` +
+        `(at most ${100 * MAX_CONTROL_SHARE}% allowed; binary data?), the first on this line`,
+      first + 1,
+    );
+  }
 }
 
 /** Builds the padded, shuffled, split dataset from the two files. */

@@ -13,12 +13,25 @@ function failure(fn: () => unknown): DatasetError {
 }
 
 describe('2015 layout (comma separated, label first)', () => {
-  it('reads labels, values and line numbers (CRLF and blank lines allowed)', () => {
-    const p = parseDelimitedSeries('1,0.5,-1.5e-1\r\n\r\n2, 2 ,3\n', 'X_TRAIN', 'ucr2015');
+  it('reads labels, values and line numbers (CRLF and blank lines at the end allowed)', () => {
+    const p = parseDelimitedSeries('1,0.5,-1.5e-1\r\n2, 2 ,3\r\n\r\n \n', 'X_TRAIN', 'ucr2015');
     expect(p.labels).toEqual(['1', '2']);
     expect(Array.from(p.series[0])).toEqual([0.5, -0.15]);
     expect(Array.from(p.series[1])).toEqual([2, 3]);
-    expect(p.lines).toEqual([1, 3]);
+    expect(p.lines).toEqual([1, 2]);
+  });
+
+  it('rejects a blank line between data rows, naming file and line', () => {
+    const e = failure(() => parseDelimitedSeries('1,0.5,1\n2,1,2\n\r\n3,1,2\n', 'Adiac_TRAIN', 'ucr2015'));
+    expect(e.message).toBe('Adiac_TRAIN:3: blank line between data rows (a lost row, or a hand-edited file?)');
+    expect(failure(() => parseDelimitedSeries('1\t1\n  \n2\t2\n', 'X.tsv', 'ucr2018')).line).toBe(2);
+  });
+
+  it('accepts integer class labels however written (1, -1, 99, 1.0000000e+00) and refuses 1.5', () => {
+    const p = parseDelimitedSeries('1,0\n-1,0\n99,0\n1.0000000e+00,0\n', 'F', 'ucr2015');
+    expect(p.labels).toEqual(['1', '-1', '99', '1.0000000e+00']);
+    const e = failure(() => parseDelimitedSeries('1,0\n1.5,0\n', 'Adiac_TRAIN', 'ucr2015'));
+    expect(e.message).toBe('Adiac_TRAIN:2: class label "1.5" is not an integer (UCR labels are class numbers)');
   });
 
   it('rejects a truncated row with file and line', () => {
@@ -78,7 +91,7 @@ describe('2018 layout (tab separated, NaN padding)', () => {
 describe('.txt layout (runs of spaces, scientific notation)', () => {
   it('reads labels and values', () => {
     const p = parseDelimitedSeries(
-      '  1.0000000e+00  1.5980000e+00 -2.5000000e-01\n\n  2.0000000e+00\t3.0e+00  NaN  \n',
+      '  1.0000000e+00  1.5980000e+00 -2.5000000e-01\n  2.0000000e+00\t3.0e+00  NaN  \n\n',
       'X_TRAIN.txt',
       'txt',
     );
@@ -87,7 +100,7 @@ describe('.txt layout (runs of spaces, scientific notation)', () => {
       [1.598, -0.25],
       [3, Number.NaN],
     ]);
-    expect(p.lines).toEqual([1, 3]);
+    expect(p.lines).toEqual([1, 2]);
   });
 
   it('reports a short row with its line', () => {
@@ -110,12 +123,12 @@ const TS_HEADER = `# a comment
 
 describe('aeon/sktime .ts format', () => {
   it('reads header labels and rows; "?" is a missing value', () => {
-    const p = parseTsFile(`${TS_HEADER}1,2,3:b\n\n4,?,6:a\n`, 'Toy_TRAIN.ts');
+    const p = parseTsFile(`${TS_HEADER}1,2,3:b\n4,?,6:a\n\n`, 'Toy_TRAIN.ts');
     expect(p.problemName).toBe('Toy');
     expect(p.declaredLabels).toEqual(['a', 'b', 'c']);
     expect(p.labels).toEqual(['b', 'a']);
     expect(Array.from(p.series[1])).toEqual([4, Number.NaN, 6]);
-    expect(p.lines).toEqual([10, 12]);
+    expect(p.lines).toEqual([10, 11]);
   });
 
   it('rejects a label not declared in @classLabel, naming the line', () => {

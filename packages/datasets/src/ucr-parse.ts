@@ -40,6 +40,24 @@ function parseValue(field: string, missing: readonly string[], file: string, lin
   throw new DatasetError(file, `value ${column} is ${shown}, not a number`, line);
 }
 
+/**
+ * 1-based number of the first blank (empty or whitespace-only) line that has data after it, or null. Blank lines at
+ * the end of a file are harmless; one inside the data means a row was lost or the file was edited by hand.
+ */
+export function innerBlankLine(text: string, fromLine = 1): number | null {
+  const lines = text.split('\n');
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last].trim() === '') last--;
+  for (let i = fromLine - 1; i < last; i++) if (lines[i].trim() === '') return i + 1;
+  return null;
+}
+
+function refuseInnerBlankLine(text: string, file: string, fromLine = 1): void {
+  const blank = innerBlankLine(text, fromLine);
+  if (blank !== null)
+    throw new DatasetError(file, 'blank line between data rows (a lost row, or a hand-edited file?)', blank);
+}
+
 interface CsvRow {
   record: string[];
   info: { lines: number };
@@ -80,6 +98,7 @@ export function parseDelimitedSeries(
     if (firstLine.includes('\t') && !firstLine.includes(',')) delimiter = '\t';
   }
   const missing = format === 'ucr2015' ? [] : ['NaN', 'nan'];
+  refuseInnerBlankLine(text, file);
   const rows = runCsv(text, file, { delimiter });
   const out: ParsedSeriesFile = { file, format, labels: [], series: [], lines: [] };
   let width = -1;
@@ -90,6 +109,9 @@ export function parseDelimitedSeries(
     const label = record[0].trim();
     if (label === '') throw new DatasetError(file, 'class label (first field) is empty', line);
     if (!NUMBER_RE.test(label)) throw new DatasetError(file, `class label "${label}" is not a number`, line);
+    // UCR labels are class numbers (written 1, -1 or 1.0000000e+00): 1.5 is a damaged file, not a new class
+    if (!Number.isInteger(Number(label)))
+      throw new DatasetError(file, `class label "${label}" is not an integer (UCR labels are class numbers)`, line);
     const n = record.length - 1;
     if (n === 0) throw new DatasetError(file, `row has a class label but no values (truncated row)`, line);
     if (width < 0) {
@@ -168,6 +190,7 @@ export function parseTsFile(text: string, file: string): ParsedSeriesFile {
   if (!classLabel) throw new DatasetError(file, '@classLabel false: the file has no class labels to classify');
 
   const declared = new Set(out.declaredLabels);
+  refuseInnerBlankLine(text, file, dataLine + 1);
   const rows = runCsv(text, file, { delimiter: ':', from_line: dataLine + 1 });
   let width = -1;
   let widthLine = 0;

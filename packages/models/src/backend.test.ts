@@ -35,6 +35,13 @@ describe('initBackend', () => {
       g.dispose();
     }
   });
+  it('refuses an unknown backend, listing the known ones, and keeps the current one', async () => {
+    const before = currentBackend();
+    await expect(initBackend('xyz' as 'auto')).rejects.toThrow(
+      "initBackend: unknown backend 'xyz' (known: auto, tensorflow-gpu, tensorflow, wasm, cpu)",
+    );
+    expect(currentBackend()).toBe(before);
+  });
   it('selects cpu on request and back to wasm', async () => {
     expect(await initBackend('cpu')).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');

@@ -15,7 +15,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { registerWasmGradientKernels, setNativeGemm, type NativeGemm } from './wasm-kernels.ts';
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+import { BACKEND_CHOICES, BACKEND_NAMES, isBackendChoice, type BackendName } from './backend-names.ts';
+
+export type { BackendName };
 
 const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
@@ -118,8 +120,12 @@ export async function initBackend(
     throw new Error(
       `initBackend: PARETOBENCH_NATIVE_GEMM must be 0 (XNNPACK) or 1 (native when it loads), got '${env}'`,
     );
+  // callers outside TypeScript (a CLI flag, a worker message) can pass anything: an unknown name is an error, never
+  // a silent fall back to the cpu backend reported under the unknown name
+  if (!isBackendChoice(prefer))
+    throw new Error(`initBackend: unknown backend '${String(prefer)}' (known: ${BACKEND_CHOICES.join(', ')})`);
   const gemmChoice: GemmChoice = options.gemm ?? (env === '0' ? 'xnnpack' : 'auto');
-  const order: BackendName[] = prefer === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [prefer];
+  const order: BackendName[] = prefer === 'auto' ? [...BACKEND_NAMES] : [prefer];
   for (const name of order) {
     let ok: boolean;
     if (name === 'tensorflow-gpu' || name === 'tensorflow') ok = await tryNative(name);

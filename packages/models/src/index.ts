@@ -1,4 +1,5 @@
 export { initBackend, currentBackend, gemmInUse, type BackendName, type GemmChoice } from './backend.ts';
+export { BACKEND_NAMES, BACKEND_CHOICES, type BackendChoice } from './backend-names.ts';
 export { registerWasmGradientKernels } from './wasm-kernels.ts';
 export {
   FcnHyperparametersSchema,

@@ -3,7 +3,7 @@
  * Authentication: HTTP Basic with an API token as the user name (password ignored).
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { openDatabase, type Db } from './database.ts';
+import { openDatabase, storageReason, type Db } from './database.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { OptimizationService } from './service.ts';
 import { inlineSuggest, SuggestWorkerPool, type SuggestRunner } from './suggest-pool.ts';
@@ -68,6 +68,14 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) {
       return reply.code(status).send(errorBody(status, `(body): ${err.message}`));
+    }
+    // a failing database (read-only, full disk, corrupt) is named in the log line, with the file
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+      const line = `storage error on database ${db.name}: ${storageReason(err)}`;
+      if (opts.logger) req.log.error({ err }, line);
+      else process.stderr.write(`${new Date().toISOString()} 500 ${req.method} ${req.url}: ${line}\n`);
+      return reply.code(500).send(errorBody(500, `internal error: storage: ${err.message}`));
     }
     if (opts.logger) req.log.error(err);
     else

@@ -1,7 +1,7 @@
 /**
  * Runs serve.ts as a child process on a database file: used by the durability test and the load
  * benchmark to kill -9 a real server. The child is a single node process (`node --import tsx`, no
- * tsx wrapper process), so SIGKILL hits the server itself.
+ * tsx wrapper process, and no watcher process: PARETOBENCH_SERVE_UNSUPERVISED=1), so SIGKILL hits the server itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -22,6 +22,8 @@ export function spawnServer(dbFile: string, extraArgs: string[] = []): Promise<C
     ['--import', 'tsx', SERVE, '--port', '0', '--host', '127.0.0.1', '--db', dbFile, ...extraArgs],
     {
       cwd: path.dirname(SERVE),
+      // the server itself, not the watcher that reports its fatal signals (serve.ts), so SIGKILL hits the server
+      env: { ...process.env, PARETOBENCH_SERVE_UNSUPERVISED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

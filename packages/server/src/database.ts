@@ -55,6 +55,33 @@ CREATE TABLE IF NOT EXISTS observations (
 CREATE INDEX IF NOT EXISTS observations_experiment ON observations(experiment_id, id);
 `;
 
+/** A database file that cannot be used; the message names the file and says why in plain words. */
+export class StorageError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`database ${file}: ${reason}`, options);
+    this.name = 'StorageError';
+  }
+}
+
+/** better-sqlite3 / SQLite errors (a TypeError for a missing directory, SqliteError with a code otherwise) in words. */
+export function storageReason(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/directory does not exist/.test(message)) return 'its directory does not exist';
+  if (code === 'SQLITE_NOTADB') return 'is not a SQLite database (file is not a database)';
+  if (code === 'SQLITE_CANTOPEN')
+    return 'cannot be opened (unable to open database file): is it a directory, or are it or its directory not readable and writable (the -wal and -shm files live beside it)?';
+  if (typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
+    return `is read-only (${message}): the file and its directory must be writable (WAL needs -wal and -shm files beside it)`;
+  if (code === 'SQLITE_CORRUPT') return `is corrupt (${message})`;
+  if (code === 'SQLITE_FULL') return `cannot grow: the disk is full (${message})`;
+  return typeof code === 'string' ? `${message} (${code})` : message;
+}
+
 export interface OpenOptions {
   /** 'FULL' (default) fsyncs the WAL on every commit. */
   synchronous?: 'FULL' | 'NORMAL';
@@ -62,17 +89,29 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) the database at `file` (or ':memory:') and applies the schema. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
-  const db = new Database(file);
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
+    return configure(db, file, opts);
+  } catch (err) {
+    db?.close();
+    if (err instanceof StorageError) throw err;
+    throw new StorageError(file, storageReason(err), { cause: err });
+  }
+}
+
+function configure(db: Db, file: string, opts: OpenOptions): Db {
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
-    db.close();
-    throw new Error(`database ${file} has schema version ${version}; this server understands up to ${SCHEMA_VERSION}`);
+    throw new StorageError(file, `has schema version ${version}; this server understands up to ${SCHEMA_VERSION}`);
   }
   db.exec(SCHEMA);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  // a read-only file or directory shows now, not on the first write a client sends
+  if (file !== ':memory:') db.exec('BEGIN IMMEDIATE; ROLLBACK');
   return db;
 }

@@ -9,8 +9,29 @@ export const MAX_METADATA_BYTES = 16_384;
 export const MAX_BATCH = 1000;
 export const MAX_PAGE = 1000;
 
+/** Nesting levels of objects and arrays in metadata (the metadata object itself is level 1). */
+export const MAX_METADATA_DEPTH = 32;
+
+/** Whether `value` nests objects/arrays at most `limit` levels deep (iterative: hostile depth cannot overflow the stack). */
+export function nestingWithin(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limit) return false;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 export const MetadataSchema = z
-  .record(z.string().min(1).max(256), z.json())
+  .unknown()
+  // checked before z.json() and JSON.stringify, which recurse and would overflow the stack on hostile nesting
+  .refine((m) => nestingWithin(m, MAX_METADATA_DEPTH), {
+    message: `nests deeper than ${MAX_METADATA_DEPTH} levels`,
+    abort: true,
+  })
+  .pipe(z.record(z.string().min(1).max(256), z.json()))
   .refine((m) => Object.keys(m).length <= 100, { message: 'at most 100 keys' })
   .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, {
     message: `must serialise to at most ${MAX_METADATA_BYTES} bytes`,

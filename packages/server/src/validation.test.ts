@@ -31,6 +31,8 @@ afterAll(async () => {
 });
 
 const good = { x: 0.5, n: 2, c: 'a' };
+/** `{"a":{"a":...{}}}` nested `levels` objects deep, as text (JSON.stringify of it would itself recurse). */
+const deep = (levels: number) => '{"a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1);
 const goodValues = () => toyValues(good);
 const param = (over: Record<string, unknown>) =>
   twoMetricExperiment({ parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 }, ...over }] });
@@ -172,6 +174,38 @@ const cases: Case[] = [
     'POST',
     () => '/v1/experiments',
     twoMetricExperiment({ metadata: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) }),
+    400,
+    'metadata',
+  ],
+  [
+    'metadata nested 5,000 levels',
+    'POST',
+    () => '/v1/experiments',
+    JSON.stringify(twoMetricExperiment()).replace(/}$/, `,"metadata":${deep(5000)}}`),
+    400,
+    'metadata: nests deeper than 32 levels',
+  ],
+  [
+    'suggestion metadata nested 5,000 levels',
+    'POST',
+    () => `/v1/experiments/${E}/suggestions`,
+    `{"metadata":${deep(5000)}}`,
+    400,
+    'metadata: nests deeper than 32 levels',
+  ],
+  [
+    'observation metadata nested 5,000 levels',
+    'POST',
+    () => `/v1/experiments/${E}/observations`,
+    `{"assignments":{"x":0.5,"n":2,"c":"a"},"values":${JSON.stringify(goodValues())},"metadata":${deep(5000)}}`,
+    400,
+    'metadata: nests deeper than 32 levels',
+  ],
+  [
+    'metadata nested 33 levels in an array',
+    'POST',
+    () => '/v1/experiments',
+    twoMetricExperiment({ metadata: { a: JSON.parse('['.repeat(32) + ']'.repeat(32)) } }),
     400,
     'metadata',
   ],

@@ -12,6 +12,7 @@ import { lookup, type Baseline, type BaselineCheck } from './baseline.ts';
 import { SD_MULTIPLIER, STUDY_RULES, SYNTHETIC_RULES, type GateContext, type GateRule } from './gate-rules.ts';
 import { noLearningAccuracy } from './no-learning.ts';
 import { findSummaries, loadSummary, type CheckedSummary } from './summary-files.ts';
+import writeFileAtomic from 'write-file-atomic';
 
 /** Fewer runs than this give no usable estimate of the spread. */
 export const MIN_RUNS = 3;
@@ -206,7 +207,7 @@ export async function writeBaselines(opts: WriteOptions): Promise<{ written: str
     }
     const baseline = baselineFromRuns(runs, opts.from, ctx);
     const file = path.join(opts.baselines, `${name}.json`);
-    fs.writeFileSync(file, JSON.stringify(baseline, null, 2) + '\n');
+    writeFileAtomic.sync(file, JSON.stringify(baseline, null, 2) + '\n');
     written.push(file);
     lines.push(`${file}: ${baseline.checks.length} gate(s): ${baseline.checks.map((c) => c.path).join(', ')}`);
     for (const u of baseline.ungated ?? []) lines.push(`  not gated ${u.path}: ${u.reason}`);

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { BACKEND_CHOICES } from '@paretobench/models/backend-names';
 import { STUDY_NAMES } from '../studies/definitions.ts';
 import { PRESET_NAMES } from '../studies/presets.ts';
 
@@ -17,21 +18,25 @@ export const StudyArgsSchema = z.object({
   dataDir: z.string().nullable(),
   out: z.string(),
   trainer: z.enum(['real', 'fake']),
-  backend: z.string(),
+  backend: z.enum(BACKEND_CHOICES, {
+    error: (i) => `unknown backend ${JSON.stringify(i.input)} (known: ${BACKEND_CHOICES.join(', ')})`,
+  }),
   optimizerUrl: z.string().url().nullable(),
   token: z.string().nullable(),
   reportOnly: z.boolean(),
+  verbose: z.boolean(),
 });
 export type StudyArgs = z.infer<typeof StudyArgsSchema>;
 
 export const STUDY_USAGE = `usage: study.ts <diatom|rotten> [--preset smoke|default|paper] [--workers N] [--seed S]
-                [--data-dir DIR] [--out DIR] [--backend auto|wasm|cpu|tensorflow] [--report-only]
+                [--data-dir DIR] [--out DIR] [--backend ${BACKEND_CHOICES.join('|')}] [--report-only]
                 [--optimizer-url URL --token T]
   --preset      default: "default" (at most ~45 min per study on 2 cores); "paper" = the original budgets
   --workers     worker processes training in parallel (default: one per core)
   --out         output directory (default reports/<study>-<preset>/): trials.jsonl, summary.json, report.html
   --report-only rebuild summary.json and report.html from the journal without training
-  --trainer     real (default) | fake (fast closed-form stand-in, for tests of the runner)`;
+  --trainer     real (default) | fake (fast closed-form stand-in, for tests of the runner)
+  --verbose     stack traces with errors`;
 
 function intFlag(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -39,26 +44,52 @@ function intFlag(name: string, v: string | undefined, fallback: number): number 
   return Number(v);
 }
 
+const STRING_OPTIONS = ['preset', 'workers', 'seed', 'data-dir', 'out', 'trainer', 'backend', 'optimizer-url', 'token'];
+
+/** `--workers -1` as `--workers=-1`: node's parseArgs takes a value starting with '-' for an option ("ambiguous"). */
+function attachNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (STRING_OPTIONS.includes(argv[i].replace(/^--/, '')) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+/** Parses the command line; errors are one line naming the flag (the usage is behind --help). */
 export function parseStudyArgs(argv: string[]): StudyArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      preset: { type: 'string', default: 'default' },
-      workers: { type: 'string' },
-      seed: { type: 'string' },
-      'data-dir': { type: 'string' },
-      out: { type: 'string' },
-      trainer: { type: 'string', default: 'real' },
-      backend: { type: 'string', default: 'auto' },
-      'optimizer-url': { type: 'string' },
-      token: { type: 'string' },
-      'report-only': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let parsedArgs;
+  try {
+    parsedArgs = parseArgs({
+      args: attachNegativeValues(argv),
+      allowPositionals: true,
+      options: {
+        preset: { type: 'string', default: 'default' },
+        workers: { type: 'string' },
+        seed: { type: 'string' },
+        'data-dir': { type: 'string' },
+        out: { type: 'string' },
+        trainer: { type: 'string', default: 'real' },
+        backend: { type: 'string', default: 'auto' },
+        'optimizer-url': { type: 'string' },
+        token: { type: 'string' },
+        'report-only': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+        verbose: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message.split('. ')[0]} (--help for usage)`);
+  }
+  const { values, positionals } = parsedArgs;
   if (values.help) throw new Error(STUDY_USAGE);
-  if (positionals.length !== 1) throw new Error(`expected exactly one study name (diatom or rotten)\n${STUDY_USAGE}`);
+  if (positionals.length !== 1)
+    throw new Error(
+      `expected exactly one study name (diatom or rotten), got ${positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ')} (--help for usage)`,
+    );
   const study = positionals[0];
   const preset = values.preset;
   const parsed = StudyArgsSchema.safeParse({
@@ -73,6 +104,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     optimizerUrl: values['optimizer-url'] ?? null,
     token: values.token ?? null,
     reportOnly: values['report-only'],
+    verbose: values.verbose,
   });
   if (!parsed.success) {
     const flag: Record<string, string> = { study: 'study', dataDir: '--data-dir', optimizerUrl: '--optimizer-url' };
@@ -81,8 +113,8 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
         const key = String(i.path[0]);
         return `${flag[key] ?? `--${key}`}: ${i.message}`;
       })
-      .join('\n');
-    throw new Error(`${msg}\n${STUDY_USAGE}`);
+      .join('; ');
+    throw new Error(`${msg} (--help for usage)`);
   }
   if (parsed.data.optimizerUrl && !parsed.data.token) throw new Error('--optimizer-url needs --token');
   return parsed.data;

@@ -4,6 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runStudy } from '../runner/study-command.ts';
+import { LockHeldError } from '../journal/out-lock.ts';
+import { WorkerStartError } from '../runner/process-pool.ts';
+import { exitWithParent } from '../process/exit-with-parent.ts';
 import { STUDY_USAGE, parseStudyArgs } from './study-args.ts';
 
 async function main(): Promise<number> {
@@ -15,13 +18,24 @@ async function main(): Promise<number> {
   try {
     args = parseStudyArgs(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    process.stderr.write(`study: ${(err as Error).message}\n`);
     return 2;
   }
-  const result = await runStudy(args, {
-    log: (line) => process.stdout.write(`${line}\n`),
-    tty: Boolean(process.stdout.isTTY) && !process.env.CI,
-  });
+  // killing the launcher (nx, tsx, a shell) ends this coordinator too, and its workers with it
+  exitWithParent((reason) => process.stderr.write(`study: ${reason}\n`));
+  let result;
+  try {
+    result = await runStudy(args, {
+      log: (line) => process.stdout.write(`${line}\n`),
+      tty: Boolean(process.stdout.isTTY) && !process.env.CI,
+    });
+  } catch (err) {
+    if (err instanceof LockHeldError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
   process.stdout.write(
     `\nwrote ${path.join(args.out, 'report.html')} (${(fs.statSync(path.join(args.out, 'report.html')).size / 1e6).toFixed(1)} MB), ` +
       `${path.join(args.out, 'summary.json')}\n`,
@@ -43,7 +57,13 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err) => {
+    // expected errors (journal, dataset, configuration) name their file or flag in one line; stacks on request
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.argv.includes('--verbose') && err instanceof Error) {
+      process.stderr.write(`${err.stack}\n`);
+      if (err instanceof WorkerStartError && err.workerStack)
+        process.stderr.write(`in the worker: ${err.workerStack}\n`);
+    }
     process.exit(1);
   },
 );

@@ -8,7 +8,8 @@
  * hypervolume, per-seed values, the reference point, suggestion times, every evaluated point and the
  * hypervolume after each evaluation.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,7 +113,7 @@ export function runSyntheticCli(
   };
   mkdirSync(out, { recursive: true });
   const summaryPath = join(out, 'summary.json');
-  writeFileSync(summaryPath, JSON.stringify(summary, null, 1));
+  writeFileAtomic.sync(summaryPath, JSON.stringify(summary, null, 1));
   log(`mean HV over ${runs.length} seed(s): ${mean.toFixed(4)}  -> ${summaryPath}`);
   return { summaryPath, summary };
 }

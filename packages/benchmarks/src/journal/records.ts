@@ -54,6 +54,8 @@ export const TrialRecordSchema = z
     /** Seconds per training epoch, as the trainer measured them (absent in older journals). */
     epoch_seconds: z.array(z.number()).optional(),
     worker: z.number().int().min(0),
+    /** Invocation of the study command that ran the trial: 0 for the first, +1 per resume (absent in older journals). */
+    invocation: z.number().int().min(0).optional(),
     backend: z.string(),
     timing: z
       .object({

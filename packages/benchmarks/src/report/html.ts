@@ -111,9 +111,11 @@ td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f4f4
 <h1>${esc(s.title)}</h1>
 <ul class="meta">
 <li>run: <b>${esc(s.name)}</b>, seed ${s.seed}, ${s.workers} worker(s), backend <b>${esc(s.backend ?? 'unknown')}</b>, optimizer ${esc(s.optimizer)}</li>
-<li>wall time: ${fmt(s.wall_seconds, 0)} s from first trial start to last trial end${
-    s.session_wall_seconds !== null ? `; this invocation ${fmt(s.session_wall_seconds, 0)} s` : ''
-  }</li>
+<li>wall time: ${fmt(s.wall_seconds, 0)} s of trials${
+    s.invocations.length > 1
+      ? `, the sum over ${s.invocations.length} invocations (${s.invocations.map((i) => `${fmt(i.active_seconds, 0)} s`).join(' + ')}; pauses between them not counted)`
+      : ''
+  }${s.session_wall_seconds !== null ? `; this invocation ${fmt(s.session_wall_seconds, 0)} s` : ''}</li>
 ${s.preset_description.map((l) => `<li>${esc(l)}</li>`).join('\n')}
 <li>hypervolume reference point: accuracy ${fmt(s.reference_point.accuracy)}, ${esc(s.metric_names.time)} ${fmt(s.reference_point.time, 4)} s</li>
 <li>trials without metrics (errors): ${noMetrics}</li>

@@ -114,3 +114,60 @@ describe('computeSummary', () => {
     expect(cr.density.flat().every((d) => d >= 0 && d <= 1)).toBe(true);
   });
 });
+
+describe('wall time of a resumed study', () => {
+  const at = (iso: string, from: number, to: number) => ({
+    started_at: new Date(Date.parse(iso) + from * 1000).toISOString(),
+    finished_at: new Date(Date.parse(iso) + to * 1000).toISOString(),
+  });
+  const timed = (r: ReturnType<typeof record>, invocation: number | undefined, span: ReturnType<typeof at>) => {
+    const out = { ...r, timing: { ...r.timing, ...span } };
+    if (invocation !== undefined) out.invocation = invocation;
+    return out;
+  };
+  const input = (ts: ReturnType<typeof record>[]) => ({
+    study: DIATOM,
+    preset,
+    seed: 5,
+    workers: 2,
+    backend: 'fake',
+    optimizer: 'in-process',
+    trials: ts,
+    gridBins: 10,
+  });
+
+  it('sums the active span of each invocation, leaving out the hour between the kill and the resume', () => {
+    const t0 = '2026-11-26T00:00:00.000Z';
+    const t1 = '2026-11-26T01:00:00.000Z';
+    const summary = computeSummary(
+      input([
+        timed(trials[0], 0, at(t0, 0, 6)),
+        timed(trials[3], 0, at(t0, 2, 10)),
+        timed(trials[1], 1, at(t1, 0, 4)),
+        timed(trials[4], 1, at(t1, 1, 5)),
+        timed(trials[2], 2, at(t1, 3600, 3603)),
+      ]),
+    );
+    expect(summary.wall_seconds).toBe(10 + 5 + 3);
+    expect(summary.invocations).toEqual([
+      { invocation: 0, trials: 2, started_at: t0, finished_at: '2026-11-26T00:00:10.000Z', active_seconds: 10 },
+      { invocation: 1, trials: 2, started_at: t1, finished_at: '2026-11-26T01:00:05.000Z', active_seconds: 5 },
+      {
+        invocation: 2,
+        trials: 1,
+        started_at: '2026-11-26T02:00:00.000Z',
+        finished_at: '2026-11-26T02:00:03.000Z',
+        active_seconds: 3,
+      },
+    ]);
+  });
+
+  it('counts a journal without invocation numbers as one invocation', () => {
+    const t0 = '2026-11-26T00:00:00.000Z';
+    const summary = computeSummary(
+      input([timed(trials[0], undefined, at(t0, 0, 6)), timed(trials[3], undefined, at(t0, 100, 110))]),
+    );
+    expect(summary.wall_seconds).toBe(110);
+    expect(summary.invocations).toHaveLength(1);
+  });
+});

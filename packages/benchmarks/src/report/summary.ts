@@ -55,7 +55,10 @@ export const SummarySchema = z.object({
   workers: z.number().int(),
   backend: z.string().nullable(),
   optimizer: z.string(),
-  /** First trial start to last trial end (includes any pause between a kill and the resume). */
+  /**
+   * Active wall time of the study: for each invocation of the study command, first trial start to last trial end,
+   * summed (the downtime between a kill and its resume is not counted).
+   */
   wall_seconds: z.number(),
   /**
    * Sum of the trials' wall seconds over (workers x wall_seconds): the share of the run the workers spent training.
@@ -63,6 +66,18 @@ export const SummarySchema = z.object({
    * or when a resumed run's pause is inside the span. Null for a run without trials.
    */
   worker_utilisation: z.number().nullable().default(null),
+  /** The invocations that ran trials, in order (a journal without invocation numbers counts as one). */
+  invocations: z
+    .array(
+      z.object({
+        invocation: z.number().int(),
+        trials: z.number().int(),
+        started_at: z.string(),
+        finished_at: z.string(),
+        active_seconds: z.number(),
+      }),
+    )
+    .default([]),
   /** Wall time of the invocation that wrote this summary, start-up included (null when not measured). */
   session_wall_seconds: z.number().nullable(),
   metric_names: z.object({ accuracy: z.string(), time: z.string(), time_label: z.string() }),
@@ -249,6 +264,7 @@ export function computeSummary(input: SummaryInput): Summary {
   }
 
   const methods = { optimizer: methodSummary('optimizer'), random: methodSummary('random') };
+  const invocations = invocationSpans(trials);
   return SummarySchema.parse({
     name: `${study.name}-${preset.name}`,
     study: study.name,
@@ -259,8 +275,9 @@ export function computeSummary(input: SummaryInput): Summary {
     workers: input.workers,
     backend: input.backend,
     optimizer: input.optimizer,
-    wall_seconds: wallSeconds(trials),
-    worker_utilisation: workerUtilisation(trials, input.workers),
+    wall_seconds: invocations.reduce((s, i) => s + i.active_seconds, 0),
+    worker_utilisation: workerUtilisation(trials, invocations, input.workers),
+    invocations,
     session_wall_seconds: input.sessionWallSeconds ?? null,
     metric_names: { accuracy: study.accuracyMetric, time: study.timeMetric, time_label: study.timeLabel },
     reference_point: { accuracy: refAcc, time: refTime },
@@ -273,15 +290,34 @@ export function computeSummary(input: SummaryInput): Summary {
   });
 }
 
-function workerUtilisation(trials: readonly TrialRecord[], workers: number): number | null {
-  const span = wallSeconds(trials);
+function workerUtilisation(
+  trials: readonly TrialRecord[],
+  invocations: Summary['invocations'],
+  workers: number,
+): number | null {
+  const span = invocations.reduce((s, i) => s + i.active_seconds, 0);
   if (span <= 0 || workers < 1) return null;
   return trials.reduce((s, t) => s + t.timing.wall_seconds, 0) / (workers * span);
 }
 
-function wallSeconds(trials: readonly TrialRecord[]): number {
-  if (trials.length === 0) return 0;
-  const start = Math.min(...trials.map((t) => Date.parse(t.timing.started_at)));
-  const end = Math.max(...trials.map((t) => Date.parse(t.timing.finished_at)));
-  return (end - start) / 1000;
+/** First trial start to last trial end of each invocation's trials. */
+function invocationSpans(trials: readonly TrialRecord[]): Summary['invocations'] {
+  const groups = new Map<number, TrialRecord[]>();
+  for (const t of trials) {
+    const k = t.invocation ?? 0;
+    groups.set(k, [...(groups.get(k) ?? []), t]);
+  }
+  return [...groups.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([invocation, ts]) => {
+      const start = Math.min(...ts.map((t) => Date.parse(t.timing.started_at)));
+      const end = Math.max(...ts.map((t) => Date.parse(t.timing.finished_at)));
+      return {
+        invocation,
+        trials: ts.length,
+        started_at: new Date(start).toISOString(),
+        finished_at: new Date(end).toISOString(),
+        active_seconds: (end - start) / 1000,
+      };
+    });
 }

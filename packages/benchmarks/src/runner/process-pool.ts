@@ -16,6 +16,18 @@ export interface Evaluator {
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
+/** A worker's trainer could not start (e.g. a dataset error); `workerStack` is the worker's own stack trace. */
+export class WorkerStartError extends Error {
+  constructor(
+    readonly worker: number,
+    message: string,
+    readonly workerStack?: string,
+  ) {
+    super(`worker ${worker} failed to start: ${message}`);
+    this.name = 'WorkerStartError';
+  }
+}
+
 interface Slot {
   child: ChildProcess;
   pending: { id: string; resolve: (o: TrialOutcome) => void; reject: (e: Error) => void } | null;
@@ -83,7 +95,7 @@ export class ProcessPool implements Evaluator {
           ready = true;
           resolve({ slot, backend: msg.backend });
         } else if (msg.type === 'init_error') {
-          reject(new Error(`worker ${worker} failed to start: ${msg.message}`));
+          reject(new WorkerStartError(worker, msg.message, msg.stack));
           child.kill();
         } else if (msg.type === 'result') {
           const p = slot.pending;

@@ -3,6 +3,7 @@
  * Validated with zod on receipt: a worker is a separate program and its replies are a boundary.
  */
 import { z } from 'zod';
+import { BACKEND_CHOICES } from '@paretobench/models/backend-names';
 import { PresetSchema } from '../studies/presets.ts';
 import { AssignmentsSchema } from '../journal/records.ts';
 
@@ -16,7 +17,7 @@ export const WorkerInitSchema = z.object({
   seed: z.number().int(),
   dataDir: z.string().nullable(),
   trainer: TrainerKindSchema,
-  backend: z.string(),
+  backend: z.enum(BACKEND_CHOICES),
 });
 export type WorkerInit = z.infer<typeof WorkerInitSchema>;
 
@@ -48,7 +49,8 @@ export type TrialOutcome = z.infer<typeof TrialOutcomeSchema>;
 
 export const WorkerReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), backend: z.string() }),
-  z.object({ type: z.literal('init_error'), message: z.string() }),
+  /** `message` is shown; `stack` only with --verbose (a dataset error is the user's to fix, not a crash). */
+  z.object({ type: z.literal('init_error'), message: z.string(), stack: z.string().optional() }),
   z.object({ type: z.literal('result'), id: z.string(), outcome: TrialOutcomeSchema }),
 ]);
 export type WorkerReply = z.infer<typeof WorkerReplySchema>;

@@ -83,13 +83,15 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
     const diff = headerMismatches(header, wanted);
     if (diff.length > 0) {
       throw new Error(
-        `${journalFile} was written by a different run configuration:\n  ${diff.join('\n  ')}\n` +
-          `Use another --out directory, or delete the journal to start over.`,
+        `${journalFile} was written by a different run configuration (${diff.join('; ')}); ` +
+          `use another --out directory, or delete the journal to start over`,
       );
     }
     const scheduler = new TrialScheduler(preset.budgets, header.lag, existing.trials);
     const resumed = existing.trials.length;
     let seq = existing.trials.reduce((m, t) => Math.max(m, t.seq + 1), 0);
+    // trials of older journals (no invocation field) count as invocation 0
+    const invocation = existing.trials.reduce((m, t) => Math.max(m, (t.invocation ?? 0) + 1), 0);
     let backend: string | null = existing.trials.at(-1)?.backend ?? null;
 
     if (scheduler.finished()) opts.events?.onStart?.({ resumed, scheduler });
@@ -180,6 +182,7 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
               ? { epoch_seconds: outcome.epochSeconds.map((x) => Math.round(x * 1000) / 1000) }
               : {}),
             worker,
+            invocation,
             backend: evaluator.backend,
             timing: {
               started_at: startedAt.toISOString(),

@@ -4,9 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { getStudy } from '../studies/definitions.ts';
 import { describePreset, getPreset } from '../studies/presets.ts';
 import { readJournal } from '../journal/journal.ts';
+import { OutDirLock } from '../journal/out-lock.ts';
 import { SummarySchema, computeSummary, type Summary } from '../report/summary.ts';
 import { renderReport } from '../report/html.ts';
 import { createProgress } from '../progress/progress.ts';
@@ -22,6 +24,16 @@ export interface StudyCommandIo {
 }
 
 export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ summary: Summary }> {
+  // Before anything reads or writes the directory: one run per --out (a second one gets LockHeldError).
+  const lock = await OutDirLock.acquire(args.out, { waitMs: 1500 });
+  try {
+    return await runLocked(args, io);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary: Summary }> {
   const t0 = Date.now();
   const study = getStudy(args.study);
   const preset = getPreset(study.name, args.preset);
@@ -109,8 +121,9 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
     sessionWallSeconds: args.reportOnly ? sessionWallSeconds : (Date.now() - t0) / 1000,
   });
   fs.mkdirSync(args.out, { recursive: true });
-  fs.writeFileSync(path.join(args.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  fs.writeFileSync(path.join(args.out, 'report.html'), renderReport(summary, trials));
+  // temp file + fsync + rename: a kill mid-write leaves the previous copy, never a truncated one
+  writeFileAtomic.sync(path.join(args.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic.sync(path.join(args.out, 'report.html'), renderReport(summary, trials));
   return { summary };
 }
 

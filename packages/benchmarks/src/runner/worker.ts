@@ -39,7 +39,11 @@ process.on('message', (raw: unknown) => {
         trainer = await createTrainer(init, { onEpoch: exitIfOrphaned });
         send({ type: 'ready', backend: trainer.backend });
       } catch (err) {
-        send({ type: 'init_error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        send({
+          type: 'init_error',
+          message: err instanceof Error ? err.message : String(err),
+          ...(err instanceof Error && err.stack ? { stack: err.stack } : {}),
+        });
       }
     });
   } else if (type === 'trial') {

@@ -7,13 +7,15 @@
  * in the same run and records the ratio.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { gemmInUse, initBackend, type BackendName } from '../backend.ts';
+import { BACKEND_CHOICES } from '../backend-names.ts';
 import { trainFcn } from '../fcn.ts';
 import { trainKimCnn } from '../kim-cnn.ts';
 import { Rng } from '../rng.ts';
@@ -40,7 +42,7 @@ const ArgsSchema = z.object({
   widths: z.string().default('3,4,5'),
   vocab: z.coerce.number().int().positive().default(18765),
   maxlen: z.coerce.number().int().positive().default(56),
-  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  backend: z.enum(BACKEND_CHOICES).default('auto'),
   gemm: z.enum(['auto', 'native', 'xnnpack']).default('auto'),
   torch: z.boolean().default(false),
   python: z.string().default(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
@@ -218,7 +220,7 @@ async function main(): Promise<void> {
   result.gemm_requested = a.gemm;
   result.gemm_used = gemmInUse();
   mkdirSync(a.out, { recursive: true });
-  writeFileSync(path.join(a.out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileAtomic.sync(path.join(a.out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));
 }
 

@@ -71,12 +71,35 @@ describe('parseExperimentConfig', () => {
     [{ ...base, metrics: [{ name: 'a', strategy: 'store' }] }, 'metrics', /optimize/],
     [{ ...base, metrics: ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name })) }, 'metrics', /at most 4/],
     [{ ...base, parameters: [{ name: 'x', type: 'float', bounds: { min: 0, max: 1 } }] }, 'parameters[0].type', /./],
+    [
+      { ...base, parameters: [{ name: 'x', type: 'double', bounds: { min: -1.7e308, max: 1.7e308 } }] },
+      'parameters[0].bounds',
+      /range max - min overflows a double \(got min -1\.7e\+308, max 1\.7e\+308\)/,
+    ],
+    [
+      { ...base, parameters: [{ name: 'x', type: 'int', bounds: { min: -1e308, max: 1e308 } }] },
+      'parameters[0].bounds',
+      /overflows/,
+    ],
   ])('rejects bad space %#', (input, field, msg) => {
     const e = spaceError(input);
     expect(e.field).toBe(field);
     expect(e.message).toContain(field);
     expect(e.message).toMatch(msg);
   });
+});
+
+it('accepts the widest finite range, and its suggestions encode and decode to finite values', () => {
+  const wide = parseExperimentConfig({
+    ...base,
+    parameters: [{ name: 'x', type: 'double', bounds: { min: -8e307, max: 8e307 } }],
+  });
+  const enc = new SpaceEncoding(wide);
+  for (const u of [0, 0.25, 1]) {
+    const a = enc.decode(Float64Array.of(u));
+    expect(Number.isFinite(a.x)).toBe(true);
+    expect(Number.isFinite(enc.encode(a)[0])).toBe(true);
+  }
 });
 
 describe('validateObservation', () => {

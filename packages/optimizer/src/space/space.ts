@@ -65,6 +65,14 @@ export const ParameterSchema = z
         path: ['bounds', 'min'],
         message: `must be < bounds.max (got min ${min}, max ${max})`,
       });
+    // the models work on (t(v) - t(min)) / (t(max) - t(min)): that width must be finite too
+    const t = (v: number) => (p.transformation === 'log' ? Math.log(v) : v);
+    if (min < max && !(p.transformation === 'log' && !(min > 0)) && !Number.isFinite(t(max) - t(min)))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bounds'],
+        message: `the range max - min overflows a double (got min ${min}, max ${max})`,
+      });
     if (p.type === 'int') {
       if (!Number.isInteger(min))
         ctx.addIssue({

@@ -2,10 +2,22 @@
  * Starts the SigOpt-compatible REST server.
  *   npx nx run server:serve -- --port 8080 --db FILE [--host 127.0.0.1] [--body-limit BYTES]
  *                                 [--suggest-workers N]   (threads running suggest(); default 1, 0 = inline)
+ *                                 [--log] [--verbose]
  * Prints one line "listening on http://HOST:PORT" once ready (port 0 picks a free port).
+ *
+ * The server runs in a child process watched by this one. SQLite maps the database's `-shm` file into memory: if that
+ * file is truncated, removed or cannot be extended (disk full) under a running server, the next access kills the
+ * process with SIGBUS, which no JavaScript handler can catch. The watcher reports it (naming the file) and exits 1.
+ * Signals are passed on to the server, and the server exits if the watcher disappears.
+ * PARETOBENCH_SERVE_UNSUPERVISED=1 runs the server in this process (test harnesses that kill -9 the server itself).
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildServer, DEFAULT_BODY_LIMIT } from '../app.ts';
+import { StorageError } from '../database.ts';
+
+const SERVER_ENV = 'PARETOBENCH_SERVE_CHILD';
 
 function fail(message: string): never {
   process.stderr.write(`serve: ${message}\n`);
@@ -31,6 +43,7 @@ async function main(): Promise<void> {
         'body-limit': { type: 'string' },
         'suggest-workers': { type: 'string' },
         log: { type: 'boolean' },
+        verbose: { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -40,7 +53,7 @@ async function main(): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--log]\n',
+      'usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--log] [--verbose]\n',
     );
     return;
   }
@@ -56,17 +69,77 @@ async function main(): Promise<void> {
   );
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const suggestWorkers = intFlag('suggest-workers', values['suggest-workers'] as string | undefined, 1, 0, 64);
-  const app = buildServer({ db, bodyLimit, logger: values.log === true, suggestWorkers });
+  let app;
+  try {
+    app = buildServer({ db, bodyLimit, logger: values.log === true, suggestWorkers });
+  } catch (err) {
+    if (err instanceof StorageError) {
+      process.stderr.write(`serve: ${err.message}\n`);
+      if (values.verbose) process.stderr.write(`${err.stack}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   const address = await app.listen({ port, host });
   process.stdout.write(`listening on ${address} (db ${db})\n`);
+  let stopping = false;
   const stop = () => {
+    if (stopping) return; // a terminal's Ctrl-C reaches both this process and its watcher, which passes it on
+    stopping = true;
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  process.on('disconnect', () => process.exit(1)); // the watcher was killed
 }
 
-main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+/** The value of `--db` in argv (for the watcher's messages), or null. */
+function dbArg(argv: string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--db') return argv[i + 1] ?? null;
+    if (argv[i].startsWith('--db=')) return argv[i].slice(5);
+  }
+  return null;
+}
+
+function supervise(): void {
+  const argv = process.argv.slice(2);
+  const child = fork(fileURLToPath(import.meta.url), argv, {
+    env: { ...process.env, [SERVER_ENV]: '1' },
+    stdio: 'inherit',
+  });
+  let passedOn: NodeJS.Signals | null = null;
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(s, () => {
+      passedOn = s;
+      child.kill(s);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (signal === null || signal === passedOn) process.exit(code ?? 0);
+    const db = dbArg(argv) ?? '(the database)';
+    const why =
+      signal === 'SIGBUS'
+        ? `: SQLite's shared-memory file ${db}-shm was truncated, removed or could not be extended (disk full?) ` +
+          `while the server used it. Committed transactions are in ${db} and ${db}-wal; restart the server`
+        : '';
+    process.stderr.write(`serve: fatal: the server process (pid ${child.pid}) was killed by ${signal}${why}\n`);
+    process.exit(1);
+  });
+}
+
+const run = (): void => {
+  main().catch((err: unknown) => {
+    const verbose = process.argv.includes('--verbose');
+    process.stderr.write(`serve: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (verbose && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  });
+};
+
+if (process.env[SERVER_ENV] === '1' || process.env.PARETOBENCH_SERVE_UNSUPERVISED === '1') run();
+else supervise();

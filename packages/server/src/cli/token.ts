@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../database.ts';
+import { StorageError, openDatabase } from '../database.ts';
 import { createToken, listTokens, revokeToken } from '../tokens.ts';
 
 class UsageError extends Error {}
@@ -16,33 +16,43 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
-const USAGE = 'usage: token --db FILE create [--name NAME] | list | revoke ID';
+const USAGE = 'usage: token --db FILE create [--name NAME] | list | revoke ID  [--verbose: stack traces of errors]';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
 }
 
-/** Runs the token command; returns the exit code (0 ok, 2 usage error). */
+/** Runs the token command; returns the exit code (0 ok, 1 the database cannot be used or an internal error, 2 usage). */
 export function tokenCli(argv: string[], io: CliIo): number {
   try {
     run(argv, io);
     return 0;
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.err(`token: ${err.message}\n`);
-    return 2;
+    if (err instanceof UsageError) {
+      io.err(`token: ${err.message}\n`);
+      return 2;
+    }
+    // one line naming the file; the stack only on request
+    const verbose = argv.includes('--verbose');
+    if (err instanceof StorageError) io.err(`token: ${err.message}\n`);
+    else io.err(`token: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (verbose && err instanceof Error && err.stack) io.err(`${err.stack}\n`);
+    return 1;
   }
 }
 
 function run(argv: string[], io: CliIo): void {
   let parsed: ReturnType<
-    typeof parseArgs<{ options: { db: { type: 'string' }; name: { type: 'string' } }; allowPositionals: true }>
+    typeof parseArgs<{
+      options: { db: { type: 'string' }; name: { type: 'string' }; verbose: { type: 'boolean' } };
+      allowPositionals: true;
+    }>
   >;
   try {
     parsed = parseArgs({
       args: argv,
-      options: { db: { type: 'string' }, name: { type: 'string' } },
+      options: { db: { type: 'string' }, name: { type: 'string' }, verbose: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     });

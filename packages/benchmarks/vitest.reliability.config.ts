@@ -1,0 +1,6 @@
+import { defineConfig } from 'vitest/config';
+
+/** The reliability group (kill -9 at random moments of a fake-trainer study): `npx nx run benchmarks:reliability`, run by .ci/run. */
+export default defineConfig({
+  test: { include: ['reliability/**/*.test.ts'], testTimeout: 600_000, pool: 'forks', reporters: ['default'] },
+});

@@ -1,0 +1,6 @@
+import { defineConfig } from 'vitest/config';
+
+/** The reliability group (hostile HTTP corpus): `npx nx run server:reliability`, run by .ci/run. */
+export default defineConfig({
+  test: { include: ['reliability/**/*.test.ts'], testTimeout: 300_000, pool: 'forks', reporters: ['default'] },
+});

@@ -50,6 +50,7 @@ export interface SyntheticRunResult {
   trace_at: number[];
   failed: number;
   seconds: number;
+  /** every evaluated point (y null = failed) */
   points: { x: Assignments; y: number[] | null }[];
   /** ours only: wall and process CPU time (user + system) per suggestion, and the optimizer's phase */
   suggest_ms: number[];
@@ -231,7 +232,6 @@ export async function runMethod(
   out.hypervolume = final.hypervolume;
   out.best_value = final.best_value;
   out.regret = final.regret;
-  if (!ours) out.points = [];
   return out;
 }
 

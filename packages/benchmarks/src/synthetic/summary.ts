@@ -4,7 +4,7 @@
  *                     reference_point, max_hv
  *   single objective: best_value (mean), best_value_per_seed, optimum, regret (mean final regret),
  *                     regret_per_seed, regret_std, regret_mean_trace (regret after each evaluation)
- * plus suggestion times (ours), failures and every run (points only for ours).
+ * plus suggestion times (ours), failures and every run (with its points, except for the 10x peers).
  */
 import { loadavg } from 'node:os';
 import { quantile, type AnyMethod, type SyntheticRunResult } from './run.ts';
@@ -84,7 +84,8 @@ export function buildSummary(
       trace: r.trace,
       failed: r.failed,
       seconds: r.seconds,
-      points: r.points,
+      // the 10x peers evaluate too many points to keep; ours and Optuna keep theirs
+      ...(method === 'sobol-10x' || method === 'random-10x' ? {} : { points: r.points }),
       suggest_ms: r.suggest_ms,
       suggest_cpu_ms: r.suggest_cpu_ms,
       phases: r.phases,

@@ -53,15 +53,30 @@ function readJson(file: string): unknown {
   }
 }
 
-/** The figures of a synthetic optimizer benchmark (`benchmarks:synthetic`) that the check reads. */
-const SyntheticSummarySchema = z
+/**
+ * The figures of a synthetic optimizer benchmark (`benchmarks:synthetic`) that the check reads: the mean hypervolume
+ * of a multi-objective problem, or the mean final regret (optimum - best value) of a single-objective one.
+ */
+const SyntheticRegretSummarySchema = z
   .object({
     name: z.string().regex(/^synthetic-/),
     problem: z.string(),
-    hypervolume: z.number(),
-    max_hv: z.number(),
+    regret: z.number(),
+    best_value: z.number(),
+    optimum: z.number(),
   })
   .passthrough();
+const SyntheticSummarySchema = z.union([
+  z
+    .object({
+      name: z.string().regex(/^synthetic-/),
+      problem: z.string(),
+      hypervolume: z.number(),
+      max_hv: z.number(),
+    })
+    .passthrough(),
+  SyntheticRegretSummarySchema,
+]);
 export type SyntheticSummary = z.infer<typeof SyntheticSummarySchema>;
 
 /** A summary.json found under the results folder: a study run, or a synthetic optimizer benchmark. */
@@ -82,20 +97,41 @@ export function loadSummary(file: string): CheckedSummary {
 
 /**
  * A baseline for a synthetic benchmark: its mean hypervolume may not drop by more than 5% of the gap between the
- * baseline and the problem's maximum hypervolume plus 0.1% of the baseline (the runs are deterministic for a seed,
- * so any real drop is a change in the optimizer).
+ * baseline and the problem's maximum hypervolume plus 0.1% of the baseline; a single-objective mean final regret may
+ * not grow by more than 5% of itself plus 0.1% of the optimum's magnitude (at least 0.001). The runs are
+ * deterministic for a seed, so any real change is a change in the optimizer.
  */
 export function baselineFromSynthetic(summary: SyntheticSummary): Baseline {
-  const gap = Math.max(summary.max_hv - summary.hypervolume, 0);
+  const description = `generated from ${summary.name} (problem ${summary.problem}); deterministic for its seeds`;
+  const single = SyntheticRegretSummarySchema.safeParse(summary);
+  if (single.success) {
+    const { regret, optimum } = single.data;
+    return {
+      name: summary.name,
+      description,
+      checks: [
+        {
+          path: 'regret',
+          value: regret,
+          better: 'lower',
+          tolerance: Number((0.05 * Math.max(regret, 0) + 0.001 * Math.max(1, Math.abs(optimum))).toPrecision(4)),
+          mode: 'abs',
+          note: 'mean final regret (optimum - best value) over the seeds; the optimizer got worse if this grows',
+        },
+      ],
+    };
+  }
+  const multi = summary as Extract<SyntheticSummary, { hypervolume: number }>;
+  const gap = Math.max(multi.max_hv - multi.hypervolume, 0);
   return {
     name: summary.name,
-    description: `generated from ${summary.name} (problem ${summary.problem}); deterministic for its seeds`,
+    description,
     checks: [
       {
         path: 'hypervolume',
-        value: summary.hypervolume,
+        value: multi.hypervolume,
         better: 'higher',
-        tolerance: Number((0.05 * gap + 0.001 * Math.abs(summary.hypervolume)).toPrecision(4)),
+        tolerance: Number((0.05 * gap + 0.001 * Math.abs(multi.hypervolume)).toPrecision(4)),
         mode: 'abs',
         note: 'mean hypervolume over the seeds; the optimizer got worse if this drops',
       },

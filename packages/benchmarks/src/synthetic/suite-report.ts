@@ -126,8 +126,8 @@ const COLUMNS: { method: string; title: string }[] = [
 function fmt(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return '-';
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
-  return v.toPrecision(a >= 1000 ? 7 : 4);
+  if (a !== 0 && (a < 1e-3 || a >= 1e7)) return v.toExponential(3);
+  return a >= 1000 ? v.toFixed(1) : v.toPrecision(4);
 }
 
 function cell(s: MethodStats | undefined): string {

@@ -18,10 +18,24 @@ export { writeBaselines, baselineFromRuns } from './check/write-baseline.ts';
 export { runCheck } from './check/run-check.ts';
 export {
   makeProblem,
+  vectorAssignments,
   ProblemNameSchema,
   branin,
   currin,
   type SyntheticProblem,
   type ProblemName,
+  type Outcome,
 } from './synthetic/problems.ts';
-export { runSynthetic, problemConfig, type SyntheticRunResult, type SyntheticMethod } from './synthetic/run.ts';
+export {
+  runMethod,
+  runSynthetic,
+  problemConfig,
+  PEER_METHODS,
+  type SyntheticRunResult,
+  type SyntheticMethod,
+  type PeerMethod,
+  type AnyMethod,
+} from './synthetic/run.ts';
+export { suiteProblems, suiteBudget, SuiteNameSchema, type SuiteName } from './synthetic/suite.ts';
+export { SuiteReportSchema, type SuiteReport } from './synthetic/suite-report.ts';
+export { OptunaPeer } from './synthetic/optuna-peer.ts';

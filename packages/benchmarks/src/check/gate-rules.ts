@@ -12,7 +12,12 @@
  * being gated: such a gate could only trip on noise, never on the regression.
  */
 import type { Summary } from '../report/summary.ts';
-import type { SyntheticSummary } from './summary-files.ts';
+import type { z } from 'zod';
+import type {
+  SyntheticHypervolumeSummarySchema,
+  SyntheticRegretSummarySchema,
+  SyntheticSummary,
+} from './summary-files.ts';
 
 /** How many sample standard deviations of run-to-run spread a figure may move before it is a regression. */
 export const SD_MULTIPLIER = 3;
@@ -104,8 +109,19 @@ export const STUDY_RULES: GateRule<Summary>[] = [
 
 const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-/** Gates of a synthetic optimizer benchmark (deterministic for its seeds apart from timing). */
-export const SYNTHETIC_RULES: GateRule<SyntheticSummary>[] = [
+type HypervolumeSummary = z.infer<typeof SyntheticHypervolumeSummarySchema>;
+type RegretSummary = z.infer<typeof SyntheticRegretSummarySchema>;
+
+const SUGGEST_CPU_RULE: GateRule<SyntheticSummary> = {
+  path: 'suggest_cpu_ms_model_phase.median',
+  better: 'lower',
+  floor: (mean) => 0.25 * mean,
+  catches: `suggestions that cost ${SLOWDOWN_FACTOR}x the CPU time (median over the model phase)`,
+  regression: (mean) => SLOWDOWN_FACTOR * mean,
+};
+
+/** Gates of a multi-objective synthetic benchmark (deterministic for its seeds apart from timing). */
+export const SYNTHETIC_HYPERVOLUME_RULES: GateRule<HypervolumeSummary>[] = [
   {
     path: 'hypervolume',
     better: 'higher',
@@ -118,11 +134,28 @@ export const SYNTHETIC_RULES: GateRule<SyntheticSummary>[] = [
       return hv.every((x): x is number => typeof x === 'number') ? meanOf(hv) : null;
     },
   },
-  {
-    path: 'suggest_cpu_ms_model_phase.median',
-    better: 'lower',
-    floor: (mean) => 0.25 * mean,
-    catches: `suggestions that cost ${SLOWDOWN_FACTOR}x the CPU time (median over the model phase)`,
-    regression: (mean) => SLOWDOWN_FACTOR * mean,
-  },
+  SUGGEST_CPU_RULE,
 ];
+
+/** Gates of a single-objective synthetic benchmark: the mean final regret (optimum - best value, lower is better). */
+export const SYNTHETIC_REGRET_RULES: GateRule<RegretSummary>[] = [
+  {
+    path: 'regret',
+    better: 'lower',
+    // 5 % of the regret plus 0.1 % of the optimum's magnitude (at least 0.001)
+    floor: (mean, runs) => 0.05 * Math.max(mean, 0) + 0.001 * Math.max(1, Math.abs(runs[0].optimum)),
+    catches: 'an optimizer no better than random search with the same budget and seeds',
+    regression: (_mean, runs) => {
+      const rs = runs.map((r) => r.random_regret);
+      return rs.every((x): x is number => typeof x === 'number') ? meanOf(rs) : null;
+    },
+  },
+  SUGGEST_CPU_RULE,
+];
+
+/** The rules for a synthetic summary: hypervolume ones for several objectives, regret ones for one. */
+export function syntheticRules(summary: SyntheticSummary): GateRule<SyntheticSummary>[] {
+  return (
+    'hypervolume' in summary ? SYNTHETIC_HYPERVOLUME_RULES : SYNTHETIC_REGRET_RULES
+  ) as GateRule<SyntheticSummary>[];
+}

@@ -32,8 +32,11 @@ export function readJson(file: string): unknown {
   }
 }
 
-/** The figures of a synthetic optimizer benchmark (`benchmarks:synthetic`) that the check reads. */
-export const SyntheticSummarySchema = z
+/**
+ * The figures of a synthetic optimizer benchmark (`benchmarks:synthetic`) that the check reads: the mean hypervolume
+ * of a multi-objective problem, or the mean final regret (optimum - best value) of a single-objective one.
+ */
+export const SyntheticHypervolumeSummarySchema = z
   .object({
     name: z.string().regex(/^synthetic-/),
     problem: z.string(),
@@ -43,6 +46,18 @@ export const SyntheticSummarySchema = z
     random_hypervolume: z.number().optional(),
   })
   .passthrough();
+export const SyntheticRegretSummarySchema = z
+  .object({
+    name: z.string().regex(/^synthetic-/),
+    problem: z.string(),
+    regret: z.number(),
+    best_value: z.number(),
+    optimum: z.number(),
+    /** Random search with the same budget and seeds. */
+    random_regret: z.number().optional(),
+  })
+  .passthrough();
+export const SyntheticSummarySchema = z.union([SyntheticHypervolumeSummarySchema, SyntheticRegretSummarySchema]);
 export type SyntheticSummary = z.infer<typeof SyntheticSummarySchema>;
 
 /** A summary.json found under the results folder: a study run, or a synthetic optimizer benchmark. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Summary } from '../report/summary.ts';
 import { loadStudyData } from '../runner/study-data.ts';
 import { lookup, type Baseline, type BaselineCheck } from './baseline.ts';
-import { SD_MULTIPLIER, STUDY_RULES, SYNTHETIC_RULES, type GateContext, type GateRule } from './gate-rules.ts';
+import { SD_MULTIPLIER, STUDY_RULES, syntheticRules, type GateContext, type GateRule } from './gate-rules.ts';
 import { noLearningAccuracy } from './no-learning.ts';
 import { findSummaries, loadSummary, type CheckedSummary } from './summary-files.ts';
 import writeFileAtomic from 'write-file-atomic';
@@ -123,7 +123,7 @@ export function baselineFromRuns(
             ctx,
           ),
         )
-      : SYNTHETIC_RULES.map((r) =>
+      : syntheticRules(runs[0].data as Extract<CheckedSummary, { kind: 'synthetic' }>['data']).map((r) =>
           decideGate(
             r,
             runs.map((x) => x.data as Extract<CheckedSummary, { kind: 'synthetic' }>['data']),

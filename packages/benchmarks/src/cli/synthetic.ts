@@ -1,12 +1,21 @@
 /**
- * Synthetic benchmark against BoTorch's multi-objective test problems.
+ * Synthetic benchmark: our optimizer (and, with --peers, Optuna TPE, NSGA-II, Sobol and random) on BoTorch's test
+ * problems and our mixed-space / failure-region problems (src/synthetic/problems.ts).
  *
- *   npx nx run benchmarks:synthetic -- --problem <branincurrin|zdt1|zdt2|zdt3|dtlz2> [--dim D]
+ *   npx nx run benchmarks:synthetic -- --suite public|ci [--problems a,b,c] [--peers] [--thresholds]
  *       [--method mobo|random|sobol] [--budget N] [--seed S] [--seeds K] [--out DIR]
+ *   npx nx run benchmarks:synthetic -- --problem P [--dim D] [same options]
  *
- * Runs seeds S, S+1, ..., S+K-1 (K = 1 without --seeds) and writes DIR/summary.json with the mean
- * hypervolume, per-seed values, the reference point, suggestion times, every evaluated point and the
- * hypervolume after each evaluation.
+ * Runs seeds S, S+1, ..., S+K-1 (S = 0, K = 1 by default) of every method on every problem. The budget is 30
+ * evaluations for d <= 2, 60 for d <= 8, 100 above (--budget overrides it); Sobol and random get 10x.
+ * --thresholds passes the reference point to the optimizer as metric thresholds (off by default: a real user rarely
+ * knows one; it is only used to compute hypervolumes). --problems filters a suite by id (zdt1-d6) or name (zdt1).
+ *
+ * Writes, in DIR (default reports/synthetic/<suite> or reports/synthetic/<problem>-d<dim>-<method>-<budget>):
+ *   suite.json, suite.md                    every problem and method: mean, sd, per-seed figures, time (see suite-report.ts)
+ *   [<problem id>/]summary.json             ours per problem, as the regression check reads it (see summary.ts)
+ *   [<problem id>/]<peer>.json              each peer per problem, same shape (not picked up by the check)
+ * (the <problem id>/ folder level only with --suite).
  */
 import { mkdirSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
@@ -15,115 +24,199 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ProblemNameSchema, makeProblem } from '../synthetic/problems.ts';
-import { quantile, runSynthetic, type SyntheticRunResult } from '../synthetic/run.ts';
-import { describeZodIssues } from '../zod-issues.ts';
+import { formatDuration } from '../progress/progress.ts';
+import { optunaVersion, OPTUNA_INSTALL_HINT, optunaPython } from '../synthetic/optuna-peer.ts';
+import { ProblemNameSchema, makeProblem, type SyntheticProblem } from '../synthetic/problems.ts';
+import {
+  methodBudget,
+  quantile,
+  runMethod,
+  type AnyMethod,
+  type PeerMethod,
+  type SyntheticRunResult,
+} from '../synthetic/run.ts';
+import { SuiteNameSchema, suiteBudget, suiteProblems } from '../synthetic/suite.ts';
+import {
+  renderSuiteMarkdown,
+  suiteProblemEntry,
+  type SuiteProblem,
+  type SuiteReport,
+} from '../synthetic/suite-report.ts';
+import { buildSummary } from '../synthetic/summary.ts';
 
-const ArgsSchema = z.object({
-  problem: ProblemNameSchema,
-  dim: z.coerce.number().int().min(2).optional(),
-  method: z.enum(['mobo', 'random', 'sobol']).default('mobo'),
-  budget: z.coerce.number().int().min(1).default(60),
-  seed: z.coerce.number().int().default(0),
-  seeds: z.coerce.number().int().min(1).default(1),
-  out: z.string().optional(),
-});
+const ArgsSchema = z
+  .object({
+    suite: SuiteNameSchema.optional(),
+    problem: ProblemNameSchema.optional(),
+    problems: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .optional(),
+    dim: z.coerce.number().int().min(1).optional(),
+    method: z.enum(['mobo', 'random', 'sobol']).default('mobo'),
+    budget: z.coerce.number().int().min(1).optional(),
+    seed: z.coerce.number().int().default(0),
+    seeds: z.coerce.number().int().min(1).default(1),
+    out: z.string().optional(),
+    peers: z.boolean().default(false),
+    thresholds: z.boolean().default(false),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.suite === undefined) === (a.problem === undefined))
+      ctx.addIssue({ code: 'custom', path: ['suite'], message: 'give either --suite or --problem' });
+    if (a.suite && a.dim !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['dim'], message: 'only with --problem (a suite fixes the dims)' });
+    if (a.problem && a.problems) ctx.addIssue({ code: 'custom', path: ['problems'], message: 'only with --suite' });
+  });
+export type SyntheticArgs = z.infer<typeof ArgsSchema>;
 
-export function parseSyntheticArgs(argv: string[]): z.infer<typeof ArgsSchema> {
+export function parseSyntheticArgs(argv: string[]): SyntheticArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
+      suite: { type: 'string' },
       problem: { type: 'string' },
+      problems: { type: 'string' },
       dim: { type: 'string' },
       method: { type: 'string' },
       budget: { type: 'string' },
       seed: { type: 'string' },
       seeds: { type: 'string' },
       out: { type: 'string' },
+      peers: { type: 'boolean' },
+      thresholds: { type: 'boolean' },
     },
     strict: true,
   });
   const r = ArgsSchema.safeParse(values);
   if (!r.success) {
-    throw new Error(describeZodIssues(r.error, '--'));
+    const issue = r.error.issues[0];
+    throw new Error(`--${issue.path.join('.')}: ${issue.message}`);
   }
   return r.data;
 }
 
-export function runSyntheticCli(
+/** The peers run on a problem: Optuna TPE, NSGA-II (multi-objective only), Sobol and random at 10x. */
+export function peersFor(problem: SyntheticProblem): PeerMethod[] {
+  return problem.objectives > 1
+    ? ['optuna-tpe', 'optuna-nsga2', 'sobol-10x', 'random-10x']
+    : ['optuna-tpe', 'sobol-10x', 'random-10x'];
+}
+
+function describe(r: SyntheticRunResult): string {
+  if (r.hypervolume !== null) return `HV ${r.hypervolume.toFixed(4)}`;
+  return `best ${r.best_value?.toFixed(5) ?? '-'}, regret ${r.regret?.toExponential(3) ?? '-'}`;
+}
+
+export async function runSyntheticCli(
   argv: string[],
   log: (s: string) => void = (s) => process.stderr.write(s + '\n'),
-): { summaryPath: string; summary: Record<string, unknown> } {
+): Promise<{ out: string; report: SuiteReport; summaries: Record<string, Record<string, unknown>> }> {
   const args = parseSyntheticArgs(argv);
-  const problem = makeProblem(args.problem, args.dim);
-  const out = args.out ?? join('reports', 'synthetic', `${args.problem}-${problem.dim}-${args.method}-${args.budget}`);
-  const runs: SyntheticRunResult[] = [];
-  for (let k = 0; k < args.seeds; k++) {
-    const seed = args.seed + k;
-    const r = runSynthetic(args.problem, problem.dim, args.method, args.budget, seed);
-    const model = r.suggest_ms.filter((_, i) => r.phases[i] === 'model');
-    log(
-      `${args.problem} d=${problem.dim} ${args.method} seed=${seed}: HV@${args.budget} = ${r.hypervolume.toFixed(4)}` +
-        (model.length ? `, model-phase suggest median ${quantile(model, 0.5).toFixed(0)} ms wall` : ''),
-    );
-    runs.push(r);
+  const problems = args.suite ? suiteProblems(args.suite, args.problems) : [makeProblem(args.problem!, args.dim)];
+  const budgetOf = (p: SyntheticProblem) => args.budget ?? suiteBudget(p.dim);
+  const single = args.suite === undefined;
+  const out =
+    args.out ??
+    (single
+      ? join('reports', 'synthetic', `${problems[0].id}-${args.method}-${budgetOf(problems[0])}`)
+      : join('reports', 'synthetic', args.suite!));
+
+  let optuna: string | null = null;
+  if (args.peers) {
+    const v = optunaVersion();
+    if ('error' in v)
+      throw new Error(`--peers needs Optuna: ${v.error}; ${OPTUNA_INSTALL_HINT} (python: ${optunaPython()})`);
+    optuna = v.version;
   }
-  const hvs = runs.map((r) => r.hypervolume);
-  const mean = hvs.reduce((s, v) => s + v, 0) / hvs.length;
-  // Random search with the same budget and seeds: the hypervolume an optimizer that learns nothing reaches (the
-  // regression check's reference for this benchmark). Instantaneous on these closed-form problems.
-  const randomHvs = runs.map((r) => runSynthetic(args.problem, problem.dim, 'random', args.budget, r.seed).hypervolume);
-  const randomMean = randomHvs.reduce((s, v) => s + v, 0) / randomHvs.length;
-  const allMs = runs.flatMap((r) => r.suggest_ms);
-  const modelMs = runs.flatMap((r) => r.suggest_ms.filter((_, i) => r.phases[i] === 'model'));
-  const modelCpu = runs.flatMap((r) => r.suggest_cpu_ms.filter((_, i) => r.phases[i] === 'model'));
-  const summary = {
-    name: `synthetic-${args.problem}-d${problem.dim}-${args.method}-${args.budget}`,
-    problem: args.problem,
-    dim: problem.dim,
-    method: args.method,
-    budget: args.budget,
-    seed: args.seed,
-    seeds: runs.map((r) => r.seed),
-    hypervolume: mean,
-    hypervolume_per_seed: hvs,
-    hypervolume_std: Math.sqrt(hvs.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(hvs.length - 1, 1)),
-    hypervolume_mean_trace: runs[0].hv_trace.map((_, i) => runs.reduce((s, r) => s + r.hv_trace[i], 0) / runs.length),
-    /** Mean hypervolume of random search with the same budget and seeds. */
-    random_hypervolume: randomMean,
-    reference_point: problem.refPoint,
-    max_hv: problem.maxHv,
-    suggest_ms: { median: quantile(allMs, 0.5), p95: quantile(allMs, 0.95) },
-    suggest_ms_model_phase: modelMs.length
-      ? { median: quantile(modelMs, 0.5), p95: quantile(modelMs, 0.95), count: modelMs.length }
-      : null,
-    suggest_cpu_ms_model_phase: modelCpu.length
-      ? { median: quantile(modelCpu, 0.5), p95: quantile(modelCpu, 0.95), count: modelCpu.length }
-      : null,
-    load_average_1m: loadavg()[0],
-    runs: runs.map((r) => ({
-      seed: r.seed,
-      hypervolume: r.hypervolume,
-      hv_trace: r.hv_trace,
-      points: r.points,
-      suggest_ms: r.suggest_ms,
-      suggest_cpu_ms: r.suggest_cpu_ms,
-      phases: r.phases,
-    })),
-  };
+  const seeds = Array.from({ length: args.seeds }, (_, k) => args.seed + k);
+  const plan = problems.map((p) => ({
+    problem: p,
+    methods: [args.method, ...(args.peers ? peersFor(p) : [])] as AnyMethod[],
+  }));
+  // progress: runs weighted by their evaluations (the 10x peers are cheap per evaluation, so count them once)
+  const weight = (p: SyntheticProblem, m: AnyMethod) =>
+    (m === 'sobol-10x' || m === 'random-10x' ? 0.1 : 1) * methodBudget(m, budgetOf(p));
+  const totalWork = plan.reduce(
+    (s, x) => s + x.methods.reduce((t, m) => t + weight(x.problem, m) * seeds.length, 0),
+    0,
+  );
+  let doneWork = 0;
+  const started = performance.now();
   mkdirSync(out, { recursive: true });
-  const summaryPath = join(out, 'summary.json');
-  writeFileAtomic.sync(summaryPath, JSON.stringify(summary, null, 1));
-  log(`mean HV over ${runs.length} seed(s): ${mean.toFixed(4)}  -> ${summaryPath}`);
-  return { summaryPath, summary };
+
+  const entries: SuiteProblem[] = [];
+  const summaries: Record<string, Record<string, unknown>> = {};
+  const report = (): SuiteReport => ({
+    kind: 'synthetic-suite',
+    suite: args.suite ?? `problem ${problems[0].id}`,
+    ours: args.method,
+    methods: [...new Set(plan.flatMap((x) => x.methods))],
+    seeds,
+    thresholds: args.thresholds,
+    optuna,
+    generated_at: new Date().toISOString(),
+    wall_seconds: (performance.now() - started) / 1000,
+    load_average_1m: loadavg()[0],
+    problems: entries,
+  });
+  const writeSuite = () => {
+    const r = report();
+    writeFileAtomic.sync(join(out, 'suite.json'), JSON.stringify(r, null, 1));
+    writeFileAtomic.sync(join(out, 'suite.md'), renderSuiteMarkdown(r));
+    return r;
+  };
+
+  for (const { problem, methods } of plan) {
+    const budget = budgetOf(problem);
+    const dir = single ? out : join(out, problem.id);
+    mkdirSync(dir, { recursive: true });
+    const results = new Map<AnyMethod, SyntheticRunResult[]>();
+    for (const method of methods) {
+      const runs: SyntheticRunResult[] = [];
+      for (const seed of seeds) {
+        const r = await runMethod(problem, method, { budget, seed, thresholds: args.thresholds });
+        runs.push(r);
+        doneWork += weight(problem, method);
+        const elapsed = (performance.now() - started) / 1000;
+        const model = r.suggest_ms.filter((_, i) => r.phases[i] === 'model');
+        log(
+          `${problem.id} ${method} seed=${seed} (${r.evaluations} ev.): ${describe(r)}, ${r.seconds.toFixed(1)} s` +
+            (model.length ? `, model-phase suggest median ${quantile(model, 0.5).toFixed(0)} ms` : '') +
+            `  [${((100 * doneWork) / totalWork).toFixed(0)}%, elapsed ${formatDuration(elapsed)}, ETA ${formatDuration((elapsed / doneWork) * (totalWork - doneWork))}]`,
+        );
+      }
+      results.set(method, runs);
+      // ours: random search with the same budget and seeds beside it (instant on closed-form problems), the
+      // regression check's reference for what an optimizer that learns nothing reaches
+      const random =
+        method === args.method && method !== 'random'
+          ? await Promise.all(seeds.map((seed) => runMethod(problem, 'random', { budget, seed })))
+          : undefined;
+      const summary = buildSummary(problem, method, runs, { thresholds: args.thresholds, random });
+      const file = join(dir, method === args.method ? 'summary.json' : `${method}.json`);
+      writeFileAtomic.sync(file, JSON.stringify(summary, null, 1));
+      summaries[`${problem.id}/${method}`] = summary;
+    }
+    entries.push(suiteProblemEntry(problem, budget, args.method, results));
+    writeSuite();
+  }
+  const final = writeSuite();
+  log(
+    `wrote ${join(out, 'suite.json')} and suite.md (${problems.length} problem(s), ${Math.round(final.wall_seconds)} s)`,
+  );
+  return { out, report: final, summaries };
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (isMain) {
-  try {
-    runSyntheticCli(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`synthetic: ${(e as Error).message}\n`);
+  runSyntheticCli(process.argv.slice(2)).catch((e: Error) => {
+    process.stderr.write(`synthetic: ${e.message}\n`);
     process.exit(2);
-  }
+  });
 }

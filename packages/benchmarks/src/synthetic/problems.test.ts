@@ -1,62 +1,209 @@
-import { hypervolume } from '@paretobench/optimizer';
+import { hypervolume, type Assignments } from '@paretobench/optimizer';
 import { describe, expect, it } from 'vitest';
-import { branin, currin, makeProblem } from './problems.ts';
+import { branin, currin, makeProblem, vectorAssignments, type SyntheticProblem } from './problems.ts';
+
+/** Objective values at a vector of doubles x0..x{d-1} (throws on a failure). */
+function ev(p: SyntheticProblem, x: number[] | Assignments): number[] {
+  const o = p.evaluate(Array.isArray(x) ? vectorAssignments(x) : x);
+  if (o.failed) throw new Error('failed');
+  return o.values;
+}
+
+describe('single-objective problems (negated BoTorch functions): known minima and minimisers', () => {
+  it('Branin: 0.397887 at its three minimisers, bounds [-5, 10] x [0, 15]', () => {
+    const p = makeProblem('branin');
+    for (const x of [
+      [-Math.PI, 12.275],
+      [Math.PI, 2.275],
+      [9.42478, 2.475],
+    ])
+      expect(ev(p, x)[0]).toBeCloseTo(-0.397887, 5);
+    expect(p.optimum).toBe(-0.397887);
+    expect(p.parameters.map((q) => q.bounds)).toEqual([
+      { min: -5, max: 10 },
+      { min: 0, max: 15 },
+    ]);
+  });
+  it('Levy d=8: 0 at 1s, positive elsewhere', () => {
+    const p = makeProblem('levy');
+    expect(p.dim).toBe(8);
+    expect(ev(p, Array(8).fill(1))[0]).toBeCloseTo(0, 12);
+    expect(ev(p, Array(8).fill(0))[0]).toBeLessThan(-0.1);
+    // w = 1.25 in every coordinate at x = 2: sin^2(1.25 pi) + 7 (0.0625 (1 + 10 sin^2(1.25 pi + 1))) + 0.0625 (1 + sin^2(2.5 pi))
+    const w = 1.25;
+    const want =
+      Math.sin(Math.PI * w) ** 2 +
+      7 * (w - 1) ** 2 * (1 + 10 * Math.sin(Math.PI * w + 1) ** 2) +
+      (w - 1) ** 2 * (1 + Math.sin(2 * Math.PI * w) ** 2);
+    expect(ev(p, Array(8).fill(2))[0]).toBeCloseTo(-want, 12);
+    expect(p.parameters[0].bounds).toEqual({ min: -10, max: 10 });
+  });
+  it('Rosenbrock d=6: 0 at 1s; 100 + 1 per link at (0, 1, 0, 1, ...)', () => {
+    const p = makeProblem('rosenbrock');
+    expect(ev(p, Array(6).fill(1))[0]).toBe(-0);
+    expect(ev(p, [0, 0, 0, 0, 0, 0])[0]).toBe(-5);
+    expect(ev(p, [1, 2, 1, 1, 1, 1])[0]).toBe(-(100 + 100 * 9 + 1));
+  });
+  it('Styblinski-Tang d=10: -39.166166 d at -2.903534', () => {
+    const p = makeProblem('styblinskitang');
+    expect(p.dim).toBe(10);
+    expect(ev(p, Array(10).fill(-2.903534))[0]).toBeCloseTo(391.66166, 4);
+    expect(p.optimum).toBeCloseTo(391.66166, 8);
+    expect(ev(p, Array(10).fill(0))[0]).toBe(-0);
+  });
+  it('Michalewicz: -1.80130341 (d=2) at (2.20290552, pi/2), -4.687658 (d=5)', () => {
+    expect(ev(makeProblem('michalewicz', 2), [2.20290552, 1.57079633])[0]).toBeCloseTo(1.80130341, 7);
+    const p = makeProblem('michalewicz');
+    expect(p.dim).toBe(5);
+    expect(p.optimum).toBe(4.687658);
+    // the d=5 minimiser from the literature (Surjanovic & Bingham's library)
+    expect(ev(p, [2.202906, 1.570796, 1.284992, 1.923058, 1.72047])[0]).toBeCloseTo(4.687658, 5);
+    expect(() => makeProblem('michalewicz', 4)).toThrow(/--dim/);
+  });
+});
 
 describe('BraninCurrin (negated, BoTorch bounds)', () => {
   const p = makeProblem('branincurrin');
   it('Branin has its known minimum 0.397887 at (pi, 2.275)', () => {
     expect(branin(Math.PI, 2.275)).toBeCloseTo(0.397887, 5);
-    const y = p.evaluate([(Math.PI + 5) / 15, 2.275 / 15]);
-    expect(y[0]).toBeCloseTo(-0.397887, 5);
+    expect(ev(p, [(Math.PI + 5) / 15, 2.275 / 15])[0]).toBeCloseTo(-0.397887, 5);
   });
   it('matches hand-computed values at (0.5, 0.5)', () => {
     // Currin: (1 - e^-1) * (287.5 + 475 + 1046 + 60) / (12.5 + 125 + 2 + 20)
     expect(currin(0.5, 0.5)).toBeCloseTo(((1 - Math.exp(-1)) * 1868.5) / 159.5, 12);
-    // Branin at x0' = 2.5, x1' = 7.5
     const b =
       (7.5 - (5.1 / (4 * Math.PI ** 2)) * 6.25 + (5 / Math.PI) * 2.5 - 6) ** 2 +
       10 * (1 - 1 / (8 * Math.PI)) * Math.cos(2.5) +
       10;
-    expect(b).toBeCloseTo(24.1296, 3); // 1.4187^2 + 9.6021 * cos 2.5 + 10
-    expect(p.evaluate([0.5, 0.5])).toEqual([-b, -currin(0.5, 0.5)]);
+    expect(b).toBeCloseTo(24.1296, 3);
+    expect(ev(p, [0.5, 0.5])).toEqual([-b, -currin(0.5, 0.5)]);
     expect(p.refPoint).toEqual([-18, -6]);
   });
 });
 
-describe('ZDT and DTLZ2', () => {
+describe('ZDT and DTLZ', () => {
   it('ZDT1/2/3 at known points', () => {
     const z1 = makeProblem('zdt1', 6);
-    expect(z1.evaluate([0.25, 0, 0, 0, 0, 0])).toEqual([-0.25, -0.5]);
-    const y = z1.evaluate([0.25, 1, 1, 1, 1, 1]); // g = 10
-    expect(y[1]).toBeCloseTo(-(10 * (1 - Math.sqrt(0.025))), 12);
-    expect(makeProblem('zdt2', 6).evaluate([0.5, 0, 0, 0, 0, 0])).toEqual([-0.5, -0.75]);
-    // ZDT3 at x0 = 0.05 on g = 1: 1 - sqrt(0.05) - 0.05 sin(pi/2)
-    expect(makeProblem('zdt3', 6).evaluate([0.05, 0, 0, 0, 0, 0])[1]).toBeCloseTo(-(1 - Math.sqrt(0.05) - 0.05), 12);
+    expect(ev(z1, [0.25, 0, 0, 0, 0, 0])).toEqual([-0.25, -0.5]);
+    expect(ev(z1, [0.25, 1, 1, 1, 1, 1])[1]).toBeCloseTo(-(10 * (1 - Math.sqrt(0.025))), 12); // g = 10
+    expect(ev(makeProblem('zdt2', 6), [0.5, 0, 0, 0, 0, 0])).toEqual([-0.5, -0.75]);
+    expect(ev(makeProblem('zdt3', 6), [0.05, 0, 0, 0, 0, 0])[1]).toBeCloseTo(-(1 - Math.sqrt(0.05) - 0.05), 12);
     expect(z1.refPoint).toEqual([-11, -11]);
   });
   it('DTLZ2 lies on the unit circle when x_i = 0.5 (i >= 1)', () => {
     const p = makeProblem('dtlz2', 6);
-    const y = p.evaluate([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    const y = ev(p, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
     expect(y[0]).toBeCloseTo(-Math.SQRT1_2, 12);
     expect(y[1]).toBeCloseTo(-Math.SQRT1_2, 12);
-    const off = p.evaluate([0, 1, 0.5, 0.5, 0.5, 0.5]); // g = 0.25
-    expect(off).toEqual([-1.25, expect.closeTo(0, 12)]);
+    expect(ev(p, [0, 1, 0.5, 0.5, 0.5, 0.5])).toEqual([-1.25, expect.closeTo(0, 12)]); // g = 0.25
+  });
+  it('DTLZ1: the front is the line f0 + f1 = 0.5 when x_i = 0.5 (i >= 1); g = 100 (k + sum ...) off it', () => {
+    const p = makeProblem('dtlz1', 6);
+    for (const x0 of [0, 0.3, 1]) {
+      const y = ev(p, [x0, 0.5, 0.5, 0.5, 0.5, 0.5]);
+      expect(y[0] + y[1]).toBeCloseTo(-0.5, 12);
+      expect(y[0]).toBeCloseTo(-0.5 * x0, 12);
+    }
+    // x_i = 0 for i >= 1: each term (0.25 - cos(-10 pi)) = -0.75, k = 5: g = 100 (5 - 3.75) = 125
+    expect(ev(p, [1, 0, 0, 0, 0, 0])).toEqual([expect.closeTo(-0.5 * 126, 9), -0]);
+    expect(p.refPoint).toEqual([-400, -400]);
+  });
+  it('DTLZ2 with 3 objectives: the front is the unit sphere, g over the last d - 2 inputs', () => {
+    const p = makeProblem('dtlz2m3');
+    expect(p.dim).toBe(8);
+    expect(p.objectives).toBe(3);
+    for (const [a, b] of [
+      [0.2, 0.7],
+      [0.9, 0.1],
+    ]) {
+      const y = ev(p, [a, b, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+      expect(y[0] ** 2 + y[1] ** 2 + y[2] ** 2).toBeCloseTo(1, 12);
+      expect(y[2]).toBeCloseTo(-Math.sin((a * Math.PI) / 2), 12);
+    }
+    expect(ev(p, [0, 0, 1, 0.5, 0.5, 0.5, 0.5, 0.5])[0]).toBeCloseTo(-1.25, 12);
+    expect(p.refPoint).toEqual([-1.1, -1.1, -1.1]);
   });
   it("dense Pareto-optimal samples reach BoTorch's max hypervolume", () => {
-    for (const [name, tol] of [
-      ['zdt1', 0.01],
-      ['zdt2', 0.01],
-      ['dtlz2', 0.001],
+    for (const [name, dim, rest, tol] of [
+      ['zdt1', 6, 0, 0.01],
+      ['zdt2', 6, 0, 0.01],
+      ['zdt1', 20, 0, 0.01],
+      ['dtlz2', 6, 0.5, 0.001],
+      ['dtlz1', 6, 0.5, 0.001],
     ] as const) {
-      const p = makeProblem(name, 6);
+      const p = makeProblem(name, dim);
       const pts: number[][] = [];
-      const rest = name === 'dtlz2' ? 0.5 : 0;
-      for (let i = 0; i <= 2000; i++) pts.push(p.evaluate([i / 2000, rest, rest, rest, rest, rest]));
-      expect(Math.abs(hypervolume(pts, p.refPoint) - p.maxHv)).toBeLessThan(tol);
+      for (let i = 0; i <= 2000; i++) pts.push(ev(p, [i / 2000, ...Array(dim - 1).fill(rest)]));
+      expect(Math.abs(hypervolume(pts, p.refPoint!) - p.maxHv!)).toBeLessThan(tol);
     }
+    const p3 = makeProblem('dtlz2m3');
+    const pts: number[][] = [];
+    for (let i = 0; i <= 40; i++)
+      for (let j = 0; j <= 40; j++) pts.push(ev(p3, [i / 40, j / 40, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]));
+    const hv = hypervolume(pts, p3.refPoint!);
+    expect(hv).toBeLessThan(p3.maxHv!);
+    expect(p3.maxHv! - hv).toBeLessThan(0.02);
   });
   it('rejects bad dimensions', () => {
     expect(() => makeProblem('branincurrin', 3)).toThrow(/--dim/);
     expect(() => makeProblem('dtlz2', 2)).toThrow(/--dim/);
+    expect(() => makeProblem('dtlz2m3', 3)).toThrow(/--dim/);
+  });
+});
+
+describe('VehicleSafety (BoTorch)', () => {
+  const p = makeProblem('vehiclesafety');
+  it('at x = 1s the objectives are the sums of their coefficients', () => {
+    // mass 1640.2823 + 2.3573285 + 2.3220035 + 4.5688768 + 7.7213633 + 4.4559504, acceleration and intrusion likewise
+    const y = ev(p, [1, 1, 1, 1, 1]);
+    expect(y[0]).toBeCloseTo(-1661.7078225, 9);
+    expect(y[1]).toBeCloseTo(-8.3046, 12);
+    expect(y[2]).toBeCloseTo(-0.0708, 12);
+  });
+  it('uses its 3-objective reference point and stays below its max hypervolume over the box', () => {
+    expect(p.refPoint).toEqual([-1864.72022, -11.81993945, -0.2903999384]);
+    expect(p.parameters.every((q) => q.bounds!.min === 1 && q.bounds!.max === 3)).toBe(true);
+    const pts: number[][] = [];
+    const g = [1, 1.5, 2, 2.5, 3];
+    for (const a of g)
+      for (const b of g) for (const c of g) for (const d of g) for (const e of g) pts.push(ev(p, [a, b, c, d, e]));
+    const hv = hypervolume(pts, p.refPoint!);
+    expect(hv).toBeGreaterThan(0.8 * p.maxHv!);
+    expect(hv).toBeLessThan(p.maxHv!);
+  });
+});
+
+describe('mixed spaces and the failure region', () => {
+  it('rosenbrock-int: the first half are ints in [-5, 10], optimum 0 at 1s', () => {
+    const p = makeProblem('rosenbrock-int');
+    expect(p.parameters.map((q) => q.type)).toEqual(['int', 'int', 'int', 'double', 'double', 'double']);
+    expect(ev(p, Array(6).fill(1))[0]).toBe(-0);
+    expect(p.optimum).toBe(0);
+  });
+  it('fn-switch: b holds the optimum 1 at x = 0.7, k = 3; a tops out at 0.8', () => {
+    const p = makeProblem('fn-switch');
+    expect(p.parameters.map((q) => `${q.name}:${q.type}`)).toEqual([
+      'fn:categorical',
+      'x0:double',
+      'x1:double',
+      'x2:double',
+      'k:int',
+    ]);
+    expect(ev(p, { fn: 'b', x0: 0.7, x1: 0.7, x2: 0.7, k: 3 })[0]).toBeCloseTo(1, 12);
+    expect(ev(p, { fn: 'a', x0: 0.25, x1: 0.25, x2: 0.25, k: 1 })[0]).toBeCloseTo(0.8, 12);
+    expect(ev(p, { fn: 'a', x0: 0.7, x1: 0.7, x2: 0.7, k: 3 })[0]).toBeCloseTo(0.8 - 3 * 0.45 ** 2 - 0.2, 12);
+    expect(p.optimum).toBe(1);
+  });
+  it("constrained-branincurrin: BraninCurrin inside BoTorch's disk, failed outside", () => {
+    const p = makeProblem('constrained-branincurrin');
+    const bc = makeProblem('branincurrin');
+    expect(ev(p, [0.5, 0.5])).toEqual(ev(bc, [0.5, 0.5])); // the disk centre (2.5, 7.5)
+    expect(p.evaluate(vectorAssignments([0, 0]))).toEqual({ failed: true }); // (-5, 0): 50 - 56.25 - 56.25 < 0
+    // on the disk's edge: (2.5 + sqrt(50), 7.5) is feasible, a bit further is not
+    const edge = (2.5 + Math.sqrt(50) + 5) / 15;
+    expect(p.evaluate(vectorAssignments([edge - 1e-9, 0.5])).failed).toBeFalsy();
+    expect(p.evaluate(vectorAssignments([edge + 1e-6, 0.5])).failed).toBe(true);
+    expect(p.refPoint).toEqual([-80, -12]);
+    expect(p.maxHv).toBe(608.4004237022673);
   });
 });

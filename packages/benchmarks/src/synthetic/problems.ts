@@ -1,107 +1,273 @@
 /**
- * Multi-objective test problems exactly as BoTorch's `botorch.test_functions.multi_objective`
- * with negate=True: both objectives are MAXIMISED (values are the negated minimisation objectives)
- * and the reference points are the negated BoTorch reference points.
+ * The benchmark problems, defined once, for every method (ours, Sobol, random, Optuna through its bridge).
+ * Everything is MAXIMISED: objective values are minus BoTorch's `evaluate_true` (negate=True), reference points
+ * and optima are negated likewise. A problem takes the optimizer's assignments (names x0, x1, ... plus, for the
+ * mixed problems, int and categorical parameters) and returns objective values or a failure.
  *
- * - BraninCurrin (Belakaria et al. 2019), d = 2 on [0,1]^2, ref [-18, -6]:
- *     Branin on x0' = 15 x0 - 5, x1' = 15 x1:
- *       (x1' - 5.1/(4 pi^2) x0'^2 + 5/pi x0' - 6)^2 + 10 (1 - 1/(8 pi)) cos(x0') + 10
- *     Currin: (1 - exp(-1/(2 x1))) (2300 x0^3 + 1900 x0^2 + 2092 x0 + 60) / (100 x0^3 + 500 x0^2 + 4 x0 + 20)
- * - ZDT1/2/3 (Zitzler, Deb, Thiele 2000), [0,1]^d, ref [-11, -11], g = 1 + 9 mean(x1..x_{d-1}):
- *     f0 = x0; ZDT1 f1 = g (1 - sqrt(x0/g)); ZDT2 f1 = g (1 - (x0/g)^2);
- *     ZDT3 f1 = 1 - sqrt(x0/g) - (x0/g) sin(10 pi x0)   (BoTorch's form, without the factor g)
- * - DTLZ2 (Deb et al. 2002) with 2 objectives, [0,1]^d, ref [-1.1, -1.1], g = sum_{i>=1} (x_i - 0.5)^2:
- *     f0 = (1 + g) cos(pi/2 x0), f1 = (1 + g) sin(pi/2 x0)
+ * single objective (BoTorch synthetic.py; bounds, optimum):
+ *   branin          d = 2, [-5, 10] x [0, 15], min 0.397887
+ *   levy            [-10, 10]^d, min 0 at 1
+ *   rosenbrock      [-5, 10]^d, min 0 at 1
+ *   styblinskitang  [-5, 5]^d, min -39.166166 d at -2.903534
+ *   michalewicz     [0, pi]^d, min -1.80130341 (d 2), -4.687658 (d 5), -9.66015 (d 10)
+ * multi-objective (BoTorch multi_objective.py; reference point, maximum hypervolume):
+ *   branincurrin    d = 2, [0, 1]^2, ref (18, 6), max HV 59.36011874867746
+ *   zdt1/2/3        [0, 1]^d, ref (11, 11), max HV 120 + 2/3, 120 + 1/3, 128.77811613069076
+ *   dtlz1           [0, 1]^d, 2 objectives, ref 400 each, max HV 400^2 - 0.5^2 / 2!
+ *   dtlz2           [0, 1]^d, 2 objectives, ref 1.1 each, max HV 1.1^2 - pi / 4
+ *   dtlz2m3         DTLZ2 with 3 objectives, ref 1.1 each, max HV 1.1^3 - pi / 6
+ *   vehiclesafety   d = 5, [1, 3]^5, 3 objectives, ref (1864.72022, 11.81993945, 0.2903999384), max HV 246.81607081187002
+ * mixed spaces (ours):
+ *   rosenbrock-int  Rosenbrock on [-5, 10]^d with the first floor(d/2) coordinates integers; min 0 at 1
+ *   fn-switch       categorical fn in {a, b} choosing between two shifted quadratics on d - 2 doubles in [0, 1] and an
+ *                   int k in [0, 4]: a = 0.8 - sum (x - 0.25)^2 - 0.05 (k - 1)^2 (the wide, lower hill),
+ *                   b = 1 - 2 sum (x - 0.7)^2 - 0.05 (k - 3)^2 (the narrow, higher one); max 1 at fn = b, x = 0.7, k = 3
+ * failure region:
+ *   constrained-branincurrin  BoTorch's ConstrainedBraninCurrin (d = 2, ref (80, 12), max HV 608.4004237022673);
+ *                   a point outside its disk constraint comes back failed (no values), so it counts for nothing
  */
+import type { Assignments, Parameter } from '@paretobench/optimizer';
 import { z } from 'zod';
+import {
+  branin,
+  braninCurrinDiskSlack,
+  currin,
+  dtlz,
+  levy,
+  michalewicz,
+  rosenbrock,
+  styblinskiTang,
+  vehicleSafety,
+  zdt,
+} from './functions.ts';
 
-export const ProblemNameSchema = z.enum(['branincurrin', 'zdt1', 'zdt2', 'zdt3', 'dtlz2']);
+export { branin, currin } from './functions.ts';
+
+export const ProblemNameSchema = z.enum([
+  'branin',
+  'levy',
+  'rosenbrock',
+  'styblinskitang',
+  'michalewicz',
+  'branincurrin',
+  'zdt1',
+  'zdt2',
+  'zdt3',
+  'dtlz1',
+  'dtlz2',
+  'dtlz2m3',
+  'vehiclesafety',
+  'rosenbrock-int',
+  'fn-switch',
+  'constrained-branincurrin',
+]);
 export type ProblemName = z.infer<typeof ProblemNameSchema>;
+
+/** An evaluation: objective values (maximised, in objective order) or a failure. */
+export type Outcome = { values: number[]; failed?: false } | { failed: true };
 
 export interface SyntheticProblem {
   name: ProblemName;
+  /** number of parameters */
   dim: number;
-  bounds: [number, number][];
-  /** reference point in the maximisation orientation (negated BoTorch ref point) */
-  refPoint: [number, number];
-  /** BoTorch's _max_hv (hypervolume of the true front above the reference point) */
-  maxHv: number;
-  /** objective values, maximised (= minus BoTorch's evaluate_true) */
-  evaluate(x: readonly number[]): [number, number];
+  /** `${name}-d${dim}`: the problem's key in a suite */
+  id: string;
+  parameters: Parameter[];
+  objectives: number;
+  /** multi-objective: reference point in the maximisation orientation (negated BoTorch ref point); else null */
+  refPoint: number[] | null;
+  /** multi-objective: hypervolume of the true front above the reference point; else null */
+  maxHv: number | null;
+  /** single objective: the maximum of the (negated) function; else null */
+  optimum: number | null;
+  evaluate(a: Assignments): Outcome;
 }
 
-export function branin(x0: number, x1: number): number {
-  const b = 5.1 / (4 * Math.PI * Math.PI);
-  const c = 5 / Math.PI;
-  const t = 1 / (8 * Math.PI);
-  return (x1 - b * x0 * x0 + c * x0 - 6) ** 2 + 10 * (1 - t) * Math.cos(x0) + 10;
+const doubles = (bounds: [number, number][]): Parameter[] =>
+  bounds.map(([min, max], i) => ({ name: `x${i}`, type: 'double', bounds: { min, max } }));
+const box = (d: number, min: number, max: number) => Array.from({ length: d }, () => [min, max] as [number, number]);
+const xs = (a: Assignments, d: number): number[] => Array.from({ length: d }, (_, i) => Number(a[`x${i}`]));
+
+function fixedDim(name: string, dim: number | undefined, d: number): number {
+  if (dim !== undefined && dim !== d) throw new Error(`--dim: ${name} has dim ${d} (got ${dim})`);
+  return d;
+}
+function minDim(name: string, dim: number | undefined, fallback: number, min: number): number {
+  const d = dim ?? fallback;
+  if (!(d >= min)) throw new Error(`--dim: ${name} needs dim >= ${min} (got ${d})`);
+  return d;
 }
 
-export function currin(x0: number, x1: number): number {
-  const factor1 = 1 - Math.exp(-1 / (2 * x1));
-  const numer = 2300 * x0 ** 3 + 1900 * x0 ** 2 + 2092 * x0 + 60;
-  const denom = 100 * x0 ** 3 + 500 * x0 ** 2 + 4 * x0 + 20;
-  return (factor1 * numer) / denom;
+interface Spec {
+  dim: number;
+  parameters: Parameter[];
+  objectives: number;
+  refPoint?: number[];
+  maxHv?: number;
+  optimum?: number;
+  evaluate(a: Assignments): Outcome;
 }
 
-function zdtG(x: readonly number[]): number {
-  let s = 0;
-  for (let i = 1; i < x.length; i++) s += x[i];
-  return 1 + (9 * s) / (x.length - 1);
+function single(d: number, bounds: [number, number][], fMin: number, f: (x: number[]) => number): Spec {
+  return {
+    dim: d,
+    parameters: doubles(bounds),
+    objectives: 1,
+    optimum: -fMin,
+    evaluate: (a) => ({ values: [-f(xs(a, d))] }),
+  };
 }
 
-export function makeProblem(name: ProblemName, dim?: number): SyntheticProblem {
-  const unit = (d: number) => Array.from({ length: d }, () => [0, 1] as [number, number]);
+function multi(
+  d: number,
+  bounds: [number, number][],
+  botorchRef: number[],
+  maxHv: number,
+  f: (x: number[]) => number[],
+): Spec {
+  return {
+    dim: d,
+    parameters: doubles(bounds),
+    objectives: botorchRef.length,
+    refPoint: botorchRef.map((r) => -r),
+    maxHv,
+    evaluate: (a) => ({ values: f(xs(a, d)).map((v) => -v) }),
+  };
+}
+
+const MICHALEWICZ_MIN: Record<number, number> = { 2: -1.80130341, 5: -4.687658, 10: -9.66015 };
+
+function spec(name: ProblemName, dim: number | undefined): Spec {
   switch (name) {
+    case 'branin': {
+      const d = fixedDim(name, dim, 2);
+      return single(
+        d,
+        [
+          [-5, 10],
+          [0, 15],
+        ],
+        0.397887,
+        (x) => branin(x[0], x[1]),
+      );
+    }
+    case 'levy': {
+      const d = minDim(name, dim, 8, 1);
+      return single(d, box(d, -10, 10), 0, levy);
+    }
+    case 'rosenbrock': {
+      const d = minDim(name, dim, 6, 2);
+      return single(d, box(d, -5, 10), 0, rosenbrock);
+    }
+    case 'styblinskitang': {
+      const d = minDim(name, dim, 10, 1);
+      return single(d, box(d, -5, 5), -39.166166 * d, styblinskiTang);
+    }
+    case 'michalewicz': {
+      const d = dim ?? 5;
+      if (!(d in MICHALEWICZ_MIN))
+        throw new Error(`--dim: michalewicz has a known optimum for dim 2, 5 or 10 (got ${d})`);
+      return single(d, box(d, 0, Math.PI), MICHALEWICZ_MIN[d], michalewicz);
+    }
     case 'branincurrin': {
-      if (dim !== undefined && dim !== 2) throw new Error(`--dim: branincurrin has dim 2 (got ${dim})`);
-      return {
-        name,
-        dim: 2,
-        bounds: unit(2),
-        refPoint: [-18, -6],
-        maxHv: 59.36011874867746,
-        evaluate: (x) => [-branin(15 * x[0] - 5, 15 * x[1]), -currin(x[0], x[1])],
-      };
+      const d = fixedDim(name, dim, 2);
+      return multi(d, box(2, 0, 1), [18, 6], 59.36011874867746, (x) => [
+        branin(15 * x[0] - 5, 15 * x[1]),
+        currin(x[0], x[1]),
+      ]);
     }
     case 'zdt1':
     case 'zdt2':
     case 'zdt3': {
-      const d = dim ?? 6;
-      if (!(d >= 2)) throw new Error(`--dim: ${name} needs dim >= 2 (got ${d})`);
-      const maxHv = { zdt1: 120 + 2 / 3, zdt2: 120 + 1 / 3, zdt3: 128.77811613069076 }[name];
+      const d = minDim(name, dim, 6, 2);
+      const kind = Number(name[3]) as 1 | 2 | 3;
+      const maxHv = [120 + 2 / 3, 120 + 1 / 3, 128.77811613069076][kind - 1];
+      return multi(d, box(d, 0, 1), [11, 11], maxHv, (x) => zdt(kind, x));
+    }
+    case 'dtlz1': {
+      const d = minDim(name, dim, 6, 3);
+      return multi(d, box(d, 0, 1), [400, 400], 400 ** 2 - 0.5 ** 2 / 2, (x) => dtlz(1, 2, x));
+    }
+    case 'dtlz2': {
+      const d = minDim(name, dim, 6, 3);
+      return multi(d, box(d, 0, 1), [1.1, 1.1], 1.1 ** 2 - Math.PI / 4, (x) => dtlz(2, 2, x));
+    }
+    case 'dtlz2m3': {
+      const d = minDim(name, dim, 8, 4);
+      return multi(d, box(d, 0, 1), [1.1, 1.1, 1.1], 1.1 ** 3 - Math.PI / 6, (x) => dtlz(2, 3, x));
+    }
+    case 'vehiclesafety': {
+      const d = fixedDim(name, dim, 5);
+      return multi(d, box(5, 1, 3), [1864.72022, 11.81993945, 0.2903999384], 246.81607081187002, vehicleSafety);
+    }
+    case 'rosenbrock-int': {
+      const d = minDim(name, dim, 6, 2);
+      const nInt = Math.floor(d / 2);
+      const parameters: Parameter[] = Array.from({ length: d }, (_, i) => ({
+        name: `x${i}`,
+        type: i < nInt ? 'int' : 'double',
+        bounds: { min: -5, max: 10 },
+      }));
+      return { dim: d, parameters, objectives: 1, optimum: 0, evaluate: (a) => ({ values: [-rosenbrock(xs(a, d))] }) };
+    }
+    case 'fn-switch': {
+      const d = minDim(name, dim, 5, 3);
+      const nx = d - 2;
+      const parameters: Parameter[] = [
+        { name: 'fn', type: 'categorical', categorical_values: ['a', 'b'] },
+        ...doubles(box(nx, 0, 1)),
+        { name: 'k', type: 'int', bounds: { min: 0, max: 4 } },
+      ];
       return {
-        name,
         dim: d,
-        bounds: unit(d),
-        refPoint: [-11, -11],
-        maxHv,
-        evaluate: (x) => {
-          const f0 = x[0];
-          const g = zdtG(x);
-          let f1: number;
-          if (name === 'zdt1') f1 = g * (1 - Math.sqrt(f0 / g));
-          else if (name === 'zdt2') f1 = g * (1 - (f0 / g) ** 2);
-          else f1 = 1 - Math.sqrt(f0 / g) - (f0 / g) * Math.sin(10 * Math.PI * f0);
-          return [-f0, -f1];
+        parameters,
+        objectives: 1,
+        optimum: 1,
+        evaluate: (a) => {
+          const x = xs(a, nx);
+          const k = Number(a.k);
+          if (a.fn === 'a') return { values: [0.8 - sq(x, 0.25) - 0.05 * (k - 1) ** 2] };
+          if (a.fn === 'b') return { values: [1 - 2 * sq(x, 0.7) - 0.05 * (k - 3) ** 2] };
+          throw new Error(`fn-switch: fn must be a or b (got ${String(a.fn)})`);
         },
       };
     }
-    case 'dtlz2': {
-      const d = dim ?? 6;
-      if (!(d > 2)) throw new Error(`--dim: dtlz2 with 2 objectives needs dim > 2 (got ${d})`);
+    case 'constrained-branincurrin': {
+      const d = fixedDim(name, dim, 2);
+      const base = spec('branincurrin', 2);
       return {
-        name,
+        ...base,
         dim: d,
-        bounds: unit(d),
-        refPoint: [-1.1, -1.1],
-        maxHv: 1.1 * 1.1 - Math.PI / 4,
-        evaluate: (x) => {
-          let g = 0;
-          for (let i = 1; i < d; i++) g += (x[i] - 0.5) ** 2;
-          return [-(1 + g) * Math.cos((x[0] * Math.PI) / 2), -(1 + g) * Math.sin((x[0] * Math.PI) / 2)];
-        },
+        refPoint: [-80, -12],
+        maxHv: 608.4004237022673,
+        evaluate: (a) => (braninCurrinDiskSlack(Number(a.x0), Number(a.x1)) >= 0 ? base.evaluate(a) : { failed: true }),
       };
     }
   }
+}
+
+function sq(x: readonly number[], c: number): number {
+  let s = 0;
+  for (const v of x) s += (v - c) ** 2;
+  return s;
+}
+
+export function makeProblem(name: ProblemName, dim?: number): SyntheticProblem {
+  const s = spec(name, dim);
+  return {
+    name,
+    dim: s.dim,
+    id: `${name}-d${s.dim}`,
+    parameters: s.parameters,
+    objectives: s.objectives,
+    refPoint: s.refPoint ?? null,
+    maxHv: s.maxHv ?? null,
+    optimum: s.optimum ?? null,
+    evaluate: s.evaluate,
+  };
+}
+
+/** Assignments for doubles x0..x{d-1} (tests and callers with plain vectors). */
+export function vectorAssignments(x: readonly number[]): Assignments {
+  return Object.fromEntries(x.map((v, i) => [`x${i}`, v]));
 }

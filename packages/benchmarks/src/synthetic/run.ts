@@ -1,92 +1,252 @@
 /**
- * One synthetic optimisation run: the optimizer's stateless `suggest()` (as a journal-replaying runner
- * would call it) against a BoTorch test problem, with hypervolume after every evaluation.
+ * One synthetic optimisation run of one method on one problem and seed. Every method goes through the same
+ * loop: ask a proposer for assignments, evaluate the problem (TypeScript, problems.ts), tell the outcome back, and
+ * score the evaluated points with our own hypervolume / best value (score.ts), so figures cannot drift between
+ * methods.
+ *
+ * Methods:
+ *   ours (mobo, or the optimizer's own random / sobol): the stateless `suggest()` as a journal-replaying runner
+ *     would call it, its state passed back on every call;
+ *   sobol-10x / random-10x: scrambled Sobol points / uniform random points straight from `Sobol` / `Rng`, decoded
+ *     to the space, at 10 times the budget;
+ *   optuna-tpe / optuna-nsga2: Optuna through the ask/tell bridge (optuna-peer.ts).
  */
 import {
-  hypervolume,
+  Rng,
+  Sobol,
+  categoricalNames,
   parseExperimentConfig,
   suggest,
+  type Assignments,
   type ExperimentConfig,
   type Observation,
   type OptimizerState,
+  type Parameter,
 } from '@paretobench/optimizer';
-import { makeProblem, type ProblemName, type SyntheticProblem } from './problems.ts';
+import { OptunaPeer } from './optuna-peer.ts';
+import { makeProblem, type Outcome, type ProblemName, type SyntheticProblem } from './problems.ts';
+import { scoreAt, scoreTrace } from './score.ts';
 
 export type SyntheticMethod = 'mobo' | 'random' | 'sobol';
+export const PEER_METHODS = ['optuna-tpe', 'optuna-nsga2', 'sobol-10x', 'random-10x'] as const;
+export type PeerMethod = (typeof PEER_METHODS)[number];
+export type AnyMethod = SyntheticMethod | PeerMethod;
+
+/** How many evaluations a method gets for a problem budget (the quasi-random peers get 10x). */
+export function methodBudget(method: AnyMethod, budget: number): number {
+  return method === 'sobol-10x' || method === 'random-10x' ? 10 * budget : budget;
+}
 
 export interface SyntheticRunResult {
   seed: number;
-  hypervolume: number;
-  hv_trace: number[];
-  points: { x: number[]; y: number[] }[];
+  evaluations: number;
+  /** multi-objective: hypervolume of the non-failed points after all evaluations; else null */
+  hypervolume: number | null;
+  /** single objective: best value after all evaluations, and optimum - best value; else null */
+  best_value: number | null;
+  regret: number | null;
+  /** the figure after each evaluation (ours), or at the checkpoints (peers): hypervolume or regret */
+  trace: number[];
+  trace_at: number[];
+  failed: number;
+  seconds: number;
+  /** every evaluated point (y null = failed) */
+  points: { x: Assignments; y: number[] | null }[];
+  /** ours only: wall and process CPU time (user + system) per suggestion, and the optimizer's phase */
   suggest_ms: number[];
-  /** process CPU time (user + system) per suggestion: the one-core cost regardless of machine load */
   suggest_cpu_ms: number[];
   phases: string[];
 }
 
-/** The optimizer config for a problem: one double per input, two maximised metrics whose thresholds are the reference point. */
-export function problemConfig(problem: SyntheticProblem, method: SyntheticMethod, seed: number): ExperimentConfig {
+/**
+ * The optimizer config for a problem: its parameters and one maximised metric per objective (f0, f1, ...).
+ * Thresholds are left out: a user rarely knows a reference point. `thresholds: true` passes the problem's
+ * reference point as metric thresholds (the old behaviour). `budget` is the experiment's observation budget, as a
+ * SigOpt user states it (it caps the initial design at a quarter of the budget).
+ */
+export function problemConfig(
+  problem: SyntheticProblem,
+  method: SyntheticMethod,
+  seed: number,
+  opts: { thresholds?: boolean; budget?: number } = {},
+): ExperimentConfig {
   return parseExperimentConfig({
-    name: `${problem.name}-${problem.dim}`,
-    parameters: problem.bounds.map(([min, max], i) => ({ name: `x${i}`, type: 'double', bounds: { min, max } })),
-    metrics: [
-      { name: 'f0', objective: 'maximize', threshold: problem.refPoint[0] },
-      { name: 'f1', objective: 'maximize', threshold: problem.refPoint[1] },
-    ],
+    name: problem.id,
+    parameters: problem.parameters,
+    metrics: Array.from({ length: problem.objectives }, (_, j) => ({
+      name: `f${j}`,
+      objective: 'maximize',
+      ...(opts.thresholds && problem.refPoint ? { threshold: problem.refPoint[j] } : {}),
+    })),
     seed,
     method,
+    ...(opts.budget !== undefined ? { observation_budget: opts.budget } : {}),
   });
 }
 
-export function runSynthetic(
-  name: ProblemName,
-  dim: number | undefined,
+interface Proposer {
+  ask(): Promise<Assignments> | Assignments;
+  tell(a: Assignments, outcome: Outcome): Promise<void> | void;
+  close?(): Promise<void>;
+}
+
+/** Decodes a point of the unit cube to assignments (one coordinate per parameter). */
+export function decodeUnit(parameters: Parameter[], u: readonly number[]): Assignments {
+  const a: Assignments = {};
+  parameters.forEach((p, j) => {
+    if (p.transformation === 'log') throw new Error(`parameter ${p.name}: log transformation not supported here`);
+    if (p.type === 'categorical') {
+      const names = categoricalNames(p);
+      a[p.name] = names[Math.min(names.length - 1, Math.floor(u[j] * names.length))];
+    } else if (p.type === 'int') {
+      const { min, max } = p.bounds!;
+      a[p.name] = Math.min(max, min + Math.floor(u[j] * (max - min + 1)));
+    } else {
+      const { min, max } = p.bounds!;
+      a[p.name] = min + u[j] * (max - min);
+    }
+  });
+  return a;
+}
+
+function oursProposer(
+  problem: SyntheticProblem,
   method: SyntheticMethod,
-  budget: number,
   seed: number,
-  onStep?: (i: number, hv: number) => void,
-): SyntheticRunResult {
-  const problem = makeProblem(name, dim);
-  const config = problemConfig(problem, method, seed);
+  thresholds: boolean,
+  budget: number,
+  out: SyntheticRunResult,
+): Proposer {
+  const config = problemConfig(problem, method, seed, { thresholds, budget });
   const observations: Observation[] = [];
   let state: OptimizerState | undefined;
-  const ys: number[][] = [];
+  return {
+    ask() {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const s = suggest({ config, observations, state });
+      const dc = process.cpuUsage(c0);
+      out.suggest_ms.push(performance.now() - t0);
+      out.suggest_cpu_ms.push((dc.user + dc.system) / 1000);
+      out.phases.push(s.info.phase);
+      state = s.state;
+      return s.assignments;
+    },
+    tell(assignments, outcome) {
+      observations.push(
+        outcome.failed
+          ? { assignments, failed: true }
+          : { assignments, values: outcome.values.map((value, j) => ({ name: `f${j}`, value })) },
+      );
+    },
+  };
+}
+
+function unitProposer(parameters: Parameter[], next: () => number[]): Proposer {
+  return { ask: () => decodeUnit(parameters, next()), tell: () => undefined };
+}
+
+async function proposerFor(
+  problem: SyntheticProblem,
+  method: AnyMethod,
+  seed: number,
+  thresholds: boolean,
+  budget: number,
+  out: SyntheticRunResult,
+): Promise<Proposer> {
+  const d = problem.parameters.length;
+  switch (method) {
+    case 'mobo':
+    case 'random':
+    case 'sobol':
+      return oursProposer(problem, method, seed, thresholds, budget, out);
+    case 'sobol-10x': {
+      const sobol = new Sobol(d, { scramble: true, seed });
+      return unitProposer(problem.parameters, () => sobol.next());
+    }
+    case 'random-10x': {
+      const rng = new Rng(seed);
+      return unitProposer(problem.parameters, () => Array.from({ length: d }, () => rng.next()));
+    }
+    case 'optuna-tpe':
+    case 'optuna-nsga2': {
+      const peer = await OptunaPeer.start({
+        sampler: method === 'optuna-tpe' ? 'tpe' : 'nsga2',
+        seed,
+        parameters: problem.parameters,
+        objectives: problem.objectives,
+      });
+      return { ask: () => peer.ask(), tell: (_a, o) => peer.tell(o), close: () => peer.close() };
+    }
+  }
+}
+
+export interface RunOptions {
+  /** evaluations; the quasi-random peers get methodBudget() of it */
+  budget: number;
+  seed: number;
+  thresholds?: boolean;
+  onStep?: (i: number) => void;
+}
+
+export async function runMethod(
+  problem: SyntheticProblem,
+  method: AnyMethod,
+  opts: RunOptions,
+): Promise<SyntheticRunResult> {
+  const n = methodBudget(method, opts.budget);
   const out: SyntheticRunResult = {
-    seed,
-    hypervolume: 0,
-    hv_trace: [],
+    seed: opts.seed,
+    evaluations: n,
+    hypervolume: null,
+    best_value: null,
+    regret: null,
+    trace: [],
+    trace_at: [],
+    failed: 0,
+    seconds: 0,
     points: [],
     suggest_ms: [],
     suggest_cpu_ms: [],
     phases: [],
   };
-  for (let i = 0; i < budget; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const s = suggest({ config, observations, state });
-    const dc = process.cpuUsage(c0);
-    out.suggest_ms.push(performance.now() - t0);
-    out.suggest_cpu_ms.push((dc.user + dc.system) / 1000);
-    out.phases.push(s.info.phase);
-    state = s.state;
-    const x = problem.bounds.map((_, j) => Number(s.assignments[`x${j}`]));
-    const y = problem.evaluate(x);
-    observations.push({
-      assignments: s.assignments,
-      values: [
-        { name: 'f0', value: y[0] },
-        { name: 'f1', value: y[1] },
-      ],
-    });
-    ys.push(y);
-    out.points.push({ x, y });
-    const hv = hypervolume(ys, problem.refPoint);
-    out.hv_trace.push(hv);
-    onStep?.(i, hv);
+  const t0 = performance.now();
+  const proposer = await proposerFor(problem, method, opts.seed, opts.thresholds ?? false, n, out);
+  const ys: (number[] | null)[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const a = await proposer.ask();
+      const outcome = problem.evaluate(a);
+      await proposer.tell(a, outcome);
+      const y = outcome.failed ? null : outcome.values;
+      if (!y) out.failed++;
+      ys.push(y);
+      out.points.push({ x: a, y });
+      opts.onStep?.(i);
+    }
+  } finally {
+    await proposer.close?.();
   }
-  out.hypervolume = out.hv_trace[out.hv_trace.length - 1] ?? 0;
+  out.seconds = (performance.now() - t0) / 1000;
+  // ours: the figure after every evaluation; the peers (up to 10x the budget): at the budget and at the end.
+  const ours = method === 'mobo' || method === 'random' || method === 'sobol';
+  out.trace_at = ours ? ys.map((_, i) => i + 1) : [...new Set([Math.min(opts.budget, n), n])];
+  out.trace = scoreTrace(problem, ys, out.trace_at);
+  const final = scoreAt(problem, ys, n);
+  out.hypervolume = final.hypervolume;
+  out.best_value = final.best_value;
+  out.regret = final.regret;
   return out;
+}
+
+/** Convenience for callers with a problem name (the CLI, tests). */
+export function runSynthetic(
+  name: ProblemName,
+  dim: number | undefined,
+  method: AnyMethod,
+  opts: RunOptions,
+): Promise<SyntheticRunResult> {
+  return runMethod(makeProblem(name, dim), method, opts);
 }
 
 export function quantile(values: readonly number[], q: number): number {

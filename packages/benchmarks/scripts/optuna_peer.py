@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Optuna as a peer in the synthetic benchmark, driven by ask/tell over JSON lines (one object per line).
+
+The TypeScript runner (packages/benchmarks/src/synthetic/optuna-peer.ts) owns the problem: it sends the space and the
+sampler settings, asks for trials, evaluates them itself and tells the values (or the failure) back, so every figure is
+computed by the same TypeScript code for every method. Requests on stdin, one answer per request on stdout:
+
+  {"op": "init", "sampler": "tpe" | "nsga2", "seed": 0, "directions": ["maximize", ...],
+   "space": [{"name": "x0", "type": "double", "low": 0, "high": 1},
+             {"name": "k", "type": "int", "low": 0, "high": 4},
+             {"name": "fn", "type": "categorical", "choices": ["a", "b"]}]}     -> {"ok": true, "optuna": "<version>"}
+  {"op": "ask"}                                                                  -> {"trial": 0, "params": {...}}
+  {"op": "tell", "trial": 0, "values": [1.5, -2.0]}                              -> {"ok": true}
+  {"op": "tell", "trial": 1, "failed": true}                                     -> {"ok": true}   (TrialState.FAIL)
+  {"op": "close"}                                                                -> {"ok": true}, then exit
+
+Samplers: TPESampler(multivariate=True, seed=seed) with its default n_startup_trials; NSGAIISampler(seed=seed).
+Any error is answered as {"error": "<message>"} and ends the process with status 1.
+
+Needs Debian's python3-optuna; when it is missing this script installs it with apt-get (as root) or says how to.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+
+INSTALL_HINT = "install it with: sudo apt-get install -y python3-optuna"
+
+
+def import_optuna():
+    try:
+        import optuna  # noqa: F401
+    except ImportError:
+        if shutil.which("apt-get") is None or os.geteuid() != 0:
+            sys.stderr.write(f"optuna_peer: python3-optuna is missing for {sys.executable}; {INSTALL_HINT}\n")
+            sys.exit(3)
+        sys.stderr.write("optuna_peer: python3-optuna is missing; installing it with apt-get\n")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", "python3-optuna"]):
+            if subprocess.run(cmd, stdout=sys.stderr, env=env).returncode != 0:
+                sys.stderr.write(f"optuna_peer: {' '.join(cmd)} failed; {INSTALL_HINT}\n")
+                sys.exit(3)
+    import optuna
+
+    return optuna
+
+
+def main():
+    optuna = import_optuna()
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+    from optuna.trial import TrialState
+
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+    study = None
+    dists = None
+    trials = {}
+
+    def reply(obj):
+        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.flush()
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            op = req.get("op")
+            if op == "init":
+                seed = int(req["seed"])
+                if req["sampler"] == "tpe":
+                    sampler = optuna.samplers.TPESampler(multivariate=True, seed=seed)
+                elif req["sampler"] == "nsga2":
+                    sampler = optuna.samplers.NSGAIISampler(seed=seed)
+                else:
+                    raise ValueError(f"sampler must be tpe or nsga2 (got {req['sampler']!r})")
+                dists = {}
+                for p in req["space"]:
+                    if p["type"] == "double":
+                        dists[p["name"]] = FloatDistribution(p["low"], p["high"])
+                    elif p["type"] == "int":
+                        dists[p["name"]] = IntDistribution(int(p["low"]), int(p["high"]))
+                    elif p["type"] == "categorical":
+                        dists[p["name"]] = CategoricalDistribution(p["choices"])
+                    else:
+                        raise ValueError(f"space: unknown type {p['type']!r} of {p['name']!r}")
+                study = optuna.create_study(directions=req["directions"], sampler=sampler)
+                reply({"ok": True, "optuna": optuna.__version__})
+            elif op == "ask":
+                trial = study.ask(dists)
+                trials[trial.number] = trial
+                reply({"trial": trial.number, "params": trial.params})
+            elif op == "tell":
+                trial = trials.pop(int(req["trial"]))
+                if req.get("failed"):
+                    study.tell(trial, state=TrialState.FAIL)
+                else:
+                    values = req["values"]
+                    study.tell(trial, values[0] if len(values) == 1 else values)
+                reply({"ok": True})
+            elif op == "close":
+                reply({"ok": True})
+                return
+            else:
+                raise ValueError(f"op must be init, ask, tell or close (got {op!r})")
+        except Exception as e:  # answer, then stop: the runner treats an error as fatal
+            reply({"error": f"{type(e).__name__}: {e}"})
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+/**
+ * Test functions as defined in BoTorch's `botorch/test_functions` (synthetic.py, multi_objective.py), in
+ * BoTorch's own orientation: every function here is MINIMISED. problems.ts negates them for the maximising
+ * optimizer. Formulas only; bounds, optima and reference points live with the problems.
+ */
+
+/** Branin on [-5, 10] x [0, 15]; minimum 0.397887 at (-pi, 12.275), (pi, 2.275), (9.42478, 2.475). */
+export function branin(x0: number, x1: number): number {
+  const b = 5.1 / (4 * Math.PI * Math.PI);
+  const c = 5 / Math.PI;
+  const t = 1 / (8 * Math.PI);
+  return (x1 - b * x0 * x0 + c * x0 - 6) ** 2 + 10 * (1 - t) * Math.cos(x0) + 10;
+}
+
+/** Currin on [0, 1]^2 (the second objective of BraninCurrin). */
+export function currin(x0: number, x1: number): number {
+  const factor1 = 1 - Math.exp(-1 / (2 * x1));
+  const numer = 2300 * x0 ** 3 + 1900 * x0 ** 2 + 2092 * x0 + 60;
+  const denom = 100 * x0 ** 3 + 500 * x0 ** 2 + 4 * x0 + 20;
+  return (factor1 * numer) / denom;
+}
+
+/** Levy on [-10, 10]^d with w = 1 + (x - 1) / 4; minimum 0 at x = 1. */
+export function levy(x: readonly number[]): number {
+  const d = x.length;
+  const w = x.map((v) => 1 + (v - 1) / 4);
+  let s = Math.sin(Math.PI * w[0]) ** 2;
+  for (let i = 0; i < d - 1; i++) s += (w[i] - 1) ** 2 * (1 + 10 * Math.sin(Math.PI * w[i] + 1) ** 2);
+  s += (w[d - 1] - 1) ** 2 * (1 + Math.sin(2 * Math.PI * w[d - 1]) ** 2);
+  return s;
+}
+
+/** Rosenbrock on [-5, 10]^d; minimum 0 at x = 1. */
+export function rosenbrock(x: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < x.length - 1; i++) s += 100 * (x[i + 1] - x[i] * x[i]) ** 2 + (x[i] - 1) ** 2;
+  return s;
+}
+
+/** Styblinski-Tang on [-5, 5]^d; minimum -39.166166 d at x = -2.903534. */
+export function styblinskiTang(x: readonly number[]): number {
+  let s = 0;
+  for (const v of x) s += v ** 4 - 16 * v * v + 5 * v;
+  return 0.5 * s;
+}
+
+/** Michalewicz (m = 10) on [0, pi]^d; minimum -1.80130341 (d = 2), -4.687658 (d = 5), -9.66015 (d = 10). */
+export function michalewicz(x: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += Math.sin(x[i]) * Math.sin(((i + 1) * x[i] * x[i]) / Math.PI) ** 20;
+  return -s;
+}
+
+/** ZDT g = 1 + 9 mean(x_1..x_{d-1}). */
+function zdtG(x: readonly number[]): number {
+  let s = 0;
+  for (let i = 1; i < x.length; i++) s += x[i];
+  return 1 + (9 * s) / (x.length - 1);
+}
+
+/** ZDT1/2/3 on [0, 1]^d, two objectives (ZDT3 in BoTorch's form, f1 carries the factor g). */
+export function zdt(kind: 1 | 2 | 3, x: readonly number[]): number[] {
+  const f0 = x[0];
+  const g = zdtG(x);
+  const r = f0 / g;
+  if (kind === 1) return [f0, g * (1 - Math.sqrt(r))];
+  if (kind === 2) return [f0, g * (1 - r * r)];
+  return [f0, g * (1 - Math.sqrt(r) - r * Math.sin(10 * Math.PI * f0))];
+}
+
+/**
+ * DTLZ1/DTLZ2 on [0, 1]^d with m objectives; g over the last k = d - m + 1 inputs.
+ *   DTLZ1: g = 100 (k + sum (x_i - 0.5)^2 - cos(20 pi (x_i - 0.5))), f_i = 0.5 (1 + g) prod_{j < m-1-i} x_j (1 - x_{m-1-i} if i > 0);
+ *          Pareto front sum f_i = 0.5.
+ *   DTLZ2: g = sum (x_i - 0.5)^2, f_i = (1 + g) prod_{j < m-1-i} cos(x_j pi/2) (sin(x_{m-1-i} pi/2) if i > 0);
+ *          Pareto front sum f_i^2 = 1.
+ */
+export function dtlz(kind: 1 | 2, m: number, x: readonly number[]): number[] {
+  const d = x.length;
+  const k = d - m + 1;
+  let g = 0;
+  for (let i = d - k; i < d; i++) {
+    const t = x[i] - 0.5;
+    g += kind === 1 ? t * t - Math.cos(20 * Math.PI * t) : t * t;
+  }
+  if (kind === 1) g = 100 * (k + g);
+  const f: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const idx = m - 1 - i;
+    let v = kind === 1 ? 0.5 * (1 + g) : 1 + g;
+    for (let j = 0; j < idx; j++) v *= kind === 1 ? x[j] : Math.cos((x[j] * Math.PI) / 2);
+    if (i > 0) v *= kind === 1 ? 1 - x[idx] : Math.sin((x[idx] * Math.PI) / 2);
+    f.push(v);
+  }
+  return f;
+}
+
+/** VehicleSafety (Tanabe & Ishibuchi 2020) on [1, 3]^5: mass, acceleration, toe-board intrusion (all minimised). */
+export function vehicleSafety(x: readonly number[]): number[] {
+  const [x1, x2, x3, x4, x5] = x;
+  const f1 = 1640.2823 + 2.3573285 * x1 + 2.3220035 * x2 + 4.5688768 * x3 + 7.7213633 * x4 + 4.4559504 * x5;
+  const f2 =
+    6.5856 +
+    1.15 * x1 -
+    1.0427 * x2 +
+    0.9738 * x3 +
+    0.8364 * x4 -
+    0.3695 * x1 * x4 +
+    0.0861 * x1 * x5 +
+    0.3628 * x2 * x4 -
+    0.1106 * x1 * x1 -
+    0.3437 * x3 * x3 +
+    0.1764 * x4 * x4;
+  const f3 =
+    -0.0551 +
+    0.0181 * x1 +
+    0.1024 * x2 +
+    0.0421 * x3 -
+    0.0073 * x1 * x2 +
+    0.024 * x2 * x3 -
+    0.0118 * x2 * x4 -
+    0.0204 * x3 * x4 -
+    0.008 * x3 * x5 -
+    0.0241 * x2 * x2 +
+    0.0109 * x4 * x4;
+  return [f1, f2, f3];
+}
+
+/**
+ * The disk constraint of BoTorch's ConstrainedBraninCurrin (Gelbart et al. 2014): on [0, 1]^2 mapped to
+ * [-5, 10] x [0, 15], slack = 50 - (x0' - 2.5)^2 - (x1' - 7.5)^2; feasible when slack >= 0.
+ */
+export function braninCurrinDiskSlack(x0: number, x1: number): number {
+  const a = 15 * x0 - 5;
+  const b = 15 * x1;
+  return 50 - (a - 2.5) ** 2 - (b - 7.5) ** 2;
+}

@@ -1,0 +1,75 @@
+/**
+ * The benchmark suites: which problems, at which budgets, and BoTorch's published results as anchors.
+ *
+ *   public  all problems of problems.ts in their benchmark dimensions
+ *   ci      six of them, two seeds in CI: one single objective (levy-d8), ZDT1 (anchor), a 3-objective problem,
+ *           both mixed spaces (int; categorical + int), the failure region
+ *
+ * Budget: 30 evaluations for d <= 2, 60 for d <= 8, 100 above.
+ */
+import { z } from 'zod';
+import { makeProblem, type ProblemName, type SyntheticProblem } from './problems.ts';
+
+export const SuiteNameSchema = z.enum(['public', 'ci']);
+export type SuiteName = z.infer<typeof SuiteNameSchema>;
+
+const PUBLIC: [ProblemName, number][] = [
+  ['branin', 2],
+  ['levy', 8],
+  ['rosenbrock', 6],
+  ['styblinskitang', 10],
+  ['michalewicz', 5],
+  ['branincurrin', 2],
+  ['zdt1', 6],
+  ['zdt1', 20],
+  ['zdt2', 6],
+  ['dtlz2', 6],
+  ['dtlz2', 8],
+  ['dtlz2', 16],
+  ['dtlz1', 6],
+  ['dtlz2m3', 8],
+  ['vehiclesafety', 5],
+  ['rosenbrock-int', 6],
+  ['fn-switch', 5],
+  ['constrained-branincurrin', 2],
+];
+
+const CI: [ProblemName, number][] = [
+  ['levy', 8],
+  ['zdt1', 6],
+  ['dtlz2m3', 8],
+  ['rosenbrock-int', 6],
+  ['fn-switch', 5],
+  ['constrained-branincurrin', 2],
+];
+
+export function suiteBudget(dim: number): number {
+  return dim <= 2 ? 30 : dim <= 8 ? 60 : 100;
+}
+
+/** The problems of a suite, optionally filtered by `--problems` (ids like zdt1-d6, or names like zdt1 for all dims). */
+export function suiteProblems(suite: SuiteName, filter?: string[]): SyntheticProblem[] {
+  const all = (suite === 'public' ? PUBLIC : CI).map(([name, dim]) => makeProblem(name, dim));
+  if (!filter || filter.length === 0) return all;
+  const unknown = filter.filter((f) => !all.some((p) => p.id === f || p.name === f));
+  if (unknown.length > 0)
+    throw new Error(`--problems: ${unknown.join(', ')} not in suite ${suite} (has ${all.map((p) => p.id).join(', ')})`);
+  return all.filter((p) => filter.includes(p.id) || filter.includes(p.name));
+}
+
+/** BoTorch's qNEHVI results the suite is anchored to (mean hypervolume at 60 evaluations, and the max). */
+export interface Anchor {
+  value: number;
+  evaluations: number;
+  max_hv: number;
+}
+
+const ANCHORS: Record<string, Anchor> = {
+  'branincurrin-d2': { value: 58.3887, evaluations: 60, max_hv: 59.3601 },
+  'zdt1-d6': { value: 120.5727, evaluations: 60, max_hv: 120.667 },
+  'dtlz2-d6': { value: 0.3739, evaluations: 60, max_hv: 0.424602 },
+};
+
+export function anchorFor(problem: SyntheticProblem): Anchor | null {
+  return ANCHORS[problem.id] ?? null;
+}

@@ -1,0 +1,98 @@
+/**
+ * summary.json of one method on one problem over its seeds (what the regression check reads):
+ *   multi-objective:  hypervolume (mean), hypervolume_per_seed, hypervolume_std, hypervolume_mean_trace,
+ *                     reference_point, max_hv
+ *   single objective: best_value (mean), best_value_per_seed, optimum, regret (mean final regret),
+ *                     regret_per_seed, regret_std, regret_mean_trace (regret after each evaluation)
+ * plus suggestion times (ours), failures and every run (with its points, except for the 10x peers). With `random`
+ * (random search with the same budget and seeds), random_hypervolume or random_regret: what an optimizer that learns
+ * nothing reaches, the regression check's reference for the figure.
+ */
+import { loadavg } from 'node:os';
+import { quantile, type AnyMethod, type SyntheticRunResult } from './run.ts';
+import type { SyntheticProblem } from './problems.ts';
+
+export function mean(v: readonly number[]): number {
+  return v.reduce((s, x) => s + x, 0) / v.length;
+}
+
+/** Sample standard deviation (0 for one value). */
+export function sd(v: readonly number[]): number {
+  const m = mean(v);
+  return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(v.length - 1, 1));
+}
+
+export function summaryName(problem: SyntheticProblem, method: AnyMethod, evaluations: number): string {
+  return `synthetic-${problem.name}-d${problem.dim}-${method}-${evaluations}`;
+}
+
+function timing(ms: number[]): { median: number; p95: number; count: number } | null {
+  return ms.length ? { median: quantile(ms, 0.5), p95: quantile(ms, 0.95), count: ms.length } : null;
+}
+
+export function buildSummary(
+  problem: SyntheticProblem,
+  method: AnyMethod,
+  runs: SyntheticRunResult[],
+  opts: { thresholds: boolean; random?: readonly SyntheticRunResult[] },
+): Record<string, unknown> {
+  const n = runs[0].evaluations;
+  const meanTrace = runs[0].trace.map((_, i) => mean(runs.map((r) => r.trace[i])));
+  const figures: Record<string, unknown> =
+    problem.refPoint !== null
+      ? {
+          hypervolume: mean(runs.map((r) => r.hypervolume!)),
+          hypervolume_per_seed: runs.map((r) => r.hypervolume),
+          hypervolume_std: sd(runs.map((r) => r.hypervolume!)),
+          hypervolume_mean_trace: meanTrace,
+          reference_point: problem.refPoint,
+          max_hv: problem.maxHv,
+          ...(opts.random ? { random_hypervolume: mean(opts.random.map((r) => r.hypervolume!)) } : {}),
+        }
+      : {
+          best_value: mean(runs.map((r) => r.best_value ?? NaN)),
+          best_value_per_seed: runs.map((r) => r.best_value),
+          optimum: problem.optimum,
+          regret: mean(runs.map((r) => r.regret ?? NaN)),
+          regret_per_seed: runs.map((r) => r.regret),
+          regret_std: sd(runs.map((r) => r.regret ?? NaN)),
+          regret_mean_trace: meanTrace,
+          ...(opts.random ? { random_regret: mean(opts.random.map((r) => r.regret ?? NaN)) } : {}),
+        };
+  const model = runs.flatMap((r) => r.suggest_ms.filter((_, i) => r.phases[i] === 'model'));
+  const modelCpu = runs.flatMap((r) => r.suggest_cpu_ms.filter((_, i) => r.phases[i] === 'model'));
+  const all = runs.flatMap((r) => r.suggest_ms);
+  return {
+    name: summaryName(problem, method, n),
+    problem: problem.name,
+    dim: problem.dim,
+    objectives: problem.objectives,
+    method,
+    budget: n,
+    thresholds: opts.thresholds,
+    seed: runs[0].seed,
+    seeds: runs.map((r) => r.seed),
+    ...figures,
+    trace_at: runs[0].trace_at,
+    failed_mean: mean(runs.map((r) => r.failed)),
+    seconds_per_run: mean(runs.map((r) => r.seconds)),
+    suggest_ms: all.length ? { median: quantile(all, 0.5), p95: quantile(all, 0.95) } : null,
+    suggest_ms_model_phase: timing(model),
+    suggest_cpu_ms_model_phase: timing(modelCpu),
+    load_average_1m: loadavg()[0],
+    runs: runs.map((r) => ({
+      seed: r.seed,
+      hypervolume: r.hypervolume,
+      best_value: r.best_value,
+      regret: r.regret,
+      trace: r.trace,
+      failed: r.failed,
+      seconds: r.seconds,
+      // the 10x peers evaluate too many points to keep; ours and Optuna keep theirs
+      ...(method === 'sobol-10x' || method === 'random-10x' ? {} : { points: r.points }),
+      suggest_ms: r.suggest_ms,
+      suggest_cpu_ms: r.suggest_cpu_ms,
+      phases: r.phases,
+    })),
+  };
+}

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStudyTrials } from '../src/runner/run-study.ts';
 import { RestSuggester } from '../src/runner/rest-suggester.ts';
+import { InProcessSuggester } from '../src/runner/suggesters.ts';
 import { fakeMetrics } from '../src/runner/trainers.ts';
 import type { Evaluator } from '../src/runner/process-pool.ts';
 import { ROTTEN } from '../src/studies/definitions.ts';
@@ -97,5 +98,30 @@ describe('RestSuggester against the REST service', () => {
     await expect(
       RestSuggester.connect({ url, token: 'nope', study: ROTTEN, preset, seed: 0, lag: 1, outDir: dir }),
     ).rejects.toThrow(/HTTP 401/);
-  }, 90_000);
+
+    // The service runs the same optimizer as the in-process one: seed, method, observation budget and initial
+    // design size travel with the experiment, so one worker (no pending suggestions) gives the same trials.
+    const same = { ...getPreset('rotten', 'smoke'), budgets: { optimizer: 8, random: 4 }, initialDesignSize: null };
+    const runWith = async (name: string, suggester: InProcessSuggester | RestSuggester) =>
+      (
+        await runStudyTrials({
+          study: ROTTEN,
+          preset: same,
+          seed: 3,
+          outDir: path.join(dir, name),
+          workers: 1,
+          suggester,
+          startEvaluator: async () => fakeEvaluator(1),
+        })
+      ).trials
+        .filter((t) => t.method === 'optimizer')
+        .map((t) => t.assignments);
+    const local = await runWith('local', new InProcessSuggester(ROTTEN, same, 3, 0));
+    const remote = await runWith(
+      'remote',
+      await RestSuggester.connect({ url, token, study: ROTTEN, preset: same, seed: 3, lag: 0, outDir: dir }),
+    );
+    expect(local).toHaveLength(8);
+    expect(remote).toEqual(local);
+  }, 120_000);
 });

@@ -47,12 +47,17 @@ export class RestSuggester implements Suggester {
     const base = opts.url.replace(/\/+$/, '');
     const auth = 'Basic ' + Buffer.from(`${opts.token}:`).toString('base64');
     const config = experimentConfig(opts.study, opts.preset, opts.seed, 'mobo', opts.lag + 1);
+    // Everything the in-process optimizer is configured with, so that the service runs the same optimizer: the
+    // seed, the method, the observation budget (it sizes the initial design) and an explicit initial design size.
     const body = {
       name: `${opts.study.name}-${opts.preset.name}-seed${opts.seed}`,
       parameters: config.parameters,
       metrics: config.metrics,
-      observation_budget: opts.preset.budgets.optimizer,
-      parallel_bandwidth: opts.lag + 1,
+      observation_budget: config.observation_budget,
+      parallel_bandwidth: config.parallel_bandwidth,
+      seed: config.seed,
+      method: config.method,
+      ...(config.initial_design_size !== undefined ? { initial_design_size: config.initial_design_size } : {}),
       metadata: { study: opts.study.name, preset: opts.preset.name, seed: opts.seed, out: opts.outDir },
     };
     const exp = ExperimentReply.parse(await request(base, auth, 'POST', '/v1/experiments', body));

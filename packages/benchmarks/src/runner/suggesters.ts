@@ -8,6 +8,7 @@ import {
   type Assignments,
   type ExperimentConfig,
   type Observation,
+  type OptimizerState,
 } from '@paretobench/optimizer';
 import type { StudyDefinition } from '../studies/definitions.ts';
 import type { Preset } from '../studies/presets.ts';
@@ -60,6 +61,12 @@ export class InProcessSuggester implements Suggester {
   readonly kind = 'in-process';
   private readonly mobo: ExperimentConfig;
   private readonly rand: ExperimentConfig;
+  /**
+   * The optimizer's warm-start state from the previous suggestion (fitted hyperparameters, refit schedule), kept as
+   * the REST service keeps it per experiment, so both run the same optimizer. In memory only: after a resume the
+   * first suggestion fits from scratch.
+   */
+  private state: OptimizerState | undefined;
 
   constructor(study: StudyDefinition, preset: Preset, seed: number, lag: number) {
     this.mobo = experimentConfig(study, preset, seed, 'mobo', lag + 1);
@@ -76,7 +83,9 @@ export class InProcessSuggester implements Suggester {
       observations: observations.map(toObservation),
       pending: [...pending],
       index: k,
+      state: this.state,
     });
+    this.state = out.state;
     return out.assignments;
   }
 

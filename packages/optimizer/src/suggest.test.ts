@@ -8,7 +8,7 @@ import {
   type Assignments,
   type Observation,
 } from './space/space.ts';
-import { suggest, type OptimizerState } from './suggest.ts';
+import { initialDesignSize, suggest, type OptimizerState } from './suggest.ts';
 
 const twoDim = (method: 'mobo' | 'random' | 'sobol' = 'mobo', seed = 0) =>
   parseExperimentConfig({
@@ -265,30 +265,38 @@ describe('suggest', () => {
     expect(best).toBeGreaterThan(0.48);
   });
 
-  it('handles three objectives with a Chebyshev scalarisation', () => {
+  it('three objectives (ParEGO): model suggestions move onto the Pareto set', () => {
+    // maximise a = x - z^2, b = y - z^2, c = (1 - x)(1 - y) - z^2: the Pareto set is z = 0 (any x, y)
     const config = parseExperimentConfig({
-      parameters: [
-        { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
-        { name: 'y', type: 'double', bounds: { min: 0, max: 1 } },
-      ],
-      metrics: [{ name: 'a' }, { name: 'b' }, { name: 'c', objective: 'minimize' }],
+      parameters: ['x', 'y', 'z'].map((name) => ({ name, type: 'double', bounds: { min: 0, max: 1 } })),
+      metrics: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+      seed: 2,
+      observation_budget: 24,
     });
     const obs: Observation[] = [];
-    const rng = new Rng(1);
-    for (let i = 0; i < 9; i++) {
-      const s = i < 7 ? { assignments: { x: rng.next(), y: rng.next() } } : suggest({ config, observations: obs });
-      const x = Number(s.assignments.x);
-      const y = Number(s.assignments.y);
+    const phases: string[] = [];
+    const zs: number[] = [];
+    let state: OptimizerState | undefined;
+    for (let i = 0; i < 24; i++) {
+      const s = suggest({ config, observations: obs, state });
+      state = s.state;
+      phases.push(s.info.phase);
+      const [x, y, z] = ['x', 'y', 'z'].map((k) => Number(s.assignments[k]));
+      zs.push(z);
       obs.push({
         assignments: s.assignments,
         values: [
-          { name: 'a', value: x },
-          { name: 'b', value: y },
-          { name: 'c', value: x * y },
+          { name: 'a', value: x - z * z },
+          { name: 'b', value: y - z * z },
+          { name: 'c', value: (1 - x) * (1 - y) - z * z },
         ],
       });
     }
-    expect(obs).toHaveLength(9);
+    // observation budget 24: an initial design of 6 (a quarter), then the model
+    expect(phases).toEqual([...Array(6).fill('initial'), ...Array(18).fill('model')]);
+    const model = zs.slice(12);
+    // uniform z has mean 0.5; the last 12 model suggestions sit near z = 0
+    expect(model.reduce((t, z) => t + z, 0) / model.length).toBeLessThan(0.15);
   });
 
   it('reuses warm-start hyperparameters above 100 observations until the data grew 5%', () => {
@@ -324,5 +332,81 @@ describe('suggest', () => {
     expect(() => suggest({ config, observations: [{ assignments: { x: 2, y: 0 }, failed: true }] })).toThrow(
       /assignments\.x.*out of bounds/,
     );
+  });
+});
+
+describe('robustness of the model phase', () => {
+  // SigOpt's Franke example (maximise; max 1.2197 at about (0.2087, 0.2076))
+  const franke = (x: number, y: number) =>
+    0.75 * Math.exp(-((9 * x - 2) ** 2) / 4 - (9 * y - 2) ** 2 / 4) +
+    0.75 * Math.exp(-((9 * x + 1) ** 2) / 49 - (9 * y + 1) / 10) +
+    0.5 * Math.exp(-((9 * x - 7) ** 2) / 4 - (9 * y - 3) ** 2 / 4) -
+    0.2 * Math.exp(-((9 * x - 4) ** 2) - (9 * y - 7) ** 2);
+
+  it.each([0, 1])('Franke, seed %i: finds the maximum in 30 evaluations without repeating itself', (seed) => {
+    const config = parseExperimentConfig({
+      parameters: [
+        { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+        { name: 'y', type: 'double', bounds: { min: 0, max: 1 } },
+      ],
+      metrics: [{ name: 'franke' }],
+      seed,
+      observation_budget: 30,
+    });
+    const obs: Observation[] = [];
+    const pts: [number, number][] = [];
+    let state: OptimizerState | undefined;
+    for (let i = 0; i < 30; i++) {
+      const s = suggest({ config, observations: obs, state });
+      state = s.state;
+      const x = Number(s.assignments.x);
+      const y = Number(s.assignments.y);
+      pts.push([x, y]);
+      obs.push({ assignments: s.assignments, values: [{ name: 'franke', value: franke(x, y) }] });
+    }
+    const best = Math.max(...pts.map(([x, y]) => franke(x, y)));
+    expect(best).toBeGreaterThan(1.2097); // within 0.01 of the maximum (a search stuck in a corner: 0.77)
+    // no suggestion within 1e-3 of an earlier one (the reported bug: 14 of 20 within 1.5e-5 of the (0, 0) corner)
+    const close = pts.filter((p, i) => pts.slice(0, i).some((q) => Math.hypot(p[0] - q[0], p[1] - q[1]) < 1e-3));
+    expect(close).toEqual([]);
+    // exploration may look at a corner of the box (the posterior variance is largest there), at most once each
+    const corners = pts.filter(([x, y]) => Math.min(x, 1 - x) < 1e-3 && Math.min(y, 1 - y) < 1e-3);
+    expect(corners.length).toBeLessThanOrEqual(4);
+  });
+
+  it('suggests no point within minSeparation of an observed or pending one', () => {
+    // a 1-D quadratic with its maximum at 0.3: EI keeps wanting 0.3 once it is observed
+    const config = parseExperimentConfig({
+      parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],
+      metrics: [{ name: 'f' }],
+      seed: 4,
+      initial_design_size: 3,
+    });
+    const obs: Observation[] = [];
+    for (let i = 0; i < 12; i++) {
+      const s = suggest({ config, observations: obs, options: { minSeparation: 0.02 } });
+      const x = Number(s.assignments.x);
+      for (const o of obs) expect(Math.abs(x - Number(o.assignments.x))).toBeGreaterThanOrEqual(0.02);
+      obs.push({ assignments: s.assignments, values: [{ name: 'f', value: -((x - 0.3) ** 2) }] });
+    }
+    const pending = [{ x: 0.3 }];
+    const s = suggest({ config, observations: obs, pending, options: { minSeparation: 0.02 } });
+    expect(Math.abs(Number(s.assignments.x) - 0.3)).toBeGreaterThanOrEqual(0.02);
+  });
+});
+
+describe('initialDesignSize', () => {
+  const params = (p: number) =>
+    Array.from({ length: p }, (_, i) => ({ name: `x${i}`, type: 'double' as const, bounds: { min: 0, max: 1 } }));
+  const size = (p: number, extra: Record<string, unknown> = {}) =>
+    initialDesignSize(parseExperimentConfig({ parameters: params(p), metrics: [{ name: 'f' }], ...extra }));
+
+  it('is 2 (p + 1) without a budget, at most a quarter of the observation budget (at least 2), or as given', () => {
+    expect(size(12)).toBe(26);
+    expect(size(12, { observation_budget: 480 })).toBe(26);
+    expect(size(12, { observation_budget: 10 })).toBe(3); // the diatom default: 3 Sobol points, 7 model-based
+    expect(size(12, { observation_budget: 4 })).toBe(2);
+    expect(size(2, { observation_budget: 30 })).toBe(6);
+    expect(size(12, { observation_budget: 10, initial_design_size: 5 })).toBe(5);
   });
 });

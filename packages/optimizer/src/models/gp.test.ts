@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianProcess, negLogPosterior } from './gp.ts';
+import { GaussianProcess, negLogPosterior, sampleHyperparameters } from './gp.ts';
 import { Rng } from '../math/rng.ts';
 
 const matern52 = (r: number) => (1 + Math.sqrt(5) * r + (5 / 3) * r * r) * Math.exp(-Math.sqrt(5) * r);
@@ -116,5 +116,46 @@ describe('GaussianProcess.fit', () => {
     const a = GaussianProcess.fit(X, y, 1, { rng: new Rng(1) });
     const b = GaussianProcess.fit(X, y, 1, { warm: a.hyper });
     expect(b.hyper.logLengthscales[0]).toBeCloseTo(a.hyper.logLengthscales[0], 2);
+  });
+});
+
+describe('denoised and sampled models', () => {
+  // noisy observations of sin(6x) on [0, 1]
+  const rng = new Rng(3);
+  const X = Float64Array.from({ length: 25 }, () => rng.next());
+  const y = Float64Array.from(X, (x) => Math.sin(6 * x) + 0.2 * rng.normal());
+
+  it('denoised(): interpolates the noisy posterior mean at the training inputs with (almost) no variance', () => {
+    const gp = GaussianProcess.fit(X, y, 1, { rng: new Rng(1) });
+    expect(Math.exp(gp.hyper.logNoiseVar)).toBeGreaterThan(1e-3); // the fit sees the noise
+    const noisy = gp.predict(X, X.length);
+    const clean = gp.denoised().predict(X, X.length);
+    for (let i = 0; i < X.length; i++) {
+      expect(clean.mean[i]).toBeCloseTo(noisy.mean[i], 3);
+      expect(clean.variance[i]).toBeLessThan(1e-3 * noisy.variance[i]);
+      // the noisy posterior mean smooths: closer to the latent sin(6x) than the observation is, on average
+    }
+    const errObs = X.reduce((t, x, i) => t + (y[i] - Math.sin(6 * x)) ** 2, 0);
+    const errMean = X.reduce((t, x, i) => t + (clean.mean[i] - Math.sin(6 * x)) ** 2, 0);
+    expect(errMean).toBeLessThan(0.6 * errObs);
+  });
+
+  it('sampleHyperparameters(): deterministic for a seed, inside the bounds, spread around the MAP fit', () => {
+    const gp = GaussianProcess.fit(X, y, 1, { rng: new Rng(1) });
+    const draw = (seed: number) => sampleHyperparameters(X, y, 1, gp.hyper, { rng: new Rng(seed), count: 8 });
+    const a = draw(5);
+    expect(a).toEqual(draw(5));
+    expect(a).not.toEqual(draw(6));
+    expect(a).toHaveLength(8);
+    for (const h of a) {
+      expect(h.logLengthscales[0]).toBeGreaterThanOrEqual(Math.log(1e-3));
+      expect(h.logLengthscales[0]).toBeLessThanOrEqual(Math.log(1e3));
+      expect(h.logSignalVar).toBeGreaterThanOrEqual(-12);
+      expect(h.logNoiseVar).toBeGreaterThanOrEqual(-25);
+    }
+    const ls = a.map((h) => h.logLengthscales[0]);
+    expect(new Set(ls).size).toBeGreaterThan(4); // a chain that moves
+    // 25 points of sin(6x) pin the length scale: the draws stay within a factor e^1.5 of the MAP value
+    for (const l of ls) expect(Math.abs(l - gp.hyper.logLengthscales[0])).toBeLessThan(1.5);
   });
 });

@@ -381,9 +381,8 @@ function buildAcquisition(
         const Yd = ok.map((_, i) => [d0[i], d1[i]]);
         const base = anyFeasible ? Yd.filter((_, i) => feasible[i]) : Yd;
         const observedFront = paretoFront(base).map((i) => base[i]);
-        const ref = objectives.map((m, j) =>
-          m.threshold !== undefined ? sign(m) * m.threshold : inferReferencePoint(observedFront)[j],
-        );
+        const inferred = inferReferencePoint(observedFront, { observed: Yd });
+        const ref = objectives.map((m, j) => (m.threshold !== undefined ? sign(m) * m.threshold : inferred[j]));
         const believed: number[][] = [];
         if (pending.length > 0) {
           const [p0, p1] = models.map((g) => g.predict(XpM, pending.length).mean);

@@ -4,7 +4,7 @@ import { importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', 'reports/**', '**/.cache/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', 'reports/**', '**/.cache/**', '**/scratch/**'] },
   js.configs.recommended,
   // Type-aware rules: each file is checked against the program of its package's tsconfig.json (src, test, scripts
   // and vitest.config.ts are all in it), found by the TypeScript project service.
@@ -50,7 +50,13 @@ export default tseslint.config(
       'import-x/no-extraneous-dependencies': [
         'error',
         {
-          devDependencies: ['**/*.test.ts', '**/test/**', '**/scripts/**', '**/vitest.config.ts'],
+          devDependencies: [
+            '**/*.test.ts',
+            '**/test/**',
+            '**/scripts/**',
+            '**/vitest.config.ts',
+            '**/vitest.*.config.ts',
+          ],
           optionalDependencies: false,
           peerDependencies: false,
         },

@@ -61,7 +61,7 @@ function ucrVariants(train: Buffer, test: Buffer): Variant[] {
     // a cut inside a number can leave a shorter number: only cuts inside the separators-and-digits structure that
     // drop at least one whole value are detectable, so cut right after a comma
     const line = 1 + pick(lines.length - 1);
-    const commas = [...lines[line].matchAll(/,/g)].map((m) => m.index!);
+    const commas = [...lines[line].matchAll(/,/g)].map((m) => m.index);
     const at = starts[line] + commas[1 + pick(commas.length - 1)] + 1;
     out.push({
       label: `TRAIN truncated at byte ${at} (inside line ${line + 1})`,

@@ -46,7 +46,7 @@ const SLOT = '"\\u0000SLOT\\u0000"';
 /** `base` as JSON text with the value at `path` replaced by the raw JSON `raw`. */
 function withValue(base: unknown, path: (string | number)[], raw: string): string {
   const clone = structuredClone(base) as Record<string | number, unknown>;
-  let node = clone as Record<string | number, unknown>;
+  let node = clone;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
   node[path[path.length - 1]] = '\u0000SLOT\u0000';
   return JSON.stringify(clone).replace(SLOT, raw);

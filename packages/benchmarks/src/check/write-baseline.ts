@@ -123,7 +123,7 @@ export function baselineFromRuns(
             ctx,
           ),
         )
-      : syntheticRules(runs[0].data as Extract<CheckedSummary, { kind: 'synthetic' }>['data']).map((r) =>
+      : syntheticRules(runs[0].data).map((r) =>
           decideGate(
             r,
             runs.map((x) => x.data as Extract<CheckedSummary, { kind: 'synthetic' }>['data']),

@@ -26,14 +26,14 @@ try {
       throw new Error('--write-baselines needs --from DIR1,DIR2,DIR3 (results folders of repeated runs)');
     const { text } = await writeBaselines({
       from: values.from.split(',').filter(Boolean),
-      baselines: values.baselines!,
+      baselines: values.baselines,
       dataDir: values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR,
     });
     process.stdout.write(text + '\n');
     process.exit(0);
   }
   if (values.from) throw new Error('--from is only for --write-baselines');
-  const report = runCheck({ results: values.results!, baselines: values.baselines!, strict: values.strict });
+  const report = runCheck({ results: values.results, baselines: values.baselines, strict: values.strict });
   process.stdout.write(report.text + '\n');
   process.exit(report.ok ? 0 : 1);
 } catch (err) {

@@ -45,7 +45,7 @@ describe('OutDirLock', () => {
 
   it('recovers a lock left by a dead process', () => {
     const dir = tmp();
-    const dead = spawnSync('true').pid!; // has exited by now
+    const dead = spawnSync('true').pid; // has exited by now
     fs.writeFileSync(path.join(dir, LOCK_NAME), lockOf(dead));
     const lock = OutDirLock.tryAcquire(dir);
     expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_NAME), 'utf8')).pid).toBe(process.pid);

@@ -97,7 +97,6 @@ export interface TrainerHooks {
 
 async function realTrainer(init: WorkerInit, hooks: TrainerHooks): Promise<Trainer> {
   const models = await import('@paretobench/models');
-  const datasets = await import('@paretobench/datasets');
   const chosen = await models.initBackend(init.backend);
   // On wasm, say which GEMM the convolutions ran on (the native addon roughly halves an FCN epoch).
   const backend = chosen === 'wasm' ? `wasm, GEMM: ${models.gemmInUse()}` : chosen;

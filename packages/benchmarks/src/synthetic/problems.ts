@@ -263,7 +263,7 @@ export function makeProblem(name: ProblemName, dim?: number): SyntheticProblem {
     refPoint: s.refPoint ?? null,
     maxHv: s.maxHv ?? null,
     optimum: s.optimum ?? null,
-    evaluate: s.evaluate,
+    evaluate: (a) => s.evaluate(a),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ehvi2d, hvi2d, logEhvi2d, logEhvi2dBatch, logEhvi2dPrepared, prepareEhvi2d } from './log-ehvi.ts';
-import { hypervolume, hypervolumeImprovement } from '../multi-objective/hypervolume.ts';
+import { hypervolume } from '../multi-objective/hypervolume.ts';
 import { normalCdf, normalPdf } from '../math/normal.ts';
 import { Rng } from '../math/rng.ts';
 import { logH } from './log-ei.ts';

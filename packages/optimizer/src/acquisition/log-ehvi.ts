@@ -26,20 +26,10 @@
  * Three or more objectives use ParEGO (parego.ts) instead: a Monte-Carlo EHVI with the exact per-sample improvement
  * costs a WFG hypervolume per sample per candidate, too slow for the thousands of candidates scored per suggestion.
  */
-import { validatePointsAndRef } from '../multi-objective/hypervolume.ts';
 import type { GaussianProcess } from '../models/gp.ts';
 import type { AcquisitionFunction } from './acquisition-function.ts';
 import { logH } from './log-ei.ts';
-import {
-  erfcx,
-  expNegHalfSq,
-  INV_SQRT_2PI,
-  LOG_SQRT_2PI,
-  normalCdfOverPdf,
-  normalLogCdf,
-  log1mexp,
-  SQRT2,
-} from '../math/normal.ts';
+import { normalCdfOverPdf, normalLogCdf, log1mexp } from '../math/normal.ts';
 
 /**
  * log(h(zl) - h(zu)) = log int_{zu}^{zl} Phi(t) dt for zl > zu, given lhl = log h(zl) and lhu = log h(zu)

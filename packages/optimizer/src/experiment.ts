@@ -18,6 +18,7 @@ import {
   type Observation,
 } from './space/space.ts';
 import { suggest, type OptimizerState } from './suggest.ts';
+import { isFeasible } from './multi-objective/feasibility.ts';
 
 export interface PendingSuggestion {
   id: string;
@@ -146,19 +147,8 @@ export class Experiment {
 /** Pareto frontier (maximisation orientation per metric objective) of the observations that count. */
 export function bestObservations(config: ExperimentConfig, observations: readonly Observation[]): Observation[] {
   const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
-  const limited = config.metrics.filter(
-    (m) => m.strategy === 'constraint' || (m.strategy === 'optimize' && m.threshold !== undefined),
-  );
   const valueOf = (o: Observation, name: string) => o.values?.find((v) => v.name === name)?.value;
-  const good = observations.filter(
-    (o) =>
-      !o.failed &&
-      limited.every((m) => {
-        const v = valueOf(o, m.name);
-        if (v === undefined) return false;
-        return m.objective === 'minimize' ? v <= m.threshold! : v >= m.threshold!;
-      }),
-  );
+  const good = observations.filter((o) => isFeasible(config, o));
   const pts = good.map((o) => objectives.map((m) => (m.objective === 'minimize' ? -1 : 1) * valueOf(o, m.name)!));
   return paretoFront(pts).map((i) => good[i]);
 }

@@ -13,6 +13,7 @@
  * - a suggestion takes at most one observation (checked here and by a UNIQUE index).
  */
 import {
+  isFeasible,
   ObservationError,
   SpaceError,
   paretoFront,
@@ -307,14 +308,13 @@ export class OptimizationService {
 
   /**
    * The Pareto frontier of the non-failed observations: points in the "all optimize metrics
-   * maximised" orientation, restricted to observations meeting every metric threshold
-   * (constraint metrics and optimize metrics with a threshold); 'store' metrics are ignored.
+   * maximised" orientation, restricted to the feasible observations (the optimizer's `isFeasible`: every metric
+   * threshold met, constraint metrics and optimize metrics with a threshold; 'store' metrics are ignored).
    */
   bestAssignments(tokenId: string, rawId: string): PaginationObject<BestAssignmentsObject> {
     const exp = this.requireExperiment(tokenId, rawId);
     const config = JSON.parse(exp.config) as ExperimentConfig;
     const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
-    const limits = config.metrics.filter((m) => m.threshold !== undefined && m.strategy !== 'store');
     const candidates: ObservationRow[] = [];
     const points: number[][] = [];
     for (const row of this.store.allObservations(exp.id)) {
@@ -322,12 +322,8 @@ export class OptimizationService {
       const values = new Map(
         (JSON.parse(row.metric_values) as { name: string; value: number }[]).map((v) => [v.name, v.value]),
       );
-      const feasible = limits.every((m) => {
-        const v = values.get(m.name);
-        if (v === undefined) return false;
-        return (m.objective ?? 'maximize') === 'maximize' ? v >= m.threshold! : v <= m.threshold!;
-      });
-      if (!feasible) continue;
+      const observed = { assignments: {}, values: [...values].map(([name, value]) => ({ name, value })) };
+      if (!isFeasible(config, observed)) continue;
       const point = optimize.map((m) => {
         const v = values.get(m.name);
         return v === undefined ? Number.NaN : (m.objective ?? 'maximize') === 'maximize' ? v : -v;

@@ -319,11 +319,9 @@ export class OptimizationService {
     const points: number[][] = [];
     for (const row of this.store.allObservations(exp.id)) {
       if (row.failed || row.metric_values === null) continue;
-      const values = new Map(
-        (JSON.parse(row.metric_values) as { name: string; value: number }[]).map((v) => [v.name, v.value]),
-      );
-      const observed = { assignments: {}, values: [...values].map(([name, value]) => ({ name, value })) };
-      if (!isFeasible(config, observed)) continue;
+      const recorded = JSON.parse(row.metric_values) as { name: string; value: number }[];
+      if (!isFeasible(config, { assignments: {}, values: recorded })) continue;
+      const values = new Map(recorded.map((v) => [v.name, v.value]));
       const point = optimize.map((m) => {
         const v = values.get(m.name);
         return v === undefined ? Number.NaN : (m.objective ?? 'maximize') === 'maximize' ? v : -v;

@@ -11,8 +11,25 @@
  *   (Gardner et al. 2014) and SigOpt's failure regions: P(constraint metric meets its threshold) (constraint.ts)
  *   and P(success) from the success model (models/success-model.ts).
  */
+import type { GaussianProcess } from '../models/gp.ts';
+
 export interface AcquisitionFunction {
   logScore(X: Float64Array, m: number): Float64Array;
+}
+
+/**
+ * A pointwise acquisition of one GP: `f(mean, standard deviation)` of the posterior at each of the m candidates.
+ */
+export function scorePosterior(
+  model: GaussianProcess,
+  X: Float64Array,
+  m: number,
+  f: (mu: number, sigma: number) => number,
+): Float64Array {
+  const { mean, variance } = model.predict(X, m);
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) out[i] = f(mean[i], Math.sqrt(variance[i]));
+  return out;
 }
 
 export class IntegratedAcquisition implements AcquisitionFunction {

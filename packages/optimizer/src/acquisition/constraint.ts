@@ -5,7 +5,7 @@
  */
 import { normalLogCdf } from '../math/normal.ts';
 import type { GaussianProcess } from '../models/gp.ts';
-import type { AcquisitionFunction } from './acquisition-function.ts';
+import { scorePosterior, type AcquisitionFunction } from './acquisition-function.ts';
 
 /** log P(f >= threshold) for f ~ N(mu, sigma^2). */
 export function logProbabilityAbove(mu: number, sigma: number, threshold: number): number {
@@ -19,9 +19,6 @@ export class LogProbabilityOfFeasibility implements AcquisitionFunction {
   ) {}
 
   logScore(X: Float64Array, m: number): Float64Array {
-    const { mean, variance } = this.model.predict(X, m);
-    const out = new Float64Array(m);
-    for (let i = 0; i < m; i++) out[i] = logProbabilityAbove(mean[i], Math.sqrt(variance[i]), this.threshold);
-    return out;
+    return scorePosterior(this.model, X, m, (mu, sigma) => logProbabilityAbove(mu, sigma, this.threshold));
   }
 }

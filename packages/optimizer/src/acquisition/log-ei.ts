@@ -12,7 +12,7 @@
  */
 import { erfcx, expNegHalfSq, INV_SQRT_2PI, LOG_SQRT_2PI, log1mexp, SQRT2 } from '../math/normal.ts';
 import type { GaussianProcess } from '../models/gp.ts';
-import type { AcquisitionFunction } from './acquisition-function.ts';
+import { scorePosterior, type AcquisitionFunction } from './acquisition-function.ts';
 
 const HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
 
@@ -57,9 +57,6 @@ export class LogExpectedImprovement implements AcquisitionFunction {
   ) {}
 
   logScore(X: Float64Array, m: number): Float64Array {
-    const { mean, variance } = this.model.predict(X, m);
-    const out = new Float64Array(m);
-    for (let i = 0; i < m; i++) out[i] = logExpectedImprovement(mean[i], Math.sqrt(variance[i]), this.best);
-    return out;
+    return scorePosterior(this.model, X, m, (mu, sigma) => logExpectedImprovement(mu, sigma, this.best));
   }
 }

@@ -15,6 +15,8 @@ export const StudyArgsSchema = z.object({
   preset: z.enum(PRESET_NAMES),
   workers: z.number().int().min(1).max(64),
   seed: z.number().int().min(0),
+  /** Replicates (optimizer seeds against one shared random arm); null: the preset's own number. */
+  seeds: z.number().int().min(1).max(64).nullable(),
   dataDir: z.string().nullable(),
   out: z.string(),
   trainer: z.enum(['real', 'fake']),
@@ -28,11 +30,13 @@ export const StudyArgsSchema = z.object({
 });
 export type StudyArgs = z.infer<typeof StudyArgsSchema>;
 
-export const STUDY_USAGE = `usage: study.ts <diatom|rotten> [--preset smoke|default|paper] [--workers N] [--seed S]
+export const STUDY_USAGE = `usage: study.ts <diatom|rotten> [--preset smoke|default|paper] [--workers N] [--seed S] [--seeds K]
                 [--data-dir DIR] [--out DIR] [--backend ${BACKEND_CHOICES.join('|')}] [--report-only]
                 [--optimizer-url URL --token T]
   --preset      default: "default" (at most ~45 min per study on 2 cores); "paper" = the original budgets
   --workers     worker processes training in parallel (default: one per core)
+  --seeds       K optimizer runs (seeds S..S+K-1), each against the same random-search arm; the report shows the
+                distribution of their figures (default: the preset's, 4 for "default", 1 otherwise)
   --out         output directory (default reports/<study>-<preset>/): trials.jsonl, summary.json, report.html
   --report-only rebuild summary.json and report.html from the journal without training
   --trainer     real (default) | fake (fast closed-form stand-in, for tests of the runner)
@@ -44,7 +48,18 @@ function intFlag(name: string, v: string | undefined, fallback: number): number 
   return Number(v);
 }
 
-const STRING_OPTIONS = ['preset', 'workers', 'seed', 'data-dir', 'out', 'trainer', 'backend', 'optimizer-url', 'token'];
+const STRING_OPTIONS = [
+  'preset',
+  'workers',
+  'seed',
+  'seeds',
+  'data-dir',
+  'out',
+  'trainer',
+  'backend',
+  'optimizer-url',
+  'token',
+];
 
 /** `--workers -1` as `--workers=-1`: node's parseArgs takes a value starting with '-' for an option ("ambiguous"). */
 function attachNegativeValues(argv: string[]): string[] {
@@ -70,6 +85,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
         preset: { type: 'string', default: 'default' },
         workers: { type: 'string' },
         seed: { type: 'string' },
+        seeds: { type: 'string' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
         trainer: { type: 'string', default: 'real' },
@@ -97,6 +113,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     preset,
     workers: intFlag('workers', values.workers, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)),
     seed: intFlag('seed', values.seed, 0),
+    seeds: values.seeds === undefined ? null : intFlag('seeds', values.seeds, 1),
     dataDir: values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR ?? null,
     out: values.out ?? path.join('reports', `${study}-${preset}`),
     trainer: values.trainer,

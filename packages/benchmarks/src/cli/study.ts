@@ -48,6 +48,21 @@ async function main(): Promise<number> {
         `best accuracy ${x.best_accuracy?.toFixed(3) ?? '-'}, share of union frontier ${(100 * x.union_share).toFixed(1)}%\n`,
     );
   }
+  if (s.replicates) {
+    const r = s.replicates;
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    for (const o of r.optimizer) {
+      process.stdout.write(
+        `optimizer seed ${o.seed}: feasible ${pct(o.feasible_fraction)}, best accuracy ${o.best_accuracy?.toFixed(3) ?? '-'}, ` +
+          `hypervolume ${o.hypervolume.toFixed(4)} (random ${r.random.hypervolume.toFixed(4)}), share of union frontier ${pct(o.union_share)}\n`,
+      );
+    }
+    for (const f of r.paper) {
+      process.stdout.write(
+        `${f.figure}: median ${pct(f.median)} (${pct(f.min)}-${pct(f.max)}) over ${r.optimizer.length} seeds; original study ${pct(f.paper)}\n`,
+      );
+    }
+  }
   process.stdout.write(
     `wall time ${s.wall_seconds.toFixed(0)} s (this invocation ${(s.session_wall_seconds ?? 0).toFixed(0)} s), backend ${s.backend}\n`,
   );

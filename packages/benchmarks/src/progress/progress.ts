@@ -53,6 +53,9 @@ export function createProgress(opts: {
       eta: formatDuration(etaSeconds(elapsed(), state[m].doneThisSession, remaining)),
     };
   };
+  // an optimizer-only arm of a replicated run has no random-search bar
+  const methodsOf = (sched: TrialScheduler): Method[] =>
+    (['optimizer', 'random'] as const).filter((m) => sched.budgets[m] > 0);
   const updateBest = (r: TrialRecord) => {
     const acc = r.failed ? undefined : r.metrics?.[opts.accuracyMetric];
     if (acc !== undefined && (state[r.method].best === null || acc > state[r.method].best!)) state[r.method].best = acc;
@@ -73,7 +76,7 @@ export function createProgress(opts: {
     return {
       start(sched, _resumed) {
         for (const r of [...sched.done.optimizer.values(), ...sched.done.random.values()]) updateBest(r);
-        for (const m of ['optimizer', 'random'] as const) {
+        for (const m of methodsOf(sched)) {
           const d = describe(m, sched);
           bars.set(m, multi.create(d.budget, d.done, { method: m.padEnd(9), best: d.best, left: d.eta }));
         }
@@ -81,7 +84,7 @@ export function createProgress(opts: {
       trial(record, sched) {
         updateBest(record);
         state[record.method].doneThisSession++;
-        for (const m of ['optimizer', 'random'] as const) {
+        for (const m of methodsOf(sched)) {
           const d = describe(m, sched);
           bars.get(m)?.update(d.done, { method: m.padEnd(9), best: d.best, left: d.eta });
         }
@@ -97,7 +100,7 @@ export function createProgress(opts: {
   let sched: TrialScheduler | null = null;
   const line = () => {
     if (!sched) return;
-    const parts = (['optimizer', 'random'] as const).map((m) => {
+    const parts = methodsOf(sched).map((m) => {
       const d = describe(m, sched!);
       return `${m} ${d.done}/${d.budget} best ${d.best} eta ${d.eta}`;
     });

@@ -74,6 +74,55 @@ function bestTable(s: Summary): string {
   )} (s)</th>${paramNames.map((n) => `<th>${esc(n)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
+/** A replicated run: each optimizer arm against the shared random arm, the distribution, and the paper beside it. */
+function replicatesSection(s: Summary): string {
+  const r = s.replicates;
+  const scope = s.preset.scope
+    ? `<p id="scope"><b>What this preset can and cannot show.</b> ${esc(s.preset.scope)}</p>`
+    : '';
+  if (!r) return scope;
+  const k = r.optimizer.length;
+  const rows = r.optimizer.map(
+    (o) =>
+      `<tr><th>optimizer seed ${o.seed}</th><td>${o.completed}</td><td>${pct(o.feasible_fraction)}</td><td>${fmt(o.best_accuracy)}</td>` +
+      `<td>${fmt(o.hypervolume, 4)}</td><td>${pct(o.union_share)}</td><td>${o.dir ? `<a href="${esc(o.dir)}/report.html">${esc(o.dir)}</a>` : 'this page'}</td></tr>`,
+  );
+  const rr = r.random;
+  rows.push(
+    `<tr><th>random search (shared, seed ${rr.seed})</th><td>${rr.completed}</td><td>${pct(rr.feasible_fraction)}</td><td>${fmt(rr.best_accuracy)}</td>` +
+      `<td>${fmt(rr.hypervolume, 4)}</td><td>–</td><td>this page</td></tr>`,
+  );
+  const d = r.distribution;
+  const dist = (name: string, x: { min: number; median: number; max: number } | null, f: (v: number) => string) =>
+    `<tr><th>${name}</th><td>${x ? f(x.min) : '–'}</td><td>${x ? f(x.median) : '–'}</td><td>${x ? f(x.max) : '–'}</td></tr>`;
+  const paperRows = r.paper.map(
+    (f) =>
+      `<tr><th>${esc(f.figure)}</th><td>${pct(f.paper)}</td><td>${pct(f.median)}</td><td>${pct(f.min)} – ${pct(f.max)}</td></tr>`,
+  );
+  const verdict =
+    `In ${r.arms_beating_random_hypervolume} of ${k} optimizer runs the optimizer's hypervolume exceeds that of the ` +
+    `random arm (${rr.completed} trials), and in ${r.arms_with_majority_share} of ${k} it holds more than half of the ` +
+    `union frontier (median share ${pct(d.union_share.median)}).`;
+  return `<h2>Replicates: ${k} optimizer runs against one random-search arm</h2>
+${scope}
+<p id="verdict">${esc(verdict)}</p>
+<table id="replicates"><thead><tr><th>arm</th><th>trials</th><th>feasible</th><th>best accuracy</th><th>hypervolume</th>
+<th>share of union frontier (arm + random)</th><th>report</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>
+<p>Hypervolume reference point for every arm: accuracy ${fmt(r.reference_point.accuracy)}, ${esc(s.metric_names.time)} ${fmt(
+    r.reference_point.time,
+    4,
+  )} s. Wall time of all arms: ${fmt(r.wall_seconds, 0)} s.</p>
+<table id="replicate-distribution"><thead><tr><th>optimizer arms</th><th>min</th><th>median</th><th>max</th></tr></thead><tbody>
+${dist('share of union frontier', d.union_share, pct)}
+${dist('hypervolume', d.hypervolume, (v) => fmt(v, 4))}
+${dist('feasible fraction', d.feasible_fraction, pct)}
+${dist('best accuracy', d.best_accuracy, (v) => fmt(v))}
+</tbody></table>
+<table id="replicate-paper"><thead><tr><th>figure</th><th>original study</th><th>median here</th><th>range here</th></tr></thead>
+<tbody>${paperRows.join('\n')}</tbody></table>
+<div id="plot-replicates" class="plot" style="height:320px"></div>`;
+}
+
 export interface ReportTrial {
   method: string;
   index: number;
@@ -121,7 +170,8 @@ ${s.preset_description.map((l) => `<li>${esc(l)}</li>`).join('\n')}
 <li>trials without metrics (errors): ${noMetrics}</li>
 <li>optimizer trials dominating each random-search frontier point: ${esc(domText)}</li>
 </ul>
-<h2>Figures</h2>
+${replicatesSection(s)}
+<h2>Figures${s.replicates ? ` of replicate 0 (optimizer seed ${s.seed} and the random arm)` : ''}</h2>
 ${figuresTable(s)}
 <h2>Compared with the original study</h2>
 ${paperTable(s)}
@@ -195,6 +245,19 @@ const CLIENT_SCRIPT = String.raw`
     name: m, type: 'scatter', mode: 'lines', line: { color: COLORS[m] },
     x: SUMMARY.methods[m].hypervolume_curve.evaluations, y: SUMMARY.methods[m].hypervolume_curve.hypervolume })),
     layoutBase({ xaxis: { title: { text: 'evaluations' }, type: 'log' }, yaxis: { title: { text: 'hypervolume' } } }), config);
+
+  const rep = SUMMARY.replicates;
+  if (rep) {
+    const shares = rep.optimizer.map((o) => o.union_share);
+    const paperShare = rep.paper.length ? rep.paper[0].paper : null;
+    Plotly.newPlot('plot-replicates', [
+      { name: 'optimizer arms', type: 'scatter', mode: 'markers', x: shares, y: shares.map(() => 0),
+        text: rep.optimizer.map((o) => 'seed ' + o.seed), marker: { color: COLORS.optimizer, size: 12 } },
+    ], layoutBase({ title: { text: "optimizer's share of the union frontier, one point per optimizer seed" },
+      xaxis: { range: [0, 1], title: { text: 'share' }, tickformat: '.0%' }, yaxis: { visible: false },
+      shapes: paperShare === null ? [] : [{ type: 'line', x0: paperShare, x1: paperShare, y0: -1, y1: 1, line: { dash: 'dash' } }],
+      annotations: paperShare === null ? [] : [{ x: paperShare, y: 0.8, text: 'original study', showarrow: false }] }), config);
+  }
 
   Plotly.newPlot('plot-feasible', [{ type: 'bar', x: ['optimizer', 'random'],
     y: ['optimizer', 'random'].map((m) => SUMMARY.methods[m].feasible_fraction),

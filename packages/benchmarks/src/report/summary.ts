@@ -12,6 +12,7 @@ import { frontierShare } from '../analysis/frontier-share.ts';
 import type { StudyDefinition } from '../studies/definitions.ts';
 import { PresetSchema, describePreset, type Preset } from '../studies/presets.ts';
 import { paperComparison } from './paper-figures.ts';
+import { ReplicatesSchema } from './replicates.ts';
 import { AssignmentsSchema, METHODS, type Method, type TrialRecord } from '../journal/records.ts';
 
 const FrontierPointSchema = z.object({
@@ -101,6 +102,11 @@ export const SummarySchema = z.object({
     .nullable(),
   /** The original study's headline figures beside this run's (report/paper-figures.ts). */
   paper_comparison: z.array(z.object({ figure: z.string(), paper: z.number(), measured: z.number() })).default([]),
+  /**
+   * A replicated run (preset.seeds > 1): every optimizer arm against the shared random arm, and their distribution.
+   * The rest of this summary is replicate 0 (optimizer seed `seed` and the random arm). Null for a one-seed run.
+   */
+  replicates: ReplicatesSchema.nullable().default(null),
   generated_at: z.string(),
 });
 export type Summary = z.infer<typeof SummarySchema>;

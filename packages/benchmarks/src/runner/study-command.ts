@@ -5,15 +5,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { getStudy } from '../studies/definitions.ts';
-import { describePreset, getPreset } from '../studies/presets.ts';
+import { getStudy, type StudyDefinition } from '../studies/definitions.ts';
+import { describePreset, getPreset, type Preset } from '../studies/presets.ts';
+import type { TrialRecord } from '../journal/records.ts';
 import { readJournal } from '../journal/journal.ts';
 import { OutDirLock } from '../journal/out-lock.ts';
 import { SummarySchema, computeSummary, type Summary } from '../report/summary.ts';
 import { renderReport } from '../report/html.ts';
 import { createProgress } from '../progress/progress.ts';
 import type { StudyArgs } from '../cli/study-args.ts';
-import { ProcessPool } from './process-pool.ts';
+import { ProcessPool, type Evaluator } from './process-pool.ts';
+import { activeSeconds, computeReplicates } from '../report/replicates.ts';
+import { replicateArms, type Arm } from './replicates.ts';
 import { runStudyTrials } from './run-study.ts';
 import { InProcessSuggester, type Suggester } from './suggesters.ts';
 import { RestSuggester } from './rest-suggester.ts';
@@ -36,95 +39,176 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
 async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary: Summary }> {
   const t0 = Date.now();
   const study = getStudy(args.study);
-  const preset = getPreset(study.name, args.preset);
-  const journalFile = path.join(args.out, 'trials.jsonl');
-  // a resumed run keeps the lag its journal was started with (see scheduler.ts), whatever --workers says now
-  const lag = fs.existsSync(journalFile)
-    ? (readJournal(journalFile).header?.lag ?? args.workers - 1)
-    : Math.max(0, args.workers - 1);
+  const named = getPreset(study.name, args.preset);
+  const preset: Preset = args.seeds === null ? named : { ...named, seeds: args.seeds };
+  const arms = replicateArms(args.out, args.seed, preset);
   io.log(`${study.title}`);
   for (const line of describePreset(study.name, preset)) io.log(`  ${line}`);
   io.log(`  workers ${args.workers}, seed ${args.seed}, out ${args.out}, trainer ${args.trainer}`);
 
-  let trials;
-  let backend: string | null;
-  let optimizerKind: string;
-  // a rebuilt report keeps the wall time of the run that wrote the previous summary (it trained nothing itself)
-  let sessionWallSeconds: number | null = null;
-  if (args.reportOnly) {
-    sessionWallSeconds = previousSessionWallSeconds(path.join(args.out, 'summary.json'));
-    const j = readJournal(journalFile);
-    if (!j.header) throw new Error(`${journalFile}: no journal to report on`);
-    trials = j.trials;
-    backend = trials.at(-1)?.backend ?? null;
-    optimizerKind = j.header.optimizer;
-  } else {
-    const suggester: Suggester = args.optimizerUrl
-      ? await RestSuggester.connect({
-          url: args.optimizerUrl,
-          token: args.token!,
-          study,
+  // One worker pool for every arm, started when the first arm needs it and with the run seed, so that all arms
+  // train on the same data subset as the shared random arm.
+  let pool: ProcessPool | null = null;
+  const sharedEvaluator = async (): Promise<Evaluator> => {
+    if (pool === null) {
+      io.log(`  starting ${args.workers} worker process(es) (backend init + dataset load)...`);
+      pool = await ProcessPool.start(
+        args.workers,
+        {
+          type: 'init',
+          study: study.name,
           preset,
           seed: args.seed,
-          lag,
-          outDir: args.out,
-        })
-      : new InProcessSuggester(study, preset, args.seed, lag);
-    optimizerKind = suggester.kind;
-    const progress = createProgress({ tty: io.tty, write: io.log, accuracyMetric: study.accuracyMetric });
-    try {
-      const result = await runStudyTrials({
+          dataDir: args.dataDir,
+          trainer: args.trainer,
+          backend: args.backend,
+        },
+        path.join(args.out, 'workers.log'),
+      );
+      io.log(`  workers ready, backend ${pool.backend} (worker output: ${path.join(args.out, 'workers.log')})`);
+    }
+    const p: ProcessPool = pool;
+    // each arm closes its evaluator when done; the pool itself is closed once, after the last arm
+    return { size: p.size, backend: p.backend, evaluate: (w, task) => p.evaluate(w, task), close: async () => {} };
+  };
+
+  const results: ArmResult[] = [];
+  try {
+    for (const arm of arms) {
+      if (arms.length > 1) {
+        io.log(
+          `replicate ${arm.replicate + 1}/${arms.length}: optimizer seed ${arm.seed}` +
+            (arm.replicate === 0 ? ' and the shared random-search arm' : ' (optimizer only)') +
+            `, out ${arm.outDir}`,
+        );
+      }
+      results.push(args.reportOnly ? readArm(arm) : await runArm(args, io, study, arm, () => sharedEvaluator()));
+    }
+  } finally {
+    // pool is assigned inside the sharedEvaluator closure, which TypeScript does not track
+    const started = pool as ProcessPool | null;
+    if (started !== null) await started.close();
+  }
+
+  // a rebuilt report keeps the wall time of the run that wrote the previous summary (it trained nothing itself)
+  const sessionWallSeconds = args.reportOnly
+    ? previousSessionWallSeconds(path.join(args.out, 'summary.json'))
+    : (Date.now() - t0) / 1000;
+  const shared = results[0];
+  const sharedRandom = shared.trials.filter((t) => t.method === 'random');
+  const summaryOf = (r: ArmResult, wall: number | null): Summary =>
+    computeSummary({
+      study,
+      preset,
+      seed: r.arm.seed,
+      workers: args.workers,
+      backend: r.backend,
+      optimizer: r.optimizerKind,
+      trials: r.arm.replicate === 0 ? r.trials : [...r.trials, ...sharedRandom],
+      sessionWallSeconds: wall,
+    });
+  let summary = summaryOf(shared, sessionWallSeconds);
+  for (const r of results.slice(1)) {
+    // each optimizer-only arm's own report: its trials against the shared random arm
+    const s = summaryOf(r, null);
+    writeOutputs(r.arm.outDir, s, [...r.trials, ...sharedRandom]);
+  }
+  if (results.length > 1) {
+    summary = SummarySchema.parse({
+      ...summary,
+      replicates: computeReplicates({
         study,
         preset,
-        seed: args.seed,
+        sharedRandom,
+        arms: results.map((r) => ({ seed: r.arm.seed, outDir: r.arm.outDir, trials: r.trials })),
         outDir: args.out,
-        workers: args.workers,
-        suggester,
-        startEvaluator: async () => {
-          io.log(`  starting ${args.workers} worker process(es) (backend init + dataset load)...`);
-          const pool = await ProcessPool.start(
-            args.workers,
-            {
-              type: 'init',
-              study: study.name,
-              preset,
-              seed: args.seed,
-              dataDir: args.dataDir,
-              trainer: args.trainer,
-              backend: args.backend,
-            },
-            path.join(args.out, 'workers.log'),
-          );
-          io.log(`  workers ready, backend ${pool.backend} (worker output: ${path.join(args.out, 'workers.log')})`);
-          return pool;
-        },
-        events: {
-          onStart: ({ resumed, scheduler }) => progress.start(scheduler, resumed),
-          onTrial: (record, scheduler) => progress.trial(record, scheduler),
-        },
-      });
-      trials = result.trials;
-      backend = result.backend;
-    } finally {
-      progress.stop();
-      await suggester.close?.();
-    }
+        wallSeconds: results.reduce((s, r) => s + r.activeSeconds, 0),
+      }),
+    });
   }
-  const summary = computeSummary({
-    study,
-    preset,
-    seed: args.seed,
-    workers: args.workers,
-    backend,
-    optimizer: optimizerKind,
-    trials,
-    sessionWallSeconds: args.reportOnly ? sessionWallSeconds : (Date.now() - t0) / 1000,
-  });
-  fs.mkdirSync(args.out, { recursive: true });
-  // temp file + fsync + rename: a kill mid-write leaves the previous copy, never a truncated one
-  writeFileAtomic.sync(path.join(args.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  writeFileAtomic.sync(path.join(args.out, 'report.html'), renderReport(summary, trials));
+  writeOutputs(args.out, summary, shared.trials);
   return { summary };
+}
+
+interface ArmResult {
+  arm: Arm;
+  /** This arm's own trials (replicate 0: both methods; later replicates: the optimizer's only). */
+  trials: TrialRecord[];
+  backend: string | null;
+  optimizerKind: string;
+  /** Active seconds of this arm's trials (sum over invocations). */
+  activeSeconds: number;
+}
+
+function writeOutputs(outDir: string, summary: Summary, trials: readonly TrialRecord[]): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  // temp file + fsync + rename: a kill mid-write leaves the previous copy, never a truncated one
+  writeFileAtomic.sync(path.join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic.sync(path.join(outDir, 'report.html'), renderReport(summary, trials));
+}
+
+function readArm(arm: Arm): ArmResult {
+  const journalFile = path.join(arm.outDir, 'trials.jsonl');
+  const j = readJournal(journalFile);
+  if (!j.header) throw new Error(`${journalFile}: no journal to report on`);
+  return {
+    arm,
+    trials: j.trials,
+    backend: j.trials.at(-1)?.backend ?? null,
+    optimizerKind: j.header.optimizer,
+    activeSeconds: activeSeconds(j.trials),
+  };
+}
+
+async function runArm(
+  args: StudyArgs,
+  io: StudyCommandIo,
+  study: StudyDefinition,
+  arm: Arm,
+  startEvaluator: () => Promise<Evaluator>,
+): Promise<ArmResult> {
+  const journalFile = path.join(arm.outDir, 'trials.jsonl');
+  // a resumed run keeps the lag its journal was started with (see scheduler.ts), whatever --workers says now
+  const lag = fs.existsSync(journalFile)
+    ? (readJournal(journalFile).header?.lag ?? args.workers - 1)
+    : Math.max(0, args.workers - 1);
+  const suggester: Suggester = args.optimizerUrl
+    ? await RestSuggester.connect({
+        url: args.optimizerUrl,
+        token: args.token!,
+        study,
+        preset: arm.preset,
+        seed: arm.seed,
+        lag,
+        outDir: arm.outDir,
+      })
+    : new InProcessSuggester(study, arm.preset, arm.seed, lag);
+  const progress = createProgress({ tty: io.tty, write: io.log, accuracyMetric: study.accuracyMetric });
+  try {
+    const result = await runStudyTrials({
+      study,
+      preset: arm.preset,
+      seed: arm.seed,
+      outDir: arm.outDir,
+      workers: args.workers,
+      suggester,
+      startEvaluator,
+      events: {
+        onStart: ({ resumed, scheduler }) => progress.start(scheduler, resumed),
+        onTrial: (record, scheduler) => progress.trial(record, scheduler),
+      },
+    });
+    return {
+      arm,
+      trials: result.trials,
+      backend: result.backend,
+      optimizerKind: suggester.kind,
+      activeSeconds: activeSeconds(result.trials),
+    };
+  } finally {
+    progress.stop();
+    await suggester.close?.();
+  }
 }
 
 /** session_wall_seconds of an existing summary.json, or null when there is none or it does not parse. */

@@ -39,7 +39,8 @@ export function experimentConfig(
     parameters: study.parameters,
     metrics: study.metrics,
     seed: method === 'mobo' ? seed : randomSeedFor(seed),
-    observation_budget: method === 'mobo' ? preset.budgets.optimizer : preset.budgets.random,
+    // an optimizer-only arm of a replicated run has no random trials; its (unused) random stream still needs a budget
+    observation_budget: method === 'mobo' ? preset.budgets.optimizer : Math.max(1, preset.budgets.random),
     parallel_bandwidth: Math.max(1, parallel),
     method,
     ...(method === 'mobo' && preset.initialDesignSize !== null

@@ -68,12 +68,27 @@ export async function locateOrFetch<T>(opts: DataSourceOptions, spec: SourceSpec
   const base = (opts.baseUrl ?? spec.defaultBaseUrl).replace(/\/+$/, '');
   const url = `${base}/${spec.archiveName}`;
   opts.onProgress?.(`${spec.what}: no local data directory (PARETOBENCH_DATA_DIR unset), using cache ${cacheRoot}`);
-  const archive = await fetchArchive({
-    url,
-    archivePath: join(cacheRoot, spec.archiveName),
-    allowDownload: opts.allowDownload ?? true,
-    onProgress: opts.onProgress,
-  });
+  let archive;
+  try {
+    archive = await fetchArchive({
+      url,
+      archivePath: join(cacheRoot, spec.archiveName),
+      allowDownload: opts.allowDownload ?? true,
+      onProgress: opts.onProgress,
+    });
+  } catch (err) {
+    // say what was tried and how to use files already on disk instead
+    if (err instanceof DatasetError && /download failed/.test(err.detail)) {
+      throw new DatasetError(
+        err.file,
+        `${err.detail}; no local copy in the cache (${cacheRoot}). To use local files, pass --data-dir DIR or set ` +
+          `PARETOBENCH_DATA_DIR=DIR, where DIR holds ${spec.what} as one of ${spec.searched('DIR').join(', ')}`,
+        undefined,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
   let dir: string;
   try {
     dir = await extractArchive(archive.path, archive.sha256, join(cacheRoot, spec.extractName), opts.onProgress);

@@ -185,7 +185,28 @@ describe('download into the cache', () => {
     expect(err).toBeInstanceOf(DatasetError);
     expect(err.file).toBe(`${base}/Nope.zip`);
     expect(err.message).toContain('HTTP 404');
+    // what was tried, and how to point at local files instead
+    expect(err.message).toContain(`no local copy in the cache (${join(cache, 'ucr')})`);
+    expect(err.message).toContain(
+      'pass --data-dir DIR or set PARETOBENCH_DATA_DIR=DIR, where DIR holds UCR dataset "Nope"',
+    );
+    expect(err.message).toContain('DIR/Nope/Nope_TRAIN{,.tsv,.ts,.txt}');
     expect(listAll(join(cache, 'ucr'))).toEqual([]);
+  });
+
+  it('names the local-file alternative when the server cannot be reached at all', async () => {
+    const cache = cacheDir();
+    // a port nobody listens on: connection refused, the same path as having no network
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const err = (await loadMovieReviews({ cacheDir: cache, baseUrl: `http://127.0.0.1:${port}/mr` }).catch(
+      (e) => e,
+    )) as DatasetError;
+    expect(err).toBeInstanceOf(DatasetError);
+    expect(err.message).toMatch(/download failed: fetch failed; no local copy in the cache/);
+    expect(err.message).toContain('DIR/rt-polaritydata/rt-polarity.{pos,neg}');
   });
 
   it('leaves neither the archive nor a partial file when the connection drops midway', async () => {

@@ -45,6 +45,12 @@ export const TrainOptionsSchema = z.object({
    * moving statistics settle within a few dozen steps, which matters when a trial trains for only a few epochs.
    */
   batchNormMomentum: z.number().gt(0).lt(1).optional(),
+  /**
+   * Kim CNN only (default true): batches of similar sentence lengths, each trimmed from the padded length to its
+   * longest sentence + the widest filter width; the features and gradients are those of the padded batch
+   * (kim-cnn.ts). false: shuffled batches padded to maxLen.
+   */
+  bucketing: z.boolean().optional(),
   onEpoch: z.custom<(r: EpochRecord) => void>((v) => typeof v === 'function', 'must be a function').optional(),
 });
 export type TrainOptions = z.infer<typeof TrainOptionsSchema>;

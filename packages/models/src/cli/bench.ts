@@ -1,7 +1,13 @@
 /**
- * Training-throughput benchmark on synthetic data of the studies' shapes (throughput does not depend on values).
+ * Training-throughput benchmark on synthetic data of the studies' shapes (throughput does not depend on values), or
+ * for Kim on the real MR sentences, whose varying lengths length bucketing exploits.
  *   tsx packages/models/src/cli/bench.ts --model fcn --filters 128,256,128 --kernels 8,5,3 --batch 16 --epochs 3 --out DIR [--torch]
  *   tsx packages/models/src/cli/bench.ts --model kim --embed 300 --maps 100 --widths 3,4,5 --batch 50 --epochs 2 --out DIR
+ *   tsx packages/models/src/cli/bench.ts --model kim --data mr --bucketing off --validate-every 1 --epochs 2 --out DIR
+ * Kim: --data mr trains on the real MR sentences (rt-polaritydata from --data-dir or PARETOBENCH_DATA_DIR, else
+ * downloaded; split seeded by --seed) and validates on its dev set, where sentence lengths vary (synthetic sentences
+ * all have --maxlen tokens); --bucketing on|off picks length-bucketed trimmed batches or batches padded to maxLen
+ * (TrainOptions.bucketing; default on); --validate-every n records the dev accuracy after every n-th epoch.
  * --gemm auto|native|xnnpack picks the GEMM behind the wasm kernels (default auto: the native addon when it loads).
  * Writes DIR/bench.json. With --torch (FCN only) also runs packages/models/scripts/fcn_torch_bench.py (PyTorch, 1 thread)
  * in the same run and records the ratio.
@@ -14,10 +20,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { loadMovieReviews } from '@paretobench/datasets';
 import { gemmInUse, initBackend, type BackendName } from '../backend.ts';
 import { BACKEND_CHOICES } from '../backend-names.ts';
 import { trainFcn } from '../fcn.ts';
-import { trainKimCnn } from '../kim-cnn.ts';
+import { sentenceLengths, trainKimCnn, type KimData } from '../kim-cnn.ts';
 import { Rng } from '../rng.ts';
 
 const intList = (s: string, field: string): number[] => {
@@ -42,6 +49,11 @@ const ArgsSchema = z.object({
   widths: z.string().default('3,4,5'),
   vocab: z.coerce.number().int().positive().default(18765),
   maxlen: z.coerce.number().int().positive().default(56),
+  data: z.enum(['synthetic', 'mr']).default('synthetic'),
+  'data-dir': z.string().min(1).optional(),
+  bucketing: z.enum(['on', 'off']).default('on'),
+  'validate-every': z.coerce.number().int().positive().optional(),
+  seed: z.coerce.number().int().default(1),
   backend: z.enum(BACKEND_CHOICES).default('auto'),
   gemm: z.enum(['auto', 'native', 'xnnpack']).default('auto'),
   torch: z.boolean().default(false),
@@ -66,6 +78,11 @@ async function main(): Promise<void> {
     throw new Error('bench: ' + parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const a = parsed.data;
+  if (a.model === 'fcn' && (a.data !== 'synthetic' || values.bucketing !== undefined))
+    throw new Error('bench: --data and --bucketing apply to --model kim only');
+  if (a.data === 'mr')
+    for (const k of ['n', 'vocab', 'maxlen'])
+      if (values[k] !== undefined) throw new Error(`bench: --${k} applies to synthetic data only, not --data mr`);
   const backend: BackendName = await initBackend(a.backend, { gemm: a.gemm });
   const rng = new Rng(1);
   const epochSeconds: number[] = [];
@@ -169,19 +186,35 @@ async function main(): Promise<void> {
   } else {
     const widths = intList(a.widths, 'widths');
     if (widths.length !== 3) throw new Error('--widths needs 3 values');
-    const n = a.n ?? 9662;
     const batch = a.batch ?? 50;
-    const xTrain = Int32Array.from({ length: n * a.maxlen }, () => 1 + rng.int(a.vocab - 1));
-    const yTrain = Int32Array.from({ length: n }, (_, i) => i % 2);
-    const r = await trainKimCnn(
-      {
+    let data: KimData;
+    if (a.data === 'mr') {
+      const ds = await loadMovieReviews({ dataDir: a['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR, seed: a.seed });
+      data = {
+        xTrain: ds.train.x,
+        yTrain: ds.train.y,
+        xVal: ds.dev.x,
+        yVal: ds.dev.y,
+        maxLen: ds.maxLen,
+        vocabSize: ds.vocabSize,
+      };
+    } else {
+      const n = a.n ?? 9662;
+      const xTrain = Int32Array.from({ length: n * a.maxlen }, () => 1 + rng.int(a.vocab - 1));
+      const yTrain = Int32Array.from({ length: n }, (_, i) => i % 2);
+      data = {
         xTrain,
         yTrain,
         xVal: xTrain.slice(0, 1000 * a.maxlen),
         yVal: yTrain.slice(0, 1000),
         maxLen: a.maxlen,
         vocabSize: a.vocab,
-      },
+      };
+    }
+    const n = data.yTrain.length;
+    const lengths = sentenceLengths(data.xTrain, data.maxLen);
+    const r = await trainKimCnn(
+      data,
       {
         dropout_rate: 0.5,
         log_learning_rate: Math.log(1e-3),
@@ -194,19 +227,39 @@ async function main(): Promise<void> {
         filter_size_3: widths[2],
         num_feature_maps: a.maps,
       },
-      { seed: 1, onEpoch },
+      {
+        seed: a.seed,
+        onEpoch,
+        bucketing: a.bucketing === 'on',
+        ...(a['validate-every'] !== undefined ? { validateEvery: a['validate-every'] } : {}),
+      },
     );
     const med = median(epochSeconds);
     result = {
       model: 'kim',
       backend: r.backend,
-      shapes: { n, maxLen: a.maxlen, vocab: a.vocab, embed: a.embed, maps: a.maps, widths, batch },
+      data: a.data,
+      bucketing: a.bucketing,
+      seed: a.seed,
+      shapes: {
+        n,
+        maxLen: data.maxLen,
+        vocab: data.vocabSize,
+        mean_length: lengths.reduce((x, l) => x + l, 0) / n,
+        embed: a.embed,
+        maps: a.maps,
+        widths,
+        batch,
+      },
       epoch_seconds: epochSeconds,
       epoch_seconds_median: med,
       epoch_cpu_seconds: epochCpuSeconds,
       epoch_cpu_seconds_median: median(epochCpuSeconds),
       samples_per_second: n / med,
       inference_seconds: r.inferenceSeconds,
+      val_accuracy: r.history.map((h) => h.valAccuracy ?? null),
+      accuracy: r.accuracy,
+      loss: r.history.map((h) => h.loss),
     };
   }
   result.host = {

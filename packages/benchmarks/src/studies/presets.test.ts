@@ -128,20 +128,23 @@ describe('presets', () => {
     expect(getPreset('rotten', 'default').batchNormMomentum).toBeNull();
   });
 
-  it('scales rotten epochs with a floor of one', () => {
+  it('scales rotten epochs: smoke with a floor of one, default linearly from 5..100 onto 2..6', () => {
     const smoke = getPreset('rotten', 'smoke');
     expect(trainedEpochs('rotten', smoke, { epochs: 5 })).toBe(1);
     const def = getPreset('rotten', 'default');
-    expect(def.epochScale).toBe(0.04);
-    expect(trainedEpochs('rotten', def, { epochs: 100 })).toBe(4);
-    expect(trainedEpochs('rotten', def, { epochs: 37 })).toBe(1);
+    expect(def.epochScale).toBeNull();
+    expect(def.epochRange).toEqual({ min: 2, max: 6 });
+    const at = (e: number) => trainedEpochs('rotten', def, { epochs: e });
+    // 2 + 4 (e - 5) / 95, rounded
+    expect([5, 16, 17, 40, 41, 64, 65, 100].map(at)).toEqual([2, 2, 3, 3, 4, 4, 5, 6]);
     expect(() => trainedEpochs('rotten', def, {})).toThrow(/"epochs"/);
+    expect(describePreset('rotten', def).join('\n')).toMatch(/epochs 5\.\.100 mapped linearly onto 2\.\.6/);
   });
 
   it('names unknown presets and describes the scaled quantities', () => {
     expect(() => getPreset('diatom', 'huge')).toThrow(/unknown preset "huge"/);
     const lines = describePreset('rotten', getPreset('rotten', 'default')).join('\n');
     expect(lines).toMatch(/budgets optimizer 8 vs random 30/);
-    expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 150 s/);
+    expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 100 s/);
   });
 });

@@ -47,6 +47,16 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   });
 
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is 415
+  // SigOpt's clients send `Content-Type: application/json` on every request, a bodyless DELETE included: an empty
+  // body is no body (a route that needs one says so naming the field); anything else goes to fastify's JSON parser,
+  // which keeps refusing prototype poisoning.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') done(null, undefined);
+    else void parseJson(req, text, done);
+  });
   app.decorateRequest('tokenId', '');
 
   app.addHook('onRequest', async (req) => {

@@ -85,6 +85,27 @@ function runScript(args: string[]): Promise<{ code: number | null; stderr: strin
   });
 }
 
+/** Deletions as the client sends them: `Content-Type: application/json` with no body. */
+const DELETE_FLOW = `
+import json, sys, sigopt
+conn = sigopt.Connection(client_token=sys.argv[2])
+conn.set_api_url(sys.argv[1])
+e = conn.experiments().create(
+    name='deletions', observation_budget=5,
+    parameters=[dict(name='x', type='double', bounds=dict(min=0, max=1))],
+    metrics=[dict(name='f', objective='maximize')])
+ids = [conn.experiments(e.id).suggestions().create().id for _ in range(3)]
+conn.experiments(e.id).suggestions(ids[0]).delete()
+open_after_one = sorted(s.id for s in conn.experiments(e.id).suggestions().fetch(state='open').iterate_pages())
+conn.experiments(e.id).suggestions().delete(state='open')
+open_after_all = [s.id for s in conn.experiments(e.id).suggestions().fetch(state='open').iterate_pages()]
+conn.experiments(e.id).delete()
+print(json.dumps(dict(
+    experiment=e.id, ids=ids, open_after_one=open_after_one, open_after_all=open_after_all,
+    state=conn.experiments(e.id).fetch().state,
+    active=[x.id for x in conn.experiments().fetch().iterate_pages()])))
+`;
+
 describe('the official sigopt Python client on the Franke example', () => {
   let dir: string;
   let server: ChildServer | undefined;
@@ -106,6 +127,29 @@ describe('the official sigopt Python client on the Franke example', () => {
 
   it(`imports with ${PYTHON}`, () => {
     expect(requireClient()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type)', () => {
+    requireClient();
+    const r = spawnSync(PYTHON, ['-c', DELETE_FLOW, server!.url, token], {
+      env: { ...process.env, PYTHONPATH: CLIENT_DIR },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.stderr).not.toMatch(/Traceback|ApiException/);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      experiment: string;
+      ids: string[];
+      open_after_one: string[];
+      open_after_all: string[];
+      state: string;
+      active: string[];
+    };
+    expect(out.open_after_one).toEqual([...out.ids.slice(1)].sort());
+    expect(out.open_after_all).toEqual([]);
+    expect(out.state).toBe('deleted');
+    expect(out.active).not.toContain(out.experiment);
   });
 
   it('runs 16 suggestions per experiment without repeats or corner pile-ups, reaching >= 1.15, reproducibly', async () => {

@@ -1,16 +1,18 @@
 /**
- * Presets: how big a study run is.
+ * Presets: how big a study run is. Every study has the same three, each in its own folder
+ * (`<name>/presets.ts`), all of the one shape `PresetSchema`:
  *
- * - `paper`: exactly the original studies (budgets 480 vs 4800 and 480 vs 1800, 500 FCN epochs, the Kim epochs
- *   parameter used as is, full data, the 75 % / 250 s failure rule for rotten). Meant for a GPU or a very long run.
+ * - `paper`: exactly the original study (its budgets, epochs, full data, its failure rule). Meant for a GPU or a very
+ *   long run.
  * - `default`: at most ~45 minutes per study on a 2-core machine. Same parameters (names, types, bounds) and the same
- *   optimizer:random budget ratio as the paper; epochs, budgets, data fraction and the rotten time limit are scaled.
- * - `smoke`: both studies together in a few minutes, for CI: tiny budgets, one epoch, data subsets.
+ *   optimizer:random budget ratio as the paper; epochs, budgets, data fraction and time limits are scaled.
+ * - `smoke`: all studies together in a few minutes, for CI: tiny budgets, one epoch, data subsets.
  *
- * Every scaled quantity is printed when a run starts and written into the report.
+ * Every scaled quantity is printed when a run starts and written into the report (`Study.describePreset`, built from
+ * the shared lines below).
  */
 import { z } from 'zod';
-import type { StudyName } from './definitions.ts';
+import type { Study } from './study.ts';
 
 export const PRESET_NAMES = ['smoke', 'default', 'paper'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -59,138 +61,24 @@ export const PresetSchema = z
   .strict();
 export type Preset = z.infer<typeof PresetSchema>;
 
-const PRESETS: Record<StudyName, Record<PresetName, z.input<typeof PresetSchema>>> = {
-  diatom: {
-    paper: {
-      name: 'paper',
-      budgets: { optimizer: 480, random: 4800 },
-      fixedEpochs: 500,
-      epochScale: null,
-      trainFraction: 1,
-      valFraction: 1,
-      timeLimitSeconds: null,
-      minAccuracy: null,
-      initialDesignSize: null,
-      batchNormMomentum: 0.99,
-      confidenceRepeats: 800,
-      scope:
-        "The original study at its own budgets (480 vs 4800 trials of 500 epochs). It can show the paper's finding " +
-        "(the optimizer's share of the union frontier, 85.7 % there) on this code; it needs days of CPU or a GPU.",
-    },
-    default: {
-      name: 'default',
-      // 8-epoch trials cost ~13 worker-seconds with the native GEMM: 4 x 24 optimizer + 240 random = 336 trials on
-      // 2 workers fit in ~40 minutes. 24 trials leave the optimizer 18 model-based suggestions after its 6-point
-      // design (the policy's ceil(budget / 4)); 10 trials (5 model-based) could not beat 100 random draws.
-      budgets: { optimizer: 24, random: 240 },
-      seeds: 4,
-      fixedEpochs: 8,
-      epochScale: null,
-      trainFraction: 1,
-      valFraction: 1,
-      timeLimitSeconds: null,
-      minAccuracy: null,
-      initialDesignSize: null,
-      batchNormMomentum: 0.9,
-      confidenceRepeats: 800,
-      scope:
-        'Four optimizer runs of 24 trials (seeds seed..seed+3), each compared with the same 240 random-search trials ' +
-        '(1:10, as in the paper). It can show whether the optimizer finds a better accuracy / inference-time frontier ' +
-        'than ten times as many random draws, and how much that varies from one optimizer seed to the next. It ' +
-        "cannot show the paper's accuracies (8 epochs per trial, not 500: the best models here are far from converged, " +
-        'so the frontier ranks early learning speed as much as final accuracy), and the random arm is one draw: its ' +
-        "own variability is shown only by the bootstrap confidence region at the optimizer's budget.",
-    },
-    smoke: {
-      name: 'smoke',
-      budgets: { optimizer: 2, random: 20 },
-      fixedEpochs: 1,
-      epochScale: null,
-      trainFraction: 0.1,
-      valFraction: 0.1,
-      timeLimitSeconds: null,
-      minAccuracy: null,
-      initialDesignSize: 1,
-      batchNormMomentum: 0.9,
-      confidenceRepeats: 800,
-      scope:
-        'A check that both arms, the journal and the report work end to end (1 epoch, 10 % of the data, 2 vs 20 trials). ' +
-        'Its figures say nothing about the optimizer.',
-    },
-  },
-  rotten: {
-    paper: {
-      name: 'paper',
-      budgets: { optimizer: 480, random: 1800 },
-      fixedEpochs: null,
-      epochScale: 1,
-      trainFraction: 1,
-      valFraction: 1,
-      timeLimitSeconds: 250,
-      minAccuracy: 0.75,
-      initialDesignSize: null,
-      batchNormMomentum: null,
-      confidenceRepeats: 800,
-      scope:
-        'The original study at its own budgets (480 vs 1800 trials, 5-100 epochs, failed below 75 % accuracy or above ' +
-        "250 s). It can show the paper's finding (48 % vs 26 % feasible, 100 % of the union frontier); it needs a GPU.",
-    },
-    default: {
-      name: 'default',
-      budgets: { optimizer: 8, random: 30 },
-      fixedEpochs: null,
-      // epochs 5..100 train 1..4 epochs; a full-data epoch costs ~40 s (embed 128) to ~150 s (embed 500) per worker
-      epochScale: 0.04,
-      trainFraction: 1,
-      valFraction: 1,
-      // caps every trial: 38 trials x (at most 150 s + dev evaluation) / 2 workers, ~40 minutes in practice
-      timeLimitSeconds: 150,
-      minAccuracy: 0.75,
-      initialDesignSize: 4,
-      batchNormMomentum: null,
-      confidenceRepeats: 800,
-      scope: 'PLACEHOLDER',
-    },
-    smoke: {
-      name: 'smoke',
-      budgets: { optimizer: 4, random: 15 },
-      fixedEpochs: null,
-      epochScale: 0.01,
-      trainFraction: 0.015,
-      valFraction: 0.05,
-      timeLimitSeconds: 60,
-      minAccuracy: 0.75,
-      initialDesignSize: 2,
-      batchNormMomentum: null,
-      confidenceRepeats: 800,
-      scope:
-        'A check that both arms, failures, the journal and the report work end to end (1 epoch, 1.5 % of the data). ' +
-        'Its figures say nothing about the optimizer.',
-    },
-  },
-};
+/** A preset as a study writes it (defaults such as `seeds` filled in by `PresetSchema`). */
+export type PresetInput = z.input<typeof PresetSchema>;
 
-export function getPreset(study: StudyName, name: string): Preset {
+/** The named preset of a study, validated. */
+export function getPreset(study: Pick<Study, 'presets'>, name: string): Preset {
   if (!(PRESET_NAMES as readonly string[]).includes(name)) {
     throw new Error(`unknown preset "${name}": expected one of ${PRESET_NAMES.join(', ')}`);
   }
-  return PresetSchema.parse(PRESETS[study][name as PresetName]);
+  return PresetSchema.parse(study.presets[name as PresetName]);
 }
 
-/** Epochs actually trained for a trial of `study` under `preset`. */
-export function trainedEpochs(study: StudyName, preset: Preset, assignments: Record<string, number | string>): number {
-  if (study === 'diatom') {
-    if (preset.fixedEpochs === null) throw new Error(`preset ${preset.name}: fixedEpochs is required for diatom`);
-    return preset.fixedEpochs;
-  }
-  const e = assignments.epochs;
-  if (typeof e !== 'number') throw new Error('rotten assignment: "epochs" must be a number');
-  if (preset.epochScale === null) throw new Error(`preset ${preset.name}: epochScale is required for rotten`);
-  return Math.max(1, Math.round(e * preset.epochScale));
-}
+/*
+ * The lines of a preset description every study shares; a study's `describePreset` puts its own lines (epochs,
+ * model settings, failure rule) between them.
+ */
 
-/** The scaled quantities of a preset as lines of text (printed at start, shown in the report). */
-export function describePreset(study: StudyName, preset: Preset): string[] {
+/** Budgets and their ratio, then the replicates when there are several optimizer seeds. */
+export function budgetLines(preset: Preset): string[] {
   const lines = [
     `preset ${preset.name}: budgets optimizer ${preset.budgets.optimizer} vs random ${preset.budgets.random}` +
       ` (ratio 1:${(preset.budgets.random / preset.budgets.optimizer).toFixed(2)})`,
@@ -200,20 +88,15 @@ export function describePreset(study: StudyName, preset: Preset): string[] {
       `replicates: ${preset.seeds} optimizer runs (seeds seed..seed+${preset.seeds - 1}), each compared with one shared random-search arm`,
     );
   }
-  if (study === 'diatom') {
-    lines.push(`epochs per trial: ${preset.fixedEpochs} (paper 500)`);
-    lines.push(`FCN batch-norm momentum: ${preset.batchNormMomentum ?? 0.99} (paper: Keras' 0.99)`);
-  } else lines.push(`epochs per trial: max(1, round(epochs x ${preset.epochScale})) (paper: epochs as assigned)`);
-  lines.push(
-    `data: ${(preset.trainFraction * 100).toFixed(0)}% of the training split, ${(preset.valFraction * 100).toFixed(0)}% of the validation split`,
-  );
-  if (preset.timeLimitSeconds !== null || preset.minAccuracy !== null) {
-    lines.push(
-      `failure rule: accuracy < ${preset.minAccuracy ?? '-'} or training time > ${preset.timeLimitSeconds ?? '-'} s (paper 0.75 / 250 s)`,
-    );
-  }
-  lines.push(
-    `optimizer initial design: ${preset.initialDesignSize ?? "optimizer's default"}; confidence region: ${preset.confidenceRepeats} resamples`,
-  );
   return lines;
+}
+
+/** The share of each split a trial trains and validates on. */
+export function dataLine(preset: Preset): string {
+  return `data: ${(preset.trainFraction * 100).toFixed(0)}% of the training split, ${(preset.valFraction * 100).toFixed(0)}% of the validation split`;
+}
+
+/** The optimizer's initial design and the bootstrap repetitions of the confidence region. */
+export function designLine(preset: Preset): string {
+  return `optimizer initial design: ${preset.initialDesignSize ?? "optimizer's default"}; confidence region: ${preset.confidenceRepeats} resamples`;
 }

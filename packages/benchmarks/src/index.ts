@@ -1,10 +1,22 @@
-export { DIATOM, ROTTEN, STUDIES, getStudy, type StudyDefinition, type StudyName } from './studies/definitions.ts';
+export { getStudy, studyNames, isStudyName, StudyNameSchema, STUDIES_DIR_ENV } from './studies/registry.ts';
+export type {
+  Study,
+  StudyData,
+  DataRequest,
+  TrainerContext,
+  Trainer,
+  MeasuredOutcome,
+  PaperFigure,
+} from './studies/study.ts';
 export {
   PresetSchema,
+  PRESET_NAMES,
   getPreset,
-  describePreset,
-  trainedEpochs,
+  budgetLines,
+  dataLine,
+  designLine,
   type Preset,
+  type PresetInput,
   type PresetName,
 } from './studies/presets.ts';
 export { Journal, readJournal, JournalError } from './journal/journal.ts';

@@ -1,15 +1,21 @@
 /** Synthetic journal records for tests (no training needed). */
 import type { Method, TrialRecord } from '../src/journal/records.ts';
 import type { JournalHeader } from '../src/journal/records.ts';
+import DIATOM from '../src/studies/diatom/index.ts';
+import ROTTEN from '../src/studies/rotten/index.ts';
 import { getPreset } from '../src/studies/presets.ts';
+
+/** The time metric of each study the fixtures write trials of. */
+const TIME_METRIC = new Map([DIATOM, ROTTEN].map((s) => [s.name, s.timeMetric]));
 
 export function record(
   method: Method,
   index: number,
   metrics: { accuracy: number; time: number } | null,
-  opts: { failed?: boolean; study?: 'diatom' | 'rotten'; reason?: TrialRecord['failure_reason'] } = {},
+  opts: { failed?: boolean; study?: string; reason?: TrialRecord['failure_reason'] } = {},
 ): TrialRecord {
-  const timeName = (opts.study ?? 'diatom') === 'diatom' ? 'inference_time' : 'training_time';
+  const timeName = TIME_METRIC.get(opts.study ?? 'diatom');
+  if (timeName === undefined) throw new Error(`fixtures: no study ${opts.study}`);
   const failed = opts.failed ?? metrics === null;
   return {
     type: 'trial',
@@ -42,7 +48,7 @@ export function header(overrides: Partial<JournalHeader> = {}): JournalHeader {
     type: 'header',
     version: 1,
     study: 'diatom',
-    preset: getPreset('diatom', 'smoke'),
+    preset: getPreset(DIATOM, 'smoke'),
     seed: 0,
     fingerprint: 'abc',
     lag: 1,
@@ -53,7 +59,7 @@ export function header(overrides: Partial<JournalHeader> = {}): JournalHeader {
 }
 
 /** A deterministic cloud of trials: random has n points, optimizer k points that sit closer to the frontier. */
-export function syntheticTrials(k = 8, n = 40, study: 'diatom' | 'rotten' = 'diatom'): TrialRecord[] {
+export function syntheticTrials(k = 8, n = 40, study = 'diatom'): TrialRecord[] {
   const out: TrialRecord[] = [];
   let s = 12345;
   const rnd = () => {

@@ -12,9 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runStudyTrials } from '../src/runner/run-study.ts';
 import { RestSuggester } from '../src/runner/rest-suggester.ts';
 import { InProcessSuggester } from '../src/runner/suggesters.ts';
-import { fakeMetrics } from '../src/runner/trainers.ts';
 import type { Evaluator } from '../src/runner/process-pool.ts';
-import { ROTTEN } from '../src/studies/definitions.ts';
+import ROTTEN from '../src/studies/rotten/index.ts';
 import { getPreset } from '../src/studies/presets.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -25,7 +24,7 @@ const run = promisify(execFile);
 const fakeEvaluator = (size: number): Evaluator => ({
   size,
   backend: 'fake',
-  evaluate: async (_w, task) => fakeMetrics('rotten', task.assignments, task.epochs),
+  evaluate: async (_w, task) => ROTTEN.fakeMetrics(task.assignments, task.epochs),
   close: async () => {},
 });
 
@@ -61,7 +60,7 @@ describe('RestSuggester against the REST service', () => {
       server!.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
     });
 
-    const preset = { ...getPreset('rotten', 'smoke'), budgets: { optimizer: 4, random: 15 } };
+    const preset = { ...getPreset(ROTTEN, 'smoke'), budgets: { optimizer: 4, random: 15 } };
     const suggester = await RestSuggester.connect({ url, token, study: ROTTEN, preset, seed: 0, lag: 1, outDir: dir });
     const result = await runStudyTrials({
       study: ROTTEN,
@@ -101,7 +100,7 @@ describe('RestSuggester against the REST service', () => {
 
     // The service runs the same optimizer as the in-process one: seed, method, observation budget and initial
     // design size travel with the experiment, so one worker (no pending suggestions) gives the same trials.
-    const same = { ...getPreset('rotten', 'smoke'), budgets: { optimizer: 8, random: 4 }, initialDesignSize: null };
+    const same = { ...getPreset(ROTTEN, 'smoke'), budgets: { optimizer: 8, random: 4 }, initialDesignSize: null };
     const runWith = async (name: string, suggester: InProcessSuggester | RestSuggester) =>
       (
         await runStudyTrials({

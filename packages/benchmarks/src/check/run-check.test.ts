@@ -8,7 +8,7 @@ import { runCheck } from './run-check.ts';
 import { compareToBaseline, type Baseline } from './baseline.ts';
 import { baselineFromRuns } from './write-baseline.ts';
 import { computeSummary, type Summary } from '../report/summary.ts';
-import { DIATOM } from '../studies/definitions.ts';
+import DIATOM from '../studies/diatom/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { syntheticTrials } from '../../test/fixtures.ts';
 
@@ -19,7 +19,7 @@ function fixture(): { dir: string; results: string; baselines: string; summary: 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-check-'));
   const results = path.join(dir, 'reports');
   const baselines = path.join(results, 'baselines');
-  const preset = { ...getPreset('diatom', 'smoke'), budgets: { optimizer: 8, random: 80 }, confidenceRepeats: 50 };
+  const preset = { ...getPreset(DIATOM, 'smoke'), budgets: { optimizer: 8, random: 80 }, confidenceRepeats: 50 };
   const summary = computeSummary({
     study: DIATOM,
     preset,

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeSummary, type Summary } from '../report/summary.ts';
-import { DIATOM, ROTTEN } from '../studies/definitions.ts';
+import DIATOM from '../studies/diatom/index.ts';
+import ROTTEN from '../studies/rotten/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { syntheticTrials } from '../../test/fixtures.ts';
 import { BaselineSchema, compareToBaseline, lookup, type Baseline } from './baseline.ts';
@@ -20,9 +21,10 @@ function setPath(obj: unknown, p: string, value: number): void {
 }
 
 function studySummary(study: 'diatom' | 'rotten'): Summary {
+  const def = study === 'diatom' ? DIATOM : ROTTEN;
   return computeSummary({
-    study: study === 'diatom' ? DIATOM : ROTTEN,
-    preset: { ...getPreset(study, 'smoke'), budgets: { optimizer: 8, random: 40 }, confidenceRepeats: 20 },
+    study: def,
+    preset: { ...getPreset(def, 'smoke'), budgets: { optimizer: 8, random: 40 }, confidenceRepeats: 20 },
     seed: 0,
     workers: 2,
     backend: 'fake',

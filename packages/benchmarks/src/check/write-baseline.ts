@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Summary } from '../report/summary.ts';
-import { loadStudyData } from '../runner/study-data.ts';
+import { getStudy } from '../studies/registry.ts';
 import { lookup, type Baseline, type BaselineCheck } from './baseline.ts';
 import { SD_MULTIPLIER, STUDY_RULES, syntheticRules, type GateContext, type GateRule } from './gate-rules.ts';
 import { noLearningAccuracy } from './no-learning.ts';
@@ -153,7 +153,8 @@ export function baselineFromRuns(
 /** The no-learning accuracy of a study run's validation subset (the dataset is read from dataDir). */
 export async function noLearningFromData(summary: Summary, dataDir: string | undefined): Promise<number> {
   try {
-    const data = await loadStudyData(summary.study, summary.preset, summary.seed, dataDir);
+    const study = await getStudy(summary.study);
+    const data = await study.loadData({ preset: summary.preset, seed: summary.seed, dataDir });
     return noLearningAccuracy(data.yVal, data.numClasses);
   } catch (err) {
     throw new Error(

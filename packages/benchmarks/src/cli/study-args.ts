@@ -1,17 +1,17 @@
 /**
- * Command-line options of `nx run benchmarks:diatom|rotten -- ...`, parsed with node:util parseArgs and
- * validated with zod (errors name the flag).
+ * Command-line options of `nx run benchmarks:study -- <study> ...` (and of `benchmarks:diatom|rotten -- ...`), parsed
+ * with node:util parseArgs and validated with zod (errors name the flag; the study name against the registry).
  */
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '@paretobench/models/backend-names';
-import { STUDY_NAMES } from '../studies/definitions.ts';
 import { PRESET_NAMES } from '../studies/presets.ts';
+import { StudyNameSchema, orList, studyNames } from '../studies/registry.ts';
 
 export const StudyArgsSchema = z.object({
-  study: z.enum(STUDY_NAMES as unknown as ['diatom', 'rotten']),
+  study: StudyNameSchema,
   preset: z.enum(PRESET_NAMES),
   workers: z.number().int().min(1).max(64),
   seed: z.number().int().min(0),
@@ -30,7 +30,9 @@ export const StudyArgsSchema = z.object({
 });
 export type StudyArgs = z.infer<typeof StudyArgsSchema>;
 
-export const STUDY_USAGE = `usage: study.ts <diatom|rotten> [--preset smoke|default|paper] [--workers N] [--seed S] [--seeds K]
+/** The usage text (`--help`); the study names are those of the registry. */
+export function studyUsage(): string {
+  return `usage: study.ts <${studyNames().join('|')}> [--preset smoke|default|paper] [--workers N] [--seed S] [--seeds K]
                 [--data-dir DIR] [--out DIR] [--backend ${BACKEND_CHOICES.join('|')}] [--report-only]
                 [--optimizer-url URL --token T]
   --preset      default: "default" (at most ~45 min per study on 2 cores); "paper" = the original budgets
@@ -41,6 +43,7 @@ export const STUDY_USAGE = `usage: study.ts <diatom|rotten> [--preset smoke|defa
   --report-only rebuild summary.json and report.html from the journal without training
   --trainer     real (default) | fake (fast closed-form stand-in, for tests of the runner)
   --verbose     stack traces with errors`;
+}
 
 function intFlag(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -101,10 +104,10 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     throw new Error(`${(err as Error).message.split('. ')[0]} (--help for usage)`);
   }
   const { values, positionals } = parsedArgs;
-  if (values.help) throw new Error(STUDY_USAGE);
+  if (values.help) throw new Error(studyUsage());
   if (positionals.length !== 1)
     throw new Error(
-      `expected exactly one study name (diatom or rotten), got ${positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ')} (--help for usage)`,
+      `expected exactly one study name (${orList(studyNames())}), got ${positionals.length === 0 ? 'none' : positionals.map((p) => JSON.stringify(p)).join(' ')} (--help for usage)`,
     );
   const study = positionals[0];
   const preset = values.preset;

@@ -1,5 +1,6 @@
 /**
- * `npx nx run benchmarks:diatom|rotten -- --preset smoke|default|paper --workers N --seed S --data-dir DIR --out DIR`
+ * `npx nx run benchmarks:study -- <study> --preset smoke|default|paper --workers N --seed S --data-dir DIR --out DIR`
+ * (`benchmarks:diatom -- ...` and `benchmarks:rotten -- ...` name the study for you).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,11 +8,11 @@ import { runStudy } from '../runner/study-command.ts';
 import { LockHeldError } from '../journal/out-lock.ts';
 import { WorkerStartError } from '../runner/process-pool.ts';
 import { exitWithParent } from '../process/exit-with-parent.ts';
-import { STUDY_USAGE, parseStudyArgs } from './study-args.ts';
+import { parseStudyArgs, studyUsage } from './study-args.ts';
 
 async function main(): Promise<number> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(`${STUDY_USAGE}\n`);
+    process.stdout.write(`${studyUsage()}\n`);
     return 0;
   }
   let args;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal, JournalError, headerMismatches, readJournal } from './journal.ts';
+import DIATOM from '../studies/diatom/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { header, record } from '../../test/fixtures.ts';
 
@@ -64,7 +65,7 @@ describe('Journal', () => {
   it('lists every field where a journal and a command disagree', () => {
     const a = header();
     expect(headerMismatches(a, header({ created_at: 'x', lag: 5 }))).toEqual([]);
-    const b = header({ seed: 3, preset: getPreset('diatom', 'default') });
+    const b = header({ seed: 3, preset: getPreset(DIATOM, 'default') });
     const diff = headerMismatches(a, b);
     expect(diff).toContain('seed: journal has 0, command asks for 3');
     expect(diff.some((d) => d.startsWith('preset.name: journal has "smoke"'))).toBe(true);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PresetSchema } from '../studies/presets.ts';
+import { StudyNameSchema } from '../studies/registry.ts';
 
 export const METHODS = ['optimizer', 'random'] as const;
 export const MethodSchema = z.enum(METHODS);
@@ -15,7 +16,7 @@ export const JournalHeaderSchema = z
   .object({
     type: z.literal('header'),
     version: z.literal(1),
-    study: z.enum(['diatom', 'rotten']),
+    study: StudyNameSchema,
     preset: PresetSchema,
     seed: z.number().int(),
     /** sha256 of the canonical study definition + preset + seed + optimizer source; a resumed run must match it. */

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { computeSummary } from './summary.ts';
 import { renderReport } from './html.ts';
-import { DIATOM, ROTTEN } from '../studies/definitions.ts';
+import DIATOM from '../studies/diatom/index.ts';
+import ROTTEN from '../studies/rotten/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { syntheticTrials } from '../../test/fixtures.ts';
 
@@ -50,7 +51,7 @@ describe('report.html in headless Chromium', () => {
 
   for (const study of [DIATOM, ROTTEN]) {
     it(`${study.name}: every plot renders, no console errors, no network`, async () => {
-      const base = { ...getPreset(study.name, 'smoke'), budgets: { optimizer: 8, random: 80 }, confidenceRepeats: 200 };
+      const base = { ...getPreset(study, 'smoke'), budgets: { optimizer: 8, random: 80 }, confidenceRepeats: 200 };
       // rotten: a failure rule that lets part of the synthetic cloud through (accuracy >= 0.5, time <= 1 s)
       const p = study.name === 'rotten' ? { ...base, minAccuracy: 0.5, timeLimitSeconds: 1 } : base;
       const trials = syntheticTrials(8, 80, study.name).map((t) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { record } from '../../test/fixtures.ts';
-import { DIATOM, ROTTEN } from '../studies/definitions.ts';
+import DIATOM from '../studies/diatom/index.ts';
+import ROTTEN from '../studies/rotten/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { activeSeconds, computeReplicates, distribution } from './replicates.ts';
 
@@ -13,7 +14,7 @@ describe('computeReplicates', () => {
   it('scores every arm against the shared random arm with one reference point', () => {
     const r = computeReplicates({
       study: DIATOM,
-      preset: getPreset('diatom', 'default'),
+      preset: getPreset(DIATOM, 'default'),
       sharedRandom: random,
       arms: [
         { seed: 3, outDir: '/runs/x', trials: armA },
@@ -42,7 +43,7 @@ describe('computeReplicates', () => {
   });
 
   it('uses the failure rule as reference point and puts the feasible fractions beside the paper for rotten', () => {
-    const preset = getPreset('rotten', 'smoke');
+    const preset = getPreset(ROTTEN, 'smoke');
     const r = computeReplicates({
       study: ROTTEN,
       preset,

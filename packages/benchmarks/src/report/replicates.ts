@@ -7,10 +7,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { hypervolume } from '@paretobench/optimizer';
 import { frontierShare } from '../analysis/frontier-share.ts';
-import type { StudyDefinition } from '../studies/definitions.ts';
 import type { Preset } from '../studies/presets.ts';
+import type { Study } from '../studies/study.ts';
 import type { TrialRecord } from '../journal/records.ts';
-import { paperComparison } from './paper-figures.ts';
 
 const DistributionSchema = z.object({
   min: z.number(),
@@ -88,7 +87,7 @@ export function activeSeconds(trials: readonly TrialRecord[]): number {
 }
 
 export interface ReplicatesInput {
-  study: StudyDefinition;
+  study: Study;
   preset: Preset;
   /** The shared arm's random-search trials. */
   sharedRandom: readonly TrialRecord[];
@@ -134,7 +133,7 @@ export function computeReplicates(input: ReplicatesInput): Replicates {
   const bests = optimizer.map((o) => o.best_accuracy).filter((x): x is number => x !== null);
 
   const perArm = optimizer.map((o) =>
-    paperComparison(study.name, {
+    study.paperFigures({
       optimizer: o,
       random: { union_share: 1 - o.union_share, feasible_fraction: random.feasible_fraction },
     }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { paperComparison } from './paper-figures.ts';
 import { computeSummary } from './summary.ts';
-import { DIATOM } from '../studies/definitions.ts';
+import DIATOM from '../studies/diatom/index.ts';
+import ROTTEN from '../studies/rotten/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { record } from '../../test/fixtures.ts';
 
@@ -17,7 +17,7 @@ const trials = [
   record('random', 2, null),
   record('random', 3, { accuracy: 0.4, time: 0.4 }),
 ];
-const preset = { ...getPreset('diatom', 'smoke'), budgets: { optimizer: 3, random: 4 } };
+const preset = { ...getPreset(DIATOM, 'smoke'), budgets: { optimizer: 3, random: 4 } };
 const s = computeSummary({
   study: DIATOM,
   preset,
@@ -52,7 +52,7 @@ describe('computeSummary', () => {
     expect(s.paper_comparison).toEqual([
       { figure: "optimizer's share of the union frontier", paper: 0.857, measured: 0.5 },
     ]);
-    const r = paperComparison('rotten', {
+    const r = ROTTEN.paperFigures({
       optimizer: { union_share: 0.75, feasible_fraction: 0.4 },
       random: { union_share: 0.25, feasible_fraction: 0.2 },
     });

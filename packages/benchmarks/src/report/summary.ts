@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { hypervolume, paretoFront } from '@paretobench/optimizer';
 import { confidenceRegion } from '../analysis/confidence-region.ts';
 import { frontierShare } from '../analysis/frontier-share.ts';
-import type { StudyDefinition } from '../studies/definitions.ts';
-import { PresetSchema, describePreset, type Preset } from '../studies/presets.ts';
-import { paperComparison } from './paper-figures.ts';
+import { PresetSchema, type Preset } from '../studies/presets.ts';
+import { StudyNameSchema } from '../studies/registry.ts';
+import type { Study } from '../studies/study.ts';
 import { ReplicatesSchema } from './replicates.ts';
 import { AssignmentsSchema, METHODS, type Method, type TrialRecord } from '../journal/records.ts';
 
@@ -48,7 +48,7 @@ export type MethodSummary = z.infer<typeof MethodSummarySchema>;
 
 export const SummarySchema = z.object({
   name: z.string(),
-  study: z.enum(['diatom', 'rotten']),
+  study: StudyNameSchema,
   title: z.string(),
   preset: PresetSchema,
   preset_description: z.array(z.string()),
@@ -100,7 +100,7 @@ export const SummarySchema = z.object({
       density: z.array(z.array(z.number())),
     })
     .nullable(),
-  /** The original study's headline figures beside this run's (report/paper-figures.ts). */
+  /** The original study's headline figures beside this run's (`Study.paperFigures`). */
   paper_comparison: z.array(z.object({ figure: z.string(), paper: z.number(), measured: z.number() })).default([]),
   /**
    * A replicated run (preset.seeds > 1): every optimizer arm against the shared random arm, and their distribution.
@@ -112,7 +112,7 @@ export const SummarySchema = z.object({
 export type Summary = z.infer<typeof SummarySchema>;
 
 export interface SummaryInput {
-  study: StudyDefinition;
+  study: Study;
   preset: Preset;
   seed: number;
   workers: number;
@@ -137,7 +137,7 @@ interface Scored {
   time: number;
 }
 
-function feasible(study: StudyDefinition, trials: readonly TrialRecord[]): Scored[] {
+function feasible(study: Study, trials: readonly TrialRecord[]): Scored[] {
   return trials
     .filter((t) => !t.failed && t.metrics !== null)
     .map((t) => ({ record: t, accuracy: t.metrics![study.accuracyMetric], time: t.metrics![study.timeMetric] }))
@@ -276,7 +276,7 @@ export function computeSummary(input: SummaryInput): Summary {
     study: study.name,
     title: study.title,
     preset,
-    preset_description: describePreset(study.name, preset),
+    preset_description: study.describePreset(preset),
     seed: input.seed,
     workers: input.workers,
     backend: input.backend,
@@ -291,7 +291,7 @@ export function computeSummary(input: SummaryInput): Summary {
     union_frontier: unionFrontier.map(asFrontierPoint),
     random_frontier_dominated_by_optimizer: dominatedBy,
     confidence_region: region,
-    paper_comparison: paperComparison(study.name, methods),
+    paper_comparison: study.paperFigures(methods),
     generated_at: new Date().toISOString(),
   });
 }

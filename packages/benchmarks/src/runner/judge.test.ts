@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeOutcome } from './judge.ts';
-import { DIATOM, ROTTEN } from '../studies/definitions.ts';
+import DIATOM from '../studies/diatom/index.ts';
+import ROTTEN from '../studies/rotten/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import type { TrialOutcome } from './protocol.ts';
 
@@ -15,7 +16,7 @@ const outcome = (o: Partial<TrialOutcome>): TrialOutcome => ({
 });
 
 describe('judgeOutcome', () => {
-  const paper = getPreset('rotten', 'paper');
+  const paper = getPreset(ROTTEN, 'paper');
 
   it('applies the paper failure rule for rotten: accuracy < 75% or training time > 250 s', () => {
     expect(judgeOutcome(ROTTEN, paper, outcome({}))).toEqual({
@@ -39,23 +40,23 @@ describe('judgeOutcome', () => {
   });
 
   it('uses the preset time limit for scaled presets', () => {
-    const smoke = getPreset('rotten', 'smoke');
+    const smoke = getPreset(ROTTEN, 'smoke');
     expect(judgeOutcome(ROTTEN, smoke, outcome({ trainSeconds: smoke.timeLimitSeconds! + 1 })).reason).toBe(
       'time_limit',
     );
   });
 
   it('never fails a diatom trial that trained, whatever its accuracy; measures inference time', () => {
-    const j = judgeOutcome(DIATOM, getPreset('diatom', 'paper'), outcome({ accuracy: 0.02, trainSeconds: 9999 }));
+    const j = judgeOutcome(DIATOM, getPreset(DIATOM, 'paper'), outcome({ accuracy: 0.02, trainSeconds: 9999 }));
     expect(j).toEqual({ failed: false, reason: null, metrics: { accuracy: 0.02, inference_time: 0.2 } });
   });
 
   it('reports errors as failed without metrics', () => {
-    expect(judgeOutcome(DIATOM, getPreset('diatom', 'paper'), outcome({ error: 'OOM', accuracy: null }))).toEqual({
+    expect(judgeOutcome(DIATOM, getPreset(DIATOM, 'paper'), outcome({ error: 'OOM', accuracy: null }))).toEqual({
       failed: true,
       reason: 'error',
       metrics: null,
     });
-    expect(judgeOutcome(DIATOM, getPreset('diatom', 'paper'), outcome({ accuracy: NaN })).reason).toBe('error');
+    expect(judgeOutcome(DIATOM, getPreset(DIATOM, 'paper'), outcome({ accuracy: NaN })).reason).toBe('error');
   });
 });

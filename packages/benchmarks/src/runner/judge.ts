@@ -1,11 +1,12 @@
 /**
  * Turns a training outcome into what the optimizer is told: metric values, or failed.
  *
- * Diatom: a trial fails only when training threw. Rotten (the paper's failure region): accuracy below
- * preset.minAccuracy (0.75) or training time above preset.timeLimitSeconds (250 s in the paper) is failed.
+ * For every study a trial fails with reason 'error' when training threw or produced no accuracy or time; otherwise
+ * the study's own failure rule (`Study.failureReason`) decides. Diatom has none; rotten's is the paper's failure
+ * region (accuracy below preset.minAccuracy, training time above preset.timeLimitSeconds).
  */
-import type { StudyDefinition } from '../studies/definitions.ts';
 import type { Preset } from '../studies/presets.ts';
+import type { Study } from '../studies/study.ts';
 import type { FailureReason } from '../journal/records.ts';
 import type { TrialOutcome } from './protocol.ts';
 
@@ -16,24 +17,13 @@ export interface Judgement {
   metrics: Record<string, number> | null;
 }
 
-export function judgeOutcome(study: StudyDefinition, preset: Preset, outcome: TrialOutcome): Judgement {
-  const time = study.timeMetric === 'inference_time' ? outcome.inferenceSeconds : outcome.trainSeconds;
-  if (outcome.error !== null || outcome.accuracy === null || time === null || !Number.isFinite(outcome.accuracy)) {
+export function judgeOutcome(study: Study, preset: Preset, outcome: TrialOutcome): Judgement {
+  const time = study.timeMeasure === 'inference' ? outcome.inferenceSeconds : outcome.trainSeconds;
+  const accuracy = outcome.accuracy;
+  if (outcome.error !== null || accuracy === null || time === null || !Number.isFinite(accuracy)) {
     return { failed: true, reason: 'error', metrics: null };
   }
-  const metrics = { [study.accuracyMetric]: outcome.accuracy, [study.timeMetric]: time };
-  if (preset.timeLimitSeconds !== null) {
-    const trainTime = outcome.trainSeconds ?? 0;
-    if (outcome.stoppedEarly === 'time_limit' || trainTime > preset.timeLimitSeconds) {
-      return { failed: true, reason: 'time_limit', metrics };
-    }
-  }
-  if (preset.minAccuracy !== null && outcome.accuracy < preset.minAccuracy) {
-    return {
-      failed: true,
-      reason: outcome.stoppedEarly === 'diverged' ? 'diverged' : 'accuracy_below_threshold',
-      metrics,
-    };
-  }
-  return { failed: false, reason: null, metrics };
+  const metrics = { [study.accuracyMetric]: accuracy, [study.timeMetric]: time };
+  const reason = study.failureReason(preset, { ...outcome, accuracy });
+  return reason === null ? { failed: false, reason: null, metrics } : { failed: true, reason, metrics };
 }

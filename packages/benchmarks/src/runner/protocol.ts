@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '@paretobench/models/backend-names';
 import { PresetSchema } from '../studies/presets.ts';
+import { StudyNameSchema } from '../studies/registry.ts';
 import { AssignmentsSchema } from '../journal/records.ts';
 
 export const TrainerKindSchema = z.enum(['real', 'fake']);
@@ -12,7 +13,7 @@ export const TrainerKindSchema = z.enum(['real', 'fake']);
 export const WorkerInitSchema = z.object({
   type: z.literal('init'),
   worker: z.number().int().min(0),
-  study: z.enum(['diatom', 'rotten']),
+  study: StudyNameSchema,
   preset: PresetSchema,
   seed: z.number().int(),
   dataDir: z.string().nullable(),

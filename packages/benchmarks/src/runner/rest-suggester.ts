@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { Assignments } from '@paretobench/optimizer';
-import type { StudyDefinition } from '../studies/definitions.ts';
+import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
 import type { TrialRecord } from '../journal/records.ts';
 import { InProcessSuggester, experimentConfig, type Suggester } from './suggesters.ts';
@@ -24,7 +24,7 @@ const SuggestionReply = z.object({
 export interface RestOptions {
   url: string;
   token: string;
-  study: StudyDefinition;
+  study: Study;
   preset: Preset;
   seed: number;
   lag: number;

@@ -9,8 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Assignments } from '@paretobench/optimizer';
-import type { StudyDefinition } from '../studies/definitions.ts';
-import { trainedEpochs, type Preset } from '../studies/presets.ts';
+import type { Preset } from '../studies/presets.ts';
+import type { Study } from '../studies/study.ts';
 import { Journal, headerMismatches } from '../journal/journal.ts';
 import type { JournalHeader, Method, TrialRecord } from '../journal/records.ts';
 import { TrialScheduler, type TrialSlot } from './scheduler.ts';
@@ -26,7 +26,7 @@ export interface RunEvents {
 }
 
 export interface StudyRunOptions {
-  study: StudyDefinition;
+  study: Study;
   preset: Preset;
   seed: number;
   outDir: string;
@@ -45,7 +45,7 @@ export interface StudyRunResult {
   resumed: number;
 }
 
-export function studyFingerprint(study: StudyDefinition, preset: Preset, seed: number): string {
+export function studyFingerprint(study: Study, preset: Preset, seed: number): string {
   const canonical = JSON.stringify({
     study: study.name,
     parameters: study.parameters,
@@ -134,7 +134,7 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
 
         const runOne = async (worker: number, slot: TrialSlot, assignments: Assignments): Promise<void> => {
           const startedAt = new Date();
-          const epochs = trainedEpochs(study.name, preset, assignments);
+          const epochs = study.trainedEpochs(preset, assignments);
           let outcome: TrialOutcome;
           const key = `${slot.method}#${slot.index}`;
           try {

@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { getStudy, type StudyDefinition } from '../studies/definitions.ts';
-import { describePreset, getPreset, type Preset } from '../studies/presets.ts';
+import { getPreset, type Preset } from '../studies/presets.ts';
+import { getStudy } from '../studies/registry.ts';
+import type { Study } from '../studies/study.ts';
 import type { TrialRecord } from '../journal/records.ts';
 import { readJournal } from '../journal/journal.ts';
 import { OutDirLock } from '../journal/out-lock.ts';
@@ -38,12 +39,12 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
 
 async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary: Summary }> {
   const t0 = Date.now();
-  const study = getStudy(args.study);
-  const named = getPreset(study.name, args.preset);
+  const study = await getStudy(args.study);
+  const named = getPreset(study, args.preset);
   const preset: Preset = args.seeds === null ? named : { ...named, seeds: args.seeds };
   const arms = replicateArms(args.out, args.seed, preset);
   io.log(`${study.title}`);
-  for (const line of describePreset(study.name, preset)) io.log(`  ${line}`);
+  for (const line of study.describePreset(preset)) io.log(`  ${line}`);
   io.log(`  workers ${args.workers}, seed ${args.seed}, out ${args.out}, trainer ${args.trainer}`);
 
   // One worker pool for every arm, started when the first arm needs it and with the run seed, so that all arms
@@ -163,7 +164,7 @@ function readArm(arm: Arm): ArmResult {
 async function runArm(
   args: StudyArgs,
   io: StudyCommandIo,
-  study: StudyDefinition,
+  study: Study,
   arm: Arm,
   startEvaluator: () => Promise<Evaluator>,
 ): Promise<ArmResult> {

@@ -10,7 +10,7 @@ import {
   type Observation,
   type OptimizerState,
 } from '@paretobench/optimizer';
-import type { StudyDefinition } from '../studies/definitions.ts';
+import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
 import type { TrialRecord } from '../journal/records.ts';
 
@@ -28,7 +28,7 @@ export interface Suggester {
 export const randomSeedFor = (seed: number): number => (seed + 1_000_003) % 2_147_483_647;
 
 export function experimentConfig(
-  study: StudyDefinition,
+  study: Study,
   preset: Preset,
   seed: number,
   method: 'mobo' | 'random',
@@ -69,7 +69,7 @@ export class InProcessSuggester implements Suggester {
    */
   private state: OptimizerState | undefined;
 
-  constructor(study: StudyDefinition, preset: Preset, seed: number, lag: number) {
+  constructor(study: Study, preset: Preset, seed: number, lag: number) {
     this.mobo = experimentConfig(study, preset, seed, 'mobo', lag + 1);
     this.rand = experimentConfig(study, preset, seed, 'random', 1);
   }

@@ -1,8 +1,11 @@
+import { FcnHyperparametersSchema, KimHyperparametersSchema } from '@paretobench/models';
 import { describe, expect, it } from 'vitest';
 import { judgeOutcome } from '../runner/judge.ts';
 import type { TrialOutcome } from '../runner/protocol.ts';
-import { DIATOM, ROTTEN, type StudyDefinition } from './definitions.ts';
-import { PRESET_NAMES, describePreset, getPreset, trainedEpochs } from './presets.ts';
+import DIATOM from './diatom/index.ts';
+import ROTTEN from './rotten/index.ts';
+import { PRESET_NAMES, getPreset } from './presets.ts';
+import type { Study } from './study.ts';
 
 /**
  * The published specification of the two studies, written out once: parameter spaces (type, bounds), metrics, the
@@ -44,7 +47,7 @@ const SPEC = {
   },
 } as const;
 
-const STUDIES: [keyof typeof SPEC, StudyDefinition][] = [
+const STUDIES: [keyof typeof SPEC, Study][] = [
   ['diatom', DIATOM],
   ['rotten', ROTTEN],
 ];
@@ -76,7 +79,7 @@ describe('study definitions against the specification', () => {
     });
 
     it(`${name}: the paper preset runs the published budgets and failure rule`, () => {
-      const paper = getPreset(name, 'paper');
+      const paper = getPreset(def, 'paper');
       expect(paper.budgets).toEqual(SPEC[name].paperBudgets);
       const failure = SPEC[name].failure;
       if (failure === null) {
@@ -94,56 +97,74 @@ describe('study definitions against the specification', () => {
   }
 });
 
+describe('the spaces and the models', () => {
+  // the real trainers parse a trial's assignments with these schemas: every parameter must be a field of the model,
+  // and every field the model requires must be a parameter
+  const required = (shape: Record<string, { safeParse(v: unknown): { success: boolean } }>): string[] =>
+    Object.keys(shape).filter((k) => !shape[k].safeParse(undefined).success);
+  const cases: [Study, Record<string, { safeParse(v: unknown): { success: boolean } }>][] = [
+    [DIATOM, FcnHyperparametersSchema.shape],
+    [ROTTEN, KimHyperparametersSchema.shape],
+  ];
+  for (const [study, shape] of cases) {
+    it(`${study.name}: the parameters are the model's hyperparameters`, () => {
+      const names = study.parameters.map((p) => p.name);
+      expect(names.filter((n) => !(n in shape))).toEqual([]);
+      expect(required(shape).filter((k) => !names.includes(k))).toEqual([]);
+    });
+  }
+});
+
 describe('presets', () => {
   it('every preset of both studies keeps the paper optimizer:random budget ratio and says so', () => {
-    for (const [name] of STUDIES) {
+    for (const [name, def] of STUDIES) {
       const { optimizer, random } = SPEC[name].paperBudgets;
       for (const p of PRESET_NAMES) {
-        const preset = getPreset(name, p);
+        const preset = getPreset(def, p);
         // integer budgets: a / b = c / d exactly when a d = b c
         expect(preset.budgets.random * optimizer, `${name} ${p}`).toBe(preset.budgets.optimizer * random);
-        expect(describePreset(name, preset)[0]).toContain(`(ratio 1:${(random / optimizer).toFixed(2)})`);
+        expect(def.describePreset(preset)[0]).toContain(`(ratio 1:${(random / optimizer).toFixed(2)})`);
       }
     }
   });
 
   it('every rotten preset keeps the 75 % accuracy rule; only the paper keeps the 250 s limit', () => {
-    for (const p of PRESET_NAMES) expect(getPreset('rotten', p).minAccuracy).toBe(SPEC.rotten.failure.minAccuracy);
-    expect(getPreset('rotten', 'default').timeLimitSeconds).toBeLessThan(SPEC.rotten.failure.timeLimitSeconds);
+    for (const p of PRESET_NAMES) expect(getPreset(ROTTEN, p).minAccuracy).toBe(SPEC.rotten.failure.minAccuracy);
+    expect(getPreset(ROTTEN, 'default').timeLimitSeconds).toBeLessThan(SPEC.rotten.failure.timeLimitSeconds);
   });
 
   it('paper trains as published: 500 FCN epochs with Keras batch-norm momentum, Kim epochs as assigned, full data', () => {
-    const d = getPreset('diatom', 'paper');
+    const d = getPreset(DIATOM, 'paper');
     expect([d.fixedEpochs, d.batchNormMomentum, d.trainFraction, d.valFraction]).toEqual([500, 0.99, 1, 1]);
-    const r = getPreset('rotten', 'paper');
+    const r = getPreset(ROTTEN, 'paper');
     expect([r.epochScale, r.trainFraction, r.valFraction]).toEqual([1, 1, 1]);
-    expect(trainedEpochs('rotten', r, { epochs: 37 })).toBe(37);
+    expect(ROTTEN.trainedEpochs(r, { epochs: 37 })).toBe(37);
     expect(d.confidenceRepeats).toBe(800);
   });
 
   it('scaled diatom presets use the PyTorch batch-norm momentum and say so', () => {
-    const d = getPreset('diatom', 'default');
+    const d = getPreset(DIATOM, 'default');
     expect(d.batchNormMomentum).toBe(0.9);
-    expect(describePreset('diatom', d).join('\n')).toMatch(/FCN batch-norm momentum: 0.9 \(paper: Keras' 0.99\)/);
-    expect(getPreset('rotten', 'default').batchNormMomentum).toBeNull();
+    expect(DIATOM.describePreset(d).join('\n')).toMatch(/FCN batch-norm momentum: 0.9 \(paper: Keras' 0.99\)/);
+    expect(getPreset(ROTTEN, 'default').batchNormMomentum).toBeNull();
   });
 
   it('scales rotten epochs: smoke with a floor of one, default linearly from 5..100 onto 2..6', () => {
-    const smoke = getPreset('rotten', 'smoke');
-    expect(trainedEpochs('rotten', smoke, { epochs: 5 })).toBe(1);
-    const def = getPreset('rotten', 'default');
+    const smoke = getPreset(ROTTEN, 'smoke');
+    expect(ROTTEN.trainedEpochs(smoke, { epochs: 5 })).toBe(1);
+    const def = getPreset(ROTTEN, 'default');
     expect(def.epochScale).toBeNull();
     expect(def.epochRange).toEqual({ min: 2, max: 6 });
-    const at = (e: number) => trainedEpochs('rotten', def, { epochs: e });
+    const at = (e: number) => ROTTEN.trainedEpochs(def, { epochs: e });
     // 2 + 4 (e - 5) / 95, rounded
     expect([5, 16, 17, 40, 41, 64, 65, 100].map(at)).toEqual([2, 2, 3, 3, 4, 4, 5, 6]);
-    expect(() => trainedEpochs('rotten', def, {})).toThrow(/"epochs"/);
-    expect(describePreset('rotten', def).join('\n')).toMatch(/epochs 5\.\.100 mapped linearly onto 2\.\.6/);
+    expect(() => ROTTEN.trainedEpochs(def, {})).toThrow(/"epochs"/);
+    expect(ROTTEN.describePreset(def).join('\n')).toMatch(/epochs 5\.\.100 mapped linearly onto 2\.\.6/);
   });
 
   it('names unknown presets and describes the scaled quantities', () => {
-    expect(() => getPreset('diatom', 'huge')).toThrow(/unknown preset "huge"/);
-    const lines = describePreset('rotten', getPreset('rotten', 'default')).join('\n');
+    expect(() => getPreset(DIATOM, 'huge')).toThrow(/unknown preset "huge"/);
+    const lines = ROTTEN.describePreset(getPreset(ROTTEN, 'default')).join('\n');
     expect(lines).toMatch(/budgets optimizer 8 vs random 30/);
     expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 100 s/);
   });

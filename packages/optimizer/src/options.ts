@@ -23,6 +23,15 @@ export interface OptimizerOptions {
    * suggestions are one for any practical objective.
    */
   minSeparation: number;
+  /**
+   * Side length of the trust regions (in the unit cube of the encoded space, by its dimension; 0 = none) that the
+   * acquisition is maximised in: boxes centred at the anchor points (the observed Pareto set, or the best points), as
+   * in TuRBO / MORBO. In high dimension a GP fitted on a few dozen points cannot resolve most coordinates (their
+   * length scales stay near the prior's, the model is near-linear in them), and its variance grows towards the box
+   * edges, so a global search of the acquisition chases that variance to the boundary, away from what was learnt.
+   * Confining candidates near the best points keeps the search local where the model is uninformative.
+   */
+  trustRegion: (dim: number) => number;
   /** Candidate budget of the acquisition optimiser, by number of observations n (scoring costs O(n^2) each). */
   candidates: (n: number) => {
     rawSamples: number;
@@ -39,6 +48,7 @@ export const DEFAULT_OPTIONS: OptimizerOptions = {
   refitGrowth: 0.05,
   maxFitPoints: 160,
   minSeparation: 1e-3,
+  trustRegion: (dim) => (dim >= 10 ? 0.2 : 0),
   candidates: (n) =>
     n <= 120
       ? { rawSamples: 2048, perturbations: 400, refineStarts: 5, refineIterations: 15 }

@@ -137,6 +137,7 @@ export function suggest(input: SuggestInput): SuggestOutput {
     ...candidateBudget(options, observations.length, acquisition.anchors.length),
     anchors: acquisition.anchors,
     rawPoints: sobolRaw(enc.dim, rng),
+    trustRegion: options.trustRegion(enc.dim),
   });
   for (const p of ranked) {
     const a = enc.decode(p.x);

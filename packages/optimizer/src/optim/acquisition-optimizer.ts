@@ -7,6 +7,9 @@
  *     shrink the step otherwise);
  *  3. greedy search over integer / category neighbours of the best points;
  *  4. return candidates best first (the caller skips duplicates of observed/pending points).
+ * With `trustRegion` (a side length L), every candidate is confined to the union of the boxes of side L (L-infinity
+ * balls) centred at the anchors, as in the trust regions of TuRBO (Eriksson et al. 2019) and MORBO (Daulton et al.
+ * 2022): raw candidates are drawn in those boxes and each candidate is clipped to the box of its nearest anchor.
  */
 import type { Rng } from '../math/rng.ts';
 import type { SpaceEncoding } from '../space/space.ts';
@@ -23,6 +26,8 @@ export interface AcqOptimizeOptions {
   refineIterations: number;
   /** optional quasi-random generator for raw samples in the encoded cube */
   rawPoints?: (n: number, dim: number) => number[][];
+  /** side length of the trust regions around the anchors (0 or absent: the whole cube) */
+  trustRegion?: number;
 }
 
 export interface ScoredPoint {
@@ -36,7 +41,23 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
   const pool = new Map<string, ScoredPoint>();
   const keyOf = (x: readonly number[]) => x.map((v) => v.toFixed(10)).join(',');
   const discrete = enc.hasDiscrete;
-  const prep = (x: number[]) => (discrete ? enc.project(x) : x.map((v) => Math.min(1, Math.max(0, v))));
+  const half = (opts.trustRegion ?? 0) / 2;
+  const local = half > 0 && opts.anchors.length > 0;
+  /** x clipped to the trust region of its nearest anchor (L-infinity distance) */
+  const toRegion = (x: number[]): number[] => {
+    let centre = opts.anchors[0];
+    let nearest = Infinity;
+    for (const a of opts.anchors) {
+      let dist = 0;
+      for (let k = 0; k < D && dist < nearest; k++) dist = Math.max(dist, Math.abs(x[k] - a[k]));
+      if (dist < nearest) [nearest, centre] = [dist, a];
+    }
+    return nearest <= half ? x : x.map((v, k) => Math.min(centre[k] + half, Math.max(centre[k] - half, v)));
+  };
+  const prep = (x0: number[]) => {
+    const x = local ? toRegion(x0) : x0;
+    return discrete ? enc.project(x) : x.map((v) => Math.min(1, Math.max(0, v)));
+  };
 
   const evaluate = (points: number[][]): ScoredPoint[] => {
     const fresh: number[][] = [];
@@ -65,9 +86,15 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
   };
 
   // 1. raw candidates
-  const raw: number[][] = opts.rawPoints
-    ? opts.rawPoints(opts.rawSamples, D).map(prep)
-    : Array.from({ length: opts.rawSamples }, () => prep(Array.from({ length: D }, () => rng.next())));
+  const unit: number[][] = opts.rawPoints
+    ? opts.rawPoints(opts.rawSamples, D)
+    : Array.from({ length: opts.rawSamples }, () => Array.from({ length: D }, () => rng.next()));
+  // in trust regions: the raw points spread over the anchors' boxes (cycling through the anchors)
+  const raw = unit.map((u, i) => {
+    if (!local) return prep(u);
+    const a = opts.anchors[i % opts.anchors.length];
+    return prep(u.map((v, k) => a[k] + 2 * half * (v - 0.5)));
+  });
   const pDim = Math.min(1, Math.max(2 / D, 0.2));
   for (const a of opts.anchors) {
     for (let k = 0; k < opts.perturbationsPerAnchor; k++) {

@@ -32,4 +32,48 @@ describe('optimizeAcquisition trust regions', () => {
     const ranked = optimizeAcquisition(enc, score, { ...opts, rng: new Rng(1) });
     expect(Math.min(...anchors.map((a) => linf(ranked[0].x, a)))).toBeGreaterThan(0.1);
   });
+
+  it('puts no candidate on the cube bound where a region is cut by it (reflection, not clamping)', () => {
+    const near = [new Array<number>(D).fill(0.05)];
+    const ranked = optimizeAcquisition(enc, (X, m) => score(X, m).map((v) => -v), {
+      ...opts,
+      anchors: near,
+      rng: new Rng(2),
+      trustRegion: 0.4,
+    });
+    const onBound = ranked.filter((p) => p.x.some((v) => v === 0 || v === 1)).length;
+    expect(ranked.length).toBeGreaterThan(200);
+    expect(onBound).toBe(0);
+    for (const p of ranked) expect(linf(p.x, near[0])).toBeLessThanOrEqual(0.2 + 1e-12);
+  });
+
+  it('leaves categorical choices free: the region confines doubles and integers only', () => {
+    const mixed = new SpaceEncoding(
+      parseExperimentConfig({
+        name: 'm',
+        parameters: [
+          { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+          { name: 'k', type: 'int', bounds: { min: 0, max: 20 } },
+          { name: 'c', type: 'categorical', categorical_values: ['a', 'b', 'c'] },
+        ],
+        metrics: [{ name: 'f' }],
+      }),
+    );
+    // the anchor has category a; the score prefers c by far and large x
+    const anchor = mixed.encode({ x: 0.3, k: 10, c: 'a' });
+    const f = (X: Float64Array, m: number) =>
+      Float64Array.from({ length: m }, (_, i) => {
+        const a = mixed.decode(Array.from(X.subarray(i * mixed.dim, (i + 1) * mixed.dim)));
+        return (a.c === 'c' ? 10 : 0) + Number(a.x);
+      });
+    const ranked = optimizeAcquisition(mixed, f, { ...opts, anchors: [anchor], rng: new Rng(3), trustRegion: 0.2 });
+    const best = mixed.decode(ranked[0].x);
+    expect(best.c).toBe('c');
+    // while the double and the integer stay within the region (x within 0.1 of 0.3, k within 2 of 10)
+    for (const p of ranked.slice(0, 50)) {
+      const a = mixed.decode(p.x);
+      expect(Math.abs(Number(a.x) - 0.3)).toBeLessThanOrEqual(0.1 + 1e-9);
+      expect(Math.abs(Number(a.k) - 10)).toBeLessThanOrEqual(2);
+    }
+  });
 });

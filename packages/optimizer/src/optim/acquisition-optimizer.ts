@@ -43,16 +43,34 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
   const discrete = enc.hasDiscrete;
   const half = (opts.trustRegion ?? 0) / 2;
   const local = half > 0 && opts.anchors.length > 0;
-  /** x clipped to the trust region of its nearest anchor (L-infinity distance) */
+  /**
+   * Columns the trust regions confine: doubles and integers. A categorical's one-hot columns stay free (a box around
+   * a one-hot anchor would fix its category for good, as CASMOPOLITAN notes for mixed spaces).
+   */
+  const confined = new Array<boolean>(D).fill(true);
+  for (const c of enc.columns)
+    if (c.param.type === 'categorical') for (let k = 0; k < c.width; k++) confined[c.offset + k] = false;
+  /** the trust region of an anchor: its box of side 2 half, cut to the unit cube */
+  const regionOf = (a: readonly number[]) => ({
+    lo: a.map((v, k) => (confined[k] ? Math.max(0, v - half) : 0)),
+    hi: a.map((v, k) => (confined[k] ? Math.min(1, v + half) : 1)),
+  });
+  const regions = local ? opts.anchors.map(regionOf) : [];
+  /**
+   * x folded into the trust region of its nearest anchor (L-infinity distance) by reflection at the region's faces:
+   * clamping would put every overshooting step exactly on a face (and on the cube's bound where the two meet).
+   */
   const toRegion = (x: number[]): number[] => {
-    let centre = opts.anchors[0];
+    let r = 0;
     let nearest = Infinity;
-    for (const a of opts.anchors) {
+    opts.anchors.forEach((a, i) => {
       let dist = 0;
-      for (let k = 0; k < D && dist < nearest; k++) dist = Math.max(dist, Math.abs(x[k] - a[k]));
-      if (dist < nearest) [nearest, centre] = [dist, a];
-    }
-    return nearest <= half ? x : x.map((v, k) => Math.min(centre[k] + half, Math.max(centre[k] - half, v)));
+      for (let k = 0; k < D && dist < nearest; k++) if (confined[k]) dist = Math.max(dist, Math.abs(x[k] - a[k]));
+      if (dist < nearest) [nearest, r] = [dist, i];
+    });
+    if (nearest <= half) return x;
+    const { lo, hi } = regions[r];
+    return x.map((v, k) => (hi[k] > lo[k] ? lo[k] + (hi[k] - lo[k]) * reflect((v - lo[k]) / (hi[k] - lo[k])) : lo[k]));
   };
   const prep = (x0: number[]) => {
     const x = local ? toRegion(x0) : x0;
@@ -92,8 +110,8 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
   // in trust regions: the raw points spread over the anchors' boxes (cycling through the anchors)
   const raw = unit.map((u, i) => {
     if (!local) return prep(u);
-    const a = opts.anchors[i % opts.anchors.length];
-    return prep(u.map((v, k) => a[k] + 2 * half * (v - 0.5)));
+    const { lo, hi } = regions[i % regions.length];
+    return prep(u.map((v, k) => lo[k] + (hi[k] - lo[k]) * v));
   });
   const pDim = Math.min(1, Math.max(2 / D, 0.2));
   for (const a of opts.anchors) {

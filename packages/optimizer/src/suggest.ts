@@ -16,8 +16,9 @@
  *                                                      else inferred (multi-objective/reference-point.ts)
  *        3-4:          log EI of a ParEGO scalarisation (acquisition/parego.ts)
  *      times P(constraint metrics met) (acquisition/constraint.ts) and P(success);
- *   4. maximised over the mixed space (optim/acquisition-optimizer.ts); the best candidate that does not repeat an
- *      observed or pending point (options.minSeparation) is the suggestion.
+ *   4. maximised over the mixed space (optim/acquisition-optimizer.ts) inside trust regions around the best points,
+ *      whose side the history sets (optim/trust-region.ts); the best candidate that does not repeat an observed or
+ *      pending point (options.minSeparation) is the suggestion.
  */
 import { z } from 'zod';
 import {

@@ -7,9 +7,10 @@
  *     shrink the step otherwise);
  *  3. greedy search over integer / category neighbours of the best points;
  *  4. return candidates best first (the caller skips duplicates of observed/pending points).
- * With `trustRegion` (a side length L), every candidate is confined to the union of the boxes of side L (L-infinity
- * balls) centred at the anchors, as in the trust regions of TuRBO (Eriksson et al. 2019) and MORBO (Daulton et al.
- * 2022): raw candidates are drawn in those boxes and each candidate is clipped to the box of its nearest anchor.
+ * With `trustRegion` (a side length L), every candidate's doubles and integers are confined to the union of the
+ * boxes of side L (L-infinity balls, cut to the cube) centred at the anchors, as in the trust regions of TuRBO
+ * (Eriksson et al. 2019) and MORBO (Daulton et al. 2022): raw candidates are drawn in those boxes and each candidate
+ * is folded into the box of its nearest anchor by reflection. Categorical columns stay free.
  */
 import type { Rng } from '../math/rng.ts';
 import type { SpaceEncoding } from '../space/space.ts';

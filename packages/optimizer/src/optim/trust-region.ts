@@ -9,11 +9,11 @@
  * (including failed and infeasible trials). After `successTolerance` successes in a row the side doubles (up to
  * `max`), after `failureTolerance(dim)` failures in a row it halves; below `min` it starts again from `initial`.
  *
- * Why at all: in high dimension a GP fitted on a few dozen points cannot resolve most coordinates (their length
- * scales stay near the prior's, the model is near-linear in them), and its variance grows towards the box edges, so
- * a global search of the acquisition chases that variance to the boundary, away from what was learnt. Confining the
- * candidates near the best points keeps the search where the model knows something; the region grows while that
- * pays and shrinks when it stops paying.
+ * Why at all: a GP fitted on a few dozen points knows little far from them, and its variance grows towards the box
+ * edges, so a global search of the acquisition chases that variance to the boundary, away from what was learnt
+ * (worst in high dimension, where most coordinates are barely resolved). Confining the candidates near the best
+ * points keeps the search where the model knows something; the region grows while that pays and shrinks when it
+ * stops paying. The figures with and without: packages/benchmarks/BENCHMARKS.md, "Synthetic suite".
  */
 
 export interface TrustRegionPolicy {

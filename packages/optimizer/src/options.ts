@@ -1,3 +1,5 @@
+import type { TrustRegionPolicy } from './optim/trust-region.ts';
+
 /**
  * The optimizer's policy constants in one typed object. There is one default configuration, used for every
  * problem; callers (and benchmarks comparing variants) may override single fields with `suggest({ options })`.
@@ -23,6 +25,11 @@ export interface OptimizerOptions {
    * suggestions are one for any practical objective.
    */
   minSeparation: number;
+  /**
+   * Trust regions for the acquisition search (optim/trust-region.ts): boxes around the anchor points (the observed
+   * Pareto set, or the best points) whose side follows TuRBO's success/failure rule; null searches the whole cube.
+   */
+  trustRegion: TrustRegionPolicy | null;
   /** Candidate budget of the acquisition optimiser, by number of observations n (scoring costs O(n^2) each). */
   candidates: (n: number) => {
     rawSamples: number;
@@ -39,6 +46,16 @@ export const DEFAULT_OPTIONS: OptimizerOptions = {
   refitGrowth: 0.05,
   maxFitPoints: 160,
   minSeparation: 1e-3,
+  // TuRBO's rule and limits, but a first side of 0.4 (TuRBO: 0.8): with a few dozen points the model is trusted
+  // within +-0.2 of the best points, and the region grows after 3 improvements in a row (packages/benchmarks
+  // BENCHMARKS.md, "Synthetic suite", measures 0.4 against 0.8 and against no region)
+  trustRegion: {
+    initial: 0.4,
+    min: 0.5 ** 7,
+    max: 1.6,
+    successTolerance: 3,
+    failureTolerance: (dim) => Math.ceil(Math.max(4, dim)),
+  },
   candidates: (n) =>
     n <= 120
       ? { rawSamples: 2048, perturbations: 400, refineStarts: 5, refineIterations: 15 }

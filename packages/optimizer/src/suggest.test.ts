@@ -193,9 +193,14 @@ describe('suggest', () => {
     }
     // uniform sampling: 6.4 of 16 expected in the failed region (P(<= 2) = 1.8%)
     expect(late.filter(Boolean).length).toBeLessThanOrEqual(2);
-    // and it still pushes x up to the boundary
-    const best = Math.max(...obs.filter((o) => !o.failed).map((o) => Number(o.assignments.x)));
-    expect(best).toBeGreaterThan(0.55);
+    // and it still works along the boundary: the late suggestions' median x is near 0.6 (uniform over the feasible
+    // part: 0.3), and one is within 0.1 of it
+    const lateX = obs
+      .slice(10)
+      .map((o) => Number(o.assignments.x))
+      .sort((a, b) => a - b);
+    expect(lateX[Math.floor(lateX.length / 2)]).toBeGreaterThan(0.45);
+    expect(Math.max(...obs.filter((o) => !o.failed).map((o) => Number(o.assignments.x)))).toBeGreaterThan(0.5);
   });
 
   it('with fewer than 2 successes, looks where success is likely: near the success, away from failures', () => {

@@ -16,8 +16,9 @@
  *                                                      else inferred (multi-objective/reference-point.ts)
  *        3-4:          log EI of a ParEGO scalarisation (acquisition/parego.ts)
  *      times P(constraint metrics met) (acquisition/constraint.ts) and P(success);
- *   4. maximised over the mixed space (optim/acquisition-optimizer.ts); the best candidate that does not repeat an
- *      observed or pending point (options.minSeparation) is the suggestion.
+ *   4. maximised over the mixed space (optim/acquisition-optimizer.ts) inside trust regions around the best points,
+ *      whose side the history sets (optim/trust-region.ts); the best candidate that does not repeat an observed or
+ *      pending point (options.minSeparation) is the suggestion.
  */
 import { z } from 'zod';
 import {
@@ -38,6 +39,7 @@ import { isFeasible } from './multi-objective/feasibility.ts';
 import { paretoFront } from './multi-objective/pareto.ts';
 import { inferReferencePoint } from './multi-objective/reference-point.ts';
 import { optimizeAcquisition } from './optim/acquisition-optimizer.ts';
+import { improvements, trustRegionSide } from './optim/trust-region.ts';
 import { DEFAULT_OPTIONS, type OptimizerOptions } from './options.ts';
 import {
   SpaceEncoding,
@@ -137,6 +139,9 @@ export function suggest(input: SuggestInput): SuggestOutput {
     ...candidateBudget(options, observations.length, acquisition.anchors.length),
     anchors: acquisition.anchors,
     rawPoints: sobolRaw(enc.dim, rng),
+    trustRegion: options.trustRegion
+      ? trustRegionSide(modelPhaseImprovements(config, observations), enc.dim, options.trustRegion)
+      : 0,
   });
   for (const p of ranked) {
     const a = enc.decode(p.x);
@@ -245,6 +250,18 @@ function randomNonDuplicate(enc: SpaceEncoding, config: ExperimentConfig, seen: 
   let a = enc.randomAssignments(rng);
   for (let t = 0; t < 1000 && seen.has(assignmentsKey(config, a)); t++) a = enc.randomAssignments(rng);
   return a;
+}
+
+/**
+ * For each observation after the initial design (in the order observed), whether it improved on every earlier
+ * observation: the history the trust region's side is replayed from (optim/trust-region.ts).
+ */
+function modelPhaseImprovements(config: ExperimentConfig, observations: readonly Observation[]): boolean[] {
+  const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
+  const values = observations.map((o) =>
+    o.failed || !isFeasible(config, o) ? null : objectives.map((m) => sign(m) * valueOf(o, m.name)!),
+  );
+  return improvements(values).slice(Math.min(initialDesignSize(config), observations.length));
 }
 
 const sign = (m: Metric) => (m.objective === 'minimize' ? -1 : 1);

@@ -74,6 +74,35 @@ describe('negative log posterior', () => {
     }
   });
 
+  it("puts the MAP prior's mode where BoTorch's does: exp(mu - sigma^2) for length scales, exp(-5) for noise", () => {
+    // The prior part of the objective is what remains with the likelihood subtracted; minimise it along each
+    // coordinate on a grid. On the natural scale (MAP, as GPyTorch's LogNormal priors on the length scale and the
+    // noise) the mode sits at mu - sigma^2 in log space; on the log scale (slice sampling of theta) at mu.
+    const d = 4;
+    const X = Float64Array.from([0.1, 0.2, 0.3, 0.4]);
+    const y = [0.5];
+    const mu = Math.SQRT2 + 0.5 * Math.log(d);
+    const argminPrior = (k: number, natural: boolean): number => {
+      let best = Infinity;
+      let at = NaN;
+      for (let v = -10; v <= 6; v += 0.001) {
+        const theta = [0.5, 0.5, 0.5, 0.5, 0, -4];
+        theta[k] = v;
+        const f =
+          negLogPosterior(theta, X, 1, d, y, { natural })[0] -
+          negLogPosterior(theta, X, 1, d, y, { withPriors: false })[0];
+        if (f < best) [best, at] = [f, v];
+      }
+      return at;
+    };
+    expect(argminPrior(0, true)).toBeCloseTo(mu - 3, 2);
+    expect(argminPrior(3, true)).toBeCloseTo(mu - 3, 2);
+    expect(argminPrior(d + 1, true)).toBeCloseTo(-5, 2);
+    expect(argminPrior(d, true)).toBeCloseTo(0, 2); // the signal variance's prior is on log s2 either way
+    expect(argminPrior(0, false)).toBeCloseTo(mu, 2);
+    expect(argminPrior(d + 1, false)).toBeCloseTo(-4, 2);
+  });
+
   it('equals the closed-form Gaussian log density for one point', () => {
     // n = 1: K = s2 + noise; nll = y^2 / (2K) + log(K)/2 + log(2 pi)/2
     const theta = [0, Math.log(1.5), Math.log(0.5)];

@@ -7,6 +7,10 @@
  *     shrink the step otherwise);
  *  3. greedy search over integer / category neighbours of the best points;
  *  4. return candidates best first (the caller skips duplicates of observed/pending points).
+ * With `trustRegion` (a side length L), every candidate's doubles and integers are confined to the union of the
+ * boxes of side L (L-infinity balls, cut to the cube) centred at the anchors, as in the trust regions of TuRBO
+ * (Eriksson et al. 2019) and MORBO (Daulton et al. 2022): raw candidates are drawn in those boxes and each candidate
+ * is folded into the box of its nearest anchor by reflection. Categorical columns stay free.
  */
 import type { Rng } from '../math/rng.ts';
 import type { SpaceEncoding } from '../space/space.ts';
@@ -23,6 +27,8 @@ export interface AcqOptimizeOptions {
   refineIterations: number;
   /** optional quasi-random generator for raw samples in the encoded cube */
   rawPoints?: (n: number, dim: number) => number[][];
+  /** side length of the trust regions around the anchors (0 or absent: the whole cube) */
+  trustRegion?: number;
 }
 
 export interface ScoredPoint {
@@ -36,7 +42,41 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
   const pool = new Map<string, ScoredPoint>();
   const keyOf = (x: readonly number[]) => x.map((v) => v.toFixed(10)).join(',');
   const discrete = enc.hasDiscrete;
-  const prep = (x: number[]) => (discrete ? enc.project(x) : x.map((v) => Math.min(1, Math.max(0, v))));
+  const half = (opts.trustRegion ?? 0) / 2;
+  const local = half > 0 && opts.anchors.length > 0;
+  /**
+   * Columns the trust regions confine: doubles and integers. A categorical's one-hot columns stay free (a box around
+   * a one-hot anchor would fix its category for good, as CASMOPOLITAN notes for mixed spaces).
+   */
+  const confined = new Array<boolean>(D).fill(true);
+  for (const c of enc.columns)
+    if (c.param.type === 'categorical') for (let k = 0; k < c.width; k++) confined[c.offset + k] = false;
+  /** the trust region of an anchor: its box of side 2 half, cut to the unit cube */
+  const regionOf = (a: readonly number[]) => ({
+    lo: a.map((v, k) => (confined[k] ? Math.max(0, v - half) : 0)),
+    hi: a.map((v, k) => (confined[k] ? Math.min(1, v + half) : 1)),
+  });
+  const regions = local ? opts.anchors.map(regionOf) : [];
+  /**
+   * x folded into the trust region of its nearest anchor (L-infinity distance) by reflection at the region's faces:
+   * clamping would put every overshooting step exactly on a face (and on the cube's bound where the two meet).
+   */
+  const toRegion = (x: number[]): number[] => {
+    let r = 0;
+    let nearest = Infinity;
+    opts.anchors.forEach((a, i) => {
+      let dist = 0;
+      for (let k = 0; k < D && dist < nearest; k++) if (confined[k]) dist = Math.max(dist, Math.abs(x[k] - a[k]));
+      if (dist < nearest) [nearest, r] = [dist, i];
+    });
+    if (nearest <= half) return x;
+    const { lo, hi } = regions[r];
+    return x.map((v, k) => (hi[k] > lo[k] ? lo[k] + (hi[k] - lo[k]) * reflect((v - lo[k]) / (hi[k] - lo[k])) : lo[k]));
+  };
+  const prep = (x0: number[]) => {
+    const x = local ? toRegion(x0) : x0;
+    return discrete ? enc.project(x) : x.map((v) => Math.min(1, Math.max(0, v)));
+  };
 
   const evaluate = (points: number[][]): ScoredPoint[] => {
     const fresh: number[][] = [];
@@ -65,9 +105,15 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
   };
 
   // 1. raw candidates
-  const raw: number[][] = opts.rawPoints
-    ? opts.rawPoints(opts.rawSamples, D).map(prep)
-    : Array.from({ length: opts.rawSamples }, () => prep(Array.from({ length: D }, () => rng.next())));
+  const unit: number[][] = opts.rawPoints
+    ? opts.rawPoints(opts.rawSamples, D)
+    : Array.from({ length: opts.rawSamples }, () => Array.from({ length: D }, () => rng.next()));
+  // in trust regions: the raw points spread over the anchors' boxes (cycling through the anchors)
+  const raw = unit.map((u, i) => {
+    if (!local) return prep(u);
+    const { lo, hi } = regions[i % regions.length];
+    return prep(u.map((v, k) => lo[k] + (hi[k] - lo[k]) * v));
+  });
   const pDim = Math.min(1, Math.max(2 / D, 0.2));
   for (const a of opts.anchors) {
     for (let k = 0; k < opts.perturbationsPerAnchor; k++) {

@@ -1,0 +1,80 @@
+/**
+ * The side length of the trust regions the acquisition is maximised in, from the history of the experiment alone
+ * (so that `suggest()` stays stateless and a replayed journal gets the same regions).
+ *
+ * The rule is TuRBO's (Eriksson et al. 2019, "Scalable Global Optimization via Local Bayesian Optimization"), with
+ * the multi-objective notion of progress of MORBO (Daulton et al. 2022): replay the model-based observations in the
+ * order they arrived; an observation is a success when it improves on every earlier one (single objective: beats
+ * the best by a relative 1e-3; several objectives: no earlier observation dominates it), a failure otherwise
+ * (including failed and infeasible trials). After `successTolerance` successes in a row the side doubles (up to
+ * `max`), after `failureTolerance(dim)` failures in a row it halves; below `min` it starts again from `initial`.
+ *
+ * Why at all: a GP fitted on a few dozen points knows little far from them, and its variance grows towards the box
+ * edges, so a global search of the acquisition chases that variance to the boundary, away from what was learnt
+ * (worst in high dimension, where most coordinates are barely resolved). Confining the candidates near the best
+ * points keeps the search where the model knows something; the region grows while that pays and shrinks when it
+ * stops paying. The figures with and without: packages/benchmarks/BENCHMARKS.md, "Synthetic suite".
+ */
+
+export interface TrustRegionPolicy {
+  initial: number;
+  min: number;
+  max: number;
+  successTolerance: number;
+  failureTolerance: (dim: number) => number;
+}
+
+/**
+ * Whether each entry improved on all earlier ones. `values[i]` is the i-th observation's objective vector in
+ * maximisation orientation, or null when it failed or is infeasible (never an improvement, and not a reference).
+ */
+export function improvements(values: readonly (readonly number[] | null)[], relTol = 1e-3): boolean[] {
+  const seen: (readonly number[])[] = [];
+  return values.map((y) => {
+    if (y === null) return false;
+    let improved: boolean;
+    if (y.length === 1) {
+      let best = -Infinity;
+      for (const s of seen) best = Math.max(best, s[0]);
+      improved = best === -Infinity || y[0] > best + relTol * Math.abs(best);
+    } else {
+      improved = !seen.some((s) => dominatesOrEquals(s, y));
+    }
+    seen.push(y);
+    return improved;
+  });
+}
+
+function dominatesOrEquals(a: readonly number[], b: readonly number[]): boolean {
+  for (let j = 0; j < a.length; j++) if (a[j] < b[j]) return false;
+  return true;
+}
+
+/**
+ * The side length after replaying `successes` (the model-based observations, in order) in a space of `dim` encoded
+ * coordinates.
+ */
+export function trustRegionSide(successes: readonly boolean[], dim: number, policy: TrustRegionPolicy): number {
+  const failTol = policy.failureTolerance(dim);
+  let side = policy.initial;
+  let succ = 0;
+  let fail = 0;
+  for (const s of successes) {
+    if (s) {
+      succ++;
+      fail = 0;
+    } else {
+      fail++;
+      succ = 0;
+    }
+    if (succ >= policy.successTolerance) {
+      side = Math.min(policy.max, 2 * side);
+      succ = 0;
+    } else if (fail >= failTol) {
+      side /= 2;
+      fail = 0;
+      if (side < policy.min) side = policy.initial;
+    }
+  }
+  return side;
+}

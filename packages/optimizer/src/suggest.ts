@@ -451,8 +451,42 @@ function buildAcquisition(
   }
   state.gp = gpState;
   const product = new ProductAcquisition(objective, factors);
+  const eligible = ok.map((_, i) => i).filter((i) => !anyFeasible || feasible[i]);
+  const extra = categoryAnchors(config, ok, eligible, Y).filter((i) => !anchorIdx.includes(i));
   return {
     logScore: (X, m) => product.logScore(X, m),
-    anchors: anchorIdx.slice(0, 20).map((i) => Xok[i]),
+    anchors: [...anchorIdx.slice(0, Math.max(1, 20 - extra.length)), ...extra].map((i) => Xok[i]),
   };
+}
+
+/**
+ * For each value of each categorical parameter, the best eligible observation with that value (single objective:
+ * the largest value; several: the largest equal-weight Chebyshev value of the objectives scaled to the observed
+ * range), at most 8 in all. The trust regions sit around the anchors and leave categoricals free, but a category
+ * whose optimum lies elsewhere in the other coordinates (another function altogether) is only found by searching
+ * around that category's own best point.
+ */
+function categoryAnchors(
+  config: ExperimentConfig,
+  ok: readonly Observation[],
+  eligible: readonly number[],
+  Y: readonly number[][],
+): number[] {
+  if (eligible.length === 0 || Y.length === 0) return [];
+  const k = Y[0].length;
+  const lo = Array.from({ length: k }, (_, j) => Math.min(...Y.map((r) => r[j])));
+  const hi = Array.from({ length: k }, (_, j) => Math.max(...Y.map((r) => r[j])));
+  const rank = (i: number) => (k === 1 ? Y[i][0] : chebyshevScalarise(Y[i], new Array<number>(k).fill(1 / k), lo, hi));
+  const out: number[] = [];
+  for (const p of config.parameters) {
+    if (p.type !== 'categorical') continue;
+    const byValue = new Map<string, number>();
+    for (const i of eligible) {
+      const v = String(ok[i].assignments[p.name]);
+      const cur = byValue.get(v);
+      if (cur === undefined || rank(i) > rank(cur)) byValue.set(v, i);
+    }
+    for (const i of byValue.values()) if (!out.includes(i)) out.push(i);
+  }
+  return out.slice(0, 8);
 }

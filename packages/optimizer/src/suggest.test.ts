@@ -8,7 +8,7 @@ import {
   type Assignments,
   type Observation,
 } from './space/space.ts';
-import { initialDesignSize, suggest, type OptimizerState } from './suggest.ts';
+import { categoryAnchors, initialDesignSize, suggest, type OptimizerState } from './suggest.ts';
 
 const twoDim = (method: 'mobo' | 'random' | 'sobol' = 'mobo', seed = 0) =>
   parseExperimentConfig({
@@ -413,5 +413,36 @@ describe('initialDesignSize', () => {
     expect(size(12, { observation_budget: 4 })).toBe(2);
     expect(size(2, { observation_budget: 30 })).toBe(6);
     expect(size(12, { observation_budget: 10, initial_design_size: 5 })).toBe(5);
+  });
+});
+
+describe('categoryAnchors', () => {
+  const config = parseExperimentConfig({
+    parameters: [
+      { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+      { name: 'c', type: 'categorical', categorical_values: ['a', 'b', 'z'] },
+    ],
+    metrics: [{ name: 'f' }],
+  });
+  const obs = (x: number, c: string): Observation => ({ assignments: { x, c } });
+  const ok = [obs(0.1, 'a'), obs(0.2, 'b'), obs(0.3, 'a'), obs(0.4, 'b'), obs(0.5, 'z')];
+
+  it('picks the best eligible observation of each category (single objective: the largest value)', () => {
+    const Y = [[1], [5], [3], [2], [9]];
+    expect(categoryAnchors(config, ok, [0, 1, 2, 3, 4], Y)).toEqual([2, 1, 4]);
+    // ineligible (infeasible) observations are skipped: category z has none left
+    expect(categoryAnchors(config, ok, [0, 1, 2, 3], Y)).toEqual([2, 1]);
+  });
+
+  it('several objectives: the largest equal-weight Chebyshev value on the observed ranges', () => {
+    // a: (1, 0) -> min 0.5 u = 0 ; (0.6, 0.6) -> balanced, wins.  b: (0, 1) only competes with (0.2, 0.9)
+    const Y = [
+      [1, 0],
+      [0, 1],
+      [0.6, 0.6],
+      [0.2, 0.9],
+      [0, 0],
+    ];
+    expect(categoryAnchors(config, ok, [0, 1, 2, 3, 4], Y)).toEqual([2, 3, 4]);
   });
 });

@@ -466,7 +466,7 @@ function buildAcquisition(
  * whose optimum lies elsewhere in the other coordinates (another function altogether) is only found by searching
  * around that category's own best point.
  */
-function categoryAnchors(
+export function categoryAnchors(
   config: ExperimentConfig,
   ok: readonly Observation[],
   eligible: readonly number[],

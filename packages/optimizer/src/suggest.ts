@@ -476,7 +476,8 @@ export function categoryAnchors(
   const k = Y[0].length;
   const lo = Array.from({ length: k }, (_, j) => Math.min(...Y.map((r) => r[j])));
   const hi = Array.from({ length: k }, (_, j) => Math.max(...Y.map((r) => r[j])));
-  const rank = (i: number) => (k === 1 ? Y[i][0] : chebyshevScalarise(Y[i], new Array<number>(k).fill(1 / k), lo, hi));
+  const equal = new Array<number>(k).fill(1 / k);
+  const rank = (i: number) => (k === 1 ? Y[i][0] : chebyshevScalarise(Y[i], equal, lo, hi));
   const out: number[] = [];
   for (const p of config.parameters) {
     if (p.type !== 'categorical') continue;

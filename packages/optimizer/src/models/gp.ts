@@ -176,28 +176,13 @@ export function negLogPosterior(
   grad[d] = gSignal;
   grad[d + 1] = opts.fixedNoise !== undefined ? 0 : 0.5 * trW * Math.exp(theta[d + 1]);
   if (withPriors) {
+    f += logPriorPenalty(theta, d, opts.fixedNoise !== undefined, natural);
     const mu = lengthscalePriorMean(d);
-    for (let k = 0; k < d; k++) {
-      const z = (theta[k] - mu) / LS_PRIOR_SD;
-      f += 0.5 * z * z;
-      grad[k] += z / LS_PRIOR_SD;
-      if (natural) {
-        f += theta[k];
-        grad[k] += 1;
-      }
-    }
-    const zs = (theta[d] - SV_PRIOR.mean) / SV_PRIOR.sd;
-    f += 0.5 * zs * zs;
-    grad[d] += zs / SV_PRIOR.sd;
-    if (opts.fixedNoise === undefined) {
-      const zn = (theta[d + 1] - NOISE_PRIOR.mean) / NOISE_PRIOR.sd;
-      f += 0.5 * zn * zn;
-      grad[d + 1] += zn / NOISE_PRIOR.sd;
-      if (natural) {
-        f += theta[d + 1];
-        grad[d + 1] += 1;
-      }
-    }
+    const jacobian = natural ? 1 : 0;
+    for (let k = 0; k < d; k++) grad[k] += (theta[k] - mu) / LS_PRIOR_SD ** 2 + jacobian;
+    grad[d] += (theta[d] - SV_PRIOR.mean) / SV_PRIOR.sd ** 2;
+    if (opts.fixedNoise === undefined)
+      grad[d + 1] += (theta[d + 1] - NOISE_PRIOR.mean) / NOISE_PRIOR.sd ** 2 + jacobian;
   }
   return [f, grad];
 }

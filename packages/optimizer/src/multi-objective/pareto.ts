@@ -25,7 +25,7 @@ function checkPoints(points: number[][], what: string): number {
 }
 
 /** True when a >= b in every objective and a > b in at least one (maximisation). */
-export function dominates(a: number[], b: number[]): boolean {
+export function dominates(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) throw new Error(`dominates: points have different lengths (${a.length} vs ${b.length})`);
   let strictly = false;
   for (let i = 0; i < a.length; i++) {

@@ -15,6 +15,7 @@
  * points keeps the search where the model knows something; the region grows while that pays and shrinks when it
  * stops paying. The figures with and without: packages/benchmarks/BENCHMARKS.md, "Synthetic suite".
  */
+import { dominates } from '../multi-objective/pareto.ts';
 
 export interface TrustRegionPolicy {
   initial: number;
@@ -30,24 +31,19 @@ export interface TrustRegionPolicy {
  */
 export function improvements(values: readonly (readonly number[] | null)[], relTol = 1e-3): boolean[] {
   const seen: (readonly number[])[] = [];
+  let best = -Infinity; // single objective: the best value so far
   return values.map((y) => {
     if (y === null) return false;
     let improved: boolean;
     if (y.length === 1) {
-      let best = -Infinity;
-      for (const s of seen) best = Math.max(best, s[0]);
       improved = best === -Infinity || y[0] > best + relTol * Math.abs(best);
+      best = Math.max(best, y[0]);
     } else {
-      improved = !seen.some((s) => dominatesOrEquals(s, y));
+      improved = !seen.some((s) => dominates(s, y) || s.every((v, j) => v === y[j]));
+      seen.push(y);
     }
-    seen.push(y);
     return improved;
   });
-}
-
-function dominatesOrEquals(a: readonly number[], b: readonly number[]): boolean {
-  for (let j = 0; j < a.length; j++) if (a[j] < b[j]) return false;
-  return true;
 }
 
 /**

@@ -38,6 +38,14 @@ export {
   LogExpectedHypervolumeImprovement2d,
   type Ehvi2dPrepared,
 } from './acquisition/log-ehvi.ts';
+export {
+  logEhviColumns,
+  hviColumns,
+  prepareEhviColumns,
+  ehviColumnCount,
+  LogExpectedHypervolumeImprovement,
+  type EhviColumnsPrepared,
+} from './acquisition/log-ehvi-columns.ts';
 export { logH, logExpectedImprovement, LogExpectedImprovement } from './acquisition/log-ei.ts';
 export { logProbabilityAbove, LogProbabilityOfFeasibility } from './acquisition/constraint.ts';
 export { chebyshevScalarise, simplexWeights } from './acquisition/parego.ts';

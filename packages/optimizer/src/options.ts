@@ -30,6 +30,12 @@ export interface OptimizerOptions {
    * Pareto set, or the best points) whose side follows TuRBO's success/failure rule; null searches the whole cube.
    */
   trustRegion: TrustRegionPolicy | null;
+  /**
+   * Largest column decomposition (acquisition/log-ehvi-columns.ts) the exact EHVI of 3+ objectives may use; a front
+   * needing more (about 64 points with 3 objectives, 16 with 4) falls back to ParEGO. Each candidate costs one
+   * addition per column and objective.
+   */
+  ehviMaxColumns: number;
   /** Candidate budget of the acquisition optimiser, by number of observations n (scoring costs O(n^2) each). */
   candidates: (n: number) => {
     rawSamples: number;
@@ -56,6 +62,7 @@ export const DEFAULT_OPTIONS: OptimizerOptions = {
     successTolerance: 3,
     failureTolerance: (dim) => Math.ceil(Math.max(4, dim)),
   },
+  ehviMaxColumns: 4096,
   candidates: (n) =>
     n <= 120
       ? { rawSamples: 2048, perturbations: 400, refineStarts: 5, refineIterations: 15 }

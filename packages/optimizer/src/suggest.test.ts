@@ -270,11 +270,15 @@ describe('suggest', () => {
     expect(best).toBeGreaterThan(0.48);
   });
 
-  it('three objectives (ParEGO): model suggestions move onto the Pareto set', () => {
+  it.each([
+    ['exact EHVI over columns, thresholds on all', true, {}],
+    ['ParEGO, no thresholds', false, {}],
+    ['ParEGO, when the front needs more columns than allowed', true, { ehviMaxColumns: 0 }],
+  ])('three objectives (%s): model suggestions move onto the Pareto set', (_, thresholds, options) => {
     // maximise a = x - z^2, b = y - z^2, c = (1 - x)(1 - y) - z^2: the Pareto set is z = 0 (any x, y)
     const config = parseExperimentConfig({
       parameters: ['x', 'y', 'z'].map((name) => ({ name, type: 'double', bounds: { min: 0, max: 1 } })),
-      metrics: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+      metrics: ['a', 'b', 'c'].map((name) => (thresholds ? { name, threshold: -0.5 } : { name })),
       seed: 2,
       observation_budget: 24,
     });
@@ -283,7 +287,7 @@ describe('suggest', () => {
     const zs: number[] = [];
     let state: OptimizerState | undefined;
     for (let i = 0; i < 24; i++) {
-      const s = suggest({ config, observations: obs, state });
+      const s = suggest({ config, observations: obs, state, options });
       state = s.state;
       phases.push(s.info.phase);
       const [x, y, z] = ['x', 'y', 'z'].map((k) => Number(s.assignments[k]));

@@ -14,7 +14,10 @@
  *        1 objective:  log EI                       (acquisition/log-ei.ts)
  *        2 objectives: exact log EHVI                (acquisition/log-ehvi.ts), reference point from thresholds,
  *                                                      else inferred (multi-objective/reference-point.ts)
- *        3-4:          log EI of a ParEGO scalarisation (acquisition/parego.ts)
+ *        3+:           with a threshold on every objective (the reference point), exact log EHVI over
+ *                                                      columns (acquisition/log-ehvi-columns.ts); without, or when the
+ *                                                      front needs more than options.ehviMaxColumns columns, log EI
+ *                                                      of a ParEGO scalarisation (acquisition/parego.ts)
  *      times P(constraint metrics met) (acquisition/constraint.ts) and P(success);
  *   4. maximised over the mixed space (optim/acquisition-optimizer.ts) inside trust regions around the best points,
  *      whose side the history sets (optim/trust-region.ts); the best candidate that does not repeat an observed or
@@ -28,6 +31,11 @@ import {
 } from './acquisition/acquisition-function.ts';
 import { LogProbabilityOfFeasibility } from './acquisition/constraint.ts';
 import { LogExpectedHypervolumeImprovement2d, prepareEhvi2d } from './acquisition/log-ehvi.ts';
+import {
+  LogExpectedHypervolumeImprovement,
+  ehviColumnCount,
+  prepareEhviColumns,
+} from './acquisition/log-ehvi-columns.ts';
 import { LogExpectedImprovement } from './acquisition/log-ei.ts';
 import { chebyshevScalarise, simplexWeights } from './acquisition/parego.ts';
 import { Sobol } from './design/sobol.ts';
@@ -386,35 +394,50 @@ function buildAcquisition(
 
   let objective: AcquisitionFunction;
   let anchorIdx: number[];
-  if (objectives.length === 2) {
+  /**
+   * Exact log EHVI of the objectives (2: log-ehvi.ts, 3+: log-ehvi-columns.ts), integrated over the hyperparameter
+   * draws. null (ParEGO instead) for 3+ objectives unless every one has a threshold, or when their front needs more
+   * than options.ehviMaxColumns columns. Why: with 3+ objectives, a front of a few dozen points has a nadir close to
+   * the worst observation, so an inferred reference point puts most of the volume EHVI rewards in the corners of the
+   * observed box (an extreme on one objective, poor on the others), while ParEGO's scalarisations need no reference
+   * point. Measured (packages/benchmarks BENCHMARKS.md): EHVI beats ParEGO by far with the reference point given
+   * and loses to it with the reference point inferred.
+   */
+  const buildEhvi = (): AcquisitionFunction | null => {
+    const k = objectives.length;
+    if (k >= 3 && objectives.some((m) => m.threshold === undefined)) return null;
     const ensembles = objectives.map((m, j) =>
       fitEnsemble(m.name, withImputed(Float64Array.from(Y, (r) => r[j])), XobjM),
     );
-    objective = new IntegratedAcquisition(
-      ensembles[0].map((g0, k) => {
-        const models: [GaussianProcess, GaussianProcess] = [g0, ensembles[1][k]];
-        // The observed front as this model sees it (denoised values), plus the believed pending points.
-        const [d0, d1] = models.map((g) => g.predict(XokM, ok.length).mean);
-        const Yd = ok.map((_, i) => [d0[i], d1[i]]);
-        const base = anyFeasible ? Yd.filter((_, i) => feasible[i]) : Yd;
-        const observedFront = paretoFront(base).map((i) => base[i]);
-        const inferred = inferReferencePoint(observedFront, { observed: Yd });
-        const ref = objectives.map((m, j) => (m.threshold !== undefined ? sign(m) * m.threshold : inferred[j]));
-        const believed: number[][] = [];
-        if (pending.length > 0) {
-          const [p0, p1] = models.map((g) => g.predict(XpM, pending.length).mean);
-          for (let i = 0; i < pending.length; i++) believed.push([p0[i], p1[i]]);
-        }
-        const front = [...observedFront, ...believed];
-        return new LogExpectedHypervolumeImprovement2d(
-          models,
-          prepareEhvi2d(
-            paretoFront(front).map((i) => front[i]),
-            ref,
-          ),
-        );
-      }),
-    );
+    const members: AcquisitionFunction[] = [];
+    for (let e = 0; e < ensembles[0].length; e++) {
+      const models = ensembles.map((en) => en[e]);
+      // The observed front as this model sees it (denoised values), plus the believed pending points.
+      const denoised = models.map((g) => g.predict(XokM, ok.length).mean);
+      const Yd = ok.map((_, i) => denoised.map((d) => d[i]));
+      const base = anyFeasible ? Yd.filter((_, i) => feasible[i]) : Yd;
+      const observedFront = paretoFront(base).map((i) => base[i]);
+      const inferred = inferReferencePoint(observedFront, { observed: Yd });
+      const ref = objectives.map((m, j) => (m.threshold !== undefined ? sign(m) * m.threshold : inferred[j]));
+      const believed: number[][] = [];
+      if (pending.length > 0) {
+        const means = models.map((g) => g.predict(XpM, pending.length).mean);
+        for (let i = 0; i < pending.length; i++) believed.push(means.map((p) => p[i]));
+      }
+      const all = [...observedFront, ...believed];
+      const front = paretoFront(all).map((i) => all[i]);
+      if (k === 2) {
+        members.push(new LogExpectedHypervolumeImprovement2d([models[0], models[1]], prepareEhvi2d(front, ref)));
+      } else {
+        if (ehviColumnCount(front, ref) > options.ehviMaxColumns) return null;
+        members.push(new LogExpectedHypervolumeImprovement(models, prepareEhviColumns(front, ref)));
+      }
+    }
+    return new IntegratedAcquisition(members);
+  };
+  const ehvi = objectives.length >= 2 ? buildEhvi() : null;
+  if (ehvi) {
+    objective = ehvi;
     const ids = ok.map((_, i) => i).filter((i) => !anyFeasible || feasible[i]);
     anchorIdx = paretoFront(ids.map((i) => Y[i])).map((k) => ids[k]);
   } else {

@@ -23,8 +23,7 @@
  * log-sum-exp. The result stays finite and strictly increasing in the means far below the frontier
  * (e.g. 1000 standard deviations), where plain EHVI underflows to 0.
  *
- * Three or more objectives use ParEGO (parego.ts) instead: a Monte-Carlo EHVI with the exact per-sample improvement
- * costs a WFG hypervolume per sample per candidate, too slow for the thousands of candidates scored per suggestion.
+ * Three or more objectives use the same closed form over a decomposition into columns (log-ehvi-columns.ts).
  */
 import type { GaussianProcess } from '../models/gp.ts';
 import type { AcquisitionFunction } from './acquisition-function.ts';
@@ -35,7 +34,7 @@ import { normalCdfOverPdf, normalLogCdf, log1mexp } from '../math/normal.ts';
  * log(h(zl) - h(zu)) = log int_{zu}^{zl} Phi(t) dt for zl > zu, given lhl = log h(zl) and lhu = log h(zu)
  * (h' = Phi). zu may be -Infinity (lhu = -Infinity), for the last, unbounded strip.
  */
-function logHDiff(zl: number, zu: number, lhl: number, lhu: number): number {
+export function logHDiff(zl: number, zu: number, lhl: number, lhu: number): number {
   if (lhu === -Infinity) return lhl;
   const w = zl - zu;
   if (!(w > 0)) return -Infinity;

@@ -218,7 +218,7 @@ describe('experiment lifecycle', () => {
     expect(best.data.map((b: { assignments: unknown }) => b.assignments)).toEqual([{ x: -0.2 }]);
   });
 
-  it('pages experiment lists newest first with before/after cursors', async () => {
+  it('pages experiment lists newest first with before cursors, oldest first with after cursors', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++)
       ids.push((await h.call('POST', '/v1/experiments', twoMetricExperiment({ name: `e${i}` }))).json.id);
@@ -233,8 +233,11 @@ describe('experiment lifecycle', () => {
     expect(p3.paging.before).toBeNull();
     // walking back towards newer ones
     const back = (await h.call('GET', `/v1/experiments?limit=2&after=${ids[0]}`)).json;
-    expect(back.data.map((e: { id: string }) => e.id)).toEqual([ids[2], ids[1]]);
+    expect(back.data.map((e: { id: string }) => e.id)).toEqual([ids[1], ids[2]]);
     expect(back.paging).toEqual({ before: ids[1], after: ids[2] });
+    const back2 = (await h.call('GET', `/v1/experiments?limit=2&after=${back.paging.after}`)).json;
+    expect(back2.data.map((e: { id: string }) => e.id)).toEqual([ids[3], ids[4]]);
+    expect(back2.paging).toEqual({ before: ids[3], after: null });
     // another token's list is empty
     expect((await h.call('GET', '/v1/experiments', undefined, h.tokenB)).json).toMatchObject({ count: 0, data: [] });
   });

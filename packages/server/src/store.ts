@@ -208,7 +208,10 @@ export class Store {
   }
 
   // --- paging ------------------------------------------------------------------------------
-  /** Newest first; `before` pages towards older ids, `after` towards newer ones. */
+  /**
+   * Newest first; `before` pages towards older ids. `after` pages towards newer ones, oldest first within the page,
+   * so that walking either cursor yields one monotonic sequence.
+   */
   private page<T extends { id: number }>(table: string, where: string, params: unknown[], req: PageRequest): Page<T> {
     const total = (this.sql(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...params) as { n: number }).n;
     let rows: T[];
@@ -218,14 +221,16 @@ export class Store {
         req.after,
         req.limit + 1,
       ) as T[];
+      // Oldest first within the page: a client walking `after` cursors (the sigopt client's iterate_pages with
+      // after=) sees one ascending sequence, not descending runs that jump up at each page.
       const more = rows.length > req.limit;
-      rows = rows.slice(0, req.limit).reverse();
-      const older = rows.length > 0 && this.exists(table, where, params, '<', rows[rows.length - 1].id);
+      rows = rows.slice(0, req.limit);
+      const older = rows.length > 0 && this.exists(table, where, params, '<', rows[0].id);
       return {
         rows,
         total,
-        after: more && rows.length > 0 ? String(rows[0].id) : null,
-        before: older ? String(rows[rows.length - 1].id) : null,
+        after: more && rows.length > 0 ? String(rows[rows.length - 1].id) : null,
+        before: older ? String(rows[0].id) : null,
       };
     }
     const cond = req.before !== undefined ? ' AND id < ?' : '';

@@ -99,8 +99,16 @@ conn.experiments(e.id).suggestions(ids[0]).delete()
 open_after_one = sorted(s.id for s in conn.experiments(e.id).suggestions().fetch(state='open').iterate_pages())
 conn.experiments(e.id).suggestions().delete(state='open')
 open_after_all = [s.id for s in conn.experiments(e.id).suggestions().fetch(state='open').iterate_pages()]
+# paging both ways through the client's iterate_pages: five observations, pages of two
+for i in range(5):
+    s = conn.experiments(e.id).suggestions().create()
+    conn.experiments(e.id).observations().create(suggestion=s.id, values=[dict(name='f', value=i)])
+obs = conn.experiments(e.id).observations()
+newest_first = [o.id for o in obs.fetch(limit=2).iterate_pages()]
+oldest_first = newest_first[-1:] + [o.id for o in obs.fetch(limit=2, after=newest_first[-1]).iterate_pages()]
 conn.experiments(e.id).delete()
 print(json.dumps(dict(
+    newest_first=newest_first, oldest_first=oldest_first,
     experiment=e.id, ids=ids, open_after_one=open_after_one, open_after_all=open_after_all,
     state=conn.experiments(e.id).fetch().state,
     active=[x.id for x in conn.experiments().fetch().iterate_pages()])))
@@ -129,7 +137,7 @@ describe('the official sigopt Python client on the Franke example', () => {
     expect(requireClient()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type)', () => {
+  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type); pages both ways', () => {
     requireClient();
     const r = spawnSync(PYTHON, ['-c', DELETE_FLOW, server!.url, token], {
       env: { ...process.env, PYTHONPATH: CLIENT_DIR },
@@ -145,7 +153,13 @@ describe('the official sigopt Python client on the Franke example', () => {
       open_after_all: string[];
       state: string;
       active: string[];
+      newest_first: string[];
+      oldest_first: string[];
     };
+    const asc = [...out.oldest_first].sort((a, b) => Number(a) - Number(b));
+    expect(out.oldest_first).toHaveLength(5);
+    expect(out.oldest_first).toEqual(asc);
+    expect(out.newest_first).toEqual([...asc].reverse());
     expect(out.open_after_one).toEqual([...out.ids.slice(1)].sort());
     expect(out.open_after_all).toEqual([]);
     expect(out.state).toBe('deleted');

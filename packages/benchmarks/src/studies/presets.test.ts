@@ -165,7 +165,7 @@ describe('presets', () => {
   it('names unknown presets and describes the scaled quantities', () => {
     expect(() => getPreset(DIATOM, 'huge')).toThrow(/unknown preset "huge"/);
     const lines = ROTTEN.describePreset(getPreset(ROTTEN, 'default')).join('\n');
-    expect(lines).toMatch(/budgets optimizer 8 vs random 30/);
+    expect(lines).toMatch(/budgets optimizer 12 vs random 45/);
     expect(lines).toMatch(/failure rule: accuracy < 0.75 or training time > 100 s/);
   });
 });

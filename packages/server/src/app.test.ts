@@ -242,3 +242,40 @@ describe('experiment lifecycle', () => {
     expect((await h.call('GET', '/v1/experiments', undefined, h.tokenB)).json).toMatchObject({ count: 0, data: [] });
   });
 });
+
+describe('wire format of assignments', () => {
+  it('writes integral values of double parameters as floats (0.0), of int parameters as integers', async () => {
+    const exp = (
+      await h.call('POST', '/v1/experiments', {
+        name: 'floats',
+        parameters: [
+          { name: 'x', type: 'double', bounds: { min: -2, max: 2 } },
+          { name: 'n', type: 'int', bounds: { min: 1, max: 5 } },
+        ],
+        metrics: [{ name: 'f' }],
+      })
+    ).json;
+    const s = await h.call('POST', `/v1/experiments/${exp.id}/suggestions`, { assignments: { x: 0, n: 3 } });
+    expect(s.status).toBe(200);
+    expect(s.text).toContain('"assignments":{"x":0.0,"n":3}');
+    const o = await h.call('POST', `/v1/experiments/${exp.id}/observations`, {
+      assignments: { x: -2, n: 1 },
+      values: [{ name: 'f', value: 1 }],
+    });
+    expect(o.text).toContain('"assignments":{"x":-2.0,"n":1}');
+    expect(o.text).toContain('"value":1,'); // metric values are left as they are
+    const best = await h.call('GET', `/v1/experiments/${exp.id}/best_assignments`);
+    expect(best.text).toContain('"assignments":{"x":-2.0,"n":1}');
+    const listed = await h.call('GET', `/v1/experiments/${exp.id}/suggestions`);
+    expect(listed.text).toContain('"x":0.0');
+    expect((await h.call('GET', `/v1/experiments/${exp.id}`)).text).toContain('"x":-2.0');
+    // a non-integral double and a metadata string that mimics nothing are untouched
+    const o2 = await h.call('POST', `/v1/experiments/${exp.id}/observations`, {
+      assignments: { x: 0.25, n: 2 },
+      values: [{ name: 'f', value: 0.5 }],
+      metadata: { note: 'x is 0' },
+    });
+    expect(o2.text).toContain('"assignments":{"x":0.25,"n":2}');
+    expect(o2.json.metadata).toEqual({ note: 'x is 0' });
+  });
+});

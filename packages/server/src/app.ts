@@ -5,6 +5,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { openDatabase, storageReason, type Db } from './database.ts';
 import { ApiError, errorBody } from './errors.ts';
+import { serializeReply } from './objects.ts';
 import { OptimizationService } from './service.ts';
 import { inlineSuggest, SuggestWorkerPool, type SuggestRunner } from './suggest-pool.ts';
 import { tokenFromBasicAuth, verifyToken } from './tokens.ts';
@@ -46,6 +47,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     return503OnClosing: true,
   });
 
+  // integral values of double parameters go out as 0.0, not 0 (objects.ts WireDouble)
+  app.setReplySerializer((payload) => serializeReply(payload));
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is 415
   // SigOpt's clients send `Content-Type: application/json` on every request, a bodyless DELETE included: an empty
   // body is no body (a route that needs one says so naming the field); anything else goes to fastify's JSON parser,

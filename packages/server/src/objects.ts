@@ -5,6 +5,44 @@
 import type { Assignments, ExperimentConfig, Parameter, Metric } from '@paretobench/optimizer';
 import type { ExperimentCounts, ExperimentRow, ObservationRow, Page, SuggestionRow } from './store.ts';
 
+/**
+ * A double parameter's value that happens to be integral (0, 1, -3). JSON has one number type, but SigOpt's API wrote
+ * doubles as floats and Python's json module reads `0` as int and `0.0` as float, so a client doing `x / 2` or
+ * `isinstance(x, float)` would see a difference. `toJSON` writes a marker string that `serializeReply` turns into
+ * `0.0` in the response text.
+ */
+export class WireDouble {
+  constructor(readonly value: number) {}
+  toJSON(): string {
+    return `${DOUBLE_MARK}${this.value}${DOUBLE_MARK}`;
+  }
+}
+const DOUBLE_MARK = '\u0000pb-double\u0000';
+/** JSON.stringify writes the marker's NUL characters as \u0000 escapes. */
+const MARKED = /"\\u0000pb-double\\u0000(-?\d+)\\u0000pb-double\\u0000"/g;
+
+/** The response body text: JSON, with integral doubles written as floats (see WireDouble). */
+export function serializeReply(payload: unknown): string {
+  return JSON.stringify(payload).replace(MARKED, '$1.0');
+}
+
+/** The names of an experiment's double parameters. */
+export function doubleNames(config: Pick<ExperimentConfig, 'parameters'>): ReadonlySet<string> {
+  return new Set(config.parameters.filter((p) => p.type === 'double').map((p) => p.name));
+}
+
+/**
+ * Stored assignments with the integral values of double parameters marked as WireDouble. The result is typed as what
+ * it serialises to (what a client parses): a WireDouble's JSON is the number.
+ */
+function wireAssignments(text: string, doubles: ReadonlySet<string>): Assignments {
+  const a = JSON.parse(text) as Assignments;
+  const out: Record<string, number | string | WireDouble> = {};
+  for (const [k, v] of Object.entries(a))
+    out[k] = doubles.has(k) && typeof v === 'number' && Number.isSafeInteger(v) ? new WireDouble(v) : v;
+  return out as unknown as Assignments;
+}
+
 export interface MetricEvaluation {
   object: 'metric_evaluation';
   name: string;
@@ -135,14 +173,14 @@ function evaluations(row: { metric_values: string | null }): MetricEvaluation[] 
   }));
 }
 
-export function observationObject(row: ObservationRow): ObservationObject {
+export function observationObject(row: ObservationRow, doubles: ReadonlySet<string>): ObservationObject {
   const values = evaluations(row);
   return {
     object: 'observation',
     id: String(row.id),
     experiment: String(row.experiment_id),
     suggestion: row.suggestion_id === null ? null : String(row.suggestion_id),
-    assignments: JSON.parse(row.assignments) as Assignments,
+    assignments: wireAssignments(row.assignments, doubles),
     values,
     value: values.length === 1 ? values[0].value : null,
     value_stddev: values.length === 1 ? values[0].value_stddev : null,
@@ -152,24 +190,24 @@ export function observationObject(row: ObservationRow): ObservationObject {
   };
 }
 
-export function suggestionObject(row: SuggestionRow): SuggestionObject {
+export function suggestionObject(row: SuggestionRow, doubles: ReadonlySet<string>): SuggestionObject {
   return {
     object: 'suggestion',
     id: String(row.id),
     experiment: String(row.experiment_id),
-    assignments: JSON.parse(row.assignments) as Assignments,
+    assignments: wireAssignments(row.assignments, doubles),
     state: row.state,
     metadata: json(row.metadata),
     created: row.created,
   };
 }
 
-export function bestAssignmentsObject(row: ObservationRow): BestAssignmentsObject {
+export function bestAssignmentsObject(row: ObservationRow, doubles: ReadonlySet<string>): BestAssignmentsObject {
   const values = evaluations(row);
   return {
     object: 'best_assignments',
     id: String(row.id),
-    assignments: JSON.parse(row.assignments) as Assignments,
+    assignments: wireAssignments(row.assignments, doubles),
     values,
     value: values.length === 1 ? values[0].value : null,
     value_stddev: values.length === 1 ? values[0].value_stddev : null,
@@ -205,8 +243,8 @@ export function experimentObject(
       failed_observation_count: counts.failed_observation_count,
       open_suggestion_count: counts.open_suggestion_count,
       remaining_budget: budget === null ? null : Math.max(0, budget - counts.observation_count),
-      first_observation: ends.first ? observationObject(ends.first) : null,
-      last_observation: ends.last ? observationObject(ends.last) : null,
+      first_observation: ends.first ? observationObject(ends.first, doubleNames(config)) : null,
+      last_observation: ends.last ? observationObject(ends.last, doubleNames(config)) : null,
     },
     linear_constraints: [],
     conditionals: [],

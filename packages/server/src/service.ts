@@ -34,6 +34,7 @@ import {
   observationObject,
   pagination,
   suggestionObject,
+  doubleNames,
   type BestAssignmentsObject,
   type ExperimentObject,
   type ObservationObject,
@@ -197,6 +198,7 @@ export class OptimizationService {
               metadataText(body.metadata),
               exp.next_index,
             ),
+            doubleNames(config),
           );
         })
         .immediate();
@@ -223,7 +225,7 @@ export class OptimizationService {
             metadataText(body.metadata),
             snapshot.index,
           );
-          return suggestionObject(row);
+          return suggestionObject(row, doubleNames(snapshot.config));
         })
         .immediate();
     });
@@ -234,13 +236,15 @@ export class OptimizationService {
     const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
     if (!row || row.state === 'deleted')
       throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
-    return suggestionObject(row);
+    return suggestionObject(row, doublesOf(exp));
   }
 
   listSuggestions(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<SuggestionObject> {
     const q = parse(SuggestionListQuerySchema, rawQuery ?? {});
     const exp = this.requireExperiment(tokenId, rawId);
-    return pagination(this.store.listSuggestions(exp.id, q.state ?? 'all', pageRequest(q)), suggestionObject);
+    return pagination(this.store.listSuggestions(exp.id, q.state ?? 'all', pageRequest(q)), (row) =>
+      suggestionObject(row, doublesOf(exp)),
+    );
   }
 
   /** Deletes an open suggestion: it stops counting as pending and cannot be observed. */
@@ -271,7 +275,7 @@ export class OptimizationService {
     return this.db
       .transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
-        return observationObject(this.insertObservation(exp, raw, ''));
+        return observationObject(this.insertObservation(exp, raw, ''), doublesOf(exp));
       })
       .immediate();
   }
@@ -286,7 +290,7 @@ export class OptimizationService {
         return {
           object: 'pagination' as const,
           count: rows.length,
-          data: rows.map(observationObject),
+          data: rows.map((row) => observationObject(row, doublesOf(exp))),
           paging: { before: null, after: null },
         };
       })
@@ -297,13 +301,14 @@ export class OptimizationService {
     const exp = this.requireExperiment(tokenId, rawId);
     const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
     if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
-    return observationObject(row);
+    return observationObject(row, doublesOf(exp));
   }
 
   listObservations(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<ObservationObject> {
     const q = parse(PageQuerySchema, rawQuery ?? {});
     const exp = this.requireExperiment(tokenId, rawId);
-    return pagination(this.store.listObservations(exp.id, pageRequest(q)), observationObject);
+    const doubles = doublesOf(exp);
+    return pagination(this.store.listObservations(exp.id, pageRequest(q)), (row) => observationObject(row, doubles));
   }
 
   /**
@@ -334,7 +339,7 @@ export class OptimizationService {
     return {
       object: 'pagination',
       count: front.length,
-      data: front.map((i) => bestAssignmentsObject(candidates[i])),
+      data: front.map((i) => bestAssignmentsObject(candidates[i], doubleNames(config))),
       paging: { before: null, after: null },
     };
   }
@@ -450,4 +455,9 @@ export class OptimizationService {
   private experimentView(row: ExperimentRow): ExperimentObject {
     return experimentObject(row, this.store.counts(row.id), this.store.firstAndLastObservation(row.id));
   }
+}
+
+/** The double parameters of a stored experiment (their integral values are sent as floats: objects.ts WireDouble). */
+function doublesOf(exp: { config: string }): ReadonlySet<string> {
+  return doubleNames(JSON.parse(exp.config) as ExperimentConfig);
 }

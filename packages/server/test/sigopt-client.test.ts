@@ -105,10 +105,13 @@ for i in range(5):
     conn.experiments(e.id).observations().create(suggestion=s.id, values=[dict(name='f', value=i)])
 obs = conn.experiments(e.id).observations()
 newest_first = [o.id for o in obs.fetch(limit=2).iterate_pages()]
+# a double parameter's integral value arrives as a Python float, as from SigOpt
+manual = conn.experiments(e.id).suggestions().create(assignments=dict(x=0))
+x_type = type(conn.experiments(e.id).suggestions(manual.id).fetch().assignments['x']).__name__
 oldest_first = newest_first[-1:] + [o.id for o in obs.fetch(limit=2, after=newest_first[-1]).iterate_pages()]
 conn.experiments(e.id).delete()
 print(json.dumps(dict(
-    newest_first=newest_first, oldest_first=oldest_first,
+    newest_first=newest_first, oldest_first=oldest_first, x_type=x_type,
     experiment=e.id, ids=ids, open_after_one=open_after_one, open_after_all=open_after_all,
     state=conn.experiments(e.id).fetch().state,
     active=[x.id for x in conn.experiments().fetch().iterate_pages()])))
@@ -137,7 +140,7 @@ describe('the official sigopt Python client on the Franke example', () => {
     expect(requireClient()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type); pages both ways', () => {
+  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type); pages both ways; integral doubles as floats', () => {
     requireClient();
     const r = spawnSync(PYTHON, ['-c', DELETE_FLOW, server!.url, token], {
       env: { ...process.env, PYTHONPATH: CLIENT_DIR },
@@ -155,7 +158,9 @@ describe('the official sigopt Python client on the Franke example', () => {
       active: string[];
       newest_first: string[];
       oldest_first: string[];
+      x_type: string;
     };
+    expect(out.x_type).toBe('float');
     const asc = [...out.oldest_first].sort((a, b) => Number(a) - Number(b));
     expect(out.oldest_first).toHaveLength(5);
     expect(out.oldest_first).toEqual(asc);

@@ -1,6 +1,6 @@
 /**
  * Rotten: Kim's CNN-rand on MR sentence polarity, the 6-parameter space, accuracy vs training time, exactly as
- * SPEC.md states it. The paper's failure region: a trial below the preset's accuracy threshold (0.75) or over its
+ * SPEC.md states it. The paper's failure region: a trial below the preset's accuracy threshold (paper 0.75) or over its
  * training-time limit (250 s in the paper) is reported to the optimizer as failed; its measured metrics stay in the
  * journal and the report.
  */

@@ -1,7 +1,8 @@
 /**
  * Rotten presets. `paper` is the original study: 480 optimizer vs 1800 random trials, the Kim epochs parameter used as
  * assigned, full data, failed below 75 % accuracy or above 250 s of training. The scaled presets keep the 480:1800
- * budget ratio, the space and the 0.75 threshold; epochs, data and the time limit are scaled.
+ * budget ratio and the space; epochs, data and the time limit are scaled, and `default` scales the accuracy rule with
+ * its fidelity (0.70 at 2..6 epochs, see below); `smoke` keeps 0.75.
  */
 import type { PresetInput, PresetName } from '../presets.ts';
 
@@ -41,14 +42,20 @@ export const PRESETS: Record<PresetName, PresetInput> = {
     // the time rule binds for many epochs with a large embedding or small batches (paper: 250 s for up to 100
     // epochs on a GPU)
     timeLimitSeconds: 100,
-    minAccuracy: 0.75,
+    // The accuracy rule scaled with the fidelity, as the time rule is. At 2..6 epochs the random trials' accuracies
+    // split into not-learned (0.48-0.68) and learned (0.70-0.78) with nothing in between; the paper's 0.75, meant for
+    // up to 100 epochs, cuts through the learned group: 7 of 75 random trials (9 %, two runs) met it, and optimizer
+    // arms whose trials all failed learned nothing (failures carry no values). 0.70 sits in the gap: 16 of 75 (21 %),
+    // the paper's random arm 26 %. BENCHMARKS.md, "Rotten default".
+    minAccuracy: 0.7,
     initialDesignSize: null,
     batchNormMomentum: null,
     confidenceRepeats: 800,
     scope:
       'Three optimizer runs of 12 trials (seeds seed..seed+2), each compared with the same 45 random-search trials ' +
-      "(1:3.75, as in the paper), with the paper's 75 % accuracy rule and a time rule scaled to this machine " +
-      '(2 to 6 full-data epochs, failed above 100 s of training). It can show whether the optimizer learns where ' +
+      '(1:3.75, as in the paper), with failure rules scaled to this fidelity and machine (2 to 6 full-data epochs; ' +
+      "failed below 70 % accuracy, where the paper's 75 % is for up to 100 epochs, or above 100 s of training). " +
+      'It can show whether the optimizer learns where ' +
       'trials fail and spends more of its budget on feasible ones than random search does, and how that varies ' +
       'between optimizer seeds. With 12 trials (3 of them a space-filling design) it cannot show much about the ' +
       "frontier itself, nor the paper's accuracies at up to 100 epochs.",

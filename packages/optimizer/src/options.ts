@@ -33,7 +33,7 @@ export interface OptimizerOptions {
   /**
    * Largest column decomposition (acquisition/log-ehvi-columns.ts) the exact EHVI of 3+ objectives may use; a front
    * needing more (about 64 points with 3 objectives, 16 with 4) falls back to ParEGO. Each candidate costs one
-   * addition per column and objective.
+   * exponential per column and one addition per column and objective.
    */
   ehviMaxColumns: number;
   /** Candidate budget of the acquisition optimiser, by number of observations n (scoring costs O(n^2) each). */

@@ -271,10 +271,10 @@ describe('suggest', () => {
   });
 
   it.each([
-    ['exact EHVI over columns, thresholds on all', true, {}],
-    ['ParEGO, no thresholds', false, {}],
-    ['ParEGO, when the front needs more columns than allowed', true, { ehviMaxColumns: 0 }],
-  ])('three objectives (%s): model suggestions move onto the Pareto set', (_, thresholds, options) => {
+    ['exact EHVI over columns, thresholds on all', true, {}, false, 0.15],
+    ['ParEGO, no thresholds', false, {}, true, 0.15],
+    ['ParEGO, when the front needs more columns than allowed', true, { ehviMaxColumns: 0 }, true, 0.25],
+  ])('three objectives (%s): model suggestions move onto the Pareto set', (_, thresholds, options, parego, bound) => {
     // maximise a = x - z^2, b = y - z^2, c = (1 - x)(1 - y) - z^2: the Pareto set is z = 0 (any x, y)
     const config = parseExperimentConfig({
       parameters: ['x', 'y', 'z'].map((name) => ({ name, type: 'double', bounds: { min: 0, max: 1 } })),
@@ -303,9 +303,14 @@ describe('suggest', () => {
     }
     // observation budget 24: an initial design of 6 (a quarter), then the model
     expect(phases).toEqual([...Array(6).fill('initial'), ...Array(18).fill('model')]);
+    // ParEGO fits one GP to the scalarisation, EHVI one per objective
+    const fitted = Object.keys((state as { gp: Record<string, unknown> }).gp).sort();
+    expect(fitted).toEqual(parego ? ['__chebyshev'] : ['a', 'b', 'c']);
     const model = zs.slice(12);
-    // uniform z has mean 0.5; the last 12 model suggestions sit near z = 0
-    expect(model.reduce((t, z) => t + z, 0) / model.length).toBeLessThan(0.15);
+    // uniform z has mean 0.5 (sd of a mean of 12: 0.083); the last 12 model suggestions sit near z = 0 (measured
+    // 0.23 for ParEGO with thresholds, whose scalarisation is normalised from the thresholds, not the data)
+    const meanZ = model.reduce((t, z) => t + z, 0) / model.length;
+    expect(meanZ).toBeLessThan(bound);
   });
 
   it('reuses warm-start hyperparameters above 100 observations until the data grew 5%', () => {

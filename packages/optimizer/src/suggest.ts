@@ -406,6 +406,14 @@ function buildAcquisition(
   const buildEhvi = (): AcquisitionFunction | null => {
     const k = objectives.length;
     if (k >= 3 && objectives.some((m) => m.threshold === undefined)) return null;
+    if (k >= 3) {
+      // Decide before fitting: the observed front above the thresholds, plus the pending points, bounds the front the
+      // models will see (each point adds at most one breakpoint per objective).
+      const ref = objectives.map((m) => sign(m) * m.threshold!);
+      const base = anyFeasible ? Y.filter((_, i) => feasible[i]) : Y;
+      const above = paretoFront(base).filter((i) => base[i].every((v, j) => v > ref[j])).length;
+      if ((above + pending.length + 1) ** (k - 1) > options.ehviMaxColumns) return null;
+    }
     const ensembles = objectives.map((m, j) =>
       fitEnsemble(m.name, withImputed(Float64Array.from(Y, (r) => r[j])), XobjM),
     );

@@ -277,5 +277,14 @@ describe('wire format of assignments', () => {
     });
     expect(o2.text).toContain('"assignments":{"x":0.25,"n":2}');
     expect(o2.json.metadata).toEqual({ note: 'x is 0' });
+    // a client string shaped like the old fixed marker is sent back unchanged, and the body stays valid JSON
+    const forged = '\u0000pb-double\u00005\u0000pb-double\u0000';
+    const o3 = await h.call('POST', `/v1/experiments/${exp.id}/observations`, {
+      assignments: { x: 1.5, n: 2 },
+      values: [{ name: 'f', value: 0.5 }],
+      metadata: { [forged]: forged },
+    });
+    expect(o3.status).toBe(200);
+    expect(o3.json.metadata).toEqual({ [forged]: forged });
   });
 });

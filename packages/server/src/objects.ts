@@ -2,6 +2,7 @@
  * SigOpt v1 response objects built from stored rows: experiment, suggestion, observation,
  * best_assignments, pagination.
  */
+import { randomBytes } from 'node:crypto';
 import type { Assignments, ExperimentConfig, Parameter, Metric } from '@paretobench/optimizer';
 import type { ExperimentCounts, ExperimentRow, ObservationRow, Page, SuggestionRow } from './store.ts';
 
@@ -16,10 +17,19 @@ export class WireDouble {
   toJSON(): string {
     return `${DOUBLE_MARK}${this.value}${DOUBLE_MARK}`;
   }
+  /** In-process callers of the service (not over HTTP) can still compute with it. */
+  valueOf(): number {
+    return this.value;
+  }
 }
-const DOUBLE_MARK = '\u0000pb-double\u0000';
+/**
+ * Per process and unguessable: a client string (metadata) can never equal a marker, so nothing a client sent is
+ * rewritten, and the output stays valid JSON.
+ */
+const NONCE = randomBytes(12).toString('hex');
+const DOUBLE_MARK = `\u0000pb-double-${NONCE}\u0000`;
 /** JSON.stringify writes the marker's NUL characters as \u0000 escapes. */
-const MARKED = /"\\u0000pb-double\\u0000(-?\d+)\\u0000pb-double\\u0000"/g;
+const MARKED = new RegExp(`"\\\\u0000pb-double-${NONCE}\\\\u0000(-?\\d+)\\\\u0000pb-double-${NONCE}\\\\u0000"`, 'g');
 
 /** The response body text: JSON, with integral doubles written as floats (see WireDouble). */
 export function serializeReply(payload: unknown): string {
@@ -39,7 +49,8 @@ function wireAssignments(text: string, doubles: ReadonlySet<string>): Assignment
   const a = JSON.parse(text) as Assignments;
   const out: Record<string, number | string | WireDouble> = {};
   for (const [k, v] of Object.entries(a))
-    out[k] = doubles.has(k) && typeof v === 'number' && Number.isSafeInteger(v) ? new WireDouble(v) : v;
+    out[k] =
+      doubles.has(k) && typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 1e21 ? new WireDouble(v) : v;
   return out as unknown as Assignments;
 }
 

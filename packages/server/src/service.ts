@@ -242,8 +242,9 @@ export class OptimizationService {
   listSuggestions(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<SuggestionObject> {
     const q = parse(SuggestionListQuerySchema, rawQuery ?? {});
     const exp = this.requireExperiment(tokenId, rawId);
+    const doubles = doublesOf(exp);
     return pagination(this.store.listSuggestions(exp.id, q.state ?? 'all', pageRequest(q)), (row) =>
-      suggestionObject(row, doublesOf(exp)),
+      suggestionObject(row, doubles),
     );
   }
 
@@ -287,10 +288,11 @@ export class OptimizationService {
       .transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
         const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
+        const doubles = doublesOf(exp);
         return {
           object: 'pagination' as const,
           count: rows.length,
-          data: rows.map((row) => observationObject(row, doublesOf(exp))),
+          data: rows.map((row) => observationObject(row, doubles)),
           paging: { before: null, after: null },
         };
       })

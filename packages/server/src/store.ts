@@ -48,9 +48,9 @@ export interface Page<T> {
   rows: T[];
   /** number of rows matching over all pages */
   total: number;
-  /** id to pass as `before` for the next (older) page, or null at the end */
+  /** id to pass as `before` for the next older page (the oldest row of this one), or null when none is older */
   before: string | null;
-  /** id to pass as `after` for the previous (newer) page, or null at the start */
+  /** id to pass as `after` for the next newer page (the newest row of this one), or null when none is newer */
   after: string | null;
 }
 

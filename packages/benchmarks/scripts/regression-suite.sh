@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The runs the regression check compares against reports/baselines/: the optimizer on the ci synthetic suite (six
 # problems: single objective, ZDT1, three objectives, two mixed spaces, a failure region; two seeds, deterministic for
-# them) and both studies on their smoke presets (real training), each into OUT/<name>/.
+# them), the three-objective problem again with its reference point given (the exact EHVI path; its summary is named
+# ...-mobo-thresholds-60) and both studies on their smoke presets (real training), each into OUT/<name>/.
 #   bash packages/benchmarks/scripts/regression-suite.sh OUT
 # Used by .ci/run (then `benchmarks:check --strict`) and by write-baselines.sh (K times).
 set -euo pipefail
@@ -9,5 +10,6 @@ out=${1:?usage: regression-suite.sh OUT}
 mkdir -p "$out" && out=$(cd "$out" && pwd) # absolute: the commands run from the repository root
 cd "$(dirname "$0")/../../.."
 npx nx run benchmarks:synthetic -- --suite ci --seeds 2 --out "$out/synthetic-ci"
+npx nx run benchmarks:synthetic -- --suite ci --problems dtlz2m3-d8 --thresholds --seeds 2 --out "$out/synthetic-ci-thresholds"
 npx nx run benchmarks:diatom -- --preset smoke --out "$out/diatom-smoke"
 npx nx run benchmarks:rotten -- --preset smoke --out "$out/rotten-smoke"

@@ -22,8 +22,13 @@ export function sd(v: readonly number[]): number {
   return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(v.length - 1, 1));
 }
 
-export function summaryName(problem: SyntheticProblem, method: AnyMethod, evaluations: number): string {
-  return `synthetic-${problem.name}-d${problem.dim}-${method}-${evaluations}`;
+export function summaryName(
+  problem: SyntheticProblem,
+  method: AnyMethod,
+  evaluations: number,
+  thresholds = false,
+): string {
+  return `synthetic-${problem.name}-d${problem.dim}-${method}${thresholds ? '-thresholds' : ''}-${evaluations}`;
 }
 
 function timing(ms: number[]): { median: number; p95: number; count: number } | null {
@@ -63,7 +68,7 @@ export function buildSummary(
   const modelCpu = runs.flatMap((r) => r.suggest_cpu_ms.filter((_, i) => r.phases[i] === 'model'));
   const all = runs.flatMap((r) => r.suggest_ms);
   return {
-    name: summaryName(problem, method, n),
+    name: summaryName(problem, method, n, opts.thresholds),
     problem: problem.name,
     dim: problem.dim,
     objectives: problem.objectives,

@@ -110,7 +110,16 @@ manual = conn.experiments(e.id).suggestions().create(assignments=dict(x=0))
 x_type = type(conn.experiments(e.id).suggestions(manual.id).fetch().assignments['x']).__name__
 oldest_first = newest_first[-1:] + [o.id for o in obs.fetch(limit=2, after=newest_first[-1]).iterate_pages()]
 conn.experiments(e.id).delete()
-print(json.dumps(dict(
+# names with spaces, as SigOpt's own examples use them
+v = conn.experiments().create(
+    name='spaces', parameters=[dict(name='learning rate', type='double', bounds=dict(min=0, max=1))],
+    metrics=[dict(name='Validation Accuracy', objective='maximize')])
+vs = conn.experiments(v.id).suggestions().create()
+conn.experiments(v.id).observations().create(
+    suggestion=vs.id, values=[dict(name='Validation Accuracy', value=0.9)])
+spaced = [m.name for m in conn.experiments(v.id).fetch().metrics] + list(vs.assignments.keys())
+conn.experiments(v.id).delete()
+print(json.dumps(dict(spaced=spaced,
     newest_first=newest_first, oldest_first=oldest_first, x_type=x_type,
     experiment=e.id, ids=ids, open_after_one=open_after_one, open_after_all=open_after_all,
     state=conn.experiments(e.id).fetch().state,
@@ -140,7 +149,7 @@ describe('the official sigopt Python client on the Franke example', () => {
     expect(requireClient()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type); pages both ways; integral doubles as floats', () => {
+  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type); pages both ways; integral doubles as floats; names with spaces', () => {
     requireClient();
     const r = spawnSync(PYTHON, ['-c', DELETE_FLOW, server!.url, token], {
       env: { ...process.env, PYTHONPATH: CLIENT_DIR },
@@ -159,7 +168,9 @@ describe('the official sigopt Python client on the Franke example', () => {
       newest_first: string[];
       oldest_first: string[];
       x_type: string;
+      spaced: string[];
     };
+    expect(out.spaced).toEqual(['Validation Accuracy', 'learning rate']);
     expect(out.x_type).toBe('float');
     const asc = [...out.oldest_first].sort((a, b) => Number(a) - Number(b));
     expect(out.oldest_first).toHaveLength(5);

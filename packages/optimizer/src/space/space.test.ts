@@ -29,6 +29,22 @@ describe('parseExperimentConfig', () => {
     expect(c.metrics[0]).toEqual({ name: 'acc', objective: 'maximize', strategy: 'optimize' });
   });
 
+  it('accepts names with inner spaces, as SigOpt did ("Validation Accuracy")', () => {
+    const c = parseExperimentConfig({
+      ...base,
+      parameters: [{ name: 'learning rate', type: 'double', bounds: { min: 0, max: 1 } }],
+      metrics: [{ name: 'Validation Accuracy' }],
+    });
+    expect(c.metrics[0].name).toBe('Validation Accuracy');
+    expect(c.parameters[0].name).toBe('learning rate');
+    expect(
+      validateObservation(c, {
+        assignments: { 'learning rate': 0.5 },
+        values: [{ name: 'Validation Accuracy', value: 1 }],
+      }).values,
+    ).toEqual([{ name: 'Validation Accuracy', value: 1 }]);
+  });
+
   it.each([
     [
       { ...base, parameters: [{ name: 'x', type: 'double', bounds: { min: 2, max: 1 } }] },
@@ -64,8 +80,14 @@ describe('parseExperimentConfig', () => {
     [
       { ...base, parameters: [{ name: '9x', type: 'double', bounds: { min: 0, max: 1 } }] },
       'parameters[0].name',
-      /must match/,
+      /must start with a letter/,
     ],
+    [
+      { ...base, parameters: [{ name: 'x ', type: 'double', bounds: { min: 0, max: 1 } }] },
+      'parameters[0].name',
+      /inner spaces/,
+    ],
+    [{ ...base, metrics: [{ name: ' accuracy' }] }, 'metrics[0].name', /inner spaces/],
     [{ ...base, parameters: [] }, 'parameters', /at least 1/],
     [{ ...base, metrics: [{ name: 'a', strategy: 'constraint' }] }, 'metrics[0].threshold', /required/],
     [{ ...base, metrics: [{ name: 'a', strategy: 'store' }] }, 'metrics', /optimize/],

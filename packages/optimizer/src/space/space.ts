@@ -13,13 +13,18 @@ import { z } from 'zod';
 import { ObservationError, SpaceError, formatPath } from './errors.ts';
 import type { Rng } from '../math/rng.ts';
 
-const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/**
+ * Parameter and metric names: a letter or _, then letters, digits, _ . - and inner spaces (SigOpt's examples name
+ * metrics "Validation Accuracy"); no leading or trailing space.
+ */
+const NAME_RE = /^[A-Za-z_](?:[A-Za-z0-9_. -]*[A-Za-z0-9_.-])?$/;
+const NAME_MESSAGE = 'must start with a letter or _, then letters, digits, _ . - or inner spaces';
 
 export const BoundsSchema = z.object({ min: z.number(), max: z.number() });
 
 export const ParameterSchema = z
   .object({
-    name: z.string().regex(NAME_RE, 'must match /^[A-Za-z_][A-Za-z0-9_.-]*$/'),
+    name: z.string().regex(NAME_RE, NAME_MESSAGE),
     type: z.enum(['int', 'double', 'categorical']),
     bounds: BoundsSchema.optional(),
     categorical_values: z.array(z.union([z.string().min(1), z.object({ name: z.string().min(1) })])).optional(),
@@ -109,7 +114,7 @@ export type Parameter = z.infer<typeof ParameterSchema>;
 
 export const MetricSchema = z
   .object({
-    name: z.string().regex(NAME_RE, 'must match /^[A-Za-z_][A-Za-z0-9_.-]*$/'),
+    name: z.string().regex(NAME_RE, NAME_MESSAGE),
     objective: z.enum(['maximize', 'minimize']).default('maximize'),
     strategy: z.enum(['optimize', 'constraint', 'store']).default('optimize'),
     threshold: z.number().optional(),

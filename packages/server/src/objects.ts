@@ -232,6 +232,7 @@ export function experimentObject(
 ): ExperimentObject {
   const config = JSON.parse(row.config) as ExperimentConfig;
   const budget = config.observation_budget ?? null;
+  const doubles = doubleNames(config);
   return {
     object: 'experiment',
     id: String(row.id),
@@ -254,8 +255,8 @@ export function experimentObject(
       failed_observation_count: counts.failed_observation_count,
       open_suggestion_count: counts.open_suggestion_count,
       remaining_budget: budget === null ? null : Math.max(0, budget - counts.observation_count),
-      first_observation: ends.first ? observationObject(ends.first, doubleNames(config)) : null,
-      last_observation: ends.last ? observationObject(ends.last, doubleNames(config)) : null,
+      first_observation: ends.first ? observationObject(ends.first, doubles) : null,
+      last_observation: ends.last ? observationObject(ends.last, doubles) : null,
     },
     linear_constraints: [],
     conditionals: [],

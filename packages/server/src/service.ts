@@ -338,10 +338,11 @@ export class OptimizationService {
       points.push(point);
     }
     const front = points.length > 0 ? [...paretoFront(points)].sort((a, b) => a - b) : [];
+    const doubles = doubleNames(config);
     return {
       object: 'pagination',
       count: front.length,
-      data: front.map((i) => bestAssignmentsObject(candidates[i], doubleNames(config))),
+      data: front.map((i) => bestAssignmentsObject(candidates[i], doubles)),
       paging: { before: null, after: null },
     };
   }

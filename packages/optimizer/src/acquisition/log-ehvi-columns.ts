@@ -29,13 +29,14 @@ import type { GaussianProcess } from '../models/gp.ts';
 import type { AcquisitionFunction } from './acquisition-function.ts';
 import { logH } from './log-ei.ts';
 import { logHDiff } from './log-ehvi.ts';
+import { paretoFront } from '../multi-objective/pareto.ts';
 
 /** Front prepared for repeated EHVI evaluation against it. */
 export interface EhviColumnsPrepared {
   /** number of objectives */
   readonly m: number;
   readonly ref: readonly number[];
-  /** front points used: non-dominated, distinct, strictly above ref */
+  /** front points used: non-dominated, strictly above ref */
   readonly front: readonly (readonly number[])[];
   /** breakpoints of objective j < m - 1 (ref_j first, ascending); interval k is [b[k], b[k+1]) with b[len] = inf */
   readonly breaks: readonly Float64Array[];
@@ -62,28 +63,13 @@ function checkFront(front: readonly (readonly number[])[], ref: readonly number[
   }
 }
 
-/** The non-dominated, distinct points of `front` strictly above `ref` on every objective. */
+/**
+ * The non-dominated points of `front` strictly above `ref` on every objective. Equal copies may stay: they add no
+ * breakpoint (breakpoints are distinct values) and no other lower bound.
+ */
 function nonDominatedAbove(front: readonly (readonly number[])[], ref: readonly number[]): number[][] {
   const above = front.filter((p) => p.every((v, j) => v > ref[j])).map((p) => [...p]);
-  const kept: number[][] = [];
-  for (let i = 0; i < above.length; i++) {
-    const p = above[i];
-    let drop = false;
-    for (let k = 0; k < above.length && !drop; k++) {
-      if (k === i) continue;
-      const q = above[k];
-      let geq = true;
-      let gt = false;
-      for (let j = 0; j < p.length; j++) {
-        if (q[j] < p[j]) geq = false;
-        else if (q[j] > p[j]) gt = true;
-      }
-      // q dominates p, or q equals p and comes first
-      if (geq && (gt || k < i)) drop = true;
-    }
-    if (!drop) kept.push(p);
-  }
-  return kept;
+  return paretoFront(above).map((i) => above[i]);
 }
 
 /** Number of columns the decomposition of `front` above `ref` would have (to decide before preparing it). */

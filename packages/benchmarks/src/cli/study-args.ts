@@ -17,9 +17,15 @@ export const StudyArgsSchema = z.object({
   seed: z.number().int().min(0),
   /** Replicates (optimizer seeds against one shared random arm); null: the preset's own number. */
   seeds: z.number().int().min(1).max(64).nullable(),
+  /** Repeats: complete comparisons, each optimizer seed against its own random arm (null: not asked). */
+  repeats: z.number().int().min(1).max(1000).nullable(),
+  /** Repeats run side by side (surrogate and fake trainers; a real trainer's parallelism is --workers). */
+  jobs: z.number().int().min(1).max(64),
+  /** The trial archive a surrogate trainer is fitted on (null: reports/archives/<study>-default). */
+  archive: z.string().nullable(),
   dataDir: z.string().nullable(),
   out: z.string(),
-  trainer: z.enum(['real', 'fake']),
+  trainer: z.enum(['real', 'fake', 'surrogate']),
   backend: z.enum(BACKEND_CHOICES, {
     error: (i) => `unknown backend ${JSON.stringify(i.input)} (known: ${BACKEND_CHOICES.join(', ')})`,
   }),
@@ -34,14 +40,19 @@ export type StudyArgs = z.infer<typeof StudyArgsSchema>;
 export function studyUsage(): string {
   return `usage: study.ts <${studyNames().join('|')}> [--preset smoke|default|paper] [--workers N] [--seed S] [--seeds K]
                 [--data-dir DIR] [--out DIR] [--backend ${BACKEND_CHOICES.join('|')}] [--report-only]
-                [--optimizer-url URL --token T]
+                [--optimizer-url URL --token T] [--trainer surrogate [--archive DIR] [--repeats K]]
   --preset      default: "default" (at most ~45 min per study on 2 cores); "paper" = the original budgets
   --workers     worker processes training in parallel (default: one per core)
   --seeds       K optimizer runs (seeds S..S+K-1), each against the same random-search arm; the report shows the
                 distribution of their figures (default: the preset's, 4 for "default", 1 otherwise)
   --out         output directory (default reports/<study>-<preset>/): trials.jsonl, summary.json, report.html
   --report-only rebuild summary.json and report.html from the journal without training
-  --trainer     real (default) | fake (fast closed-form stand-in, for tests of the runner)
+  --repeats     K complete comparisons (seeds S..S+K-1), each optimizer run against its own random-search arm
+  --trainer     real (default) | surrogate (trials drawn from random forests fitted on real trainings, see
+                --archive; the preset's budgets at the archive's fidelity) | fake (closed-form stand-in, for tests)
+  --archive     the trial archive of --trainer surrogate (default reports/archives/<study>-default)
+  --jobs        repeats run side by side, in child processes (surrogate and fake trainers; default: one per core
+                for surrogate, 1 otherwise)
   --verbose     stack traces with errors`;
 }
 
@@ -62,6 +73,9 @@ const STRING_OPTIONS = [
   'backend',
   'optimizer-url',
   'token',
+  'repeats',
+  'archive',
+  'jobs',
 ];
 
 /** `--workers -1` as `--workers=-1`: node's parseArgs takes a value starting with '-' for an option ("ambiguous"). */
@@ -89,6 +103,9 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
         workers: { type: 'string' },
         seed: { type: 'string' },
         seeds: { type: 'string' },
+        repeats: { type: 'string' },
+        archive: { type: 'string' },
+        jobs: { type: 'string' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
         trainer: { type: 'string', default: 'real' },
@@ -117,6 +134,13 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     workers: intFlag('workers', values.workers, Math.max(1, os.availableParallelism?.() ?? os.cpus().length)),
     seed: intFlag('seed', values.seed, 0),
     seeds: values.seeds === undefined ? null : intFlag('seeds', values.seeds, 1),
+    repeats: values.repeats === undefined ? null : intFlag('repeats', values.repeats, 1),
+    archive: values.archive ?? null,
+    jobs: intFlag(
+      'jobs',
+      values.jobs,
+      values.trainer === 'surrogate' ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1,
+    ),
     dataDir: values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR ?? null,
     out: values.out ?? path.join('reports', `${study}-${preset}`),
     trainer: values.trainer,
@@ -137,5 +161,14 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     throw new Error(`${msg} (--help for usage)`);
   }
   if (parsed.data.optimizerUrl && !parsed.data.token) throw new Error('--optimizer-url needs --token');
+  if (parsed.data.seeds !== null && parsed.data.repeats !== null) {
+    throw new Error('--seeds and --repeats: give one (--seeds shares one random arm, --repeats gives each its own)');
+  }
+  if (parsed.data.jobs > 1 && parsed.data.trainer === 'real') {
+    throw new Error('--jobs: only with --trainer surrogate or fake (real trainings run in parallel with --workers)');
+  }
+  if (parsed.data.archive !== null && parsed.data.trainer !== 'surrogate') {
+    throw new Error('--archive: only with --trainer surrogate');
+  }
   return parsed.data;
 }

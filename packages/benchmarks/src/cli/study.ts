@@ -55,7 +55,12 @@ async function main(): Promise<number> {
     for (const o of r.optimizer) {
       process.stdout.write(
         `optimizer seed ${o.seed}: feasible ${pct(o.feasible_fraction)}, best accuracy ${o.best_accuracy?.toFixed(3) ?? '-'}, ` +
-          `hypervolume ${o.hypervolume.toFixed(4)} (random ${r.random.hypervolume.toFixed(4)}), share of union frontier ${pct(o.union_share)}\n`,
+          `hypervolume ${o.hypervolume.toFixed(4)} (random ${(o.random ?? r.random).hypervolume.toFixed(4)}), share of union frontier ${pct(o.union_share)}\n`,
+      );
+    }
+    if (r.union_share_p05_p95) {
+      process.stdout.write(
+        `optimizer's share of the union frontier: 5-95 % range ${pct(r.union_share_p05_p95[0])}-${pct(r.union_share_p05_p95[1])} over ${r.optimizer.length} arms\n`,
       );
     }
     for (const f of r.paper) {

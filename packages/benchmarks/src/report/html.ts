@@ -82,16 +82,27 @@ function replicatesSection(s: Summary): string {
     : '';
   if (!r) return scope;
   const k = r.optimizer.length;
-  const rows = r.optimizer.map(
-    (o) =>
+  const own = r.optimizer.every((o) => o.random !== undefined);
+  const link = (dir: string) => (dir ? `<a href="${esc(dir)}/report.html">${esc(dir)}</a>` : 'this page');
+  const rows = r.optimizer.flatMap((o) => {
+    const opt =
       `<tr><th>optimizer seed ${o.seed}</th><td>${o.completed}</td><td>${pct(o.feasible_fraction)}</td><td>${fmt(o.best_accuracy)}</td>` +
-      `<td>${fmt(o.hypervolume, 4)}</td><td>${pct(o.union_share)}</td><td>${o.dir ? `<a href="${esc(o.dir)}/report.html">${esc(o.dir)}</a>` : 'this page'}</td></tr>`,
-  );
+      `<td>${fmt(o.hypervolume, 4)}</td><td>${pct(o.union_share)}</td><td>${link(o.dir)}</td></tr>`;
+    if (!o.random) return [opt];
+    const x = o.random;
+    return [
+      opt,
+      `<tr><th>random search seed ${o.seed}</th><td>${x.completed}</td><td>${pct(x.feasible_fraction)}</td><td>${fmt(x.best_accuracy)}</td>` +
+        `<td>${fmt(x.hypervolume, 4)}</td><td>${pct(1 - o.union_share)}</td><td>${link(o.dir)}</td></tr>`,
+    ];
+  });
   const rr = r.random;
-  rows.push(
-    `<tr><th>random search (shared, seed ${rr.seed})</th><td>${rr.completed}</td><td>${pct(rr.feasible_fraction)}</td><td>${fmt(rr.best_accuracy)}</td>` +
-      `<td>${fmt(rr.hypervolume, 4)}</td><td>–</td><td>this page</td></tr>`,
-  );
+  if (!own) {
+    rows.push(
+      `<tr><th>random search (shared, seed ${rr.seed})</th><td>${rr.completed}</td><td>${pct(rr.feasible_fraction)}</td><td>${fmt(rr.best_accuracy)}</td>` +
+        `<td>${fmt(rr.hypervolume, 4)}</td><td>–</td><td>this page</td></tr>`,
+    );
+  }
   const d = r.distribution;
   const dist = (name: string, x: { min: number; median: number; max: number } | null, f: (v: number) => string) =>
     `<tr><th>${name}</th><td>${x ? f(x.min) : '–'}</td><td>${x ? f(x.median) : '–'}</td><td>${x ? f(x.max) : '–'}</td></tr>`;
@@ -99,11 +110,20 @@ function replicatesSection(s: Summary): string {
     (f) =>
       `<tr><th>${esc(f.figure)}</th><td>${pct(f.paper)}</td><td>${pct(f.median)}</td><td>${pct(f.min)} – ${pct(f.max)}</td></tr>`,
   );
+  const p595 = r.union_share_p05_p95
+    ? `, 5-95 % range ${pct(r.union_share_p05_p95[0])} – ${pct(r.union_share_p05_p95[1])}`
+    : '';
   const verdict =
-    `In ${r.arms_beating_random_hypervolume} of ${k} optimizer runs the optimizer's hypervolume exceeds that of the ` +
-    `random arm (${rr.completed} trials), and in ${r.arms_with_majority_share} of ${k} it holds more than half of the ` +
-    `union frontier (median share ${pct(d.union_share.median)}).`;
-  return `<h2>Replicates: ${k} optimizer runs against one random-search arm</h2>
+    `In ${r.arms_beating_random_hypervolume} of ${k} optimizer runs the optimizer's hypervolume exceeds that of ` +
+    (own ? `its own random arm (${rr.completed} trials each)` : `the random arm (${rr.completed} trials)`) +
+    `, and in ${r.arms_with_majority_share} of ${k} it holds more than half of the ` +
+    `union frontier (median share ${pct(d.union_share.median)}${p595}).`;
+  const randomDist =
+    d.random_hypervolume && d.random_feasible_fraction
+      ? `${dist('random arms: hypervolume', d.random_hypervolume, (v) => fmt(v, 4))}
+${dist('random arms: feasible fraction', d.random_feasible_fraction, pct)}`
+      : '';
+  return `<h2>${own ? `Repeats: ${k} comparisons, each optimizer run against its own random-search arm` : `Replicates: ${k} optimizer runs against one random-search arm`}</h2>
 ${scope}
 <p id="verdict">${esc(verdict)}</p>
 <table id="replicates"><thead><tr><th>arm</th><th>trials</th><th>feasible</th><th>best accuracy</th><th>hypervolume</th>
@@ -117,10 +137,12 @@ ${dist('share of union frontier', d.union_share, pct)}
 ${dist('hypervolume', d.hypervolume, (v) => fmt(v, 4))}
 ${dist('feasible fraction', d.feasible_fraction, pct)}
 ${dist('best accuracy', d.best_accuracy, (v) => fmt(v))}
+${randomDist}
 </tbody></table>
 <table id="replicate-paper"><thead><tr><th>figure</th><th>original study</th><th>median here</th><th>range here</th></tr></thead>
 <tbody>${paperRows.join('\n')}</tbody></table>
-<div id="plot-replicates" class="plot" style="height:320px"></div>`;
+<div id="plot-replicates" class="plot" style="height:320px"></div>
+${r.hypervolume_bands ? '<div id="plot-replicate-bands" class="plot"></div>' : ''}`;
 }
 
 export interface ReportTrial {
@@ -257,6 +279,18 @@ const CLIENT_SCRIPT = String.raw`
       xaxis: { range: [0, 1], title: { text: 'share' }, tickformat: '.0%' }, yaxis: { visible: false },
       shapes: paperShare === null ? [] : [{ type: 'line', x0: paperShare, x1: paperShare, y0: -1, y1: 1, line: { dash: 'dash' } }],
       annotations: paperShare === null ? [] : [{ x: paperShare, y: 0.8, text: 'original study', showarrow: false }] }), config);
+    const bands = rep.hypervolume_bands;
+    if (bands) {
+      const traces = [];
+      for (const m of ['optimizer', 'random']) {
+        const b = bands[m];
+        traces.push({ x: b.evaluations, y: b.p95, type: 'scatter', mode: 'lines', line: { width: 0, color: COLORS[m] }, showlegend: false, hoverinfo: 'skip' });
+        traces.push({ x: b.evaluations, y: b.p05, type: 'scatter', mode: 'lines', line: { width: 0, color: COLORS[m] }, fill: 'tonexty', opacity: 0.3, name: m + ' 5-95 %' });
+        traces.push({ x: b.evaluations, y: b.median, type: 'scatter', mode: 'lines+markers', line: { color: COLORS[m] }, name: m + ' median' });
+      }
+      Plotly.newPlot('plot-replicate-bands', traces, layoutBase({ title: { text: 'hypervolume after n evaluations, across arms (median and 5-95 % band)' },
+        xaxis: { title: { text: 'evaluations' }, type: 'log' }, yaxis: { title: { text: 'hypervolume' } } }), config);
+    }
   }
 
   Plotly.newPlot('plot-feasible', [{ type: 'bar', x: ['optimizer', 'random'],

@@ -8,6 +8,10 @@
  * - `OUT/replicates/seed-S/trials.jsonl`: the optimizer-only arm of seed S (random budget 0), with its own
  *   summary.json and report.html computed against the shared random arm.
  *
+ * With `ownRandom` (`--repeats K`), every arm is a complete comparison instead: arm S runs its optimizer with seed S
+ * and its own random-search arm (stream of seed S), so the report shows the random arm's variability too. That is
+ * what a surrogate run does, where a random arm costs nothing.
+ *
  * Every arm has its own journal, so a killed run resumes arm by arm. The arms' journal headers carry the preset with
  * `seeds: 1`: changing `--seeds` later reuses the arms already run instead of refusing them. All arms train on the
  * same data (the worker pool is started once with the run seed), so their trials are comparable with the shared arm.
@@ -27,14 +31,18 @@ export interface Arm {
 
 export const replicateDir = (outDir: string, seed: number): string => path.join(outDir, 'replicates', `seed-${seed}`);
 
-export function replicateArms(outDir: string, seed: number, preset: Preset): Arm[] {
+export function replicateArms(outDir: string, seed: number, preset: Preset, ownRandom = false): Arm[] {
   const arms: Arm[] = [{ replicate: 0, seed, outDir, preset: { ...preset, seeds: 1 } }];
   for (let r = 1; r < preset.seeds; r++) {
     arms.push({
       replicate: r,
       seed: seed + r,
       outDir: replicateDir(outDir, seed + r),
-      preset: { ...preset, seeds: 1, budgets: { optimizer: preset.budgets.optimizer, random: 0 } },
+      preset: {
+        ...preset,
+        seeds: 1,
+        budgets: { optimizer: preset.budgets.optimizer, random: ownRandom ? preset.budgets.random : 0 },
+      },
     });
   }
   return arms;

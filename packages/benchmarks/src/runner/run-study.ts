@@ -13,7 +13,7 @@ import type { Preset } from '../studies/presets.ts';
 import type { Study } from '../studies/study.ts';
 import { Journal, headerMismatches } from '../journal/journal.ts';
 import type { JournalHeader, Method, TrialRecord } from '../journal/records.ts';
-import { TrialScheduler, type TrialSlot } from './scheduler.ts';
+import { TrialScheduler, type Budgets, type TrialSlot } from './scheduler.ts';
 import type { Suggester } from './suggesters.ts';
 import type { Evaluator } from './process-pool.ts';
 import { judgeOutcome } from './judge.ts';
@@ -32,6 +32,15 @@ export interface StudyRunOptions {
   outDir: string;
   workers: number;
   suggester: Suggester;
+  /** The journal (default `outDir/trials.jsonl`). */
+  journalFile?: string;
+  /**
+   * Trials to run per method (default the preset's budgets). An archive collection (runner/collect.ts) runs only
+   * random-method trials and may grow later: its budget is not part of the journal header, the preset (fidelity) is.
+   */
+  budgets?: Budgets;
+  /** Training seed of a trial (default `trialSeed(seed, method, index)`). */
+  trialSeedOf?: (method: Method, index: number) => number;
   /** Creates the evaluator lazily (not needed when the journal is already complete). */
   startEvaluator: () => Promise<Evaluator>;
   events?: RunEvents;
@@ -64,7 +73,7 @@ export function trialSeed(seed: number, method: Method, index: number): number {
 
 export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunResult> {
   const { study, preset, seed, suggester } = opts;
-  const journalFile = path.join(opts.outDir, 'trials.jsonl');
+  const journalFile = opts.journalFile ?? path.join(opts.outDir, 'trials.jsonl');
   const wanted: JournalHeader = {
     type: 'header',
     version: 1,
@@ -87,7 +96,7 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
           `use another --out directory, or delete the journal to start over`,
       );
     }
-    const scheduler = new TrialScheduler(preset.budgets, header.lag, existing.trials);
+    const scheduler = new TrialScheduler(opts.budgets ?? preset.budgets, header.lag, existing.trials);
     const resumed = existing.trials.length;
     let seq = existing.trials.reduce((m, t) => Math.max(m, t.seq + 1), 0);
     // trials of older journals (no invocation field) count as invocation 0
@@ -143,7 +152,7 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
               id: `${slot.method}#${slot.index}`,
               assignments,
               epochs,
-              seed: trialSeed(seed, slot.method, slot.index),
+              seed: (opts.trialSeedOf ?? ((m: Method, i: number) => trialSeed(seed, m, i)))(slot.method, slot.index),
             });
           } catch (err) {
             // the worker died mid-trial (e.g. out of memory): run the trial again once, then record it as an error

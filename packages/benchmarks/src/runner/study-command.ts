@@ -21,6 +21,10 @@ import { replicateArms, type Arm } from './replicates.ts';
 import { runStudyTrials } from './run-study.ts';
 import { InProcessSuggester, type Suggester } from './suggesters.ts';
 import { RestSuggester } from './rest-suggester.ts';
+import { defaultArchiveDir, loadSurrogate } from '../surrogate/load.ts';
+import { surrogatePreset } from '../surrogate/study-preset.ts';
+import { surrogateEvaluator } from '../surrogate/evaluator.ts';
+import { runArmsInChildren } from './arm-jobs.ts';
 
 export interface StudyCommandIo {
   log: (line: string) => void;
@@ -41,8 +45,14 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
   const t0 = Date.now();
   const study = await getStudy(args.study);
   const named = getPreset(study, args.preset);
-  const preset: Preset = args.seeds === null ? named : { ...named, seeds: args.seeds };
-  const arms = replicateArms(args.out, args.seed, preset);
+  const surrogate =
+    args.trainer === 'surrogate'
+      ? loadSurrogate(study, args.archive ?? defaultArchiveDir(study.name), { log: io.log })
+      : null;
+  const base: Preset = surrogate ? surrogatePreset(study, named, surrogate) : named;
+  const count = args.repeats ?? args.seeds;
+  const preset: Preset = count === null ? base : { ...base, seeds: count };
+  const arms = replicateArms(args.out, args.seed, preset, args.repeats !== null);
   io.log(`${study.title}`);
   for (const line of study.describePreset(preset)) io.log(`  ${line}`);
   io.log(`  workers ${args.workers}, seed ${args.seed}, out ${args.out}, trainer ${args.trainer}`);
@@ -51,6 +61,7 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
   // train on the same data subset as the shared random arm.
   let pool: ProcessPool | null = null;
   const sharedEvaluator = async (): Promise<Evaluator> => {
+    if (surrogate) return surrogateEvaluator(surrogate.surrogate, preset, args.workers, surrogate.archiveHash);
     if (pool === null) {
       io.log(`  starting ${args.workers} worker process(es) (backend init + dataset load)...`);
       pool = await ProcessPool.start(
@@ -61,7 +72,7 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
           preset,
           seed: args.seed,
           dataDir: args.dataDir,
-          trainer: args.trainer,
+          trainer: args.trainer === 'fake' ? 'fake' : 'real',
           backend: args.backend,
         },
         path.join(args.out, 'workers.log'),
@@ -75,11 +86,23 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
 
   const results: ArmResult[] = [];
   try {
-    for (const arm of arms) {
+    const parallel = args.jobs > 1 && args.repeats !== null && arms.length > 1 && !args.reportOnly;
+    if (parallel) {
+      io.log(`${arms.length} repeats, ${args.jobs} at a time (repeats after the first in child processes)`);
+      const others = runArmsInChildren(args, arms.slice(1), args.jobs - 1, io.log);
+      // arm 0 here meanwhile; the children's failure (if any) is reported once arm 0 is done
+      results.push(await runArm(args, io, study, arms[0], () => sharedEvaluator()));
+      await others;
+    }
+    for (const arm of parallel ? arms.slice(1) : arms) {
       if (arms.length > 1) {
         io.log(
           `replicate ${arm.replicate + 1}/${arms.length}: optimizer seed ${arm.seed}` +
-            (arm.replicate === 0 ? ' and the shared random-search arm' : ' (optimizer only)') +
+            (args.repeats !== null
+              ? ' and its own random-search arm'
+              : arm.replicate === 0
+                ? ' and the shared random-search arm'
+                : ' (optimizer only)') +
             `, out ${arm.outDir}`,
         );
       }
@@ -105,14 +128,14 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
       workers: args.workers,
       backend: r.backend,
       optimizer: r.optimizerKind,
-      trials: r.arm.replicate === 0 ? r.trials : [...r.trials, ...sharedRandom],
+      trials: r.arm.replicate === 0 || args.repeats !== null ? r.trials : [...r.trials, ...sharedRandom],
       sessionWallSeconds: wall,
     });
   let summary = summaryOf(shared, sessionWallSeconds);
   for (const r of results.slice(1)) {
     // each optimizer-only arm's own report: its trials against the shared random arm
     const s = summaryOf(r, null);
-    writeOutputs(r.arm.outDir, s, [...r.trials, ...sharedRandom]);
+    writeOutputs(r.arm.outDir, s, args.repeats !== null ? r.trials : [...r.trials, ...sharedRandom]);
   }
   if (results.length > 1) {
     summary = SummarySchema.parse({
@@ -122,6 +145,7 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
         preset,
         sharedRandom,
         arms: results.map((r) => ({ seed: r.arm.seed, outDir: r.arm.outDir, trials: r.trials })),
+        ownRandom: args.repeats !== null,
         outDir: args.out,
         wallSeconds: results.reduce((s, r) => s + r.activeSeconds, 0),
       }),

@@ -1,0 +1,118 @@
+/**
+ * What a surrogate learns from: the trials of an archive (runner/collect.ts) as feature rows and targets.
+ *
+ * Features: one column per study parameter, its value as assigned (integers and doubles as they are, the studies'
+ * log-scaled parameters already on their log scale; a categorical as the index of its value). Trees split on order
+ * only, so no scaling is needed.
+ *
+ * Targets: the accuracy, the log of the time metric (times spread over orders of magnitude, and their noise is
+ * multiplicative), and whether training produced no model at all (`error`: it threw or gave no accuracy or time).
+ * Failures by a study's rule (accuracy below a threshold, over a time limit) are not targets: their metrics are
+ * recorded, the surrogate predicts the metrics, and the rule of the preset being run is applied to the prediction.
+ */
+import { categoricalNames, type Assignments, type Parameter } from '@paretobench/optimizer';
+import type { Study } from '../studies/study.ts';
+import type { ArchiveJournal } from '../runner/collect.ts';
+
+export interface SurrogateRow {
+  /** Identity of the configuration (repeated trainings of one configuration share it). */
+  key: string;
+  x: number[];
+  /** null when training produced no model. */
+  accuracy: number | null;
+  logTime: number | null;
+  error: boolean;
+  /** `<journal file>#<method>#<index>`, for messages. */
+  source: string;
+}
+
+export function encodeAssignments(parameters: readonly Parameter[], a: Assignments): number[] {
+  return parameters.map((p) => {
+    const v = a[p.name];
+    if (v === undefined) throw new Error(`assignments lack parameter ${p.name}`);
+    if (p.type === 'categorical') {
+      const names = categoricalNames(p);
+      const i = names.indexOf(String(v));
+      if (i < 0) throw new Error(`parameter ${p.name}: ${JSON.stringify(v)} is not one of ${names.join(', ')}`);
+      return i;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new Error(`parameter ${p.name}: expected a number, got ${JSON.stringify(v)}`);
+    }
+    return v;
+  });
+}
+
+export function configurationKey(x: readonly number[]): string {
+  return x.map((v) => Number(v.toPrecision(10))).join('|');
+}
+
+/** Every trial of the archive as a row (a trial with non-positive time is an error: it measured nothing). */
+export function archiveRows(study: Study, journals: readonly ArchiveJournal[]): SurrogateRow[] {
+  const rows: SurrogateRow[] = [];
+  for (const j of journals) {
+    for (const t of j.trials) {
+      const x = encodeAssignments(study.parameters, t.assignments);
+      const acc = t.metrics?.[study.accuracyMetric];
+      const time = t.metrics?.[study.timeMetric];
+      const ok = acc !== undefined && time !== undefined && Number.isFinite(acc) && Number.isFinite(time) && time > 0;
+      rows.push({
+        key: configurationKey(x),
+        x,
+        accuracy: ok ? acc : null,
+        logTime: ok ? Math.log(time) : null,
+        error: !ok,
+        source: `${j.file}#${t.method}#${t.index}`,
+      });
+    }
+  }
+  return rows;
+}
+
+export interface NoiseEstimate {
+  /** Configurations trained more than once (with a model each time). */
+  groups: number;
+  /** Trainings in those groups. */
+  trainings: number;
+  /** Pooled within-configuration standard deviation of the accuracy. */
+  accuracySd: number;
+  /** Pooled within-configuration standard deviation of log(time). */
+  logTimeSd: number;
+}
+
+/**
+ * Training noise measured on repeated configurations: the pooled within-group standard deviation,
+ * sqrt(sum over groups of sum (v - group mean)^2 / sum over groups of (n - 1)).
+ */
+export function measureNoise(rows: readonly SurrogateRow[]): NoiseEstimate {
+  const groups = new Map<string, SurrogateRow[]>();
+  for (const r of rows) {
+    if (r.error) continue;
+    const g = groups.get(r.key);
+    if (g) g.push(r);
+    else groups.set(r.key, [r]);
+  }
+  let ssAcc = 0;
+  let ssTime = 0;
+  let dof = 0;
+  let n = 0;
+  let count = 0;
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    count++;
+    n += g.length;
+    dof += g.length - 1;
+    const ma = g.reduce((s, r) => s + r.accuracy!, 0) / g.length;
+    const mt = g.reduce((s, r) => s + r.logTime!, 0) / g.length;
+    for (const r of g) {
+      ssAcc += (r.accuracy! - ma) ** 2;
+      ssTime += (r.logTime! - mt) ** 2;
+    }
+  }
+  return {
+    groups: count,
+    trainings: n,
+    accuracySd: dof ? Math.sqrt(ssAcc / dof) : 0,
+    logTimeSd: dof ? Math.sqrt(ssTime / dof) : 0,
+  };
+}

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Parameter } from '@paretobench/optimizer';
 import { configurationKey, encodeAssignments, measureNoise, type SurrogateRow } from './dataset.ts';
 
-const row = (key: string, accuracy: number | null, time: number | null): SurrogateRow => ({
+let nextSeed = 0;
+const row = (key: string, accuracy: number | null, time: number | null, seed = nextSeed++): SurrogateRow => ({
   key,
+  seed,
   x: [0],
   accuracy,
   logTime: time === null ? null : Math.log(time),
@@ -51,6 +53,19 @@ describe('measureNoise', () => {
     expect(n.accuracySd).toBeCloseTo(Math.sqrt((0.02 + 0.06) / 3), 12);
     // log time: a: 0 and 2 (mean 1) -> 2; b: all 0
     expect(n.logTimeSd).toBeCloseTo(Math.sqrt(2 / 3), 12);
+  });
+  it('averages trainings of one configuration with the same seed into one member', () => {
+    const n = measureNoise([
+      row('a', 0.5, 1, 1),
+      row('a', 0.5, 3, 1), // same seed: same accuracy, another time: one member (0.5, log sqrt 3)
+      row('a', 0.7, Math.sqrt(3), 2),
+      row('b', 0.6, 1, 1),
+      row('b', 0.6, 2, 1), // one seed only: not a repeat
+    ]);
+    expect(n.groups).toBe(1);
+    expect(n.trainings).toBe(2);
+    expect(n.accuracySd).toBeCloseTo(Math.sqrt(0.02), 12);
+    expect(n.logTimeSd).toBeCloseTo(0, 12);
   });
   it('is zero with no repeated configuration', () => {
     expect(measureNoise([row('a', 0.5, 1), row('b', 0.6, 2)])).toEqual({

@@ -12,7 +12,20 @@
  */
 import { categoricalNames, type Assignments, type Parameter } from '@paretobench/optimizer';
 import type { Study } from '../studies/study.ts';
-import type { ArchiveJournal } from '../runner/collect.ts';
+import { DESIGNS, collectTrialSeed, type ArchiveJournal, type Design } from '../runner/collect.ts';
+import { trialSeed } from '../runner/run-study.ts';
+
+/** The training seed of an archived trial, as its journal's writer derived it (collect.ts or run-study.ts). */
+function seedOf(j: ArchiveJournal, method: 'optimizer' | 'random', index: number): number | null {
+  const kind = j.header.optimizer;
+  if (kind.startsWith('collect-')) {
+    const design = kind.slice('collect-'.length);
+    return (DESIGNS as readonly string[]).includes(design)
+      ? collectTrialSeed(design as Design, j.header.seed, index)
+      : null;
+  }
+  return trialSeed(j.header.seed, method, index);
+}
 
 export interface SurrogateRow {
   /** Identity of the configuration (repeated trainings of one configuration share it). */
@@ -22,6 +35,8 @@ export interface SurrogateRow {
   accuracy: number | null;
   logTime: number | null;
   error: boolean;
+  /** The training seed the trial ran with (null: unknown). */
+  seed: number | null;
   /** `<journal file>#<method>#<index>`, for messages. */
   source: string;
 }
@@ -62,6 +77,7 @@ export function archiveRows(study: Study, journals: readonly ArchiveJournal[]): 
         accuracy: ok ? acc : null,
         logTime: ok ? Math.log(time) : null,
         error: !ok,
+        seed: seedOf(j, t.method, t.index),
         source: `${j.file}#${t.method}#${t.index}`,
       });
     }
@@ -70,9 +86,9 @@ export function archiveRows(study: Study, journals: readonly ArchiveJournal[]): 
 }
 
 export interface NoiseEstimate {
-  /** Configurations trained more than once (with a model each time). */
+  /** Configurations trained with more than one seed (with a model each time). */
   groups: number;
-  /** Trainings in those groups. */
+  /** Distinct (configuration, seed) trainings in those groups. */
   trainings: number;
   /** Pooled within-configuration standard deviation of the accuracy. */
   accuracySd: number;
@@ -82,31 +98,40 @@ export interface NoiseEstimate {
 
 /**
  * Training noise measured on repeated configurations: the pooled within-group standard deviation,
- * sqrt(sum over groups of sum (v - group mean)^2 / sum over groups of (n - 1)).
+ * sqrt(sum over groups of sum (v - group mean)^2 / sum over groups of (n - 1)), where a group is one configuration and
+ * its members are its distinct training seeds. Trainings of one configuration with the same seed (a study journal's
+ * random arm run again) differ only by the machine's timing and are averaged into one member first: counting them
+ * as repeats would pull the accuracy noise towards 0.
  */
 export function measureNoise(rows: readonly SurrogateRow[]): NoiseEstimate {
-  const groups = new Map<string, SurrogateRow[]>();
-  for (const r of rows) {
-    if (r.error) continue;
-    const g = groups.get(r.key);
-    if (g) g.push(r);
-    else groups.set(r.key, [r]);
-  }
+  const groups = new Map<string, Map<string, SurrogateRow[]>>();
+  rows.forEach((r, i) => {
+    if (r.error) return;
+    const g = groups.get(r.key) ?? new Map<string, SurrogateRow[]>();
+    groups.set(r.key, g);
+    const seed = r.seed === null ? `row${i}` : String(r.seed);
+    g.set(seed, [...(g.get(seed) ?? []), r]);
+  });
   let ssAcc = 0;
   let ssTime = 0;
   let dof = 0;
   let n = 0;
   let count = 0;
-  for (const g of groups.values()) {
-    if (g.length < 2) continue;
+  const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+  for (const bySeed of groups.values()) {
+    if (bySeed.size < 2) continue;
+    const members = [...bySeed.values()].map((rs) => ({
+      accuracy: mean(rs.map((r) => r.accuracy!)),
+      logTime: mean(rs.map((r) => r.logTime!)),
+    }));
     count++;
-    n += g.length;
-    dof += g.length - 1;
-    const ma = g.reduce((s, r) => s + r.accuracy!, 0) / g.length;
-    const mt = g.reduce((s, r) => s + r.logTime!, 0) / g.length;
-    for (const r of g) {
-      ssAcc += (r.accuracy! - ma) ** 2;
-      ssTime += (r.logTime! - mt) ** 2;
+    n += members.length;
+    dof += members.length - 1;
+    const ma = mean(members.map((m) => m.accuracy));
+    const mt = mean(members.map((m) => m.logTime));
+    for (const m of members) {
+      ssAcc += (m.accuracy - ma) ** 2;
+      ssTime += (m.logTime - mt) ** 2;
     }
   }
   return {

@@ -1,17 +1,20 @@
 /**
  * A study's surrogate from its archive, fitted once and cached: `.cache/surrogates/<study>-<hash>.json`, where the
- * hash covers the archive's journals, the forest settings and the model format, so a grown archive or changed
- * settings refit and an unchanged one loads in a fraction of a second.
+ * hash covers the archive's journals and the source of the fitting code (this folder's model.ts and dataset.ts), so a
+ * grown archive or a changed model refits and an unchanged one loads in a fraction of a second.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import type { Preset } from '../studies/presets.ts';
 import type { Study } from '../studies/study.ts';
 import { readArchive, type ArchiveJournal } from '../runner/collect.ts';
 import { archiveRows } from './dataset.ts';
 import { FOREST_OPTIONS, Surrogate, type SurrogateJson } from './model.ts';
+
+const FITTING_SOURCES = ['./model.ts', './dataset.ts'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
 
 export const defaultArchiveDir = (study: string): string => path.join('reports', 'archives', `${study}-default`);
 
@@ -38,7 +41,8 @@ export function loadSurrogate(
   const archiveHash = h.digest('hex').slice(0, 12);
   const key = crypto
     .createHash('sha256')
-    .update(JSON.stringify({ archiveHash, FOREST_OPTIONS, format: 1 }))
+    .update(JSON.stringify({ archiveHash, FOREST_OPTIONS }))
+    .update(FITTING_SOURCES.map((f) => fs.readFileSync(f)).join('\n'))
     .digest('hex')
     .slice(0, 16);
   const cacheDir = options.cacheDir === undefined ? path.join('.cache', 'surrogates') : options.cacheDir;

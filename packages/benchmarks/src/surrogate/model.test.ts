@@ -31,6 +31,7 @@ function bimodalRows(n: number): SurrogateRow[] {
         accuracy: error ? null : (x[1] > -9 ? 0.76 : 0.5) + 0.01 * rng.normal(),
         logTime: error ? null : Math.log(x[3]) + 0.1 * rng.normal(),
         error,
+        seed: 2 * i + rep,
         source: `synthetic#${i}.${rep}`,
       });
     }
@@ -101,7 +102,15 @@ describe('Surrogate', () => {
     const rng = new Rng(1);
     const rows: SurrogateRow[] = Array.from({ length: 40 }, (_, i) => {
       const x = DIATOM.parameters.map((p) => (p.bounds ? rng.uniform(p.bounds.min, p.bounds.max) : 0));
-      return { key: String(i), x, accuracy: 0.5, logTime: Math.log(0.01 * (1 + x[1] / 32)), error: false, source: '' };
+      return {
+        key: String(i),
+        x,
+        accuracy: 0.5,
+        logTime: Math.log(0.01 * (1 + x[1] / 32)),
+        error: false,
+        seed: i,
+        source: '',
+      };
     });
     const d = Surrogate.fit(DIATOM, rows);
     const a = Object.fromEntries(DIATOM.parameters.map((p) => [p.name, p.bounds!.min]));

@@ -37,7 +37,7 @@ function syntheticRows(n: number, seed: number): SurrogateRow[] {
     ];
     const accuracy = 0.5 + 0.3 / (1 + Math.exp(-(x[1] + 9))) + 0.005 * rng.normal();
     const logTime = Math.log(10 + x[3]) + 0.05 * rng.normal();
-    rows.push({ key: configurationKey(x), x, accuracy, logTime, error: false, source: `synthetic#${i}` });
+    rows.push({ key: configurationKey(x), x, accuracy, logTime, error: false, seed: i, source: `synthetic#${i}` });
   }
   return rows;
 }

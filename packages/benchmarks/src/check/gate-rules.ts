@@ -12,6 +12,7 @@
  * being gated: such a gate could only trip on noise, never on the regression.
  */
 import type { Summary } from '../report/summary.ts';
+import { lookup } from './baseline.ts';
 import type { z } from 'zod';
 import type {
   SyntheticHypervolumeSummarySchema,
@@ -108,6 +109,62 @@ export const STUDY_RULES: GateRule<Summary>[] = [
 ];
 
 const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** A figure of a summary by dotted path (NaN when absent). */
+const figure = (s: Summary, p: string): number => lookup(s, p) ?? NaN;
+
+/**
+ * Gates of a study run on a surrogate with repeats (`--trainer surrogate --repeats K`): the optimizer's figures over
+ * the repeats against what random search reaches in the same runs. A surrogate run is deterministic for its seeds and
+ * archive, so run-to-run spread is 0 and each bound sits halfway between the healthy figure and the regressed one.
+ * (The per-trial cost and worker figures of real runs mean nothing here: a trial is a model evaluation.)
+ */
+export const SURROGATE_STUDY_RULES: GateRule<Summary>[] = [
+  ...STUDY_RULES.filter((r) => /\.(completed|errors)$/.test(r.path)),
+  {
+    path: 'replicates.distribution.hypervolume.median',
+    better: 'higher',
+    floor: (mean, runs) =>
+      0.5 *
+      Math.max(
+        mean -
+          meanOf(runs.map((r) => figure(r, 'replicates.distribution.random_hypervolume_at_optimizer_budget.median'))),
+        0,
+      ),
+    catches:
+      "an optimizer no better than random search with the same budget (median over the repeats of each arm's hypervolume)",
+    regression: (_mean, runs) => {
+      const v = meanOf(
+        runs.map((r) => figure(r, 'replicates.distribution.random_hypervolume_at_optimizer_budget.median')),
+      );
+      return Number.isFinite(v) ? v : null;
+    },
+  },
+  {
+    path: 'replicates.distribution.feasible_fraction.median',
+    better: 'higher',
+    floor: (mean, runs) =>
+      0.5 *
+      Math.max(mean - meanOf(runs.map((r) => figure(r, 'replicates.distribution.random_feasible_fraction.median'))), 0),
+    catches: "an optimizer whose trials fail as often as random search's (median over the repeats)",
+    regression: (_mean, runs) => {
+      const v = meanOf(runs.map((r) => figure(r, 'replicates.distribution.random_feasible_fraction.median')));
+      return Number.isFinite(v) ? v : null;
+    },
+  },
+  {
+    path: 'replicates.distribution.union_share.median',
+    better: 'higher',
+    floor: (mean) => 0.5 * mean,
+    catches: 'an optimizer that contributes nothing to the union frontier with ten times as many random trials',
+    regression: () => 0,
+  },
+];
+
+/** The rules of a study summary: a surrogate run's, or a real (or fake-trainer) run's. */
+export function studyRules(summary: Summary): GateRule<Summary>[] {
+  return summary.backend?.startsWith('surrogate:') && summary.replicates ? SURROGATE_STUDY_RULES : STUDY_RULES;
+}
 
 type HypervolumeSummary = z.infer<typeof SyntheticHypervolumeSummarySchema>;
 type RegretSummary = z.infer<typeof SyntheticRegretSummarySchema>;

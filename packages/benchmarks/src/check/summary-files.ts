@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { SummarySchema, type Summary } from '../report/summary.ts';
 import { describeZodIssues } from '../zod-issues.ts';
 
-/** Every summary.json under `dir` (not under `skip`, nor node_modules), sorted. */
+/**
+ * Every summary.json under `dir` (not under `skip`, nor node_modules, nor a replicated run's `replicates/` folder:
+ * its arms' figures are in the run's own summary, under `replicates`), sorted.
+ */
 export function findSummaries(dir: string, skip?: string): string[] {
   const out: string[] = [];
   if (!fs.existsSync(dir)) return out;
@@ -16,7 +19,12 @@ export function findSummaries(dir: string, skip?: string): string[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) {
-        if ((skip === undefined || path.resolve(p) !== path.resolve(skip)) && e.name !== 'node_modules') walk(p);
+        if (
+          (skip === undefined || path.resolve(p) !== path.resolve(skip)) &&
+          e.name !== 'node_modules' &&
+          e.name !== 'replicates'
+        )
+          walk(p);
       } else if (e.name === 'summary.json') out.push(p);
     }
   };

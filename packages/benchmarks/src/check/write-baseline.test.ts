@@ -10,7 +10,7 @@ import { syntheticTrials } from '../../test/fixtures.ts';
 import { BaselineSchema, compareToBaseline, lookup, type Baseline } from './baseline.ts';
 import { STUDY_RULES } from './gate-rules.ts';
 import { runCheck } from './run-check.ts';
-import { decideGate, spreadOf, writeBaselines } from './write-baseline.ts';
+import { baselineFromRuns, decideGate, spreadOf, writeBaselines } from './write-baseline.ts';
 
 /** Sets the figure at a dotted path of a summary-like object. */
 function setPath(obj: unknown, p: string, value: number): void {
@@ -255,6 +255,79 @@ describe('writeBaselines from K runs', () => {
     await expect(writeBaselines({ from: [...r.dirs, path.join(r.root, 'nope')], baselines: out })).rejects.toThrow(
       /--from: no such folder .*nope/,
     );
+  });
+});
+
+describe('the gates of a surrogate run (--trainer surrogate --repeats K)', () => {
+  /** A deterministic surrogate run: the same figures in every run, the random arms' beside the optimizer's. */
+  function surrogateRun(): Summary {
+    const s = structuredClone(studySummary('rotten'));
+    s.backend = 'surrogate:0123456789ab';
+    s.name = 'rotten-default-surrogate';
+    const d = (median: number) => ({ min: median, median, max: median, mean: median });
+    s.replicates = {
+      reference_point: { accuracy: 0.7, time: 100 },
+      random: { seed: 0, completed: 45, feasible_fraction: 0.2, best_accuracy: 0.78, hypervolume: 5 },
+      optimizer: [],
+      distribution: {
+        union_share: d(0.5),
+        hypervolume: d(5.5),
+        feasible_fraction: d(0.58),
+        best_accuracy: d(0.8),
+        random_hypervolume: d(5.0),
+        random_feasible_fraction: d(0.2),
+        random_hypervolume_at_optimizer_budget: d(3.2),
+      },
+      arms_beating_random_hypervolume: 2,
+      arms_with_majority_share: 1,
+      paper: [],
+      wall_seconds: 3,
+    };
+    return s;
+  }
+
+  it('gates the optimizer against its random arms, halfway to the regression, and skips the timing figures', () => {
+    const runs = [1, 2, 3].map(() => ({
+      kind: 'study' as const,
+      name: 'rotten-default-surrogate',
+      file: 'x',
+      data: surrogateRun(),
+    }));
+    const b = baselineFromRuns(runs, ['a', 'b', 'c'], { noLearningAccuracy: null });
+    const by = new Map(b.checks.map((c) => [c.path, c]));
+    expect([...by.keys()].sort()).toEqual([
+      'methods.optimizer.completed',
+      'methods.optimizer.errors',
+      'methods.random.completed',
+      'methods.random.errors',
+      'replicates.distribution.feasible_fraction.median',
+      'replicates.distribution.hypervolume.median',
+      'replicates.distribution.union_share.median',
+    ]);
+    // bound halfway between the optimizer's median (5.5) and random search's at the optimizer's budget (3.2)
+    expect(by.get('replicates.distribution.hypervolume.median')!.tolerance).toBeCloseTo(1.15, 12);
+    expect(by.get('replicates.distribution.hypervolume.median')!.catches!.value).toBeCloseTo(3.2, 12);
+    expect(by.get('replicates.distribution.feasible_fraction.median')!.tolerance).toBeCloseTo(0.19, 12);
+    expect(by.get('replicates.distribution.union_share.median')!.catches!.value).toBe(0);
+    for (const c of b.checks) {
+      const regressed = structuredClone(runs[0].data) as unknown;
+      setPath(regressed, c.path, c.catches!.value);
+      expect(
+        compareToBaseline(regressed, b, b.name)
+          .filter((x) => x.status !== 'ok')
+          .map((x) => x.path),
+      ).toEqual([c.path]);
+    }
+  });
+
+  it('does not gate a feasible fraction that random search matches (a study without failures)', () => {
+    const s = surrogateRun();
+    s.replicates!.distribution.feasible_fraction = { min: 1, median: 1, max: 1, mean: 1 };
+    s.replicates!.distribution.random_feasible_fraction = { min: 1, median: 1, max: 1, mean: 1 };
+    const runs = [1, 2, 3].map(() => ({ kind: 'study' as const, name: s.name, file: 'x', data: structuredClone(s) }));
+    const b = baselineFromRuns(runs, ['a', 'b', 'c'], { noLearningAccuracy: null });
+    expect(b.checks.map((c) => c.path)).not.toContain('replicates.distribution.feasible_fraction.median');
+    expect(b.ungated!.map((u) => u.path)).toContain('replicates.distribution.feasible_fraction.median');
   });
 });
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { BACKEND_CHOICES } from '@paretobench/models/backend-names';
 import { PRESET_NAMES } from '../studies/presets.ts';
 import { StudyNameSchema, orList, studyNames } from '../studies/registry.ts';
+import { OPTIMIZER_METHODS } from '../runner/suggesters.ts';
 
 export const StudyArgsSchema = z.object({
   study: StudyNameSchema,
@@ -19,6 +20,8 @@ export const StudyArgsSchema = z.object({
   seeds: z.number().int().min(1).max(64).nullable(),
   /** Repeats: complete comparisons, each optimizer seed against its own random arm (null: not asked). */
   repeats: z.number().int().min(1).max(1000).nullable(),
+  /** What runs in the optimizer arm (runner/suggesters.ts): the optimizer, or random search / Sobol in its place. */
+  optimizerMethod: z.enum(OPTIMIZER_METHODS),
   /** Repeats run side by side (surrogate and fake trainers; a real trainer's parallelism is --workers). */
   jobs: z.number().int().min(1).max(64),
   /** The trial archive a surrogate trainer is fitted on (null: reports/archives/<study>-default). */
@@ -51,6 +54,7 @@ export function studyUsage(): string {
   --trainer     real (default) | surrogate (trials drawn from random forests fitted on real trainings, see
                 --archive; the preset's budgets at the archive's fidelity) | fake (closed-form stand-in, for tests)
   --archive     the trial archive of --trainer surrogate (default reports/archives/<study>-default)
+  --optimizer-method  mobo (default: the optimizer) | random | sobol: what runs in the optimizer arm's place
   --jobs        repeats run side by side, in child processes (surrogate and fake trainers; default: one per core
                 for surrogate, 1 otherwise)
   --verbose     stack traces with errors`;
@@ -76,6 +80,7 @@ const STRING_OPTIONS = [
   'repeats',
   'archive',
   'jobs',
+  'optimizer-method',
 ];
 
 /** `--workers -1` as `--workers=-1`: node's parseArgs takes a value starting with '-' for an option ("ambiguous"). */
@@ -106,6 +111,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
         repeats: { type: 'string' },
         archive: { type: 'string' },
         jobs: { type: 'string' },
+        'optimizer-method': { type: 'string', default: 'mobo' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
         trainer: { type: 'string', default: 'real' },
@@ -136,6 +142,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     seeds: values.seeds === undefined ? null : intFlag('seeds', values.seeds, 1),
     repeats: values.repeats === undefined ? null : intFlag('repeats', values.repeats, 1),
     archive: values.archive ?? null,
+    optimizerMethod: values['optimizer-method'],
     jobs: intFlag(
       'jobs',
       values.jobs,
@@ -151,7 +158,12 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     verbose: values.verbose,
   });
   if (!parsed.success) {
-    const flag: Record<string, string> = { study: 'study', dataDir: '--data-dir', optimizerUrl: '--optimizer-url' };
+    const flag: Record<string, string> = {
+      study: 'study',
+      dataDir: '--data-dir',
+      optimizerUrl: '--optimizer-url',
+      optimizerMethod: '--optimizer-method',
+    };
     const msg = parsed.error.issues
       .map((i) => {
         const key = String(i.path[0]);
@@ -163,6 +175,9 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
   if (parsed.data.optimizerUrl && !parsed.data.token) throw new Error('--optimizer-url needs --token');
   if (parsed.data.seeds !== null && parsed.data.repeats !== null) {
     throw new Error('--seeds and --repeats: give one (--seeds shares one random arm, --repeats gives each its own)');
+  }
+  if (parsed.data.optimizerUrl && parsed.data.optimizerMethod !== 'mobo') {
+    throw new Error('--optimizer-method: only in-process (without --optimizer-url)');
   }
   if (parsed.data.jobs > 1 && parsed.data.trainer === 'real') {
     throw new Error('--jobs: only with --trainer surrogate or fake (real trainings run in parallel with --workers)');

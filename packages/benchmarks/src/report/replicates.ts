@@ -60,6 +60,8 @@ export const ReplicatesSchema = z.object({
     /** With --repeats (every arm has its own random arm): the random arms' figures. */
     random_hypervolume: DistributionSchema.optional(),
     random_feasible_fraction: DistributionSchema.optional(),
+    /** With --repeats: each random arm's hypervolume after as many trials as the optimizer's budget. */
+    random_hypervolume_at_optimizer_budget: DistributionSchema.optional(),
   }),
   /**
    * Hypervolume (common reference point) after n evaluations of each method, across arms: 5th percentile, median and
@@ -244,6 +246,11 @@ export function computeReplicates(input: ReplicatesInput): Replicates {
         ? {
             random_hypervolume: distribution(optimizer.map((o) => o.random!.hypervolume)),
             random_feasible_fraction: distribution(optimizer.map((o) => o.random!.feasible_fraction)),
+            random_hypervolume_at_optimizer_budget: distribution(
+              randomTrials.map((ts) =>
+                hv(points([...ts].sort((a, b) => a.index - b.index).slice(0, input.preset.budgets.optimizer))),
+              ),
+            ),
           }
         : {}),
     },

@@ -272,7 +272,8 @@ export function computeSummary(input: SummaryInput): Summary {
   const methods = { optimizer: methodSummary('optimizer'), random: methodSummary('random') };
   const invocations = invocationSpans(trials);
   return SummarySchema.parse({
-    name: `${study.name}-${preset.name}`,
+    // a run on a surrogate is named apart from real runs of the same preset (its figures are not theirs)
+    name: `${study.name}-${preset.name}${input.backend?.startsWith('surrogate:') ? '-surrogate' : ''}`,
     study: study.name,
     title: study.title,
     preset,

@@ -35,6 +35,7 @@ export function armCommand(args: StudyArgs, arm: Arm): string[] {
     arm.outDir,
   ];
   if (args.archive !== null) out.push('--archive', args.archive);
+  if (args.optimizerMethod !== 'mobo') out.push('--optimizer-method', args.optimizerMethod);
   return out;
 }
 

@@ -207,7 +207,7 @@ async function runArm(
         lag,
         outDir: arm.outDir,
       })
-    : new InProcessSuggester(study, arm.preset, arm.seed, lag);
+    : new InProcessSuggester(study, arm.preset, arm.seed, lag, args.optimizerMethod);
   const progress = createProgress({ tty: io.tty, write: io.log, accuracyMetric: study.accuracyMetric });
   try {
     const result = await runStudyTrials({

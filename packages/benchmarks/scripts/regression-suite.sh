@@ -4,7 +4,8 @@
 # them), the three-objective problem again with its reference point given (the exact EHVI path; its summary is named
 # ...-mobo-thresholds-60), both studies on their smoke presets (real training), and both studies at their default
 # budgets on their surrogates (3 repeats, each against its own random arm; fitted on the committed archives in
-# reports/archives/, so a changed archive needs new baselines), each into OUT/<name>/.
+# reports/archives/, so a changed archive needs new baselines; --workers 2 pins the simulated parallelism, which the
+# optimizer's suggestions depend on), each into OUT/<name>/.
 #   bash packages/benchmarks/scripts/regression-suite.sh OUT
 # Used by .ci/run (then `benchmarks:check --strict`) and by write-baselines.sh (K times).
 set -euo pipefail
@@ -15,5 +16,5 @@ npx nx run benchmarks:synthetic -- --suite ci --seeds 2 --out "$out/synthetic-ci
 npx nx run benchmarks:synthetic -- --suite ci --problems dtlz2m3-d8 --thresholds --seeds 2 --out "$out/synthetic-ci-thresholds"
 npx nx run benchmarks:diatom -- --preset smoke --out "$out/diatom-smoke"
 npx nx run benchmarks:rotten -- --preset smoke --out "$out/rotten-smoke"
-npx nx run benchmarks:diatom -- --preset default --trainer surrogate --repeats 3 --out "$out/diatom-default-surrogate"
-npx nx run benchmarks:rotten -- --preset default --trainer surrogate --repeats 3 --out "$out/rotten-default-surrogate"
+npx nx run benchmarks:diatom -- --preset default --trainer surrogate --repeats 3 --workers 2 --out "$out/diatom-default-surrogate"
+npx nx run benchmarks:rotten -- --preset default --trainer surrogate --repeats 3 --workers 2 --out "$out/rotten-default-surrogate"

@@ -98,6 +98,8 @@ describe('collect', () => {
       archive,
       '--from',
       path.join(study, 'trials.jsonl'),
+      '--trainer',
+      'fake',
     ]);
     expect(stdout).toMatch(/imported 19 trials/);
     expect(stdout).toMatch(/archive .*: 75 trials in 3 journal\(s\)/);
@@ -111,8 +113,37 @@ describe('collect', () => {
       other,
       '--from',
       path.join(study, 'trials.jsonl'),
+      '--trainer',
+      'fake',
     ]).catch((e: { stderr: string }) => e);
     expect(err.stderr).toMatch(/fidelity differs from the archive's \(.*trainFraction: 1 vs 0\.015/);
+    // a fake trainer's trials join only a fake archive
+    const fake = await cli('collect.ts', [
+      '--study',
+      'rotten',
+      '--preset',
+      'smoke',
+      '--out',
+      other,
+      '--from',
+      path.join(study, 'trials.jsonl'),
+    ]).catch((e: { stderr: string }) => e);
+    expect(fake.stderr).toMatch(/its trials were not trained \(backend fake, trial/);
+    // growing an archive with another preset's fidelity is refused before anything is trained
+    const grow = await cli('collect.ts', [
+      '--study',
+      'rotten',
+      '--preset',
+      'default',
+      '--trainer',
+      'fake',
+      '--out',
+      archive,
+      '--trials',
+      '50',
+    ]).catch((e: { stderr: string }) => e);
+    expect(grow.stderr).toMatch(/--preset default: the archive .* holds another fidelity \(.*trainFraction/);
+    expect(trialsOf(path.join(archive, 'sobol-seed-0.jsonl'))).toHaveLength(40);
     const wrongStudy = await cli('collect.ts', [
       '--study',
       'diatom',
@@ -182,6 +213,22 @@ describe('a study on the surrogate', () => {
     expect(r.hypervolume_bands!.random.evaluations).toEqual([1, 2, 5, 10, 15]);
     expect(r.hypervolume_bands!.optimizer.median.at(-1)).toBeCloseTo(r.distribution.hypervolume.median, 12);
   }, 180_000);
+
+  it('refuses its own journals as archive trials', async () => {
+    const e = await cli('collect.ts', [
+      '--study',
+      'rotten',
+      '--preset',
+      'smoke',
+      '--trainer',
+      'fake',
+      '--out',
+      archive,
+      '--from',
+      path.join(root, 'jobs1', 'trials.jsonl'),
+    ]).catch((x: { stderr: string }) => x);
+    expect(e.stderr).toMatch(/its trials were not trained \(backend surrogate:[0-9a-f]{12}/);
+  }, 60_000);
 
   it('refuses --archive without the surrogate trainer, and an archive of another study', async () => {
     const e1 = await cli('study.ts', [

@@ -5,6 +5,7 @@
  * Trains real models on a space-filling design and appends every trial to an archive (runner/collect.ts), resumable
  * after a kill like a study; `--from` copies existing study journals of the same fidelity into the archive.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +23,9 @@ import {
   DESIGNS,
   DesignSuggester,
   collectJournalName,
+  collectHeaderMismatches,
   collectTrialSeed,
+  fidelityDifferences,
   importJournal,
   readArchive,
 } from '../runner/collect.ts';
@@ -111,8 +114,20 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const lock = await OutDirLock.acquire(args.out, { waitMs: 1500 });
   try {
+    // an archive holds one fidelity: check the one already there before importing or training anything
+    const hasJournals = fs.existsSync(args.out) && fs.readdirSync(args.out).some((f) => f.endsWith('.jsonl'));
+    if (hasJournals) {
+      const existing = readArchive(args.out, study);
+      const diff = fidelityDifferences(existing[0].header.preset, preset);
+      if (diff.length) {
+        throw new Error(
+          `--preset ${preset.name}: the archive ${args.out} holds another fidelity (${diff.join('; ')}); ` +
+            'use the preset it was collected with, or another --out',
+        );
+      }
+    }
     for (const source of args.from) {
-      const r = importJournal(source, args.out, study, preset);
+      const r = importJournal(source, args.out, study, preset, { allowFake: args.trainer === 'fake' });
       log(`imported ${r.trials} trials of ${source} as ${r.file}`);
     }
     const journalFile = path.join(args.out, collectJournalName(args.design, args.seed));
@@ -138,6 +153,7 @@ async function main(): Promise<number> {
           workers: args.workers,
           suggester: new DesignSuggester(study, args.design, args.seed, args.trials),
           trialSeedOf: (_method, index) => collectTrialSeed(args.design, args.seed, index),
+          headerCheck: collectHeaderMismatches,
           startEvaluator: () =>
             ProcessPool.start(
               args.workers,

@@ -32,4 +32,41 @@ describe('parseStudyArgs', () => {
     expect(error(['diatom', '--preset', 'huge']).split('\n')).toHaveLength(1);
     expect(error([])).toBe('expected exactly one study name (diatom or rotten), got none (--help for usage)');
   });
+
+  it('takes the surrogate flags, with one repeat per core at a time by default, and refuses what does not combine', () => {
+    const a = parseStudyArgs(['rotten', '--trainer', 'surrogate', '--repeats', '20', '--preset', 'paper']);
+    expect(a.trainer).toBe('surrogate');
+    expect(a.repeats).toBe(20);
+    expect(a.seeds).toBeNull();
+    expect(a.jobs).toBeGreaterThanOrEqual(1);
+    expect(a.optimizerMethod).toBe('mobo');
+    expect(parseStudyArgs(['rotten', '--trainer', 'surrogate', '--optimizer-method', 'sobol']).optimizerMethod).toBe(
+      'sobol',
+    );
+    expect(error(['rotten', '--seeds', '2', '--repeats', '3'])).toMatch(/^--seeds and --repeats: give one/);
+    expect(error(['rotten', '--archive', 'x'])).toBe('--archive: only with --trainer surrogate');
+    expect(error(['rotten', '--jobs', '2'])).toMatch(/^--jobs: only with --trainer surrogate or fake/);
+    expect(
+      error([
+        'rotten',
+        '--trainer',
+        'surrogate',
+        '--jobs',
+        '2',
+        '--optimizer-url',
+        'http://127.0.0.1:1',
+        '--token',
+        't',
+      ]),
+    ).toMatch(/^--jobs: not with --optimizer-url/);
+    expect(
+      error(['rotten', '--optimizer-method', 'random', '--optimizer-url', 'http://127.0.0.1:1', '--token', 't']),
+    ).toMatch(/^--optimizer-method: only in-process/);
+    expect(error(['rotten', '--optimizer-method', 'tpe'])).toMatch(/^--optimizer-method: /);
+    // with --optimizer-url a surrogate run asks the one service in turn
+    expect(
+      parseStudyArgs(['rotten', '--trainer', 'surrogate', '--optimizer-url', 'http://127.0.0.1:1', '--token', 't'])
+        .jobs,
+    ).toBe(1);
+  });
 });

@@ -55,8 +55,8 @@ export function studyUsage(): string {
                 --archive; the preset's budgets at the archive's fidelity) | fake (closed-form stand-in, for tests)
   --archive     the trial archive of --trainer surrogate (default reports/archives/<study>-default)
   --optimizer-method  mobo (default: the optimizer) | random | sobol: what runs in the optimizer arm's place
-  --jobs        repeats run side by side, in child processes (surrogate and fake trainers; default: one per core
-                for surrogate, 1 otherwise)
+  --jobs        repeats run side by side, in child processes (surrogate and fake trainers, not with --optimizer-url;
+                default: one per core for surrogate, 1 otherwise)
   --verbose     stack traces with errors`;
 }
 
@@ -146,7 +146,9 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     jobs: intFlag(
       'jobs',
       values.jobs,
-      values.trainer === 'surrogate' ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1,
+      values.trainer === 'surrogate' && values['optimizer-url'] === undefined
+        ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
+        : 1,
     ),
     dataDir: values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR ?? null,
     out: values.out ?? path.join('reports', `${study}-${preset}`),
@@ -178,6 +180,9 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
   }
   if (parsed.data.optimizerUrl && parsed.data.optimizerMethod !== 'mobo') {
     throw new Error('--optimizer-method: only in-process (without --optimizer-url)');
+  }
+  if (parsed.data.jobs > 1 && parsed.data.optimizerUrl) {
+    throw new Error('--jobs: not with --optimizer-url (every repeat asks the one service; run them in turn)');
   }
   if (parsed.data.jobs > 1 && parsed.data.trainer === 'real') {
     throw new Error('--jobs: only with --trainer surrogate or fake (real trainings run in parallel with --workers)');

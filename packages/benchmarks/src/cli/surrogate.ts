@@ -16,7 +16,7 @@ import { crossValidate } from '../surrogate/validate.ts';
 import { defaultArchiveDir } from '../surrogate/load.ts';
 
 const USAGE = `usage: surrogate.ts --study <name> [--archive DIR] [--preset default] [--folds K] [--out FILE]
-  --archive  the trial archive (default reports/archives/<study>-<preset>)
+  --archive  the trial archive (default reports/archives/<study>-default)
   --preset   whose failure rule the calibration uses; its fidelity must be the archive's (default: default)
   --out      the validation figures as JSON (default reports/surrogate-<study>/validation.json)`;
 

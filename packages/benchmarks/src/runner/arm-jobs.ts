@@ -39,35 +39,37 @@ export function armCommand(args: StudyArgs, arm: Arm): string[] {
   return out;
 }
 
-/** Runs the given arms in child processes, `concurrency` at a time; rejects naming the first arm that failed. */
+/**
+ * Runs arms from `queue` in child processes, `concurrency` at a time, until the queue is empty; the caller may take
+ * arms from the same queue meanwhile (this process runs arm 0, then joins in). Rejects naming the arms that failed.
+ */
 export async function runArmsInChildren(
   args: StudyArgs,
-  arms: readonly Arm[],
+  queue: Arm[],
   concurrency: number,
   log: (line: string) => void,
 ): Promise<void> {
-  const queue = [...arms];
   const failures: string[] = [];
   const runOne = (arm: Arm) =>
     new Promise<void>((resolve) => {
       fs.mkdirSync(arm.outDir, { recursive: true });
       const logFile = path.join(arm.outDir, 'arm.log');
       const fd = fs.openSync(logFile, 'a');
+      const done = (failure: string | null) => {
+        fs.closeSync(fd);
+        if (failure === null) log(`repeat seed ${arm.seed} done (${arm.outDir})`);
+        else failures.push(`seed ${arm.seed}: ${failure} (see ${logFile})`);
+        resolve();
+      };
       const child = spawn(process.execPath, armCommand(args, arm), {
         stdio: ['ignore', fd, fd],
         env: { ...process.env, CI: '1' },
       });
-      child.on('exit', (code, signal) => {
-        fs.closeSync(fd);
-        if (code === 0) log(`repeat seed ${arm.seed} done (${arm.outDir})`);
-        else failures.push(`seed ${arm.seed}: exit ${code ?? signal} (see ${logFile})`);
-        resolve();
-      });
+      child.once('error', (err) => done(`could not start: ${err.message}`));
+      child.once('exit', (code, signal) => done(code === 0 ? null : `exit ${code ?? signal}`));
     });
   const lanes = Array.from({ length: Math.max(1, concurrency) }, async () => {
-    for (let arm = queue.shift(); arm !== undefined; arm = queue.shift()) {
-      if (failures.length === 0) await runOne(arm);
-    }
+    for (let arm = queue.shift(); arm !== undefined && failures.length === 0; arm = queue.shift()) await runOne(arm);
   });
   await Promise.all(lanes);
   if (failures.length) throw new Error(`repeats run in child processes failed: ${failures.join('; ')}`);

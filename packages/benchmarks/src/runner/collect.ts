@@ -56,6 +56,32 @@ export function fidelityDifferences(a: Preset, b: Preset): string[] {
   return out;
 }
 
+/**
+ * Where an existing collection journal differs from a collection being resumed: its study, seed, design and
+ * fidelity. Not the rest of the preset (budgets, the accuracy rule, wording), which an archive's trials do not depend
+ * on: editing them must not lock a committed archive against growing.
+ */
+export function collectHeaderMismatches(existing: JournalHeader, wanted: JournalHeader): string[] {
+  const out: string[] = [];
+  if (existing.study !== wanted.study)
+    out.push(`study: journal has ${existing.study}, command asks for ${wanted.study}`);
+  if (existing.seed !== wanted.seed) out.push(`seed: journal has ${existing.seed}, command asks for ${wanted.seed}`);
+  if (existing.optimizer !== wanted.optimizer) {
+    out.push(`design: journal has ${existing.optimizer}, command asks for ${wanted.optimizer}`);
+  }
+  for (const d of fidelityDifferences(existing.preset, wanted.preset)) out.push(`fidelity ${d} (journal vs command)`);
+  return out;
+}
+
+/** Why a study journal's trials may not join an archive (null: they may): simulated trials are not trainings. */
+export function importRefusal(trials: readonly TrialRecord[], allowFake: boolean): string | null {
+  const simulated = trials.find((t) => t.backend.startsWith('surrogate:') || (!allowFake && t.backend === 'fake'));
+  return simulated
+    ? `its trials were not trained (backend ${simulated.backend}, trial ${simulated.method}#${simulated.index}); ` +
+        'an archive holds real trainings only'
+    : null;
+}
+
 export const collectJournalName = (design: Design, seed: number): string => `${design}-seed-${seed}.jsonl`;
 
 /** Configurations of the `repeats` design (trial j trains Sobol point j mod this). */
@@ -146,10 +172,13 @@ export function importJournal(
   archiveDir: string,
   study: Study,
   preset: Preset,
+  options: { allowFake?: boolean } = {},
 ): { file: string; trials: number } {
   const j = readJournal(source);
   if (!j.header) throw new Error(`${source}: not a journal (no header line)`);
   if (j.header.study !== study.name) throw new Error(`${source}: a ${j.header.study} journal, not ${study.name}`);
+  const refusal = importRefusal(j.trials, options.allowFake ?? false);
+  if (refusal) throw new Error(`${source}: ${refusal}`);
   const diff = fidelityDifferences(preset, j.header.preset);
   if (diff.length) throw new Error(`${source}: fidelity differs from the archive's (${diff.join('; ')})`);
   const name =

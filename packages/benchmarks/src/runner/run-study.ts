@@ -39,6 +39,11 @@ export interface StudyRunOptions {
    * random-method trials and may grow later: its budget is not part of the journal header, the preset (fidelity) is.
    */
   budgets?: Budgets;
+  /**
+   * Where an existing journal's header differs from this run's, as messages (default `headerMismatches`: every preset
+   * field and the fingerprint). An archive collection compares only what decides its trials (collect.ts).
+   */
+  headerCheck?: (existing: JournalHeader, wanted: JournalHeader) => string[];
   /** Training seed of a trial (default `trialSeed(seed, method, index)`). */
   trialSeedOf?: (method: Method, index: number) => number;
   /** Creates the evaluator lazily (not needed when the journal is already complete). */
@@ -89,7 +94,7 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
   const { journal, existing } = Journal.open(journalFile, wanted);
   const header = existing.header!;
   try {
-    const diff = headerMismatches(header, wanted);
+    const diff = (opts.headerCheck ?? headerMismatches)(header, wanted);
     if (diff.length > 0) {
       throw new Error(
         `${journalFile} was written by a different run configuration (${diff.join('; ')}); ` +

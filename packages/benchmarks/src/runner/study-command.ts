@@ -88,11 +88,20 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
   try {
     const parallel = args.jobs > 1 && args.repeats !== null && arms.length > 1 && !args.reportOnly;
     if (parallel) {
-      io.log(`${arms.length} repeats, ${args.jobs} at a time (repeats after the first in child processes)`);
-      const others = runArmsInChildren(args, arms.slice(1), args.jobs - 1, io.log);
-      // arm 0 here meanwhile; the children's failure (if any) is reported once arm 0 is done
-      results.push(await runArm(args, io, study, arms[0], () => sharedEvaluator()));
-      await others;
+      io.log(`${arms.length} repeats, ${args.jobs} at a time (in this process and in child processes)`);
+      // one queue: J - 1 child lanes take arms from it while this process runs arm 0, then this process joins in
+      const queue = arms.slice(1);
+      const children = runArmsInChildren(args, queue, args.jobs - 1, io.log);
+      try {
+        results.push(await runArm(args, io, study, arms[0], () => sharedEvaluator()));
+        for (let arm = queue.shift(); arm !== undefined; arm = queue.shift()) {
+          await runArm(args, io, study, arm, () => sharedEvaluator());
+          io.log(`repeat seed ${arm.seed} done (${arm.outDir})`);
+        }
+      } finally {
+        // the children's failure (if any) is reported once this process's arms are done
+        await children;
+      }
     }
     for (const arm of parallel ? arms.slice(1) : arms) {
       if (arms.length > 1) {

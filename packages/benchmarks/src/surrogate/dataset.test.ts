@@ -10,6 +10,7 @@ const row = (key: string, accuracy: number | null, time: number | null, seed = n
   accuracy,
   logTime: time === null ? null : Math.log(time),
   error: accuracy === null,
+  stopped: false,
   source: 'test',
 });
 

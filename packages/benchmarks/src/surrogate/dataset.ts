@@ -35,6 +35,11 @@ export interface SurrogateRow {
   accuracy: number | null;
   logTime: number | null;
   error: boolean;
+  /**
+   * Training was stopped at the preset's time limit (rotten): its time is the limit, not what the configuration
+   * would take, so it is a target of its own (the chance of being stopped), not a time.
+   */
+  stopped: boolean;
   /** The training seed the trial ran with (null: unknown). */
   seed: number | null;
   /** `<journal file>#<method>#<index>`, for messages. */
@@ -77,6 +82,7 @@ export function archiveRows(study: Study, journals: readonly ArchiveJournal[]): 
         accuracy: ok ? acc : null,
         logTime: ok ? Math.log(time) : null,
         error: !ok,
+        stopped: ok && t.stopped_early === 'time_limit',
         seed: seedOf(j, t.method, t.index),
         source: `${j.file}#${t.method}#${t.index}`,
       });
@@ -106,7 +112,7 @@ export interface NoiseEstimate {
 export function measureNoise(rows: readonly SurrogateRow[]): NoiseEstimate {
   const groups = new Map<string, Map<string, SurrogateRow[]>>();
   rows.forEach((r, i) => {
-    if (r.error) return;
+    if (r.error || r.stopped) return; // a stopped training's time is the limit, not a measurement
     const g = groups.get(r.key) ?? new Map<string, SurrogateRow[]>();
     groups.set(r.key, g);
     const seed = r.seed === null ? `row${i}` : String(r.seed);

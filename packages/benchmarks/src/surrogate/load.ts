@@ -1,11 +1,12 @@
 /**
  * A study's surrogate from its archive, fitted once and cached: `.cache/surrogates/<study>-<hash>.json`, where the
- * hash covers the archive's journals and the source of the fitting code (this folder's model.ts and dataset.ts), so a
- * grown archive or a changed model refits and an unchanged one loads in a fraction of a second.
+ * hash covers the archive's journals, the study's parameters (the feature columns), the fitting code and the tree
+ * libraries' versions, so a grown archive or a changed model refits and an unchanged one loads in a fraction of a second.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import type { Preset } from '../studies/presets.ts';
@@ -14,7 +15,15 @@ import { readArchive, type ArchiveJournal } from '../runner/collect.ts';
 import { archiveRows } from './dataset.ts';
 import { FOREST_OPTIONS, Surrogate, type SurrogateJson } from './model.ts';
 
-const FITTING_SOURCES = ['./model.ts', './dataset.ts'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
+/** The code a fitted model depends on: the model and rows, and how training seeds (noise groups) are derived. */
+const FITTING_SOURCES = ['./model.ts', './dataset.ts', '../runner/collect.ts', '../runner/run-study.ts'].map((f) =>
+  fileURLToPath(new URL(f, import.meta.url)),
+);
+const require = createRequire(import.meta.url);
+/** Versions of the tree libraries (their splits and seeded sampling make the model). */
+const LIBRARIES = ['ml-random-forest/package.json', 'ml-cart/package.json'].map(
+  (p) => (require(p) as { version: string }).version,
+);
 
 export const defaultArchiveDir = (study: string): string => path.join('reports', 'archives', `${study}-default`);
 
@@ -41,7 +50,7 @@ export function loadSurrogate(
   const archiveHash = h.digest('hex').slice(0, 12);
   const key = crypto
     .createHash('sha256')
-    .update(JSON.stringify({ archiveHash, FOREST_OPTIONS }))
+    .update(JSON.stringify({ archiveHash, FOREST_OPTIONS, LIBRARIES, parameters: study.parameters }))
     .update(FITTING_SOURCES.map((f) => fs.readFileSync(f)).join('\n'))
     .digest('hex')
     .slice(0, 16);

@@ -31,6 +31,7 @@ function bimodalRows(n: number): SurrogateRow[] {
         accuracy: error ? null : (x[1] > -9 ? 0.76 : 0.5) + 0.01 * rng.normal(),
         logTime: error ? null : Math.log(x[3]) + 0.1 * rng.normal(),
         error,
+        stopped: false,
         seed: 2 * i + rep,
         source: `synthetic#${i}.${rep}`,
       });
@@ -108,6 +109,7 @@ describe('Surrogate', () => {
         accuracy: 0.5,
         logTime: Math.log(0.01 * (1 + x[1] / 32)),
         error: false,
+        stopped: false,
         seed: i,
         source: '',
       };
@@ -122,8 +124,55 @@ describe('Surrogate', () => {
 
   it('survives a round trip through its JSON form', () => {
     const back = Surrogate.fromJSON(ROTTEN, JSON.parse(JSON.stringify(s.toJSON())));
-    const task = { type: 'trial' as const, id: 'x', assignments: at(-7), epochs: 4, seed: 12 };
-    expect(back.sample(preset, task)).toEqual(s.sample(preset, task));
+    const xs = Array.from({ length: 200 }, (_, i) => [
+      0.1 + (0.8 * i) / 200,
+      -18 + (18 * i) / 200,
+      5,
+      5 + (i % 96),
+      50,
+      300,
+    ]);
+    expect(back.predictRows(xs)).toEqual(s.predictRows(xs));
+    for (let seed = 0; seed < 50; seed++) {
+      const task = { type: 'trial' as const, id: 'x', assignments: at(-18 + seed / 3), epochs: 4, seed };
+      expect(back.sample(preset, task)).toEqual(s.sample(preset, task));
+    }
     expect(back.noise).toEqual(s.noise);
+  });
+
+  it('reproduces trainings stopped at the time limit as stopped, and leaves their capped times out of the time model', () => {
+    // epochs > 80: training always stopped at the 100 s limit (recorded time 100.03); below: time = epochs seconds,
+    // with 10 % noise (each configuration trained twice), so a capped time taken as a time would fall below the
+    // limit about half the time
+    const rng = new Rng(8);
+    const rows: SurrogateRow[] = [];
+    for (let i = 0; i < 200; i++) {
+      const x = [0.5, rng.uniform(-18.42, 0), 5, rng.int(96) + 5, 50, 300];
+      const stopped = x[3] > 80;
+      for (let rep = 0; rep < 2; rep++) {
+        rows.push({
+          key: configurationKey(x),
+          x,
+          accuracy: 0.75,
+          logTime: stopped ? Math.log(100.03) : Math.log(x[3]) + 0.1 * rng.normal(),
+          error: false,
+          stopped,
+          seed: 2 * i + rep,
+          source: '',
+        });
+      }
+    }
+    const t = Surrogate.fit(ROTTEN, rows);
+    expect(t.description.stops).toBe(rows.filter((r) => r.stopped).length);
+    const draws = Array.from({ length: 100 }, (_, seed) =>
+      t.sample(preset, { type: 'trial', id: 'x', assignments: at(-5, 0.5, 95), epochs: 6, seed }),
+    );
+    expect(draws.filter((o) => o.stoppedEarly === 'time_limit').length).toBeGreaterThan(90);
+    const short = Array.from({ length: 100 }, (_, seed) =>
+      t.sample(preset, { type: 'trial', id: 'x', assignments: at(-5, 0.5, 30), epochs: 6, seed }),
+    );
+    expect(short.filter((o) => o.stoppedEarly !== null)).toHaveLength(0);
+    const times = short.map((o) => o.trainSeconds!).sort((a, b) => a - b);
+    expect(Math.abs(times[50] - 30)).toBeLessThan(4.5);
   });
 });

@@ -9,7 +9,8 @@
  * would favour a GP optimizer). Validation: surrogate/validate.ts.
  *
  * A surrogate trial is drawn with the trial's own seed (so a run is reproducible and resumable): with the predicted
- * probability of an error, no model at all; otherwise the prediction of one tree of each forest, chosen at random,
+ * probability of an error, no model at all; with the predicted probability of being stopped at the time limit
+ * (rotten), a training stopped there; otherwise the prediction of one tree of each forest, chosen at random,
  * plus Gaussian training noise with the measured standard deviations (accuracy clipped to [0, 1]; noise on log(time),
  * i.e. multiplicative). One tree, not the forest's mean: outcomes can be bimodal (a Kim CNN either learns within a
  * few epochs or stays near chance), and the mean of two modes is an accuracy no training produces, which would move
@@ -66,12 +67,16 @@ export interface SurrogatePrediction {
   logTime: number;
   /** Probability that training produces no model. */
   errorProbability: number;
+  /** Probability that a training that produces a model is stopped at the time limit. */
+  stopProbability: number;
 }
 
 export interface SurrogateDescription {
   trials: number;
   configurations: number;
   errors: number;
+  /** Trainings stopped at the time limit. */
+  stops: number;
   noise: NoiseEstimate;
   forest: typeof FOREST_OPTIONS;
 }
@@ -82,6 +87,7 @@ export interface SurrogateJson {
   accuracy: unknown;
   logTime: unknown;
   error: unknown;
+  stopped: unknown;
   description: SurrogateDescription;
 }
 
@@ -92,6 +98,8 @@ export class Surrogate {
     private readonly logTime: Forest,
     /** null when the archive holds no error (the probability is then 0). */
     private readonly error: Forest | null,
+    /** Of a training that produced a model, the chance it was stopped at the time limit (null: none was). */
+    private readonly stopped: Forest | null,
     readonly noise: NoiseEstimate,
     readonly description: SurrogateDescription,
   ) {}
@@ -100,17 +108,27 @@ export class Surrogate {
   static fit(study: Study, rows: readonly SurrogateRow[], seed = 1): Surrogate {
     const ok = rows.filter((r) => !r.error);
     if (ok.length < 10) throw new Error(`a surrogate needs at least 10 trials that produced a model, got ${ok.length}`);
-    const x = ok.map((r) => r.x);
+    const timed = ok.filter((r) => !r.stopped);
+    if (timed.length < 10) throw new Error(`a surrogate needs at least 10 trials not stopped at the time limit`);
     const accuracy = fitForest(
-      x,
+      ok.map((r) => r.x),
       ok.map((r) => r.accuracy!),
       seed,
     );
     const logTime = fitForest(
-      x,
-      ok.map((r) => r.logTime!),
+      timed.map((r) => r.x),
+      timed.map((r) => r.logTime!),
       seed + 1,
     );
+    const stops = ok.length - timed.length;
+    const stopped =
+      stops === 0
+        ? null
+        : fitForest(
+            ok.map((r) => r.x),
+            ok.map((r) => (r.stopped ? 1 : 0)),
+            seed + 3,
+          );
     const errors = rows.filter((r) => r.error).length;
     const error =
       errors === 0
@@ -121,10 +139,11 @@ export class Surrogate {
             seed + 2,
           );
     const noise = measureNoise(rows);
-    return new Surrogate(study, accuracy, logTime, error, noise, {
+    return new Surrogate(study, accuracy, logTime, error, stopped, noise, {
       trials: rows.length,
       configurations: new Set(rows.map((r) => r.key)).size,
       errors,
+      stops,
       noise,
       forest: FOREST_OPTIONS,
     });
@@ -136,6 +155,7 @@ export class Surrogate {
       accuracy: this.accuracy.toJSON(),
       logTime: this.logTime.toJSON(),
       error: this.error ? this.error.toJSON() : null,
+      stopped: this.stopped ? this.stopped.toJSON() : null,
       description: this.description,
     };
   }
@@ -147,6 +167,7 @@ export class Surrogate {
       RandomForestRegression.load(json.accuracy as never),
       RandomForestRegression.load(json.logTime as never),
       json.error === null ? null : RandomForestRegression.load(json.error as never),
+      json.stopped === null ? null : RandomForestRegression.load(json.stopped as never),
       json.description.noise,
       json.description,
     );
@@ -157,7 +178,9 @@ export class Surrogate {
     const acc = this.accuracy.predict(x);
     const lt = this.logTime.predict(x);
     const err = this.error ? this.error.predict(x) : x.map(() => 0);
+    const stop = this.stopped ? this.stopped.predict(x) : x.map(() => 0);
     return x.map((_, i) => ({
+      stopProbability: Math.min(1, Math.max(0, stop[i])),
       accuracy: Math.min(1, Math.max(0, acc[i])),
       logTime: lt[i],
       time: Math.exp(lt[i]),
@@ -203,8 +226,10 @@ export class Surrogate {
     const accuracy = Math.min(1, Math.max(0, mu + this.noise.accuracySd * rng.normal()));
     let time = Math.exp(logT + this.noise.logTimeSd * rng.normal());
     let stoppedEarly: string | null = null;
-    if (this.study.timeMeasure === 'training' && preset.timeLimitSeconds !== null && time > preset.timeLimitSeconds) {
-      time = preset.timeLimitSeconds;
+    const stopDraw = rng.next();
+    const limit = this.study.timeMeasure === 'training' ? preset.timeLimitSeconds : null;
+    if (limit !== null && (stopDraw < p.stopProbability || time > limit)) {
+      time = limit;
       stoppedEarly = 'time_limit';
     }
     return {

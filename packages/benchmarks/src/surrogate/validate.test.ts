@@ -37,7 +37,16 @@ function syntheticRows(n: number, seed: number): SurrogateRow[] {
     ];
     const accuracy = 0.5 + 0.3 / (1 + Math.exp(-(x[1] + 9))) + 0.005 * rng.normal();
     const logTime = Math.log(10 + x[3]) + 0.05 * rng.normal();
-    rows.push({ key: configurationKey(x), x, accuracy, logTime, error: false, seed: i, source: `synthetic#${i}` });
+    rows.push({
+      key: configurationKey(x),
+      x,
+      accuracy,
+      logTime,
+      error: false,
+      stopped: false,
+      seed: i,
+      source: `synthetic#${i}`,
+    });
   }
   return rows;
 }
@@ -57,6 +66,9 @@ describe('crossValidate', () => {
     // a sharp, learnable rule: far better than predicting the base rate everywhere
     expect(f.brier).toBeLessThan(0.25 * f.brier_constant);
     expect(f.bins.reduce((s, b) => s + b.n, 0)).toBe(200);
+    // calibrated: in every well-filled bin the observed failure rate is near the predicted probability
+    for (const b of f.bins.filter((x) => x.n >= 20))
+      expect(Math.abs(b.observed_rate - b.mean_predicted)).toBeLessThan(0.15);
   }, 60_000);
 
   it('has no predictive power on pure noise (held-out Spearman near 0)', () => {

@@ -102,6 +102,7 @@ export function failureProbability(
   study: Study,
   preset: Preset,
   errorProbability: number,
+  stopProbability: number,
   trees: { accuracy: number[]; logTime: number[] },
   noise: { accuracySd: number; logTimeSd: number },
 ): number {
@@ -115,6 +116,7 @@ export function failureProbability(
   }
   if (preset.timeLimitSeconds !== null && study.timeMeasure === 'training') {
     const l = Math.log(preset.timeLimitSeconds);
+    pass *= 1 - stopProbability;
     pass *= mean(
       trees.logTime.map((t) => (noise.logTimeSd > 0 ? normalCdf((l - t) / noise.logTimeSd) : Number(t <= l))),
     );
@@ -125,6 +127,7 @@ export function failureProbability(
 /** Whether an archived trial fails under the preset's rule (judged as the runner judges a real trial). */
 function observedFailure(study: Study, preset: Preset, r: SurrogateRow): boolean {
   if (r.error) return true;
+  if (r.stopped && preset.timeLimitSeconds !== null) return true;
   const time = Math.exp(r.logTime!);
   const v = judgeOutcome(study, preset, {
     accuracy: r.accuracy,
@@ -159,14 +162,22 @@ export function crossValidate(
     const ps = s.predictRows(testIdx.map((i) => rows[i].x));
     testIdx.forEach((i, k) => {
       preds[i] = ps[k];
-      failP[i] = failureProbability(study, preset, ps[k].errorProbability, s.treePredictions(rows[i].x), s.noise);
+      failP[i] = failureProbability(
+        study,
+        preset,
+        ps[k].errorProbability,
+        ps[k].stopProbability,
+        s.treePredictions(rows[i].x),
+        s.noise,
+      );
     });
   }
   const ok = rows.map((r, i) => i).filter((i) => !rows[i].error);
   const acc = ok.map((i) => rows[i].accuracy!);
   const accP = ok.map((i) => preds[i]!.accuracy);
-  const lt = ok.map((i) => rows[i].logTime!);
-  const ltP = ok.map((i) => preds[i]!.logTime);
+  const timed = ok.filter((i) => !rows[i].stopped);
+  const lt = timed.map((i) => rows[i].logTime!);
+  const ltP = timed.map((i) => preds[i]!.logTime);
   const metrics: MetricValidation[] = [
     {
       metric: study.accuracyMetric,
@@ -175,7 +186,7 @@ export function crossValidate(
       spearman: spearman(acc, accP),
       r2: rSquared(acc, accP),
     },
-    { metric: study.timeMetric, scale: 'log', n: ok.length, spearman: spearman(lt, ltP), r2: rSquared(lt, ltP) },
+    { metric: study.timeMetric, scale: 'log', n: timed.length, spearman: spearman(lt, ltP), r2: rSquared(lt, ltP) },
   ];
 
   const hasRule = preset.minAccuracy !== null || (preset.timeLimitSeconds !== null && study.timeMeasure === 'training');

@@ -11,7 +11,7 @@ const row = (key: string, accuracy: number | null, time: number | null, seed = n
   logTime: time === null ? null : Math.log(time),
   error: accuracy === null,
   stopped: false,
-  source: 'test',
+  source: 'journal.jsonl#random#0',
 });
 
 describe('encodeAssignments', () => {
@@ -67,6 +67,11 @@ describe('measureNoise', () => {
     expect(n.trainings).toBe(2);
     expect(n.accuracySd).toBeCloseTo(Math.sqrt(0.02), 12);
     expect(n.logTimeSd).toBeCloseTo(0, 12);
+  });
+  it('groups within one journal only: times of two sessions are not training noise', () => {
+    const other = { ...row('a', 0.9, 10, 2), source: 'other.jsonl#random#3' };
+    expect(measureNoise([row('a', 0.5, 1, 1), other]).groups).toBe(0);
+    expect(measureNoise([row('a', 0.5, 1, 1), row('a', 0.7, 1, 2), other]).accuracySd).toBeCloseTo(Math.sqrt(0.02), 12);
   });
   it('is zero with no repeated configuration', () => {
     expect(measureNoise([row('a', 0.5, 1), row('b', 0.6, 2)])).toEqual({

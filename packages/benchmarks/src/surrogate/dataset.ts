@@ -104,17 +104,25 @@ export interface NoiseEstimate {
 
 /**
  * Training noise measured on repeated configurations: the pooled within-group standard deviation,
- * sqrt(sum over groups of sum (v - group mean)^2 / sum over groups of (n - 1)), where a group is one configuration and
- * its members are its distinct training seeds. Trainings of one configuration with the same seed (a study journal's
- * random arm run again) differ only by the machine's timing and are averaged into one member first: counting them
- * as repeats would pull the accuracy noise towards 0.
+ * sqrt(sum over groups of sum (v - group mean)^2 / sum over groups of (n - 1)), where a group is one configuration
+ * within one journal and its members are its distinct training seeds.
+ *
+ * - Within one journal: a journal is one session of one machine, and times measured in different sessions differ by
+ *   the machine's load then (the diatom default run of 2026-11-28, under a load of 3-13, measured inference times
+ *   1.4-3.3x those of an idle machine), which is not training noise. The `repeats` design exists to give groups.
+ * - Distinct seeds: trainings of one configuration with the same seed (a study's random arm run again) differ only by
+ *   the machine's timing and are averaged into one member first: counting them as repeats would pull the accuracy
+ *   noise towards 0.
  */
 export function measureNoise(rows: readonly SurrogateRow[]): NoiseEstimate {
   const groups = new Map<string, Map<string, SurrogateRow[]>>();
   rows.forEach((r, i) => {
     if (r.error || r.stopped) return; // a stopped training's time is the limit, not a measurement
-    const g = groups.get(r.key) ?? new Map<string, SurrogateRow[]>();
-    groups.set(r.key, g);
+    const hash = r.source.indexOf('#');
+    const journal = hash < 0 ? r.source : r.source.slice(0, hash);
+    const key = `${journal}\u0000${r.key}`;
+    const g = groups.get(key) ?? new Map<string, SurrogateRow[]>();
+    groups.set(key, g);
     const seed = r.seed === null ? `row${i}` : String(r.seed);
     g.set(seed, [...(g.get(seed) ?? []), r]);
   });

@@ -22,6 +22,8 @@ const execFileP = promisify(execFile);
 const env = { ...process.env, PARETOBENCH_FAKE_TRIAL_MS: '1', CI: '1' };
 const cli = (name: string, args: string[]) =>
   execFileP(process.execPath, ['--import', 'tsx', path.join(PKG, 'src/cli', name), ...args], { cwd: PKG, env });
+/** `collect` on the rotten smoke preset with the given flags. */
+const collectSmoke = (args: string[]) => cli('collect.ts', ['--study', 'rotten', '--preset', 'smoke', ...args]);
 const trialsOf = (file: string): TrialRecord[] => readJournal(file).trials.sort((a, b) => a.index - b.index);
 
 let root: string;
@@ -39,20 +41,7 @@ describe('collect', () => {
     const file = path.join(archive, 'sobol-seed-0.jsonl');
     const first = trialsOf(file);
     expect(first.map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5]);
-    const { stdout } = await cli('collect.ts', [
-      '--study',
-      'rotten',
-      '--preset',
-      'smoke',
-      '--trainer',
-      'fake',
-      '--workers',
-      '2',
-      '--out',
-      archive,
-      '--trials',
-      '40',
-    ]);
+    const { stdout } = await collectSmoke(['--trainer', 'fake', '--workers', '2', '--out', archive, '--trials', '40']);
     expect(stdout).toMatch(/6 -> 40 trials/);
     const grown = trialsOf(file);
     expect(grown).toHaveLength(40);
@@ -64,20 +53,7 @@ describe('collect', () => {
   }, 60_000);
 
   it('trains the first Sobol points again under new seeds for the repeats design', async () => {
-    await cli('collect.ts', [
-      '--study',
-      'rotten',
-      '--preset',
-      'smoke',
-      '--trainer',
-      'fake',
-      '--out',
-      archive,
-      '--design',
-      'repeats',
-      '--trials',
-      '16',
-    ]);
+    await collectSmoke(['--trainer', 'fake', '--out', archive, '--design', 'repeats', '--trials', '16']);
     const sobol = trialsOf(path.join(archive, 'sobol-seed-0.jsonl'));
     const reps = trialsOf(path.join(archive, 'repeats-seed-0.jsonl'));
     expect(reps).toHaveLength(16);
@@ -89,11 +65,7 @@ describe('collect', () => {
   it('imports study journals of the same fidelity and refuses others, naming the field', async () => {
     const study = path.join(root, 'study');
     await cli('study.ts', ['rotten', '--preset', 'smoke', '--trainer', 'fake', '--workers', '2', '--out', study]);
-    const { stdout } = await cli('collect.ts', [
-      '--study',
-      'rotten',
-      '--preset',
-      'smoke',
+    const { stdout } = await collectSmoke([
       '--out',
       archive,
       '--from',
@@ -118,16 +90,9 @@ describe('collect', () => {
     ]).catch((e: { stderr: string }) => e);
     expect(err.stderr).toMatch(/fidelity differs from the archive's \(.*trainFraction: 1 vs 0\.015/);
     // a fake trainer's trials join only a fake archive
-    const fake = await cli('collect.ts', [
-      '--study',
-      'rotten',
-      '--preset',
-      'smoke',
-      '--out',
-      other,
-      '--from',
-      path.join(study, 'trials.jsonl'),
-    ]).catch((e: { stderr: string }) => e);
+    const fake = await collectSmoke(['--out', other, '--from', path.join(study, 'trials.jsonl')]).catch(
+      (e: { stderr: string }) => e,
+    );
     expect(fake.stderr).toMatch(/its trials were not trained \(backend fake, trial/);
     // growing an archive with another preset's fidelity is refused before anything is trained
     const grow = await cli('collect.ts', [
@@ -215,11 +180,7 @@ describe('a study on the surrogate', () => {
   }, 180_000);
 
   it('refuses its own journals as archive trials', async () => {
-    const e = await cli('collect.ts', [
-      '--study',
-      'rotten',
-      '--preset',
-      'smoke',
+    const e = await collectSmoke([
       '--trainer',
       'fake',
       '--out',

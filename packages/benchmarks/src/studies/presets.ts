@@ -94,7 +94,8 @@ export function budgetLines(preset: Preset): string[] {
   ];
   if (preset.seeds > 1) {
     lines.push(
-      `replicates: ${preset.seeds} optimizer runs (seeds seed..seed+${preset.seeds - 1}), each compared with one shared random-search arm`,
+      `replicates: ${preset.seeds} optimizer runs (seeds seed..seed+${preset.seeds - 1}), each compared with random search ` +
+        '(one shared arm with --seeds; an arm of its own with --repeats)',
     );
   }
   return lines;

@@ -78,3 +78,15 @@ export function syntheticTrials(k = 8, n = 40, study = 'diatom'): TrialRecord[] 
   }
   return out;
 }
+
+/** A uniform point of rotten's space as surrogate features: [dropout, log lr, max grad norm, epochs, batch, embed]. */
+export function rottenPoint(rng: { uniform(lo: number, hi: number): number; int(n: number): number }): number[] {
+  return [
+    rng.uniform(0.1, 0.9),
+    rng.uniform(-18.42, 0),
+    rng.uniform(1, 10),
+    rng.int(96) + 5,
+    rng.int(91) + 10,
+    rng.int(401) + 100,
+  ];
+}

@@ -160,9 +160,11 @@ export function computeReplicates(input: ReplicatesInput): Replicates {
       .filter((t) => !t.failed && t.metrics !== null)
       .map((t) => [t.metrics![study.accuracyMetric], -t.metrics![study.timeMetric]])
       .filter((p) => p.every(Number.isFinite));
-  const optimizerTrials = input.arms.map((a) => a.trials.filter((t) => t.method === 'optimizer'));
+  // each arm's trials of a method in index order (the order of the hypervolume curves below)
+  const byIndex = (ts: readonly TrialRecord[]) => [...ts].sort((a, b) => a.index - b.index);
+  const optimizerTrials = input.arms.map((a) => byIndex(a.trials.filter((t) => t.method === 'optimizer')));
   const randomTrials = input.arms.map((a) =>
-    input.ownRandom ? a.trials.filter((t) => t.method === 'random') : input.sharedRandom,
+    byIndex(input.ownRandom ? a.trials.filter((t) => t.method === 'random') : input.sharedRandom),
   );
   const randomPts = points(input.sharedRandom);
   const armPts = optimizerTrials.map(points);
@@ -207,10 +209,7 @@ export function computeReplicates(input: ReplicatesInput): Replicates {
   const band = (trialSets: readonly (readonly TrialRecord[])[]) => {
     const n = Math.max(0, ...trialSets.map((t) => t.length));
     const evaluations = checkpoints(n);
-    const curves = trialSets.map((ts) => {
-      const sorted = [...ts].sort((a, b) => a.index - b.index);
-      return evaluations.map((e) => hv(points(sorted.slice(0, e))));
-    });
+    const curves = trialSets.map((ts) => evaluations.map((e) => hv(points(ts.slice(0, e)))));
     const at = (q: number) =>
       evaluations.map((_, c) =>
         quantile(
@@ -221,6 +220,7 @@ export function computeReplicates(input: ReplicatesInput): Replicates {
     return { evaluations, p05: at(0.05), median: at(0.5), p95: at(0.95) };
   };
   const hypervolumeBands = { optimizer: band(optimizerTrials), random: band(randomTrials) };
+  const shares = optimizer.map((o) => o.union_share);
   const bests = optimizer.map((o) => o.best_accuracy).filter((x): x is number => x !== null);
 
   const perArm = optimizer.map((o) =>
@@ -238,7 +238,7 @@ export function computeReplicates(input: ReplicatesInput): Replicates {
     random,
     optimizer,
     distribution: {
-      union_share: distribution(optimizer.map((o) => o.union_share)),
+      union_share: distribution(shares),
       hypervolume: distribution(optimizer.map((o) => o.hypervolume)),
       feasible_fraction: distribution(optimizer.map((o) => o.feasible_fraction)),
       best_accuracy: bests.length ? distribution(bests) : null,
@@ -247,27 +247,12 @@ export function computeReplicates(input: ReplicatesInput): Replicates {
             random_hypervolume: distribution(optimizer.map((o) => o.random!.hypervolume)),
             random_feasible_fraction: distribution(optimizer.map((o) => o.random!.feasible_fraction)),
             random_hypervolume_at_optimizer_budget: distribution(
-              randomTrials.map((ts) =>
-                hv(points([...ts].sort((a, b) => a.index - b.index).slice(0, input.preset.budgets.optimizer))),
-              ),
+              randomTrials.map((ts) => hv(points(ts.slice(0, input.preset.budgets.optimizer)))),
             ),
           }
         : {}),
     },
-    ...(optimizer.length >= 10
-      ? {
-          union_share_p05_p95: [
-            quantile(
-              optimizer.map((o) => o.union_share),
-              0.05,
-            ),
-            quantile(
-              optimizer.map((o) => o.union_share),
-              0.95,
-            ),
-          ],
-        }
-      : {}),
+    ...(shares.length >= 10 ? { union_share_p05_p95: [quantile(shares, 0.05), quantile(shares, 0.95)] } : {}),
     hypervolume_bands: hypervolumeBands,
     arms_beating_random_hypervolume: optimizer.filter((o) => o.hypervolume > (o.random ?? random).hypervolume).length,
     arms_with_majority_share: optimizer.filter((o) => o.union_share > 0.5).length,

@@ -78,6 +78,7 @@ export function trialSeed(seed: number, method: Method, index: number): number {
 
 export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunResult> {
   const { study, preset, seed, suggester } = opts;
+  const seedOf = opts.trialSeedOf ?? ((m: Method, i: number) => trialSeed(seed, m, i));
   const journalFile = opts.journalFile ?? path.join(opts.outDir, 'trials.jsonl');
   const wanted: JournalHeader = {
     type: 'header',
@@ -157,7 +158,7 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
               id: `${slot.method}#${slot.index}`,
               assignments,
               epochs,
-              seed: (opts.trialSeedOf ?? ((m: Method, i: number) => trialSeed(seed, m, i)))(slot.method, slot.index),
+              seed: seedOf(slot.method, slot.index),
             });
           } catch (err) {
             // the worker died mid-trial (e.g. out of memory): run the trial again once, then record it as an error

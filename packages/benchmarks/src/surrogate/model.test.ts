@@ -4,6 +4,7 @@ import ROTTEN from '../studies/rotten/index.ts';
 import DIATOM from '../studies/diatom/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { configurationKey, type SurrogateRow } from './dataset.ts';
+import { rottenPoint } from '../../test/fixtures.ts';
 import { Surrogate } from './model.ts';
 
 /**
@@ -15,14 +16,7 @@ function bimodalRows(n: number): SurrogateRow[] {
   const rng = new Rng(5);
   const rows: SurrogateRow[] = [];
   for (let i = 0; i < n; i++) {
-    const x = [
-      rng.uniform(0.1, 0.9),
-      rng.uniform(-18.42, 0),
-      rng.uniform(1, 10),
-      rng.int(96) + 5,
-      rng.int(91) + 10,
-      rng.int(401) + 100,
-    ];
+    const x = rottenPoint(rng);
     for (let rep = 0; rep < 2; rep++) {
       const error = x[0] > 0.8;
       rows.push({

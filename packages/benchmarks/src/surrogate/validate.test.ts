@@ -3,6 +3,7 @@ import { Rng } from '@paretobench/optimizer';
 import ROTTEN from '../studies/rotten/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { configurationKey, type SurrogateRow } from './dataset.ts';
+import { rottenPoint } from '../../test/fixtures.ts';
 import { crossValidate, ranks, rSquared, spearman } from './validate.ts';
 
 describe('rank statistics', () => {
@@ -27,14 +28,7 @@ function syntheticRows(n: number, seed: number): SurrogateRow[] {
   const rng = new Rng(seed);
   const rows: SurrogateRow[] = [];
   for (let i = 0; i < n; i++) {
-    const x = [
-      rng.uniform(0.1, 0.9),
-      rng.uniform(-18.42, 0),
-      rng.uniform(1, 10),
-      rng.int(96) + 5,
-      rng.int(91) + 10,
-      rng.int(401) + 100,
-    ];
+    const x = rottenPoint(rng);
     const accuracy = 0.5 + 0.3 / (1 + Math.exp(-(x[1] + 9))) + 0.005 * rng.normal();
     const logTime = Math.log(10 + x[3]) + 0.05 * rng.normal();
     rows.push({

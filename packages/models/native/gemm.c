@@ -13,13 +13,23 @@
  *
  * Threads: one by default (the studies run one training per core); $PARETOBENCH_BLAS_THREADS overrides.
  *
+ * OpenBLAS picks its kernels by CPU model at load time and falls back to a generic SSE3 kernel ("Prescott") for a
+ * model it does not know: Debian 12's OpenBLAS 0.3.21 does so on Intel Xeon family 6 model 207 (Emerald Rapids),
+ * where the FCN then trains 3x slower than PyTorch instead of at its speed. When the library reports such a
+ * fallback core on a CPU with AVX2 and FMA, and the user has not set OPENBLAS_CORETYPE, the library is closed and
+ * opened again with OPENBLAS_CORETYPE naming the best kernel family the CPU runs (SkylakeX with AVX-512 F/BW/VL/DQ,
+ * else Haswell).
+ *
  * Exports:
  *   sgemm(transA, transB, M, N, K, a, b, c): c[M x N] = op(a) @ op(b), all row-major Float32Arrays; op(a) is M x K
  *     (a is K x M when transA), op(b) is K x N (b is N x K when transB). Sizes are checked against the arrays.
  *   library: the name of the BLAS that was opened.
+ *   core: OpenBLAS's kernel family in use ("" for another BLAS); coreFallback: the generic core it detected before
+ *     OPENBLAS_CORETYPE was set ("" when it was not).
  * Loading the module throws (with the names tried) when no candidate library opens.
  */
 #define NAPI_VERSION 8
+#define _POSIX_C_SOURCE 200112L /* setenv */
 #include <dlfcn.h>
 #include <node_api.h>
 #include <stdio.h>
@@ -31,8 +41,39 @@ typedef void (*sgemm_fn)(int order, int transa, int transb, int m, int n, int k,
                          const float *b, int ldb, float beta, float *c, int ldc);
 typedef void (*set_threads_fn)(int);
 
+typedef const char *(*corename_fn)(void);
+
 static sgemm_fn cblas_sgemm_ptr = NULL;
 static char library_name[256] = "";
+static char core_name[64] = "";
+static char core_fallback[64] = "";
+
+/* OpenBLAS's generic x86-64 kernel families: what it falls back to for a CPU model it does not know. */
+static int generic_core(const char *core) {
+  const char *generic[] = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine",
+                           "Northwood", "Banias", "Unknown"};
+  for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++)
+    if (strcmp(core, generic[i]) == 0) return 1;
+  return 0;
+}
+
+/* The best OpenBLAS kernel family this CPU runs, or NULL when it has neither AVX-512 nor AVX2 with FMA. */
+static const char *best_core(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return NULL;
+}
+
+static void read_core(void *handle) {
+  corename_fn corename = (corename_fn)dlsym(handle, "openblas_get_corename");
+  const char *core = corename ? corename() : NULL;
+  snprintf(core_name, sizeof core_name, "%s", core ? core : "");
+}
 
 static int open_blas(char *tried, size_t tried_len) {
   const char *env = getenv("PARETOBENCH_BLAS");
@@ -53,6 +94,22 @@ static int open_blas(char *tried, size_t tried_len) {
     if (!fn) {
       dlclose(handle);
       continue;
+    }
+    read_core(handle);
+    const char *better = best_core();
+    if (*core_name && generic_core(core_name) && better && !getenv("OPENBLAS_CORETYPE")) {
+      /* OpenBLAS reads OPENBLAS_CORETYPE when it is loaded: close it (the last reference, so it is unloaded) and open
+       * it again with the variable set. */
+      snprintf(core_fallback, sizeof core_fallback, "%s", core_name);
+      dlclose(handle);
+      setenv("OPENBLAS_CORETYPE", better, 0);
+      handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+      fn = handle ? (sgemm_fn)dlsym(handle, "cblas_sgemm") : NULL;
+      if (!fn) {
+        if (handle) dlclose(handle);
+        continue;
+      }
+      read_core(handle);
     }
     for (size_t j = 0; j < sizeof set_threads_names / sizeof set_threads_names[0]; j++) {
       set_threads_fn st = (set_threads_fn)dlsym(handle, set_threads_names[j]);
@@ -141,11 +198,15 @@ static napi_value init(napi_env env, napi_value exports) {
     napi_throw_error(env, NULL, msg);
     return NULL;
   }
-  napi_value fn, lib;
+  napi_value fn, lib, core, fallback;
   CHECK(napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &fn));
   CHECK(napi_set_named_property(env, exports, "sgemm", fn));
   CHECK(napi_create_string_utf8(env, library_name, NAPI_AUTO_LENGTH, &lib));
   CHECK(napi_set_named_property(env, exports, "library", lib));
+  CHECK(napi_create_string_utf8(env, core_name, NAPI_AUTO_LENGTH, &core));
+  CHECK(napi_set_named_property(env, exports, "core", core));
+  CHECK(napi_create_string_utf8(env, core_fallback, NAPI_AUTO_LENGTH, &fallback));
+  CHECK(napi_set_named_property(env, exports, "coreFallback", fallback));
   return exports;
 }
 

@@ -58,7 +58,8 @@ function configureGemm(choice: GemmChoice): void {
   const loaded = loadNativeGemm();
   if ('gemm' in loaded) {
     setNativeGemm(loaded.gemm);
-    gemm = `native (${loaded.gemm.library})`;
+    const { library, core, coreFallback } = loaded.gemm;
+    gemm = `native (${library}${core ? `, core ${core}` : ''}${coreFallback ? ` in place of ${coreFallback}` : ''})`;
   } else if (choice === 'native') {
     throw new Error(`initBackend: gemm 'native' is not available: ${loaded.reason}`);
   }

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadNativeGemm } from './backend.ts';
+import { loadNativeGemm, NATIVE_GEMM_PATH } from './backend.ts';
 import { Rng } from './rng.ts';
 
 /** op(a) @ op(b) in float64, row-major. */
@@ -34,6 +36,30 @@ describe('native GEMM addon', () => {
     return;
   }
   const { gemm } = loaded;
+
+  it("runs OpenBLAS on the CPU's own kernels, not the generic fallback it picks for a model it does not know", () => {
+    if (!/openblas/i.test(gemm.library)) return expect(gemm.core).toBe('');
+    const flags =
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/^flags\s*:(.*)$/m)?.[1]
+        .split(/\s+/) ?? [];
+    const avx512 = ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq'].every((f) => flags.includes(f));
+    const avx2 = flags.includes('avx2') && flags.includes('fma');
+    if (process.env.OPENBLAS_CORETYPE)
+      expect(gemm.core?.toLowerCase()).toBe(process.env.OPENBLAS_CORETYPE.toLowerCase());
+    else if (avx2) expect(gemm.core).not.toMatch(/^(Prescott|Core2|Penryn|Dunnington|Nehalem|Atom|Unknown)$/);
+    if (gemm.coreFallback) expect(gemm.core).toBe(avx512 ? 'SkylakeX' : 'Haswell');
+  });
+
+  it("leaves a user's OPENBLAS_CORETYPE alone", () => {
+    if (!/openblas/i.test(gemm.library)) return;
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `const g = require(${JSON.stringify(NATIVE_GEMM_PATH)}); console.log(g.core + '|' + g.coreFallback)`],
+      { env: { ...process.env, OPENBLAS_CORETYPE: 'Haswell' }, encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('Haswell|');
+  });
 
   it('multiplies a known 2x3 by 3x2', () => {
     const c = new Float32Array(4);

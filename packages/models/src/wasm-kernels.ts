@@ -81,6 +81,13 @@ export interface NativeGemm {
   ): void;
   /** The BLAS library the addon opened. */
   library: string;
+  /** OpenBLAS's kernel family in use ('' for another BLAS, and in addons built before it was reported). */
+  core?: string;
+  /**
+   * The generic kernel family OpenBLAS chose for a CPU model it does not know, before the addon set OPENBLAS_CORETYPE
+   * to the family the CPU runs ('' when it did not).
+   */
+  coreFallback?: string;
 }
 
 let nativeGemm: NativeGemm | undefined;

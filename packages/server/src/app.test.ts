@@ -288,3 +288,113 @@ describe('wire format of assignments', () => {
     expect(o3.json.metadata).toEqual({ [forged]: forged });
   });
 });
+
+describe('corrections: PUT and DELETE on observations, PUT on suggestions', () => {
+  /** An experiment with three observed suggestions (the second failed) and one open suggestion. */
+  async function observed(): Promise<{ exp: string; obs: string[]; open: string }> {
+    const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment({ initial_design_size: 4 }))).json.id;
+    const obs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = (await h.call('POST', `/v1/experiments/${exp}/suggestions`)).json;
+      const body =
+        i === 1 ? { suggestion: s.id, failed: true } : { suggestion: s.id, values: toyValues(s.assignments) };
+      obs.push((await h.call('POST', `/v1/experiments/${exp}/observations`, body)).json.id);
+    }
+    const open = (await h.call('POST', `/v1/experiments/${exp}/suggestions`)).json.id;
+    return { exp, obs, open };
+  }
+
+  it('corrects values, turns a failure into a result and back, and keeps what the body leaves out', async () => {
+    const { exp, obs } = await observed();
+    const url = `/v1/experiments/${exp}/observations`;
+    const first = (await h.call('GET', `${url}/${obs[0]}`)).json;
+    const values = [
+      { name: 'f1', value: 0.25 },
+      { name: 'f2', value: 2 },
+    ];
+    const put = await h.call('PUT', `${url}/${obs[0]}`, { values, metadata: { note: 'rerun' } });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ id: obs[0], failed: false, metadata: { note: 'rerun' } });
+    expect(put.json.values.map((v: { value: number }) => v.value)).toEqual([0.25, 2]);
+    expect(put.json.assignments).toEqual(first.assignments);
+    expect(put.json.suggestion).toBe(first.suggestion);
+    // stored: a fresh GET sees the correction; metadata alone leaves the values
+    const meta = await h.call('PUT', `${url}/${obs[0]}`, { metadata: null });
+    expect(meta.json.metadata).toBeNull();
+    expect((await h.call('GET', `${url}/${obs[0]}`)).json.values.map((v: { value: number }) => v.value)).toEqual([
+      0.25, 2,
+    ]);
+    // a failed observation given values becomes a result; failed: true drops them again
+    const healed = await h.call('PUT', `${url}/${obs[1]}`, { values });
+    expect(healed.json).toMatchObject({ failed: false });
+    expect(healed.json.values).toHaveLength(2);
+    const broken = await h.call('PUT', `${url}/${obs[1]}`, { failed: true });
+    expect(broken.json).toMatchObject({ failed: true, values: [] });
+  });
+
+  it('refuses a correction a create would refuse, naming the field, and changes nothing', async () => {
+    const { exp, obs } = await observed();
+    const url = `/v1/experiments/${exp}/observations/${obs[0]}`;
+    const before = (await h.call('GET', url)).json;
+    const cases: [unknown, number, RegExp][] = [
+      [{ values: [{ name: 'f1', value: 1 }] }, 400, /f2/],
+      [{ values: [{ name: 'nope', value: 1 }] }, 400, /nope/],
+      [
+        {
+          failed: true,
+          values: [
+            { name: 'f1', value: 1 },
+            { name: 'f2', value: 1 },
+          ],
+        },
+        400,
+        /^failed: /,
+      ],
+      [{ value: 1 }, 400, /^value: this experiment has 2 metrics/],
+      [{ assignments: { x: 0.5, n: 1, c: 'a' } }, 400, /assignments/],
+      [{ values: [{ name: 'f1', value: 'x' }] }, 400, /^values\[0\]\.value: /],
+    ];
+    for (const [body, status, message] of cases) {
+      const r = await h.call('PUT', url, body);
+      expect(r.status, JSON.stringify(body)).toBe(status);
+      expect(r.json.message, JSON.stringify(body)).toMatch(message);
+    }
+    expect((await h.call('GET', url)).json).toEqual(before);
+    expect((await h.call('PUT', `/v1/experiments/${exp}/observations/999`, { failed: true })).status).toBe(404);
+  });
+
+  it('deletes one observation or all of them; the optimizer forgets them and the suggestions stay closed', async () => {
+    const { exp, obs, open } = await observed();
+    const url = `/v1/experiments/${exp}/observations`;
+    expect((await h.call('DELETE', `${url}/${obs[0]}`)).status).toBe(204);
+    expect((await h.call('GET', `${url}/${obs[0]}`)).status).toBe(404);
+    expect((await h.call('DELETE', `${url}/${obs[0]}`)).status).toBe(404);
+    const left = (await h.call('GET', url)).json;
+    expect(left.data.map((o: { id: string }) => o.id).sort()).toEqual([obs[1], obs[2]].sort());
+    expect((await h.call('GET', `/v1/experiments/${exp}`)).json.progress.observation_count).toBe(2);
+    expect((await h.call('DELETE', url)).status).toBe(204);
+    expect((await h.call('GET', url)).json.count).toBe(0);
+    const closed = (await h.call('GET', `/v1/experiments/${exp}/suggestions?state=closed`)).json;
+    expect(closed.count).toBe(3);
+    // the experiment goes on: the open suggestion can still be observed and new ones are made
+    const s = (await h.call('GET', `/v1/experiments/${exp}/suggestions/${open}`)).json;
+    const o = await h.call('POST', url, { suggestion: open, values: toyValues(s.assignments) });
+    expect(o.status).toBe(200);
+    expect((await h.call('POST', `/v1/experiments/${exp}/suggestions`)).status).toBe(200);
+  });
+
+  it("replaces a suggestion's metadata, open or closed, and refuses anything else", async () => {
+    const { exp, obs, open } = await observed();
+    const url = `/v1/experiments/${exp}/suggestions`;
+    const put = await h.call('PUT', `${url}/${open}`, { metadata: { worker: 'gpu-3' } });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ id: open, state: 'open', metadata: { worker: 'gpu-3' } });
+    expect((await h.call('GET', `${url}/${open}`)).json.metadata).toEqual({ worker: 'gpu-3' });
+    const closedId = (await h.call('GET', `/v1/experiments/${exp}/observations/${obs[0]}`)).json.suggestion;
+    expect((await h.call('PUT', `${url}/${closedId}`, { metadata: { a: 1 } })).json.metadata).toEqual({ a: 1 });
+    const bad = await h.call('PUT', `${url}/${open}`, { assignments: { x: 0.1, n: 1, c: 'a' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/assignments/);
+    expect((await h.call('PUT', `${url}/999`, { metadata: null })).status).toBe(404);
+  });
+});

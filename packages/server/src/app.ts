@@ -128,6 +128,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.get<{ Params: Params }>('/v1/experiments/:id/suggestions/:sid', async (req) =>
     service.getSuggestion(tok(req), req.params.id, req.params.sid),
   );
+  app.put<{ Params: Params }>('/v1/experiments/:id/suggestions/:sid', async (req) =>
+    service.updateSuggestion(tok(req), req.params.id, req.params.sid, req.body),
+  );
   app.delete<{ Params: Params }>('/v1/experiments/:id/suggestions/:sid', async (req, reply) => {
     service.deleteSuggestion(tok(req), req.params.id, req.params.sid);
     return reply.code(204).send();
@@ -142,9 +145,20 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.get<{ Params: Params }>('/v1/experiments/:id/observations', async (req) =>
     service.listObservations(tok(req), req.params.id, req.query),
   );
+  app.delete<{ Params: Params }>('/v1/experiments/:id/observations', async (req, reply) => {
+    service.deleteObservations(tok(req), req.params.id);
+    return reply.code(204).send();
+  });
   app.get<{ Params: Params }>('/v1/experiments/:id/observations/:oid', async (req) =>
     service.getObservation(tok(req), req.params.id, req.params.oid),
   );
+  app.put<{ Params: Params }>('/v1/experiments/:id/observations/:oid', async (req) =>
+    service.updateObservation(tok(req), req.params.id, req.params.oid, req.body),
+  );
+  app.delete<{ Params: Params }>('/v1/experiments/:id/observations/:oid', async (req, reply) => {
+    service.deleteObservations(tok(req), req.params.id, req.params.oid);
+    return reply.code(204).send();
+  });
 
   app.get<{ Params: Params }>('/v1/experiments/:id/best_assignments', async (req) =>
     service.bestAssignments(tok(req), req.params.id),

@@ -94,6 +94,23 @@ export const ObservationCreateSchema = z.strictObject({
 });
 export type ObservationCreate = z.infer<typeof ObservationCreateSchema>;
 
+/**
+ * PUT on an observation: what SigOpt let a client correct after the fact (its values, failure and metadata); the
+ * assignments and the suggestion it answers stay.
+ */
+export const ObservationUpdateSchema = z.strictObject({
+  values: z.array(MetricValueSchema).max(100).optional(),
+  value: z.number().optional(),
+  value_stddev: z.number().nonnegative().optional(),
+  failed: z.boolean().optional(),
+  metadata: MetadataSchema.nullable().optional(),
+});
+
+/** PUT on a suggestion: its metadata. */
+export const SuggestionUpdateSchema = z.strictObject({
+  metadata: MetadataSchema.nullable().optional(),
+});
+
 export const ObservationBatchSchema = z.strictObject({
   observations: z.array(z.unknown()).min(1).max(MAX_BATCH),
 });

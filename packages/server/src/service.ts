@@ -48,10 +48,12 @@ import {
   IMMUTABLE_EXPERIMENT_FIELDS,
   ObservationBatchSchema,
   ObservationCreateSchema,
+  ObservationUpdateSchema,
   PageQuerySchema,
   SuggestionCreateSchema,
   SuggestionDeleteAllQuerySchema,
   SuggestionListQuerySchema,
+  SuggestionUpdateSchema,
   type PageQuery,
 } from './requests.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -78,6 +80,36 @@ function pageRequest(q: PageQuery): PageRequest {
     before: q.before === undefined ? undefined : Number(q.before),
     after: q.after === undefined ? undefined : Number(q.after),
   };
+}
+
+/**
+ * An observation body's metric values: `values` as given, or the single-metric shorthand `value` (+ `value_stddev`)
+ * as the one optimized metric's value; undefined when the body has neither.
+ */
+function metricValues(
+  config: ExperimentConfig,
+  body: { values?: Observation['values']; value?: number; value_stddev?: number },
+  at: (field: string) => string,
+): Observation['values'] | undefined {
+  if (body.value === undefined) {
+    if (body.value_stddev !== undefined) {
+      throw new ApiError(400, `${at('value_stddev')}: only allowed together with value`);
+    }
+    return body.values;
+  }
+  if (body.values !== undefined) throw new ApiError(400, `${at('value')}: give either value or values, not both`);
+  const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
+  if (config.metrics.length !== 1 || optimize.length !== 1) {
+    throw new ApiError(
+      400,
+      `${at('value')}: this experiment has ${config.metrics.length} metrics; report them in values`,
+    );
+  }
+  return [
+    body.value_stddev === undefined
+      ? { name: optimize[0].name, value: body.value }
+      : { name: optimize[0].name, value: body.value, value_stddev: body.value_stddev },
+  ];
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
@@ -263,6 +295,23 @@ export class OptimizationService {
       .immediate();
   }
 
+  /** PUT on a suggestion: replaces its metadata (null clears it); open or closed, not deleted. */
+  updateSuggestion(tokenId: string, rawId: string, rawSid: string, raw: unknown): SuggestionObject {
+    const body = parse(SuggestionUpdateSchema, raw ?? {});
+    return this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
+        if (!row || row.state === 'deleted')
+          throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
+        if (body.metadata === undefined) return suggestionObject(row, doublesOf(exp));
+        const metadata = metadataText(body.metadata);
+        this.store.setSuggestionMetadata(row.id, metadata);
+        return suggestionObject({ ...row, metadata }, doublesOf(exp));
+      })
+      .immediate();
+  }
+
   /** DELETE /suggestions?state=open: deletes every open suggestion; returns how many. */
   deleteOpenSuggestions(tokenId: string, rawId: string, rawQuery: unknown): number {
     parse(SuggestionDeleteAllQuerySchema, rawQuery ?? {});
@@ -304,6 +353,70 @@ export class OptimizationService {
     const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
     if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
     return observationObject(row, doublesOf(exp));
+  }
+
+  /**
+   * PUT on an observation: corrects its values, its failure or its metadata (fields left out stay as they were) and
+   * checks the result as a new observation would be checked, so a correction cannot store what a create would refuse.
+   * Values given without `failed` make a failed observation a successful one; `failed: true` drops the values.
+   */
+  updateObservation(tokenId: string, rawId: string, rawOid: string, raw: unknown): ObservationObject {
+    const body = parse(ObservationUpdateSchema, raw ?? {});
+    return this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
+        if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
+        const config = JSON.parse(exp.config) as ExperimentConfig;
+        const given = metricValues(config, body, (f) => f);
+        const failed = body.failed ?? (given !== undefined ? false : row.failed === 1);
+        if (failed && given !== undefined) {
+          throw new ApiError(400, 'failed: a failed observation has no values; leave out values or set failed false');
+        }
+        const before = rowToObservation(row);
+        const values = failed ? undefined : (given ?? before.values);
+        const obs = this.validate(
+          config,
+          dropUndefined({
+            assignments: before.assignments,
+            values,
+            failed: failed || undefined,
+            suggestion: before.suggestion,
+          }),
+          '',
+        );
+        const updated = {
+          metric_values: obs.values && obs.values.length > 0 ? JSON.stringify(obs.values) : null,
+          failed: obs.failed ? 1 : 0,
+          metadata: body.metadata === undefined ? row.metadata : metadataText(body.metadata),
+        };
+        this.store.updateObservation(row.id, updated);
+        // the warm-start hyperparameters were fitted to the old data: refit on the next suggestion
+        this.store.clearOptimizerState(exp.id);
+        return observationObject({ ...row, ...updated }, doublesOf(exp));
+      })
+      .immediate();
+  }
+
+  /**
+   * DELETE on an observation (oid given) or on all of an experiment's observations. The optimizer forgets them; a
+   * suggestion they answered stays closed, as on SigOpt. Returns how many were deleted.
+   */
+  deleteObservations(tokenId: string, rawId: string, rawOid?: string): number {
+    return this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        const n =
+          rawOid === undefined
+            ? this.store.deleteObservations(exp.id)
+            : this.store.deleteObservations(exp.id, parseId(rawOid, 'observation'));
+        if (n === 0 && rawOid !== undefined) {
+          throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
+        }
+        if (n > 0) this.store.clearOptimizerState(exp.id);
+        return n;
+      })
+      .immediate();
   }
 
   listObservations(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<ObservationObject> {
@@ -394,24 +507,7 @@ export class OptimizationService {
     } else if (assignments === undefined) {
       throw new ApiError(400, `${at('suggestion')}: an observation needs a suggestion id or assignments`);
     }
-    let values = body.values;
-    if (body.value !== undefined) {
-      if (values !== undefined) throw new ApiError(400, `${at('value')}: give either value or values, not both`);
-      const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
-      if (config.metrics.length !== 1 || optimize.length !== 1) {
-        throw new ApiError(
-          400,
-          `${at('value')}: this experiment has ${config.metrics.length} metrics; report them in values`,
-        );
-      }
-      values = [
-        body.value_stddev === undefined
-          ? { name: optimize[0].name, value: body.value }
-          : { name: optimize[0].name, value: body.value, value_stddev: body.value_stddev },
-      ];
-    } else if (body.value_stddev !== undefined) {
-      throw new ApiError(400, `${at('value_stddev')}: only allowed together with value`);
-    }
+    const values = metricValues(config, body, at);
     const candidate = dropUndefined({
       assignments,
       values,

@@ -109,6 +109,11 @@ export class Store {
     this.sql('UPDATE experiments SET optimizer_state = ?, next_index = ? WHERE id = ?').run(state, nextIndex, id);
   }
 
+  /** Forgets the optimizer's warm-start state (its fitted hyperparameters): the next suggestion fits afresh. */
+  clearOptimizerState(id: number): void {
+    this.sql('UPDATE experiments SET optimizer_state = NULL WHERE id = ?').run(id);
+  }
+
   bumpIndex(id: number, by: number): void {
     this.sql('UPDATE experiments SET next_index = next_index + ? WHERE id = ?').run(by, id);
   }
@@ -171,6 +176,10 @@ export class Store {
     this.sql('UPDATE suggestions SET state = ? WHERE id = ?').run(state, id);
   }
 
+  setSuggestionMetadata(id: number, metadata: string | null): void {
+    this.sql('UPDATE suggestions SET metadata = ? WHERE id = ?').run(metadata, id);
+  }
+
   deleteOpenSuggestions(experimentId: number): number {
     return this.sql("UPDATE suggestions SET state = 'deleted' WHERE experiment_id = ? AND state = 'open'").run(
       experimentId,
@@ -190,6 +199,22 @@ export class Store {
       'INSERT INTO observations (experiment_id, suggestion_id, assignments, metric_values, failed, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(o.experiment_id, o.suggestion_id, o.assignments, o.metric_values, o.failed, o.metadata, created);
     return { ...o, id: Number(r.lastInsertRowid), created };
+  }
+
+  updateObservation(id: number, o: Pick<ObservationRow, 'metric_values' | 'failed' | 'metadata'>): void {
+    this.sql('UPDATE observations SET metric_values = ?, failed = ?, metadata = ? WHERE id = ?').run(
+      o.metric_values,
+      o.failed,
+      o.metadata,
+      id,
+    );
+  }
+
+  /** Deletes one observation (experimentId given: every observation of the experiment); returns how many. */
+  deleteObservations(experimentId: number, id?: number): number {
+    return id === undefined
+      ? this.sql('DELETE FROM observations WHERE experiment_id = ?').run(experimentId).changes
+      : this.sql('DELETE FROM observations WHERE experiment_id = ? AND id = ?').run(experimentId, id).changes;
   }
 
   observation(experimentId: number, id: number): ObservationRow | undefined {

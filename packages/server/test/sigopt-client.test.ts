@@ -126,6 +126,37 @@ print(json.dumps(dict(spaced=spaced,
     active=[x.id for x in conn.experiments().fetch().iterate_pages()])))
 `;
 
+/** Corrections through the client: observation update and delete (one, all), suggestion metadata update. */
+const CORRECTIONS_FLOW = `
+import json, sys, sigopt
+conn = sigopt.Connection(client_token=sys.argv[2])
+conn.set_api_url(sys.argv[1])
+e = conn.experiments().create(
+    name='corrections', observation_budget=10,
+    parameters=[dict(name='x', type='double', bounds=dict(min=0, max=1))],
+    metrics=[dict(name='f', objective='maximize')])
+ex = conn.experiments(e.id)
+obs = []
+for i in range(3):
+    s = ex.suggestions().create()
+    obs.append(ex.observations().create(suggestion=s.id, value=float(i)).id)
+fixed = ex.observations(obs[0]).update(value=10.5, metadata=dict(note='rerun'))
+failed = ex.observations(obs[1]).update(failed=True)
+ex.observations(obs[2]).delete()
+after_one = sorted(o.id for o in ex.observations().fetch().iterate_pages())
+best = [b.value for b in ex.best_assignments().fetch().iterate_pages()]
+s = ex.suggestions().create()
+tagged = ex.suggestions(s.id).update(metadata=dict(worker='w1'))
+ex.observations().delete()
+after_all = [o.id for o in ex.observations().fetch().iterate_pages()]
+count = ex.fetch().progress.observation_count
+ex.observations().create(suggestion=s.id, value=1.0)
+print(json.dumps(dict(obs=obs, fixed_value=fixed.value, fixed_note=fixed.metadata['note'],
+    failed=failed.failed, failed_value=failed.value, after_one=after_one, best=best,
+    tagged=tagged.metadata['worker'], after_all=after_all, count=count,
+    final=ex.fetch().progress.observation_count)))
+`;
+
 describe('the official sigopt Python client on the Franke example', () => {
   let dir: string;
   let server: ChildServer | undefined;
@@ -180,6 +211,30 @@ describe('the official sigopt Python client on the Franke example', () => {
     expect(out.open_after_all).toEqual([]);
     expect(out.state).toBe('deleted');
     expect(out.active).not.toContain(out.experiment);
+  });
+
+  it('corrects observations (update, delete one, delete all) and tags a suggestion, as SigOpt let it', () => {
+    requireClient();
+    const r = spawnSync(PYTHON, ['-c', CORRECTIONS_FLOW, server!.url, token], {
+      env: { ...process.env, PYTHONPATH: CLIENT_DIR },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.stderr).not.toMatch(/Traceback|ApiException/);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown> & { obs: string[] };
+    expect(out).toMatchObject({
+      fixed_value: 10.5,
+      fixed_note: 'rerun',
+      failed: true,
+      failed_value: null,
+      after_one: [out.obs[0], out.obs[1]].sort(),
+      best: [10.5],
+      tagged: 'w1',
+      after_all: [],
+      count: 0,
+      final: 1,
+    });
   });
 
   it('runs 16 suggestions per experiment without repeats or corner pile-ups, reaching >= 1.15, reproducibly', async () => {

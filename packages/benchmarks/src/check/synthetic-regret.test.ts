@@ -17,13 +17,13 @@ describe('the check on single-objective synthetic summaries', () => {
       regret: 2,
       random_regret: 6,
       dim: 8,
-      suggest_cpu_ms_model_phase: { median: 100, p95: 150, count: 46 },
+      suggest_cpu_model_phase_per_reference: 6.5,
     };
     // three runs, deterministic for their seeds: the same regret; the suggestion CPU time varies a little
-    const dirs = [98, 100, 102].map((cpu, k) => {
+    const dirs = [6.4, 6.5, 6.6].map((cpu, k) => {
       const d = path.join(dir, `run${k}`);
       fs.mkdirSync(path.join(d, 'levy-d8'), { recursive: true });
-      const s = { ...summary, suggest_cpu_ms_model_phase: { median: cpu, p95: 150, count: 46 } };
+      const s = { ...summary, suggest_cpu_model_phase_per_reference: cpu };
       fs.writeFileSync(path.join(d, 'levy-d8', 'summary.json'), JSON.stringify(s));
       return d;
     });
@@ -32,7 +32,8 @@ describe('the check on single-objective synthetic summaries', () => {
     // regret: sd 0, so the floor: 5% of the regret (2) + 0.1% of max(1, |optimum|) = 0.1 + 0.001
     expect(baseline.checks[0]).toMatchObject({ path: 'regret', value: 2, better: 'lower', mode: 'abs' });
     expect(baseline.checks[0].tolerance).toBeCloseTo(0.101, 12);
-    expect(baseline.checks[1]).toMatchObject({ path: 'suggest_cpu_ms_model_phase.median', value: 100 });
+    expect(baseline.checks[1]).toMatchObject({ path: 'suggest_cpu_model_phase_per_reference', better: 'lower' });
+    expect(baseline.checks[1].value).toBeCloseTo(6.5, 12);
 
     const results = path.join(dir, 'results');
     const file = path.join(results, 'levy-d8', 'summary.json');
@@ -59,13 +60,13 @@ describe('the check on single-objective synthetic summaries', () => {
       const s = { name: 'synthetic-branin-d2-mobo-30', problem: 'branin', best_value: -0.4, optimum: -0.397887 };
       fs.writeFileSync(
         path.join(d, 'summary.json'),
-        JSON.stringify({ ...s, regret: 0.002, random_regret: 0.002, suggest_cpu_ms_model_phase: { median: 50 } }),
+        JSON.stringify({ ...s, regret: 0.002, random_regret: 0.002, suggest_cpu_model_phase_per_reference: 3.2 }),
       );
       return d;
     });
     await writeBaselines({ from: dirs, baselines: path.join(dir, 'b'), noLearning: async () => null });
     const baseline = JSON.parse(fs.readFileSync(path.join(dir, 'b', 'synthetic-branin-d2-mobo-30.json'), 'utf8'));
-    expect(baseline.checks.map((c: { path: string }) => c.path)).toEqual(['suggest_cpu_ms_model_phase.median']);
+    expect(baseline.checks.map((c: { path: string }) => c.path)).toEqual(['suggest_cpu_model_phase_per_reference']);
     expect(baseline.ungated).toEqual([expect.objectContaining({ path: 'regret' })]);
   });
 });

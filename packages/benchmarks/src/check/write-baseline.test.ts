@@ -50,7 +50,7 @@ function repeatedRuns(): { root: string; dirs: string[]; diatom: Summary[]; synt
     const dir = path.join(root, `run${i + 1}`);
     const s = structuredClone(base);
     s.wall_seconds = wall[i];
-    s.methods.random.trial_cpu_seconds_median = cpu[i];
+    s.methods.random.trial_cpu_per_reference_median = cpu[i];
     const syn = {
       name: 'synthetic-zdt1-d6-mobo-30',
       problem: 'zdt1',
@@ -58,7 +58,7 @@ function repeatedRuns(): { root: string; dirs: string[]; diatom: Summary[]; synt
       hypervolume: 120.5,
       max_hv: 120.7,
       random_hypervolume: 118.0,
-      suggest_cpu_ms_model_phase: { median: suggestCpu[i], p95: 50, count: 40 },
+      suggest_cpu_model_phase_per_reference: suggestCpu[i],
     };
     fs.mkdirSync(path.join(dir, 'diatom-smoke'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'synthetic-zdt1'), { recursive: true });
@@ -88,8 +88,9 @@ describe('spreadOf', () => {
 });
 
 describe('decideGate', () => {
-  const cpuRule = STUDY_RULES.find((r) => r.path === 'methods.random.trial_cpu_seconds_median')!;
-  const runs = (xs: number[]) => asRuns(xs.map((x) => ({ methods: { random: { trial_cpu_seconds_median: x } } })));
+  const cpuRule = STUDY_RULES.find((r) => r.path === 'methods.random.trial_cpu_per_reference_median')!;
+  const runs = (xs: number[]) =>
+    asRuns(xs.map((x) => ({ methods: { random: { trial_cpu_per_reference_median: x } } })));
   const labels = ['a', 'b', 'c', 'd'];
 
   it('tolerance = max(3 sd, floor): the floor when runs agree, 3 sd when they spread', () => {
@@ -100,7 +101,7 @@ describe('decideGate', () => {
     // mean 1.05, sd 0.208, 3 sd = 0.624 > floor 0.2625; bound 1.67 < 2.1 (2x): still gated
     expect('check' in wide && wide.check.tolerance).toBeCloseTo(3 * spreadOf([1.0, 1.3, 0.8, 1.1]).sd, 9);
     expect('check' in wide && wide.check.catches?.regression).toBe(
-      "trials that cost 2x the CPU time (median over random search's trials)",
+      "trials that cost 2x the CPU time (median over random search's trials, per host-speed reference)",
     );
     expect('check' in wide && wide.check.catches?.value).toBeCloseTo(2.1, 12);
   });
@@ -110,7 +111,7 @@ describe('decideGate', () => {
     // beyond 2x = 22.9
     const d = decideGate(cpuRule, runs([10.0, 6.0, 11.2, 18.5]), labels, { noLearningAccuracy: null });
     expect('ungated' in d && d.ungated.reason).toMatch(
-      /^cannot catch trials that cost 2x the CPU time \(median over random search's trials\): 22\.8\d* in that regression is within the run-to-run spread \(bound <= 27\.\d+\); mean 11\.43, sd 5\.2\d* over 4 runs/,
+      /^cannot catch trials that cost 2x the CPU time \(median over random search's trials, per host-speed reference\): 22\.8\d* in that regression is within the run-to-run spread \(bound <= 27\.\d+\); mean 11\.43, sd 5\.2\d* over 4 runs/,
     );
   });
 
@@ -163,7 +164,7 @@ describe('writeBaselines from K runs', () => {
     expect(syn.checks[0]).toMatchObject({ path: 'hypervolume', value: 120.5, better: 'higher', mode: 'abs' });
     expect(syn.checks[0].tolerance).toBeCloseTo(0.1305, 12);
     expect(syn.checks[0].catches?.value).toBe(118);
-    const cpu = syn.checks.find((c) => c.path === 'suggest_cpu_ms_model_phase.median')!;
+    const cpu = syn.checks.find((c) => c.path === 'suggest_cpu_model_phase_per_reference')!;
     expect(cpu.value).toBeCloseTo(30.125, 12);
     expect(cpu.spread).toMatchObject({ runs: 4, min: 29, max: 31 });
     const diatom = readBaseline(out, 'diatom-smoke');
@@ -177,10 +178,10 @@ describe('writeBaselines from K runs', () => {
       'methods.random.feasible_fraction',
       'methods.random.best_accuracy',
       'methods.optimizer.union_share',
-      'methods.random.trial_cpu_seconds_median',
+      'methods.random.trial_cpu_per_reference_median',
       'worker_utilisation',
     ]);
-    const cpuGate = diatom.checks.find((c) => c.path === 'methods.random.trial_cpu_seconds_median')!;
+    const cpuGate = diatom.checks.find((c) => c.path === 'methods.random.trial_cpu_per_reference_median')!;
     // CPU 2.0, 2.1, 1.95, 2.05: mean 2.025, 3 sd = 0.19 < floor 25 % = 0.506
     expect(cpuGate.tolerance).toBeCloseTo(0.50625, 12);
     expect(cpuGate.catches?.value).toBeCloseTo(4.05, 12);
@@ -223,7 +224,7 @@ describe('writeBaselines from K runs', () => {
     fs.writeFileSync(synFile, JSON.stringify({ ...r.synthetic[2], hypervolume: 120.3 }));
     const worse = structuredClone(r.diatom[2]);
     worse.methods.optimizer.best_accuracy = 0.1;
-    worse.methods.random.trial_cpu_seconds_median = 2.6; // bound 2.53
+    worse.methods.random.trial_cpu_per_reference_median = 2.6; // bound 2.53
     worse.methods.random.completed -= 1;
     worse.methods.optimizer.union_share = 0; // the frontier share regression
     worse.worker_utilisation! /= 2; // the wall-clock regression: trials one at a time on 2 workers
@@ -234,7 +235,7 @@ describe('writeBaselines from K runs', () => {
       'diatom-smoke methods.optimizer.best_accuracy',
       'diatom-smoke methods.random.completed',
       'diatom-smoke methods.optimizer.union_share',
-      'diatom-smoke methods.random.trial_cpu_seconds_median',
+      'diatom-smoke methods.random.trial_cpu_per_reference_median',
       'diatom-smoke worker_utilisation',
       'synthetic-zdt1-d6-mobo-30 hypervolume',
     ]);

@@ -68,6 +68,12 @@ export const TrialRecordSchema = z
         suggest_ms: z.number().min(0).nullable(),
         /** CPU seconds of the worker process for this trial (absent in older journals and after a worker crash). */
         cpu_seconds: z.number().min(0).optional(),
+        /**
+         * The worker's host-speed reference timed just before the trial: CPU milliseconds of one sample of the fixed
+         * workload of host/reference-workload.ts (absent in older journals): the unit of the host-independent trial
+         * cost.
+         */
+        reference_cpu_ms: z.number().positive().optional(),
       })
       .strict(),
   })

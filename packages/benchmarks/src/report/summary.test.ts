@@ -97,6 +97,33 @@ describe('computeSummary', () => {
     expect(c.methods.random.trial_cpu_seconds_median).toBeNull();
   });
 
+  it("the trial's CPU per host-speed reference: median over the trials that recorded both", () => {
+    // CPU 3, 1, 2.5 s on workers whose reference took 20, 10, 50 ms: 150, 100, 50 references; the third lacks one
+    const withRef = trials.map((t, i) =>
+      t.method === 'optimizer'
+        ? {
+            ...t,
+            timing: {
+              ...t.timing,
+              cpu_seconds: [3, 1, 2.5][i],
+              ...(i < 2 ? { reference_cpu_ms: [20, 10][i] } : {}),
+            },
+          }
+        : t,
+    );
+    const c = computeSummary({
+      study: DIATOM,
+      preset,
+      seed: 5,
+      workers: 2,
+      backend: 'fake',
+      optimizer: 'x',
+      trials: withRef,
+    });
+    expect(c.methods.optimizer.trial_cpu_per_reference_median).toBe(125);
+    expect(c.methods.random.trial_cpu_per_reference_median).toBeNull();
+  });
+
   it('confidence region: the best random point is on the frontier of every draw that contains it (3 of 4)', () => {
     const cr = s.confidence_region!;
     expect(cr.k).toBe(3);

@@ -40,6 +40,12 @@ const MethodSummarySchema = z.object({
   trial_seconds_median: z.number().nullable(),
   /** Median CPU seconds of one trial's worker process (null when not recorded): the load-independent trial cost. */
   trial_cpu_seconds_median: z.number().nullable().default(null),
+  /**
+   * Median over trials of the trial's CPU in units of its worker's host-speed reference (CPU milliseconds / reference
+   * CPU milliseconds; null when not recorded): the trial cost the regression check gates, as it holds still when the
+   * whole host is slower or faster.
+   */
+  trial_cpu_per_reference_median: z.number().nullable().default(null),
   /** Median seconds of one training epoch over this method's trials (null when not recorded). */
   epoch_seconds_median: z.number().nullable(),
   suggest_ms_median: z.number().nullable(),
@@ -214,6 +220,13 @@ export function computeSummary(input: SummaryInput): Summary {
       trial_seconds_median: median(done.map((t) => t.timing.wall_seconds)),
       trial_cpu_seconds_median: median(
         done.map((t) => t.timing.cpu_seconds).filter((x): x is number => x !== undefined),
+      ),
+      trial_cpu_per_reference_median: median(
+        done.flatMap((t) =>
+          t.timing.cpu_seconds !== undefined && t.timing.reference_cpu_ms !== undefined
+            ? [(1000 * t.timing.cpu_seconds) / t.timing.reference_cpu_ms]
+            : [],
+        ),
       ),
       epoch_seconds_median: median(done.flatMap((t) => t.epoch_seconds ?? [])),
       suggest_ms_median: median(done.map((t) => t.timing.suggest_ms).filter((x): x is number => x !== null)),

@@ -45,6 +45,11 @@ export const TrialOutcomeSchema = z.object({
    * processes compete for the cores, so the regression check gates trial cost on it.
    */
   cpuSeconds: z.number().min(0).optional(),
+  /**
+   * The worker's host-speed reference (host/reference-workload.ts) timed just before the trial: CPU milliseconds of
+   * one sample. cpuSeconds in this unit holds still when the whole host is slower or faster.
+   */
+  referenceCpuMs: z.number().positive().optional(),
 });
 export type TrialOutcome = z.infer<typeof TrialOutcomeSchema>;
 

@@ -209,6 +209,9 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
               ...(outcome.cpuSeconds !== undefined
                 ? { cpu_seconds: Math.round(outcome.cpuSeconds * 1000) / 1000 }
                 : {}),
+              ...(outcome.referenceCpuMs !== undefined
+                ? { reference_cpu_ms: Math.round(outcome.referenceCpuMs * 1000) / 1000 }
+                : {}),
             },
           };
           journal.append(record);

@@ -3,6 +3,7 @@
  * once, then trains one trial per 'trial' message and replies with the outcome. Exits when the coordinator goes
  * away (IPC disconnect), so a kill -9 of the coordinator leaves no orphaned trainers behind.
  */
+import { measureReference } from '../host/reference-workload.ts';
 import { TrialTaskSchema, WorkerInitSchema, type WorkerReply } from './protocol.ts';
 import { createTrainer, type Trainer } from './trainers.ts';
 
@@ -12,6 +13,14 @@ function send(msg: WorkerReply): void {
 
 let trainer: Trainer | null = null;
 let queue: Promise<void> = Promise.resolve();
+
+/**
+ * The host-speed reference (host/reference-workload.ts) for this worker's next trial: timed at start-up and again
+ * after each trial's result is sent (so it is adjacent to the next trial without being part of it). The host's speed
+ * swings within a run, so each trial is paired with the reference timed just before it.
+ */
+const REFERENCE_SAMPLES = 2;
+let nextReferenceMs = 0;
 
 /**
  * Runs the coordinator's requests one at a time in arrival order. A step that throws ends this worker (exit code 1,
@@ -37,6 +46,7 @@ process.on('message', (raw: unknown) => {
     enqueue(async () => {
       try {
         trainer = await createTrainer(init, { onEpoch: exitIfOrphaned });
+        nextReferenceMs = measureReference(REFERENCE_SAMPLES).cpu_ms;
         send({ type: 'ready', backend: trainer.backend });
       } catch (err) {
         send({
@@ -50,10 +60,16 @@ process.on('message', (raw: unknown) => {
     const task = TrialTaskSchema.parse(raw);
     enqueue(async () => {
       if (!trainer) throw new Error('worker: trial received before init');
+      const referenceCpuMs = nextReferenceMs;
       const cpu = process.cpuUsage();
       const outcome = await trainer.train(task);
       const used = process.cpuUsage(cpu);
-      send({ type: 'result', id: task.id, outcome: { ...outcome, cpuSeconds: (used.user + used.system) / 1e6 } });
+      send({
+        type: 'result',
+        id: task.id,
+        outcome: { ...outcome, cpuSeconds: (used.user + used.system) / 1e6, referenceCpuMs },
+      });
+      nextReferenceMs = measureReference(REFERENCE_SAMPLES).cpu_ms;
     });
   } else if (type === 'exit') {
     enqueue(() => process.exit(0));

@@ -23,6 +23,7 @@ import {
   type OptimizerState,
   type Parameter,
 } from '@paretobench/optimizer';
+import { measureReference } from '../host/reference-workload.ts';
 import { OptunaPeer } from './optuna-peer.ts';
 import { makeProblem, type Outcome, type ProblemName, type SyntheticProblem } from './problems.ts';
 import { scoreAt, scoreTrace } from './score.ts';
@@ -56,6 +57,12 @@ export interface SyntheticRunResult {
   suggest_ms: number[];
   suggest_cpu_ms: number[];
   phases: string[];
+  /**
+   * ours only: CPU milliseconds of one sample of the host-speed reference workload (host/reference-workload.ts)
+   * timed in the same process just before each suggestion (index i: before suggestion i), the unit of the
+   * host-independent suggestion cost (summary.ts)
+   */
+  reference_cpu_ms: number[];
 }
 
 /**
@@ -209,12 +216,15 @@ export async function runMethod(
     suggest_ms: [],
     suggest_cpu_ms: [],
     phases: [],
+    reference_cpu_ms: [],
   };
+  const ours = method === 'mobo' || method === 'random' || method === 'sobol';
   const t0 = performance.now();
   const proposer = await proposerFor(problem, method, opts.seed, opts.thresholds ?? false, n, out);
   const ys: (number[] | null)[] = [];
   try {
     for (let i = 0; i < n; i++) {
+      if (ours) out.reference_cpu_ms.push(measureReference(1).cpu_ms);
       const a = await proposer.ask();
       const outcome = problem.evaluate(a);
       await proposer.tell(a, outcome);
@@ -229,7 +239,6 @@ export async function runMethod(
   }
   out.seconds = (performance.now() - t0) / 1000;
   // ours: the figure after every evaluation; the peers (up to 10x the budget): at the budget and at the end.
-  const ours = method === 'mobo' || method === 'random' || method === 'sobol';
   out.trace_at = ours ? ys.map((_, i) => i + 1) : [...new Set([Math.min(opts.budget, n), n])];
   out.trace = scoreTrace(problem, ys, out.trace_at);
   const final = scoreAt(problem, ys, n);

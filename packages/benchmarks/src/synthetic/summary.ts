@@ -4,7 +4,7 @@
  *                     reference_point, max_hv
  *   single objective: best_value (mean), best_value_per_seed, optimum, regret (mean final regret),
  *                     regret_per_seed, regret_std, regret_mean_trace (regret after each evaluation)
- * plus suggestion times (ours), failures and every run (with its points, except for the 10x peers). With `random`
+ * plus suggestion times (ours; CPU also per host-speed reference, host/reference-workload.ts), failures and every run (with its points, except for the 10x peers). With `random`
  * (random search with the same budget and seeds), random_hypervolume or random_regret: what an optimizer that learns
  * nothing reaches, the regression check's reference for the figure.
  */
@@ -67,6 +67,14 @@ export function buildSummary(
   const model = runs.flatMap((r) => r.suggest_ms.filter((_, i) => r.phases[i] === 'model'));
   const modelCpu = runs.flatMap((r) => r.suggest_cpu_ms.filter((_, i) => r.phases[i] === 'model'));
   const all = runs.flatMap((r) => r.suggest_ms);
+  const reference = runs.flatMap((r) => r.reference_cpu_ms ?? []);
+  // each model-phase suggestion's CPU over the reference sample timed just before it: the host's speed swings within
+  // a run (reference medians of 15-27 ms between the problems of one run here), so only adjacent pairs cancel it
+  const perReference = runs.flatMap((r) =>
+    r.suggest_cpu_ms.flatMap((c, i) =>
+      r.phases[i] === 'model' && r.reference_cpu_ms?.[i] ? [c / r.reference_cpu_ms[i]] : [],
+    ),
+  );
   return {
     name: summaryName(problem, method, n, opts.thresholds),
     problem: problem.name,
@@ -84,6 +92,10 @@ export function buildSummary(
     suggest_ms: all.length ? { median: quantile(all, 0.5), p95: quantile(all, 0.95) } : null,
     suggest_ms_model_phase: timing(model),
     suggest_cpu_ms_model_phase: timing(modelCpu),
+    // the host-speed reference timed in the same process before every suggestion, and the median of the model-phase
+    // suggestions' CPU in its unit: the figure the regression check gates, as it holds still when the host is slower
+    reference_cpu_ms: timing(reference),
+    suggest_cpu_model_phase_per_reference: perReference.length ? quantile(perReference, 0.5) : null,
     load_average_1m: loadavg()[0],
     runs: runs.map((r) => ({
       seed: r.seed,
@@ -98,6 +110,7 @@ export function buildSummary(
       suggest_ms: r.suggest_ms,
       suggest_cpu_ms: r.suggest_cpu_ms,
       phases: r.phases,
+      reference_cpu_ms: r.reference_cpu_ms,
     })),
   };
 }

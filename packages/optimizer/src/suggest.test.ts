@@ -388,6 +388,36 @@ describe('robustness of the model phase', () => {
     expect(corners.length).toBeLessThanOrEqual(4);
   });
 
+  it.each([0, 1, 2, 3])(
+    'seed %i: a failure that reports its values pulls the search towards a good region the rule cuts off',
+    (seed) => {
+      // f grows towards x = 1, but a rule fails every trial with x > 0.7 (say, too slow): the best feasible points sit
+      // at the boundary. Told the failed trials' values, the objective model knows f keeps growing up to it; told bare
+      // failures, it sees the worst value there (a crash's imputation) and keeps further back.
+      const config = parseExperimentConfig({
+        parameters: [
+          { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+          { name: 'y', type: 'double', bounds: { min: 0, max: 1 } },
+        ],
+        metrics: [{ name: 'f' }],
+        seed,
+        initial_design_size: 4,
+      });
+      const rng = new Rng(seed + 7);
+      const judged: Observation[] = Array.from({ length: 16 }, () => {
+        const x = rng.next();
+        const y = rng.next();
+        const values = [{ name: 'f', value: x + 0.2 * y }];
+        return x > 0.7 ? { assignments: { x, y }, failed: true, values } : { assignments: { x, y }, values };
+      });
+      const bare = judged.map((o) => (o.failed ? { assignments: o.assignments, failed: true } : o));
+      expect(judged.some((o) => o.failed)).toBe(true);
+      const withValues = Number(suggest({ config, observations: judged }).assignments.x);
+      const without = Number(suggest({ config, observations: bare }).assignments.x);
+      expect(withValues).toBeGreaterThan(without + 0.02); // measured: 0.669 vs 0.619, 0.701 / 0.655, 0.715 / 0.665, 0.673 / 0.643
+    },
+  );
+
   it('suggests no point within minSeparation of an observed or pending one', () => {
     // a 1-D quadratic with its maximum at 0.3: EI keeps wanting 0.3 once it is observed
     const config = parseExperimentConfig({

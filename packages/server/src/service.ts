@@ -358,7 +358,8 @@ export class OptimizationService {
   /**
    * PUT on an observation: corrects its values, its failure or its metadata (fields left out stay as they were) and
    * checks the result as a new observation would be checked, so a correction cannot store what a create would refuse.
-   * Values given without `failed` make a failed observation a successful one; `failed: true` drops the values.
+   * Values given without `failed` make a failed observation a successful one; `failed: true` alone drops the values
+   * (a crash), `failed: true` with values keeps those (a rule failure: the values it was judged on).
    */
   updateObservation(tokenId: string, rawId: string, rawOid: string, raw: unknown): ObservationObject {
     const body = parse(ObservationUpdateSchema, raw ?? {});
@@ -370,11 +371,8 @@ export class OptimizationService {
         const config = JSON.parse(exp.config) as ExperimentConfig;
         const given = metricValues(config, body, (f) => f);
         const failed = body.failed ?? (given !== undefined ? false : row.failed === 1);
-        if (failed && given !== undefined) {
-          throw new ApiError(400, 'failed: a failed observation has no values; leave out values or set failed false');
-        }
         const before = rowToObservation(row);
-        const values = failed ? undefined : (given ?? before.values);
+        const values = given ?? (body.failed === true ? undefined : before.values);
         const obs = this.validate(
           config,
           dropUndefined({

@@ -345,12 +345,12 @@ const cases: Case[] = [
     'values[0].value_stddev',
   ],
   [
-    'values with failed',
+    'failed with an unknown metric value',
     'POST',
     () => `/v1/experiments/${E}/observations`,
-    { assignments: good, values: goodValues(), failed: true },
+    { assignments: good, values: [{ name: 'nope', value: 1 }], failed: true },
     400,
-    'values',
+    'values[0].name',
   ],
   [
     'failed a string',

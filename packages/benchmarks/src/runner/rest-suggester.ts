@@ -13,7 +13,7 @@ import type { Assignments } from '@paretobench/optimizer';
 import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
 import type { TrialRecord } from '../journal/records.ts';
-import { InProcessSuggester, experimentConfig, type Suggester } from './suggesters.ts';
+import { InProcessSuggester, experimentConfig, toObservation, type Suggester } from './suggesters.ts';
 
 const ExperimentReply = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
 const SuggestionReply = z.object({
@@ -72,8 +72,10 @@ export class RestSuggester implements Suggester {
     if (this.reported.has(k)) return;
     const suggestion = this.suggestionIds.get(k);
     const body: Record<string, unknown> = suggestion ? { suggestion } : { assignments: record.assignments };
-    if (record.failed || record.metrics === null) body.failed = true;
-    else body.values = Object.entries(record.metrics).map(([name, value]) => ({ name, value }));
+    // as the in-process optimizer is told (toObservation): a rule-failed trial also reports the values it was judged on
+    const o = toObservation(record);
+    if (o.failed) body.failed = true;
+    if (o.values) body.values = o.values;
     body.metadata = { trial_index: k };
     await this.post('/observations', body);
     this.reported.add(k);

@@ -49,12 +49,17 @@ export function experimentConfig(
   });
 }
 
-/** What the optimizer is told about a finished trial. */
+/**
+ * What the optimizer is told about a finished trial: its metric values, and `failed` when the study's rule failed it.
+ * A trial failed by the rule (too inaccurate, too slow) still reports the values it was judged on, which the optimizer
+ * models; one that produced none (a training error) is a bare failure.
+ */
 export function toObservation(record: TrialRecord): Observation {
-  if (record.failed || record.metrics === null) return { assignments: record.assignments, failed: true };
+  if (record.metrics === null) return { assignments: record.assignments, failed: true };
   return {
     assignments: record.assignments,
     values: Object.entries(record.metrics).map(([name, value]) => ({ name, value })),
+    ...(record.failed ? { failed: true } : {}),
   };
 }
 

@@ -150,6 +150,11 @@ describe('validateObservation', () => {
     expect(validateObservation(config, { assignments: a, failed: true }).failed).toBe(true);
   });
 
+  it('keeps the values a failure was judged on (all, some or none of the metrics)', () => {
+    const judged = validateObservation(config, { assignments: a, failed: true, values: [{ name: 'acc', value: 0.4 }] });
+    expect(judged).toMatchObject({ failed: true, values: [{ name: 'acc', value: 0.4 }] });
+  });
+
   it.each([
     [{ assignments: a, values: [{ name: 'acc', value: 0.9 }] }, 'values', /missing value.*"time"/],
     [
@@ -175,7 +180,8 @@ describe('validateObservation', () => {
       'values[0].value',
       /./,
     ],
-    [{ assignments: a, failed: true, values: [{ name: 'acc', value: 0.9 }] }, 'values', /failed/],
+    [{ assignments: a, failed: true, values: [{ name: 'nope', value: 0.9 }] }, 'values[0].name', /unknown metric/],
+    [{ assignments: a, failed: true, values: [{ name: 'acc', value: Infinity }] }, 'values[0].value', /number/],
     [{ assignments: { ...a, layers: 9 }, failed: true }, 'assignments.layers', /out of bounds/],
     [{ assignments: { ...a, layers: 2.5 }, failed: true }, 'assignments.layers', /integer/],
     [{ assignments: { ...a, act: 'sigmoid' }, failed: true }, 'assignments.act', /must be one of/],

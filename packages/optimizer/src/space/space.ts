@@ -178,7 +178,12 @@ export type MetricValue = z.infer<typeof MetricValueSchema>;
 
 export const ObservationSchema = z.object({
   assignments: AssignmentsSchema,
+  /** Every optimize and constraint metric's value; a failed observation may carry the values it was judged on. */
   values: z.array(MetricValueSchema).optional(),
+  /**
+   * Failed: outside the feasible region (the success model learns where). With values (a rule failure: too
+   * inaccurate, too slow) the objective models use them; without (a crash) they see the worst observed value there.
+   */
   failed: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   suggestion: z.string().optional(),
@@ -260,9 +265,6 @@ export function validateObservation(config: ExperimentConfig, obs: unknown): Obs
   const o = r.data;
   const assignments = validateAssignments(config, o.assignments, 'assignments', ObservationError);
   const values = o.values ?? [];
-  if (o.failed) {
-    if (values.length > 0) throw new ObservationError('values', 'must be empty when failed is true');
-  }
   const byName = new Map(config.metrics.map((m) => [m.name, m]));
   const seen = new Set<string>();
   values.forEach((v, i) => {

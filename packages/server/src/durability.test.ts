@@ -82,5 +82,5 @@ describe('durability', () => {
     const check = openDatabase(file);
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();
-  });
+  }, 60_000); // a child server, 4 concurrent clients and a restart: 4-5 s on an idle 2-core machine, more under load
 });

@@ -358,8 +358,8 @@ function buildAcquisition(
   // the objective values it was judged on (a study's rule: too inaccurate, too slow) with those values; one without
   // them (a crash) imputed with the worst observed value (as SMAC does for crashed runs), so the acquisition drops near
   // failures through the objective posterior as well as through P(success), where extrapolated improvements would
-  // otherwise dominate. Measured on rotten's surrogate (packages/benchmarks BENCHMARKS.md): the reported values beat
-  // the imputation (hypervolume median 4.41 -> 5.17 over 20 repeats).
+  // otherwise dominate. Measured on rotten's surrogate (packages/benchmarks BENCHMARKS.md): reported values beat the
+  // imputation there (hypervolume median 4.41 -> 5.17 over 20 repeats, an upper bound: see there).
   const Y = ok.map((o) => objectives.map((m) => sign(m) * valueOf(o, m.name)!));
   const failedRows = observations
     .filter((o) => o.failed)

@@ -72,7 +72,7 @@ export class RestSuggester implements Suggester {
     if (this.reported.has(k)) return;
     const suggestion = this.suggestionIds.get(k);
     const body: Record<string, unknown> = suggestion ? { suggestion } : { assignments: record.assignments };
-    // as the in-process optimizer is told (toObservation): a rule-failed trial also reports the values it was judged on
+    // as the in-process optimizer is told (toObservation)
     const o = toObservation(record);
     if (o.failed) body.failed = true;
     if (o.values) body.values = o.values;

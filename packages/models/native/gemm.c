@@ -100,16 +100,21 @@ static int open_blas(char *tried, size_t tried_len) {
     if (*core_name && generic_core(core_name) && better && !getenv("OPENBLAS_CORETYPE")) {
       /* OpenBLAS reads OPENBLAS_CORETYPE when it is loaded: close it (the last reference, so it is unloaded) and open
        * it again with the variable set. */
-      snprintf(core_fallback, sizeof core_fallback, "%s", core_name);
+      char detected[64];
+      snprintf(detected, sizeof detected, "%s", core_name);
       dlclose(handle);
-      setenv("OPENBLAS_CORETYPE", better, 0);
+      setenv("OPENBLAS_CORETYPE", better, 1);
       handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+      /* read once at load: unset again, so processes this one starts see the user's environment */
+      unsetenv("OPENBLAS_CORETYPE");
       fn = handle ? (sgemm_fn)dlsym(handle, "cblas_sgemm") : NULL;
       if (!fn) {
         if (handle) dlclose(handle);
         continue;
       }
       read_core(handle);
+      /* the fallback is reported only if the reopen took effect (the library was really unloaded and honours it) */
+      if (strcmp(core_name, detected) != 0) snprintf(core_fallback, sizeof core_fallback, "%s", detected);
     }
     for (size_t j = 0; j < sizeof set_threads_names / sizeof set_threads_names[0]; j++) {
       set_threads_fn st = (set_threads_fn)dlsym(handle, set_threads_names[j]);

@@ -33,6 +33,15 @@ export type GemmChoice = 'auto' | 'native' | 'xnnpack';
 export const NATIVE_GEMM_PATH = fileURLToPath(new URL('../build/native/gemm.node', import.meta.url));
 
 let gemm = 'xnnpack';
+let coreOverride: string | null = null;
+
+/**
+ * The OpenBLAS kernel family the native GEMM set in place of OpenBLAS's generic fallback (native/gemm.c), or null.
+ * A benchmark that runs another OpenBLAS user beside ours (PyTorch) gives it the same through OPENBLAS_CORETYPE.
+ */
+export function openBlasCoreOverride(): string | null {
+  return coreOverride;
+}
 
 /** The GEMM behind the wasm convolution kernels after the last initBackend: 'xnnpack' or 'native (<library>)'. */
 export function gemmInUse(): string {
@@ -54,11 +63,13 @@ export function loadNativeGemm(): { gemm: NativeGemm } | { reason: string } {
 function configureGemm(choice: GemmChoice): void {
   setNativeGemm(undefined);
   gemm = 'xnnpack';
+  coreOverride = null;
   if (choice === 'xnnpack') return;
   const loaded = loadNativeGemm();
   if ('gemm' in loaded) {
     setNativeGemm(loaded.gemm);
     const { library, core, coreFallback } = loaded.gemm;
+    coreOverride = coreFallback && core ? core : null;
     gemm = `native (${library}${core ? `, core ${core}` : ''}${coreFallback ? ` in place of ${coreFallback}` : ''})`;
   } else if (choice === 'native') {
     throw new Error(`initBackend: gemm 'native' is not available: ${loaded.reason}`);

@@ -51,6 +51,15 @@ describe('native GEMM addon', () => {
     if (gemm.coreFallback) expect(gemm.core).toBe(avx512 ? 'SkylakeX' : 'Haswell');
   });
 
+  it('does not leave its override in the environment of processes it starts', () => {
+    if (!gemm.coreFallback) return;
+    expect(process.env.OPENBLAS_CORETYPE).toBeUndefined();
+    const child = execFileSync(process.execPath, ['-e', 'console.log(process.env.OPENBLAS_CORETYPE ?? "unset")'], {
+      encoding: 'utf8',
+    });
+    expect(child.trim()).toBe('unset');
+  });
+
   it("leaves a user's OPENBLAS_CORETYPE alone", () => {
     if (!/openblas/i.test(gemm.library)) return;
     const out = execFileSync(
@@ -58,6 +67,7 @@ describe('native GEMM addon', () => {
       ['-e', `const g = require(${JSON.stringify(NATIVE_GEMM_PATH)}); console.log(g.core + '|' + g.coreFallback)`],
       { env: { ...process.env, OPENBLAS_CORETYPE: 'Haswell' }, encoding: 'utf8' },
     );
+    // the addon applied no override of its own (coreFallback empty) and OpenBLAS runs the family the user named
     expect(out.trim()).toBe('Haswell|');
   });
 

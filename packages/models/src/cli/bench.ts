@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadMovieReviews } from '@paretobench/datasets';
-import { gemmInUse, initBackend, type BackendName } from '../backend.ts';
+import { gemmInUse, initBackend, openBlasCoreOverride, type BackendName } from '../backend.ts';
 import { BACKEND_CHOICES } from '../backend-names.ts';
 import { trainFcn } from '../fcn.ts';
 import { sentenceLengths, trainKimCnn, type KimData } from '../kim-cnn.ts';
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
         'fcn_torch_bench.py',
       );
       const outFile = path.join(a.out, 'torch.json');
+      const torchCoreType = process.env.OPENBLAS_CORETYPE ? null : openBlasCoreOverride();
       mkdirSync(a.out, { recursive: true });
       execFileSync(
         a.python,
@@ -173,13 +174,17 @@ async function main(): Promise<void> {
           '--out',
           outFile,
         ],
-        { stdio: ['ignore', 'inherit', 'inherit'] },
+        {
+          stdio: ['ignore', 'inherit', 'inherit'],
+          // PyTorch's BLAS (Debian: OpenBLAS through libblas.so.3) falls back as ours did: same kernel family for both
+          env: { ...process.env, ...(torchCoreType ? { OPENBLAS_CORETYPE: torchCoreType } : {}) },
+        },
       );
       const torch = JSON.parse(readFileSync(outFile, 'utf8')) as {
         epoch_seconds_median: number;
         epoch_cpu_seconds_median: number;
       };
-      result.torch = torch;
+      result.torch = { ...torch, openblas_coretype: torchCoreType ?? process.env.OPENBLAS_CORETYPE ?? null };
       result.ratio_to_torch_1thread = med / torch.epoch_seconds_median;
       result.cpu_ratio_to_torch_1thread = median(epochCpuSeconds) / torch.epoch_cpu_seconds_median;
     }

@@ -318,6 +318,13 @@ describe('corrections: PUT and DELETE on observations, PUT on suggestions', () =
     expect(put.json.values.map((v: { value: number }) => v.value)).toEqual([0.25, 2]);
     expect(put.json.assignments).toEqual(first.assignments);
     expect(put.json.suggestion).toBe(first.suggestion);
+    expect(
+      (
+        h.db.prepare('SELECT optimizer_state FROM experiments WHERE id = ?').get(Number(exp)) as {
+          optimizer_state: string | null;
+        }
+      ).optimizer_state,
+    ).toBeNull();
     // stored: a fresh GET sees the correction; metadata alone leaves the values
     const meta = await h.call('PUT', `${url}/${obs[0]}`, { metadata: null });
     expect(meta.json.metadata).toBeNull();
@@ -362,7 +369,15 @@ describe('corrections: PUT and DELETE on observations, PUT on suggestions', () =
   it('deletes one observation or all of them; the optimizer forgets them and the suggestions stay closed', async () => {
     const { exp, obs, open } = await observed();
     const url = `/v1/experiments/${exp}/observations`;
+    const state = () =>
+      (
+        h.db.prepare('SELECT optimizer_state FROM experiments WHERE id = ?').get(Number(exp)) as {
+          optimizer_state: string | null;
+        }
+      ).optimizer_state;
+    expect(state()).not.toBeNull(); // the suggestions stored their warm-start state
     expect((await h.call('DELETE', `${url}/${obs[0]}`)).status).toBe(204);
+    expect(state()).toBeNull(); // forgotten: the next suggestion fits afresh
     expect((await h.call('GET', `${url}/${obs[0]}`)).status).toBe(404);
     expect((await h.call('DELETE', `${url}/${obs[0]}`)).status).toBe(404);
     const left = (await h.call('GET', url)).json;

@@ -146,7 +146,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.listObservations(tok(req), req.params.id, req.query),
   );
   app.delete<{ Params: Params }>('/v1/experiments/:id/observations', async (req, reply) => {
-    service.deleteObservations(tok(req), req.params.id);
+    await service.deleteObservations(tok(req), req.params.id);
     return reply.code(204).send();
   });
   app.get<{ Params: Params }>('/v1/experiments/:id/observations/:oid', async (req) =>
@@ -156,7 +156,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.updateObservation(tok(req), req.params.id, req.params.oid, req.body),
   );
   app.delete<{ Params: Params }>('/v1/experiments/:id/observations/:oid', async (req, reply) => {
-    service.deleteObservations(tok(req), req.params.id, req.params.oid);
+    await service.deleteObservations(tok(req), req.params.id, req.params.oid);
     return reply.code(204).send();
   });
 

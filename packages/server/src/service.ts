@@ -361,60 +361,67 @@ export class OptimizationService {
    * Values given without `failed` make a failed observation a successful one; `failed: true` alone drops the values
    * (a crash), `failed: true` with values keeps those (a rule failure: the values it was judged on).
    */
-  updateObservation(tokenId: string, rawId: string, rawOid: string, raw: unknown): ObservationObject {
+  updateObservation(tokenId: string, rawId: string, rawOid: string, raw: unknown): Promise<ObservationObject> {
     const body = parse(ObservationUpdateSchema, raw ?? {});
-    return this.db
-      .transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
-        const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
-        if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
-        const config = JSON.parse(exp.config) as ExperimentConfig;
-        const given = metricValues(config, body, (f) => f);
-        const failed = body.failed ?? (given !== undefined ? false : row.failed === 1);
-        const before = rowToObservation(row);
-        const values = given ?? (body.failed === true ? undefined : before.values);
-        const obs = this.validate(
-          config,
-          dropUndefined({
-            assignments: before.assignments,
-            values,
-            failed: failed || undefined,
-            suggestion: before.suggestion,
-          }),
-          '',
-        );
-        const updated = {
-          metric_values: obs.values && obs.values.length > 0 ? JSON.stringify(obs.values) : null,
-          failed: obs.failed ? 1 : 0,
-          metadata: body.metadata === undefined ? row.metadata : metadataText(body.metadata),
-        };
-        this.store.updateObservation(row.id, updated);
-        // the warm-start hyperparameters were fitted to the old data: refit on the next suggestion
-        this.store.clearOptimizerState(exp.id);
-        return observationObject({ ...row, ...updated }, doublesOf(exp));
-      })
-      .immediate();
+    // in the experiment's suggestion queue: a suggestion computing meanwhile would store the state this clears
+    const first = this.requireActiveExperiment(tokenId, rawId);
+    return this.suggestQueue.run(first.id, async () =>
+      this.db
+        .transaction(() => {
+          const exp = this.requireActiveExperiment(tokenId, rawId);
+          const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
+          if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
+          const config = JSON.parse(exp.config) as ExperimentConfig;
+          const given = metricValues(config, body, (f) => f);
+          const failed = body.failed ?? (given !== undefined ? false : row.failed === 1);
+          const before = rowToObservation(row);
+          const values = given ?? (body.failed === true ? undefined : before.values);
+          const obs = this.validate(
+            config,
+            dropUndefined({
+              assignments: before.assignments,
+              values,
+              failed: failed || undefined,
+              suggestion: before.suggestion,
+            }),
+            '',
+          );
+          const updated = {
+            metric_values: obs.values && obs.values.length > 0 ? JSON.stringify(obs.values) : null,
+            failed: obs.failed ? 1 : 0,
+            metadata: body.metadata === undefined ? row.metadata : metadataText(body.metadata),
+          };
+          this.store.updateObservation(row.id, updated);
+          // the warm-start hyperparameters were fitted to the old data: refit on the next suggestion
+          this.store.clearOptimizerState(exp.id);
+          return observationObject({ ...row, ...updated }, doublesOf(exp));
+        })
+        .immediate(),
+    );
   }
 
   /**
    * DELETE on an observation (oid given) or on all of an experiment's observations. The optimizer forgets them; a
    * suggestion they answered stays closed, as on SigOpt. Returns how many were deleted.
    */
-  deleteObservations(tokenId: string, rawId: string, rawOid?: string): number {
-    return this.db
-      .transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
-        const n =
-          rawOid === undefined
-            ? this.store.deleteObservations(exp.id)
-            : this.store.deleteObservations(exp.id, parseId(rawOid, 'observation'));
-        if (n === 0 && rawOid !== undefined) {
-          throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
-        }
-        if (n > 0) this.store.clearOptimizerState(exp.id);
-        return n;
-      })
-      .immediate();
+  deleteObservations(tokenId: string, rawId: string, rawOid?: string): Promise<number> {
+    const first = this.requireActiveExperiment(tokenId, rawId);
+    return this.suggestQueue.run(first.id, async () =>
+      this.db
+        .transaction(() => {
+          const exp = this.requireActiveExperiment(tokenId, rawId);
+          const n =
+            rawOid === undefined
+              ? this.store.deleteObservations(exp.id)
+              : this.store.deleteObservations(exp.id, parseId(rawOid, 'observation'));
+          if (n === 0 && rawOid !== undefined) {
+            throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
+          }
+          if (n > 0) this.store.clearOptimizerState(exp.id);
+          return n;
+        })
+        .immediate(),
+    );
   }
 
   listObservations(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<ObservationObject> {

@@ -69,9 +69,9 @@ export const TrialRecordSchema = z
         /** CPU seconds of the worker process for this trial (absent in older journals and after a worker crash). */
         cpu_seconds: z.number().min(0).optional(),
         /**
-         * The worker's host-speed reference timed just before the trial: CPU milliseconds of one sample of the fixed
-         * workload of host/reference-workload.ts (absent in older journals): the unit of the host-independent trial
-         * cost.
+         * The worker's host-speed reference for the trial: mean CPU milliseconds of two samples of the fixed workload
+         * of host/reference-workload.ts, timed after the worker's previous result (or at its start-up), just before
+         * this trial arrived (absent in older journals): the unit of the host-independent trial cost.
          */
         reference_cpu_ms: z.number().positive().optional(),
       })

@@ -46,8 +46,9 @@ export const TrialOutcomeSchema = z.object({
    */
   cpuSeconds: z.number().min(0).optional(),
   /**
-   * The worker's host-speed reference (host/reference-workload.ts) timed just before the trial: CPU milliseconds of
-   * one sample. cpuSeconds in this unit holds still when the whole host is slower or faster.
+   * The worker's host-speed reference (host/reference-workload.ts) for this trial: mean CPU milliseconds of two
+   * samples timed at the worker's start-up or right after its previous result was sent, i.e. just before the trial
+   * arrived. cpuSeconds in this unit holds still when the whole host is slower or faster.
    */
   referenceCpuMs: z.number().positive().optional(),
 });

@@ -176,20 +176,25 @@ describe('the official sigopt Python client on the Franke example', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`imports with ${PYTHON}`, () => {
-    expect(requireClient()).toMatch(/^\d+\.\d+\.\d+/);
-  });
-
-  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type); pages both ways; integral doubles as floats; names with spaces', () => {
+  /** Runs a Python flow with the official client against the server; its JSON output, after no error at all. */
+  const runFlow = (flow: string): unknown => {
     requireClient();
-    const r = spawnSync(PYTHON, ['-c', DELETE_FLOW, server!.url, token], {
+    const r = spawnSync(PYTHON, ['-c', flow, server!.url, token], {
       env: { ...process.env, PYTHONPATH: CLIENT_DIR },
       encoding: 'utf8',
       timeout: 20_000,
     });
     expect(r.stderr).not.toMatch(/Traceback|ApiException/);
     expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as {
+    return JSON.parse(r.stdout);
+  };
+
+  it(`imports with ${PYTHON}`, () => {
+    expect(requireClient()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('deletes a suggestion, the open suggestions and the experiment (bodyless DELETEs with a JSON content type); pages both ways; integral doubles as floats; names with spaces', () => {
+    const out = runFlow(DELETE_FLOW) as {
       experiment: string;
       ids: string[];
       open_after_one: string[];
@@ -214,15 +219,7 @@ describe('the official sigopt Python client on the Franke example', () => {
   });
 
   it('corrects observations (update, delete one, delete all) and tags a suggestion, as SigOpt let it', () => {
-    requireClient();
-    const r = spawnSync(PYTHON, ['-c', CORRECTIONS_FLOW, server!.url, token], {
-      env: { ...process.env, PYTHONPATH: CLIENT_DIR },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(r.stderr).not.toMatch(/Traceback|ApiException/);
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as Record<string, unknown> & { obs: string[] };
+    const out = runFlow(CORRECTIONS_FLOW) as Record<string, unknown> & { obs: string[] };
     expect(out).toMatchObject({
       fixed_value: 10.5,
       fixed_note: 'rerun',

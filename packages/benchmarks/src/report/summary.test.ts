@@ -80,19 +80,14 @@ describe('computeSummary', () => {
     expect(s.worker_utilisation).toBe(0.875);
   });
 
+  const summariseDiatom = (ts: typeof trials) =>
+    computeSummary({ study: DIATOM, preset, seed: 5, workers: 2, backend: 'fake', optimizer: 'x', trials: ts });
+
   it('median CPU seconds per trial, over the trials that recorded it (null when none did)', () => {
     const withCpu = trials.map((t, i) =>
       t.method === 'optimizer' ? { ...t, timing: { ...t.timing, cpu_seconds: [3, 1, 2.5][i] } } : t,
     );
-    const c = computeSummary({
-      study: DIATOM,
-      preset,
-      seed: 5,
-      workers: 2,
-      backend: 'fake',
-      optimizer: 'x',
-      trials: withCpu,
-    });
+    const c = summariseDiatom(withCpu);
     expect(c.methods.optimizer.trial_cpu_seconds_median).toBe(2.5);
     expect(c.methods.random.trial_cpu_seconds_median).toBeNull();
   });
@@ -111,15 +106,7 @@ describe('computeSummary', () => {
           }
         : t,
     );
-    const c = computeSummary({
-      study: DIATOM,
-      preset,
-      seed: 5,
-      workers: 2,
-      backend: 'fake',
-      optimizer: 'x',
-      trials: withRef,
-    });
+    const c = summariseDiatom(withRef);
     expect(c.methods.optimizer.trial_cpu_per_reference_median).toBe(125);
     expect(c.methods.random.trial_cpu_per_reference_median).toBeNull();
   });

@@ -45,6 +45,55 @@ describe('GaussianProcess posterior', () => {
     expect(p2.mean[0]).toBeCloseTo(5 + 3 * mean, 10);
     expect(p2.variance[0]).toBeCloseTo(9 * (s2 - quad), 10);
   });
+
+  it('predicts a batch (not a multiple of the 8-candidate block) exactly as a dense solve does, point by point', () => {
+    const rng = new Rng(11);
+    const d = 3;
+    const n = 37;
+    const X = Float64Array.from({ length: n * d }, () => rng.next());
+    const y = Float64Array.from({ length: n }, (_, i) => Math.sin(5 * X[i * d]) + X[i * d + 1] ** 2);
+    const hyper = { logLengthscales: [-1.2, -0.7, 0.3], logSignalVar: 0.4, logNoiseVar: -6 };
+    const gp = new GaussianProcess(X, y, hyper);
+    const m = 13;
+    const Xs = Float64Array.from({ length: m * d }, () => rng.next());
+    const batch = gp.predict(Xs, m);
+    // dense reference: K^-1 by Gauss-Jordan elimination, mean = k*' K^-1 y~, var = s2 - k*' K^-1 k*
+    const ls = hyper.logLengthscales.map(Math.exp);
+    const s2 = Math.exp(hyper.logSignalVar);
+    const k = (a: Float64Array, ia: number, b: Float64Array, ib: number) => {
+      let r2 = 0;
+      for (let t = 0; t < d; t++) r2 += ((a[ia + t] - b[ib + t]) / ls[t]) ** 2;
+      return s2 * matern52(Math.sqrt(r2));
+    };
+    const A = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: 2 * n }, (_, j) => (j < n ? k(X, i * d, X, j * d) + (i === j ? gp.noise : 0) : +(j - n === i))),
+    );
+    for (let c = 0; c < n; c++) {
+      const pivot = A[c][c];
+      for (let j = 0; j < 2 * n; j++) A[c][j] /= pivot;
+      for (let r = 0; r < n; r++)
+        if (r !== c) {
+          const f = A[r][c];
+          for (let j = 0; j < 2 * n; j++) A[r][j] -= f * A[c][j];
+        }
+    }
+    const ys = Array.from(y, (v) => (v - gp.yMean) / gp.yStd);
+    for (let q = 0; q < m; q++) {
+      const ks = Array.from({ length: n }, (_, i) => k(Xs, q * d, X, i * d));
+      let mean = 0;
+      let quad = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          mean += ks[i] * A[i][n + j] * ys[j];
+          quad += ks[i] * A[i][n + j] * ks[j];
+        }
+      expect(batch.mean[q]).toBeCloseTo(gp.yMean + gp.yStd * mean, 8);
+      expect(batch.variance[q] / (gp.yStd * gp.yStd)).toBeCloseTo(s2 - quad, 8);
+      const single = gp.predict(Xs.subarray(q * d, (q + 1) * d), 1);
+      expect(single.mean[0]).toBe(batch.mean[q]);
+      expect(single.variance[0]).toBe(batch.variance[q]);
+    }
+  });
 });
 
 describe('negative log posterior', () => {

@@ -247,8 +247,11 @@ export class GaussianProcess {
 
   /**
    * Posterior mean and latent variance at m points (row-major m x d), original scale.
-   * var = s2 - |L^{-1} k*|^2, with the forward substitution done for 4 candidates at a time so each
-   * row of L is read once per block (memory traffic, not arithmetic, bounds this loop in JS).
+   * var = s2 - |L^{-1} k*|^2, with the forward substitution done for 8 candidates at a time, their kernel values
+   * interleaved (element i of candidate b at i * 8 + b): each row of L is read once per block, and the eight
+   * independent running sums keep the floating-point units busy (in JS this loop is bound by memory traffic and
+   * by the latency of dependent additions, not by arithmetic). Each candidate's operations are the same, in the
+   * same order, as a plain forward substitution, so the result does not depend on the blocking.
    */
   predict(Xs: Float64Array, m: number): Prediction {
     const n = this.n;
@@ -256,8 +259,8 @@ export class GaussianProcess {
     const L = this.L;
     const mean = new Float64Array(m);
     const variance = new Float64Array(m);
-    const B = 4;
-    const K = new Float64Array(B * n); // kernel rows, then overwritten by the solves
+    const B = 8;
+    const K = new Float64Array(B * n); // kernel values (interleaved), then overwritten by the solves
     const invL2 = this.invL2;
     const s2 = this.s2;
     const X = this.X;
@@ -266,9 +269,8 @@ export class GaussianProcess {
     for (let c0 = 0; c0 < m; c0 += B) {
       const nb = Math.min(B, m - c0);
       for (let b = 0; b < B; b++) {
-        const row = b * n;
         if (b >= nb) {
-          K.fill(0, row, row + n);
+          for (let i = 0; i < n; i++) K[i * B + b] = 0;
           continue;
         }
         const off = (c0 + b) * d;
@@ -282,44 +284,70 @@ export class GaussianProcess {
           }
           const r = Math.sqrt(r2);
           const kv = s2 * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
-          K[row + i] = kv;
+          K[i * B + b] = kv;
           mu += kv * alpha[i];
         }
         mean[c0 + b] = this.yMean + this.yStd * mu;
       }
-      // forward substitution L V = K^T for the 4 columns at once
+      // forward substitution L V = K^T for the 8 columns at once
       let q0 = 0,
         q1 = 0,
         q2 = 0,
-        q3 = 0;
+        q3 = 0,
+        q4 = 0,
+        q5 = 0,
+        q6 = 0,
+        q7 = 0;
       for (let i = 0; i < n; i++) {
         const ri = i * n;
-        let a0 = K[i],
-          a1 = K[n + i],
-          a2 = K[2 * n + i],
-          a3 = K[3 * n + i];
+        const ki = i * B;
+        let a0 = K[ki],
+          a1 = K[ki + 1],
+          a2 = K[ki + 2],
+          a3 = K[ki + 3],
+          a4 = K[ki + 4],
+          a5 = K[ki + 5],
+          a6 = K[ki + 6],
+          a7 = K[ki + 7];
         for (let k = 0; k < i; k++) {
           const l = L[ri + k];
-          a0 -= l * K[k];
-          a1 -= l * K[n + k];
-          a2 -= l * K[2 * n + k];
-          a3 -= l * K[3 * n + k];
+          const kk = k * B;
+          a0 -= l * K[kk];
+          a1 -= l * K[kk + 1];
+          a2 -= l * K[kk + 2];
+          a3 -= l * K[kk + 3];
+          a4 -= l * K[kk + 4];
+          a5 -= l * K[kk + 5];
+          a6 -= l * K[kk + 6];
+          a7 -= l * K[kk + 7];
         }
         const inv = 1 / L[ri + i];
         a0 *= inv;
         a1 *= inv;
         a2 *= inv;
         a3 *= inv;
-        K[i] = a0;
-        K[n + i] = a1;
-        K[2 * n + i] = a2;
-        K[3 * n + i] = a3;
+        a4 *= inv;
+        a5 *= inv;
+        a6 *= inv;
+        a7 *= inv;
+        K[ki] = a0;
+        K[ki + 1] = a1;
+        K[ki + 2] = a2;
+        K[ki + 3] = a3;
+        K[ki + 4] = a4;
+        K[ki + 5] = a5;
+        K[ki + 6] = a6;
+        K[ki + 7] = a7;
         q0 += a0 * a0;
         q1 += a1 * a1;
         q2 += a2 * a2;
         q3 += a3 * a3;
+        q4 += a4 * a4;
+        q5 += a5 * a5;
+        q6 += a6 * a6;
+        q7 += a7 * a7;
       }
-      const qs = [q0, q1, q2, q3];
+      const qs = [q0, q1, q2, q3, q4, q5, q6, q7];
       for (let b = 0; b < nb; b++) variance[c0 + b] = Math.max(s2 - qs[b], 1e-12) * ystd2;
     }
     return { mean, variance };
@@ -345,7 +373,13 @@ export class GaussianProcess {
    * next to it, earns no improvement, where a noisy posterior keeps rewarding the incumbent's own noise forever.
    */
   denoised(): GaussianProcess {
-    const { mean } = this.predict(this.X, this.n);
+    // The posterior mean at the training inputs is k(X, X) alpha = (K + noise I - noise I) alpha = ys - noise alpha
+    // (standardised), O(n) where predict() would cost O(n^3).
+    const mean = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const ys = (this.y[i] - this.yMean) / this.yStd;
+      mean[i] = this.yMean + this.yStd * (ys - this.noise * this.alpha[i]);
+    }
     return new GaussianProcess(this.X, mean, this.hyper, { mean: this.yMean, std: this.yStd }, NOISE_FLOOR);
   }
 

@@ -2,8 +2,8 @@
  * Backend selection: @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node (when the user installed them; they are
  * not dependencies), else tfjs wasm with our gradient kernels, the pure-JS cpu backend last.
  *
- * On wasm, the convolution kernels' matrix products run on the optional native GEMM addon (native/gemm.c, built at
- * install from source when a C compiler is present, calling an optimised CBLAS such as OpenBLAS found at run time)
+ * On wasm, the convolution kernels' matrix products run on the optional native BLAS addon (@paretobench/blas, built
+ * at install from source when a C compiler is present, calling an optimised CBLAS such as OpenBLAS found at run time)
  * when it loads, else on XNNPACK's wasm GEMM. PARETOBENCH_NATIVE_GEMM=0 (or initBackend's `gemm: 'xnnpack'`) turns
  * it off; `gemm: 'native'` makes its absence an error. gemmInUse() says which one ran.
  */
@@ -11,8 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadNativeBlas } from '@paretobench/blas';
 import { registerWasmGradientKernels, setNativeGemm, type NativeGemm } from './wasm-kernels.ts';
 
 import { BACKEND_CHOICES, BACKEND_NAMES, isBackendChoice, type BackendName } from './backend-names.ts';
@@ -29,14 +28,11 @@ let current: BackendName | undefined;
 /** The GEMM asked for: the native addon when it loads ('auto'), the native addon or an error ('native'), or XNNPACK. */
 export type GemmChoice = 'auto' | 'native' | 'xnnpack';
 
-/** Where build-native.mjs writes the addon. */
-export const NATIVE_GEMM_PATH = fileURLToPath(new URL('../build/native/gemm.node', import.meta.url));
-
 let gemm = 'xnnpack';
 let coreOverride: string | null = null;
 
 /**
- * The OpenBLAS kernel family the native GEMM set in place of OpenBLAS's generic fallback (native/gemm.c), or null.
+ * The OpenBLAS kernel family the native GEMM set in place of OpenBLAS's generic fallback (packages/blas), or null.
  * A benchmark that runs another OpenBLAS user beside ours (PyTorch) gives it the same through OPENBLAS_CORETYPE.
  */
 export function openBlasCoreOverride(): string | null {
@@ -48,16 +44,10 @@ export function gemmInUse(): string {
   return gemm;
 }
 
-/** Loads the native GEMM addon, or says why it cannot be used. */
+/** Loads the native GEMM (the @paretobench/blas addon), or says why it cannot be used. */
 export function loadNativeGemm(): { gemm: NativeGemm } | { reason: string } {
-  if (!existsSync(NATIVE_GEMM_PATH))
-    return { reason: `${NATIVE_GEMM_PATH} is not built (npx nx run models:build-native; needs a C compiler)` };
-  try {
-    const require = createRequire(import.meta.url);
-    return { gemm: require(NATIVE_GEMM_PATH) as NativeGemm };
-  } catch (e) {
-    return { reason: e instanceof Error ? e.message : String(e) };
-  }
+  const loaded = loadNativeBlas();
+  return 'blas' in loaded ? { gemm: loaded.blas } : loaded;
 }
 
 function configureGemm(choice: GemmChoice): void {

@@ -40,10 +40,10 @@ beforeAll(async () => {
 /**
  * The native GEMM addon is an optional accelerator (it needs a C compiler at install and an optimised CBLAS at run
  * time). Where it cannot load, its value tests are replaced by a test of the fallback, unless
- * PARETOBENCH_REQUIRE_NATIVE_GEMM=1 (set by .ci/run), which makes its absence a failure naming the reason.
+ * PARETOBENCH_REQUIRE_NATIVE_BLAS=1 (set by .ci/run), which makes its absence a failure naming the reason.
  */
 const native = loadNativeGemm();
-const requireNative = process.env.PARETOBENCH_REQUIRE_NATIVE_GEMM === '1';
+const requireNative = process.env.PARETOBENCH_REQUIRE_NATIVE_BLAS === '1';
 const gemms: GemmChoice[] = 'gemm' in native || requireNative ? ['xnnpack', 'native'] : ['xnnpack'];
 
 if (!('gemm' in native) && !requireNative) {

@@ -63,7 +63,7 @@ function forwardConv2D(
 }
 
 /**
- * An optional native single-precision GEMM (packages/models/native/gemm.c on an optimised CBLAS) that the matrix
+ * An optional native single-precision GEMM (the @paretobench/blas addon on an optimised CBLAS) that the matrix
  * products below use instead of XNNPACK's wasm GEMM when set (see backend.ts). It reads and writes the wasm heap in
  * place through the Float32Array views.
  */

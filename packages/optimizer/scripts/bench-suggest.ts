@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/math/rng.ts';
-import { SpaceEncoding, parseExperimentConfig, type Observation } from '../src/space/space.ts';
+import { SpaceEncoding, parseExperimentConfig, type Observation, linearAlgebraInUse } from '../src/index.ts';
 import { suggest } from '../src/suggest.ts';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string' }, out: { type: 'string' } } });
@@ -159,5 +159,12 @@ const results = [
 ];
 const loadavg = (await import('node:os')).loadavg();
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ node: process.version, loadavg_1m: loadavg[0], repeats, results }, null, 1));
-process.stderr.write(`wrote ${out} (load average ${loadavg[0].toFixed(1)})\n`);
+writeFileSync(
+  out,
+  JSON.stringify(
+    { node: process.version, linalg: linearAlgebraInUse(), loadavg_1m: loadavg[0], repeats, results },
+    null,
+    1,
+  ),
+);
+process.stderr.write(`wrote ${out} (linear algebra: ${linearAlgebraInUse()}; load average ${loadavg[0].toFixed(1)})\n`);

@@ -59,3 +59,9 @@ export { inferReferencePoint } from './multi-objective/reference-point.ts';
 export { isFeasible, meetsThreshold } from './multi-objective/feasibility.ts';
 export { DEFAULT_OPTIONS, type OptimizerOptions } from './options.ts';
 export { normalPdf, normalCdf, normalLogCdf, erfcx, erfc, log1mexp } from './math/normal.ts';
+export { setLinearAlgebraAccelerator, linearAlgebraInUse, type LinearAlgebraAccelerator } from './math/linalg.ts';
+export { useNativeLinearAlgebra } from './native.ts';
+
+// The native BLAS, when it is built and loads (see native.ts); otherwise the JavaScript linear algebra runs.
+import { useNativeLinearAlgebra as installNative } from './native.ts';
+installNative();

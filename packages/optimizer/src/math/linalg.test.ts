@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky, cholInverse, cholSolve, invertLower, solveLower, solveUpperT } from './linalg.ts';
+import {
+  cholesky,
+  cholInverse,
+  cholSolve,
+  invertLower,
+  linearAlgebraInUse,
+  setLinearAlgebraAccelerator,
+  solveLower,
+  solveLowerRows,
+  solveUpperT,
+} from './linalg.ts';
+import { useNativeLinearAlgebra } from '../native.ts';
+import { Rng } from './rng.ts';
 
 describe('cholesky', () => {
   it('factors a known 3x3 matrix exactly', () => {
@@ -55,5 +67,102 @@ describe('triangular solves and inverse', () => {
         for (let k = 0; k < 3; k++) s += A[i * 3 + k] * Ai[k * 3 + j];
         expect(s).toBeCloseTo(i === j ? 1 : 0, 10);
       }
+  });
+});
+
+/** A random symmetric positive definite n x n matrix (row-major). */
+function spd(n: number, seed: number): Float64Array {
+  const rng = new Rng(seed);
+  const G = Float64Array.from({ length: n * n }, () => rng.normal());
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = i === j ? 1 : 0;
+      for (let k = 0; k < n; k++) s += G[i * n + k] * G[j * n + k];
+      A[i * n + j] = s;
+    }
+  return A;
+}
+
+describe('solveLowerRows', () => {
+  it('solves each row as solveLower does, for row counts around the 8-row block', () => {
+    const n = 23;
+    const { L } = cholesky(spd(n, 2), n);
+    const rng = new Rng(3);
+    for (const m of [1, 7, 8, 9, 20]) {
+      const B = Float64Array.from({ length: m * n }, () => rng.normal());
+      const expected = Array.from({ length: m }, (_, b) => solveLower(L, n, B.subarray(b * n, (b + 1) * n)));
+      solveLowerRows(L, n, m, B);
+      for (let b = 0; b < m; b++) expect(Array.from(B.subarray(b * n, (b + 1) * n))).toEqual(Array.from(expected[b]));
+    }
+  });
+});
+
+/**
+ * The native BLAS accelerator (installed on import of the package's index in Node): the same results as the
+ * JavaScript kernels to rounding. CI builds the addon and sets PARETOBENCH_REQUIRE_NATIVE_BLAS=1, so there its absence
+ * fails here instead of silently testing JavaScript against itself.
+ */
+describe('native accelerator', () => {
+  const installed = useNativeLinearAlgebra();
+  setLinearAlgebraAccelerator(null); // the other tests of this file run JavaScript
+  if (!('name' in installed)) {
+    it('reports why it is not in use', () => {
+      if (process.env.PARETOBENCH_REQUIRE_NATIVE_BLAS === '1')
+        throw new Error(`native BLAS required (PARETOBENCH_REQUIRE_NATIVE_BLAS=1) but not used: ${installed.reason}`);
+      expect(installed.reason).toMatch(/not built|PARETOBENCH_NATIVE_LINALG|CBLAS|dpotrf/);
+    });
+    return;
+  }
+  const withNative = <T>(f: () => T): T => {
+    useNativeLinearAlgebra();
+    try {
+      return f();
+    } finally {
+      setLinearAlgebraAccelerator(null);
+    }
+  };
+
+  it('names itself', () => {
+    expect(withNative(() => linearAlgebraInUse())).toMatch(/^native \(/);
+    expect(linearAlgebraInUse()).toBe('javascript');
+  });
+
+  it('factors and solves as the JavaScript kernels do, to rounding', () => {
+    const n = 140;
+    const m = 37;
+    const A = spd(n, 7);
+    const js = cholesky(A, n).L;
+    const nat = withNative(() => cholesky(A, n));
+    expect(nat.jitter).toBe(0);
+    for (let i = 0; i < js.length; i++) expect(nat.L[i]).toBeCloseTo(js[i], 9);
+    const rng = new Rng(8);
+    const B = Float64Array.from({ length: m * n }, () => rng.normal());
+    const Bjs = B.slice();
+    solveLowerRows(js, n, m, Bjs);
+    withNative(() => solveLowerRows(js, n, m, B));
+    for (let i = 0; i < B.length; i++) expect(B[i]).toBeCloseTo(Bjs[i], 8);
+  });
+
+  it('keeps the jitter loop: a singular matrix gets the same jitter, an indefinite one is still rejected', () => {
+    const js = cholesky(Float64Array.from([1, 1, 1, 1]), 2);
+    const nat = withNative(() => cholesky(Float64Array.from([1, 1, 1, 1]), 2));
+    expect(nat.jitter).toBe(js.jitter);
+    expect(Array.from(nat.L)).toEqual(Array.from(js.L).map((v, i) => (i === 1 ? 0 : expect.closeTo(v, 12))));
+    expect(() => withNative(() => cholesky(Float64Array.from([1, 2, 2, 1]), 2))).toThrow(/not positive definite/);
+  });
+
+  it('PARETOBENCH_NATIVE_LINALG: 0 keeps JavaScript, other values than 0/1 are rejected naming the variable', () => {
+    const saved = process.env.PARETOBENCH_NATIVE_LINALG;
+    try {
+      process.env.PARETOBENCH_NATIVE_LINALG = '0';
+      expect(useNativeLinearAlgebra()).toEqual({ reason: 'PARETOBENCH_NATIVE_LINALG=0' });
+      expect(linearAlgebraInUse()).toBe('javascript');
+      process.env.PARETOBENCH_NATIVE_LINALG = 'yes';
+      expect(() => useNativeLinearAlgebra()).toThrow(/PARETOBENCH_NATIVE_LINALG must be 0 .* or 1 .*, got 'yes'/);
+    } finally {
+      if (saved === undefined) delete process.env.PARETOBENCH_NATIVE_LINALG;
+      else process.env.PARETOBENCH_NATIVE_LINALG = saved;
+    }
   });
 });

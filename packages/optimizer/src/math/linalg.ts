@@ -1,7 +1,38 @@
 /**
  * Dense float64 linear algebra on row-major Float64Array matrices, just what the GP needs:
  * Cholesky with adaptive jitter, triangular solves, inverse from a Cholesky factor.
+ *
+ * Everything here is plain JavaScript. An accelerator (setLinearAlgebraAccelerator; in Node the optional native BLAS
+ * addon, installed by ../native.ts) may take over the two kernels that dominate a suggestion at a few hundred
+ * observations: the Cholesky factorisation and the triangular solves for many right-hand sides.
  */
+
+/** Optional replacements for the O(n^3) and O(n^2 m) kernels, in float64 with the same contracts as below. */
+export interface LinearAlgebraAccelerator {
+  /** Name shown by linearAlgebraInUse(), e.g. 'native (libopenblas.so.0)'. */
+  readonly name: string;
+  /** In place lower Cholesky factor of A (upper triangle zeroed); 0, or k > 0 when the minor of order k fails. */
+  readonly cholesky?: (A: Float64Array, n: number) => number;
+  /** B <- B L^-T in place: each of the m rows of B (m x n) becomes the x of L x = row. */
+  readonly solveLowerRows?: (L: Float64Array, n: number, m: number, B: Float64Array) => void;
+}
+
+let accelerator: LinearAlgebraAccelerator | null = null;
+
+/** Routes cholesky() and solveLowerRows() to `acc` (null: back to JavaScript). */
+export function setLinearAlgebraAccelerator(acc: LinearAlgebraAccelerator | null): void {
+  accelerator = acc;
+}
+
+/** 'javascript', or the accelerator's name. */
+export function linearAlgebraInUse(): string {
+  return accelerator?.name ?? 'javascript';
+}
+
+/** Whether solveLowerRows() runs on an accelerator (callers may then batch differently). */
+export function hasAcceleratedSolve(): boolean {
+  return accelerator?.solveLowerRows !== undefined;
+}
 
 /**
  * Lower Cholesky factor L (row-major n x n, upper triangle zero) of a symmetric positive
@@ -14,8 +45,13 @@ export function cholesky(A: Float64Array, n: number): { L: Float64Array; jitter:
   meanDiag = n > 0 ? Math.abs(meanDiag / n) || 1 : 1;
   const L = new Float64Array(n * n);
   let jitter = 0;
+  const native = n > 0 ? accelerator?.cholesky : undefined;
   for (let attempt = 0; attempt < 9; attempt++) {
-    if (tryCholesky(A, n, jitter, L)) return { L, jitter };
+    if (native) {
+      L.set(A);
+      if (jitter > 0) for (let i = 0; i < n; i++) L[i * n + i] += jitter;
+      if (native(L, n) === 0) return { L, jitter };
+    } else if (tryCholesky(A, n, jitter, L)) return { L, jitter };
     jitter = jitter === 0 ? 1e-10 * meanDiag : jitter * 10;
   }
   throw new Error(`cholesky: matrix is not positive definite even with jitter ${jitter.toExponential(1)}`);
@@ -51,6 +87,65 @@ export function solveLower(L: Float64Array, n: number, b: ArrayLike<number>): Fl
     x[i] = s / L[ri + i];
   }
   return x;
+}
+
+/**
+ * B <- B L^-T in place: each of the m rows of B (row-major m x n) becomes the solution x of L x = row (L lower
+ * triangular, row-major n x n). On the accelerator when it has one; in JavaScript, 8 rows at a time with their
+ * elements interleaved, so that each row of L is read once per block and eight independent running sums keep the
+ * floating-point units busy (this loop is bound by memory traffic and by the latency of dependent additions, not by
+ * arithmetic). Each row's operations are those of solveLower, in the same order.
+ */
+export function solveLowerRows(L: Float64Array, n: number, m: number, B: Float64Array): void {
+  if (m === 0 || n === 0) return;
+  if (accelerator?.solveLowerRows) return accelerator.solveLowerRows(L, n, m, B);
+  const W = 8;
+  const T = new Float64Array(W * n);
+  for (let r0 = 0; r0 < m; r0 += W) {
+    const nb = Math.min(W, m - r0);
+    T.fill(0);
+    for (let b = 0; b < nb; b++) {
+      const row = (r0 + b) * n;
+      for (let i = 0; i < n; i++) T[i * W + b] = B[row + i];
+    }
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      const ti = i * W;
+      let a0 = T[ti],
+        a1 = T[ti + 1],
+        a2 = T[ti + 2],
+        a3 = T[ti + 3],
+        a4 = T[ti + 4],
+        a5 = T[ti + 5],
+        a6 = T[ti + 6],
+        a7 = T[ti + 7];
+      for (let k = 0; k < i; k++) {
+        const l = L[ri + k];
+        const tk = k * W;
+        a0 -= l * T[tk];
+        a1 -= l * T[tk + 1];
+        a2 -= l * T[tk + 2];
+        a3 -= l * T[tk + 3];
+        a4 -= l * T[tk + 4];
+        a5 -= l * T[tk + 5];
+        a6 -= l * T[tk + 6];
+        a7 -= l * T[tk + 7];
+      }
+      const inv = L[ri + i];
+      T[ti] = a0 / inv;
+      T[ti + 1] = a1 / inv;
+      T[ti + 2] = a2 / inv;
+      T[ti + 3] = a3 / inv;
+      T[ti + 4] = a4 / inv;
+      T[ti + 5] = a5 / inv;
+      T[ti + 6] = a6 / inv;
+      T[ti + 7] = a7 / inv;
+    }
+    for (let b = 0; b < nb; b++) {
+      const row = (r0 + b) * n;
+      for (let i = 0; i < n; i++) B[row + i] = T[i * W + b];
+    }
+  }
 }
 
 /** Solves L^T x = b (L lower triangular, row-major). */

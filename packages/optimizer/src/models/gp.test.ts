@@ -66,7 +66,9 @@ describe('GaussianProcess posterior', () => {
       return s2 * matern52(Math.sqrt(r2));
     };
     const A = Array.from({ length: n }, (_, i) =>
-      Array.from({ length: 2 * n }, (_, j) => (j < n ? k(X, i * d, X, j * d) + (i === j ? gp.noise : 0) : +(j - n === i))),
+      Array.from({ length: 2 * n }, (_, j) =>
+        j < n ? k(X, i * d, X, j * d) + (i === j ? gp.noise : 0) : +(j - n === i),
+      ),
     );
     for (let c = 0; c < n; c++) {
       const pivot = A[c][c];

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * Builds the optional native GEMM addon (packages/models/native/gemm.c -> packages/models/build/native/gemm.node)
+ * Builds the optional native BLAS addon (packages/blas/native/blas.c -> packages/blas/build/native/blas.node)
  * with the system C compiler and Node's own headers (<node prefix>/include/node; $PARETOBENCH_NODE_INCLUDE
- * overrides). Nothing is downloaded. Runs at `npm ci` (root postinstall) and as `npx nx run models:build-native`.
+ * overrides). Nothing is downloaded. Runs at `npm ci` (root postinstall) and as `npx nx run blas:build-native`.
  *
- * The addon is an accelerator: when the compiler or the headers are missing, this prints why and exits 0 (the
- * wasm backend then keeps XNNPACK's GEMM), unless --strict is given.
+ * The addon is an accelerator: when the compiler or the headers are missing, this prints why and exits 0 (training
+ * then keeps XNNPACK's wasm GEMM and the optimizer its JavaScript linear algebra), unless --strict is given.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -14,12 +14,12 @@ import { fileURLToPath } from 'node:url';
 
 const strict = process.argv.includes('--strict');
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const source = path.join(pkgDir, 'native', 'gemm.c');
+const source = path.join(pkgDir, 'native', 'blas.c');
 const outDir = path.join(pkgDir, 'build', 'native');
-const output = path.join(outDir, 'gemm.node');
+const output = path.join(outDir, 'blas.node');
 
 function fail(reason) {
-  const msg = `paretobench: optional native GEMM not built (${reason}); training uses tfjs-wasm's own GEMM.`;
+  const msg = `paretobench: optional native BLAS not built (${reason}); training uses tfjs-wasm's own GEMM, the optimizer its JavaScript linear algebra.`;
   if (strict) {
     console.error(msg);
     process.exit(1);
@@ -42,7 +42,7 @@ const args = [
   '-fPIC',
   '-shared',
   '-fvisibility=hidden',
-  '-DNODE_GYP_MODULE_NAME=gemm',
+  '-DNODE_GYP_MODULE_NAME=blas',
   `-I${include}`,
   source,
   '-o',

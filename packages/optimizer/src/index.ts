@@ -25,7 +25,15 @@ export {
 } from './space/space.ts';
 export { GaussianProcess, sampleHyperparameters, type GpHyperparameters } from './models/gp.ts';
 export { SuccessModel } from './models/success-model.ts';
-export { suggest, initialDesignSize, type SuggestInput, type SuggestOutput, type OptimizerState } from './suggest.ts';
+export {
+  suggest,
+  suggestBatch,
+  initialDesignSize,
+  type SuggestInput,
+  type SuggestOutput,
+  type SuggestBatchOutput,
+  type OptimizerState,
+} from './suggest.ts';
 export { Experiment, bestObservations, type PendingSuggestion, type ObserveInput } from './experiment.ts';
 export {
   logEhvi2d,

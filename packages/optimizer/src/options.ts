@@ -36,6 +36,11 @@ export interface OptimizerOptions {
    * exponential per column and one addition per column and objective.
    */
   ehviMaxColumns: number;
+  /**
+   * suggestBatch: the later picks of a batch are chosen among this many of the best candidates of the first pick's
+   * acquisition optimisation, re-scored with the earlier picks believed (each re-scoring costs O(n^2) per candidate).
+   */
+  batchCandidates: number;
   /** Candidate budget of the acquisition optimiser, by number of observations n (scoring costs O(n^2) each). */
   candidates: (n: number) => {
     rawSamples: number;
@@ -63,6 +68,7 @@ export const DEFAULT_OPTIONS: OptimizerOptions = {
     failureTolerance: (dim) => Math.ceil(Math.max(4, dim)),
   },
   ehviMaxColumns: 4096,
+  batchCandidates: 256,
   candidates: (n) =>
     n <= 120
       ? { rawSamples: 2048, perturbations: 400, refineStarts: 5, refineIterations: 15 }

@@ -8,7 +8,7 @@ import {
   type Assignments,
   type Observation,
 } from './space/space.ts';
-import { categoryAnchors, initialDesignSize, suggest, type OptimizerState } from './suggest.ts';
+import { categoryAnchors, initialDesignSize, suggest, suggestBatch, type OptimizerState } from './suggest.ts';
 
 const twoDim = (method: 'mobo' | 'random' | 'sobol' = 'mobo', seed = 0) =>
   parseExperimentConfig({
@@ -346,6 +346,74 @@ describe('suggest', () => {
     expect(() => suggest({ config, observations: [{ assignments: { x: 2, y: 0 }, failed: true }] })).toThrow(
       /assignments\.x.*out of bounds/,
     );
+  });
+});
+
+describe('suggestBatch', () => {
+  const observe = (a: Assignments): Observation => {
+    const [fa, fb] = toy(Number(a.x), Number(a.y));
+    return {
+      assignments: a,
+      values: [
+        { name: 'a', value: fa },
+        { name: 'b', value: fb },
+      ],
+    };
+  };
+
+  it('continues the initial design as consecutive suggest() calls would, then switches to the model', () => {
+    const config = twoDim('mobo', 5);
+    const obs = runToy('mobo', 5, 3).obs;
+    const batch = suggestBatch({ config, observations: obs }, 5);
+    expect(batch.info.phases).toEqual(['initial', 'initial', 'initial', 'model', 'model']);
+    const pending: Assignments[] = [];
+    for (let k = 0; k < 3; k++) pending.push(suggest({ config, observations: obs, pending }).assignments);
+    expect(batch.suggestions.slice(0, 3)).toEqual(pending);
+  });
+
+  it('model phase: the first pick is what suggest() gives; all distinct, spread out, none a repeat', () => {
+    const config = twoDim('mobo', 5);
+    const { obs } = runToy('mobo', 5, 12);
+    const single = suggest({ config, observations: obs });
+    const batch = suggestBatch({ config, observations: obs }, 6);
+    expect(batch.info.phases).toEqual(Array(6).fill('model'));
+    expect(batch.suggestions[0]).toEqual(single.assignments);
+    const keys = new Set(obs.map((o) => assignmentsKey(config, o.assignments)));
+    const pts = batch.suggestions.map((a) => [Number(a.x), Number(a.y)]);
+    for (let i = 0; i < pts.length; i++) {
+      expect(keys.has(assignmentsKey(config, batch.suggestions[i]))).toBe(false);
+      for (let j = 0; j < i; j++)
+        expect(Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1])).toBeGreaterThan(1e-3);
+    }
+    // believed picks spread along the Pareto set (the segment from (0.2, 0.3) to (0.8, 0.7)) rather than piling up
+    const xs = pts.map((p) => p[0]);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(0.2);
+  });
+
+  it('optimises in batches: 4 suggestions at a time still beat random search at 16 evaluations (2 seeds each)', () => {
+    let batched = 0;
+    let rand = 0;
+    for (const seed of [1, 2]) {
+      const config = twoDim('mobo', seed);
+      const obs: Observation[] = [];
+      let state: OptimizerState | undefined;
+      while (obs.length < 16) {
+        const b = suggestBatch({ config, observations: obs, state }, 4);
+        state = b.state;
+        obs.push(...b.suggestions.map(observe));
+      }
+      batched += hypervolume(
+        obs.map((o) => o.values!.map((v) => v.value)),
+        TOY_REF,
+      );
+      rand += runToy('random', seed, 16).hv;
+    }
+    expect(batched / 2).toBeGreaterThan(rand / 2 + 0.03);
+  });
+
+  it('rejects a count that is not a positive integer, naming it', () => {
+    expect(() => suggestBatch({ config: twoDim(), observations: [] }, 0)).toThrow(/count must be a positive integer/);
+    expect(() => suggestBatch({ config: twoDim(), observations: [] }, 1.5)).toThrow(/got 1.5/);
   });
 });
 

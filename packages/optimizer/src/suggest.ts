@@ -105,6 +105,30 @@ export function initialDesignSize(config: ExperimentConfig): number {
 }
 
 export function suggest(input: SuggestInput): SuggestOutput {
+  const out = suggestBatch(input, 1);
+  return { assignments: out.suggestions[0], state: out.state, info: { phase: out.info.phases[0], ms: out.info.ms } };
+}
+
+export interface SuggestBatchOutput {
+  /** `count` suggestions, in order: the first is what suggest() returns for the same input. */
+  suggestions: Assignments[];
+  state: OptimizerState;
+  info: { phases: SuggestOutput['info']['phase'][]; ms: number };
+}
+
+/**
+ * `count` suggestions at once, for `count` workers asking together (SigOpt's parallel bandwidth): suggestion j is
+ * chosen with suggestions 0..j-1 as pending points, believed at their predicted values (kriging believer), and takes
+ * suggestion index index + j, as consecutive suggest() calls would. The models are fitted and the acquisition is
+ * optimised once, for the first; each later one re-scores the best `options.batchCandidates` candidates of that
+ * optimisation under the models with the earlier picks believed, and takes the best (the sequential greedy batch
+ * of BoTorch's optimize_acqf_discrete with fantasies, on the candidate set the first optimisation found). The
+ * models are extended, not refitted, per pick (GaussianProcess.condition), so a pick costs a small fraction of a
+ * suggestion. Initial-design and random suggestions are simply the next points of their sequence.
+ */
+export function suggestBatch(input: SuggestInput, count: number): SuggestBatchOutput {
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`suggestBatch: count must be a positive integer, got ${count}`);
   const t0 = performance.now();
   const options: OptimizerOptions = { ...DEFAULT_OPTIONS, ...input.options };
   const config = parseExperimentConfig(input.config);
@@ -115,47 +139,102 @@ export function suggest(input: SuggestInput): SuggestOutput {
   const seen = new Set<string>();
   for (const o of observations) seen.add(assignmentsKey(config, o.assignments));
   for (const a of pending) seen.add(assignmentsKey(config, a));
-  const rng = new Rng(config.seed).fork(index + 1);
   const prevState = StateSchema.safeParse(input.state ?? {});
   const state: OptimizerState = prevState.success ? { ...prevState.data } : {};
-  const done = (assignments: Assignments, phase: SuggestOutput['info']['phase']): SuggestOutput => ({
-    assignments,
-    state,
-    info: { phase, ms: performance.now() - t0 },
-  });
-
-  if (config.method === 'random') return done(randomNonDuplicate(enc, config, seen, rng), 'random');
-  if (config.method === 'sobol') return done(sobolAt(enc, config, seen, index), 'random');
-
+  const picks: Assignments[] = [];
+  const phases: SuggestOutput['info']['phase'][] = [];
+  const pick = (a: Assignments, phase: SuggestOutput['info']['phase']) => {
+    picks.push(a);
+    phases.push(phase);
+    seen.add(assignmentsKey(config, a));
+  };
   const nOk = observations.filter((o) => !o.failed).length;
-  if (index < initialDesignSize(config)) return done(sobolAt(enc, config, seen, index), 'initial');
-  const repeats = new RepeatCheck(enc, [...observations.map((o) => o.assignments), ...pending], options);
-  if (nOk < 2) {
-    // Too few successes for objective models. With one success and some failures, look where success is most
-    // likely (near the success, away from failures). With no success at all, a success model has only one class
-    // and says nothing about where success lies: maximising it just pushes to the edges of the space, far from
-    // every failure. Keep filling the space with the Sobol design instead until something succeeds.
-    if (nOk === 1 && observations.length - nOk >= 2)
-      return done(suggestFeasible(config, enc, observations, rng, seen, repeats), 'model');
-    return done(sobolAt(enc, config, seen, index), 'initial');
-  }
 
-  const prev: State = prevState.success ? prevState.data : {};
-  const acquisition = buildAcquisition(config, enc, observations, pending, rng, prev, state, options);
-  const ranked = optimizeAcquisition(enc, (X, m) => acquisition.logScore(X, m), {
-    rng,
-    ...candidateBudget(options, observations.length, acquisition.anchors.length),
-    anchors: acquisition.anchors,
-    rawPoints: sobolRaw(enc.dim, rng),
-    trustRegion: options.trustRegion
-      ? trustRegionSide(modelPhaseImprovements(config, observations), enc.dim, options.trustRegion)
-      : 0,
-  });
-  for (const p of ranked) {
-    const a = enc.decode(p.x);
-    if (!seen.has(assignmentsKey(config, a)) && !repeats.isRepeat(a)) return done(a, 'model');
+  while (picks.length < count) {
+    const at = index + picks.length;
+    const rng = new Rng(config.seed).fork(at + 1);
+    if (config.method === 'random') pick(randomNonDuplicate(enc, config, seen, rng), 'random');
+    else if (config.method === 'sobol') pick(sobolAt(enc, config, seen, at), 'random');
+    else if (at < initialDesignSize(config)) pick(sobolAt(enc, config, seen, at), 'initial');
+    else {
+      const waiting = [...pending, ...picks];
+      const repeats = new RepeatCheck(enc, [...observations.map((o) => o.assignments), ...waiting], options);
+      if (nOk < 2) {
+        // Too few successes for objective models. With one success and some failures, look where success is most
+        // likely (near the success, away from failures). With no success at all, a success model has only one
+        // class and says nothing about where success lies: maximising it just pushes to the edges of the space,
+        // far from every failure. Keep filling the space with the Sobol design instead until something succeeds.
+        if (nOk === 1 && observations.length - nOk >= 2)
+          pick(suggestFeasible(config, enc, observations, rng, seen, repeats), 'model');
+        else pick(sobolAt(enc, config, seen, at), 'initial');
+        continue;
+      }
+      modelBatch(count - picks.length, waiting, repeats, rng);
+    }
   }
-  return done(randomNonDuplicate(enc, config, seen, rng), 'model');
+  return { suggestions: picks, state, info: { phases, ms: performance.now() - t0 } };
+
+  /** The model-phase suggestions: one acquisition optimisation, then greedy picks with the earlier ones believed. */
+  function modelBatch(k: number, waiting: Assignments[], repeats: RepeatCheck, rng: Rng): void {
+    const prev: State = prevState.success ? prevState.data : {};
+    const memo: ModelMemo = { ensembles: new Map() };
+    const acquisition = buildAcquisition(config, enc, observations, waiting, rng, prev, state, options, memo);
+    const ranked = optimizeAcquisition(enc, (X, m) => acquisition.logScore(X, m), {
+      rng,
+      ...candidateBudget(options, observations.length, acquisition.anchors.length),
+      anchors: acquisition.anchors,
+      rawPoints: sobolRaw(enc.dim, rng),
+      trustRegion: options.trustRegion
+        ? trustRegionSide(modelPhaseImprovements(config, observations), enc.dim, options.trustRegion)
+        : 0,
+    });
+    const fresh = (a: Assignments) => !seen.has(assignmentsKey(config, a)) && !repeats.isRepeat(a);
+    // The later picks' candidates: the best quarter of options.batchCandidates by the first acquisition (where the
+    // refinement crowds them around its optimum), the rest spread evenly over the remaining ranks (the whole search
+    // region, as the first optimisation sampled it), so that a believed pick can move the next one elsewhere.
+    const candidates: { x: number[]; a: Assignments }[] = [];
+    const top = k > 1 ? Math.ceil(options.batchCandidates / 4) : 1;
+    let next = 0;
+    for (; next < ranked.length && candidates.length < top; next++) {
+      const a = enc.decode(ranked[next].x);
+      if (fresh(a)) candidates.push({ x: ranked[next].x, a });
+    }
+    if (k > 1) {
+      const step = Math.max(1, (ranked.length - next) / (options.batchCandidates - candidates.length));
+      for (let r = next; r < ranked.length && candidates.length < options.batchCandidates; r += step) {
+        const p = ranked[Math.floor(r)];
+        const a = enc.decode(p.x);
+        if (fresh(a)) candidates.push({ x: p.x, a });
+      }
+    }
+    if (candidates.length === 0) return pick(randomNonDuplicate(enc, config, seen, rng), 'model');
+    pick(candidates[0].a, 'model');
+    repeats.add(candidates[0].a);
+    const X = toMatrix(
+      candidates.map((c) => c.x),
+      enc.dim,
+    );
+    for (let j = 1; j < k; j++) {
+      const believed = buildAcquisition(
+        config,
+        enc,
+        observations,
+        [...waiting, ...picks.slice(picks.length - j)],
+        rng,
+        prev,
+        state,
+        options,
+        memo,
+      );
+      const scores = believed.logScore(X, candidates.length);
+      let best = -1;
+      for (let c = 0; c < candidates.length; c++)
+        if ((best < 0 || scores[c] > scores[best]) && fresh(candidates[c].a)) best = c;
+      const a = best >= 0 ? candidates[best].a : randomNonDuplicate(enc, config, seen, rng);
+      pick(a, 'model');
+      repeats.add(a);
+    }
+  }
 }
 
 function candidateBudget(options: OptimizerOptions, n: number, nAnchors: number) {
@@ -195,6 +274,11 @@ class RepeatCheck {
       for (let k = 0; k < c.width; k++)
         (c.param.type === 'double' ? this.continuous : this.discrete).push(c.offset + k);
     }
+  }
+
+  /** Counts `a` as one more earlier point. */
+  add(a: Assignments): void {
+    this.points.push(this.enc.encode(a));
   }
 
   isRepeat(a: Assignments): boolean {
@@ -302,6 +386,16 @@ function fitOptions(n: number, warm: GpHyperparameters | undefined, rng: Rng, op
   };
 }
 
+/**
+ * The models of one suggestion call before the pending points are believed: the fitted, denoised GPs per metric
+ * (with their hyperparameter draws) and the success model. A batch (suggestBatch) builds them once and then only
+ * believes each pick as one more pending point.
+ */
+interface ModelMemo {
+  ensembles: Map<string, GaussianProcess[]>;
+  success?: SuccessModel;
+}
+
 /** The acquisition to maximise, and the encoded points its optimiser starts from (the best observed ones). */
 function buildAcquisition(
   config: ExperimentConfig,
@@ -312,6 +406,7 @@ function buildAcquisition(
   prev: State,
   state: OptimizerState,
   options: OptimizerOptions,
+  memo: ModelMemo = { ensembles: new Map() },
 ): AcquisitionFunction & { anchors: number[][] } {
   const D = enc.dim;
   const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
@@ -332,27 +427,44 @@ function buildAcquisition(
 
   const believe = (gp: GaussianProcess): GaussianProcess =>
     pending.length === 0 ? gp : gp.condition(XpM, gp.predict(XpM, pending.length).mean); // kriging believer
-  /** MAP fit (warm-started from the previous call's state), denoised, with the pending points believed. */
-  const fitMetric = (name: string, y: Float64Array, X: Float64Array): GaussianProcess => {
+  /**
+   * The MAP model (warm-started from the previous call's state) plus models at hyperparameters drawn from their
+   * posterior (integrated acquisition), denoised; from the memo when this call's batch already built them.
+   */
+  const samples = observations.length <= options.integrateUpTo ? options.hyperparameterSamples : 1;
+  const ensembleOf = (name: string, y: Float64Array, X: Float64Array, draws = true): GaussianProcess[] => {
+    const known = memo.ensembles.get(name);
+    if (known) {
+      gpState[name] = known[0].hyper;
+      return known;
+    }
     const keep = reuse(prev.gp?.[name]);
     const fitted = keep
       ? new GaussianProcess(X, y, keep)
       : GaussianProcess.fit(X, y, D, fitOptions(y.length, prev.gp?.[name], rng, options));
     gpState[name] = fitted.hyper;
-    return believe(fitted.denoised());
+    const models = [fitted.denoised()];
+    if (draws && samples > 1) {
+      const drawn = sampleHyperparameters(X, y, D, fitted.hyper, {
+        rng,
+        count: samples - 1,
+        maxFitPoints: options.maxFitPoints,
+      });
+      for (const h of drawn) models.push(new GaussianProcess(X, y, h).denoised());
+    }
+    memo.ensembles.set(name, models);
+    return models;
   };
-  /** The MAP model plus models at hyperparameters drawn from their posterior (integrated acquisition). */
-  const samples = observations.length <= options.integrateUpTo ? options.hyperparameterSamples : 1;
-  const fitEnsemble = (name: string, y: Float64Array, X: Float64Array): GaussianProcess[] => {
-    const map = fitMetric(name, y, X);
-    if (samples <= 1) return [map];
-    const draws = sampleHyperparameters(X, y, D, gpState[name], {
-      rng,
-      count: samples - 1,
-      maxFitPoints: options.maxFitPoints,
-    });
-    return [map, ...draws.map((h) => believe(new GaussianProcess(X, y, h).denoised()))];
-  };
+  /** The ensemble with the pending points believed, and each model's mean at the successful observed inputs. */
+  const fitEnsemble = (name: string, y: Float64Array, X: Float64Array) =>
+    ensembleOf(name, y, X).map((base) => ({
+      gp: believe(base),
+      // the rows of X start with the successful observations; a believed fantasy leaves the mean unchanged
+      atObserved: base.meanAtTrainingInputs().subarray(0, ok.length),
+    }));
+  /** The MAP model alone (constraint metrics), denoised, the pending points believed. */
+  const fitMetric = (name: string, y: Float64Array, X: Float64Array): GaussianProcess =>
+    believe(ensembleOf(name, y, X, false)[0]);
 
   // Objectives in maximisation orientation. The objective models also see the failed points: a failure that reports
   // the objective values it was judged on (a study's rule: too inaccurate, too slow) with those values; one without
@@ -391,14 +503,17 @@ function buildAcquisition(
     );
     const success = observations.map((o) => !o.failed);
     const keep = reuse(prev.failure);
-    const model = keep
-      ? SuccessModel.withHyperparameters(Xall, success, keep)
-      : SuccessModel.fit(Xall, D, success, {
-          warm: prev.failure,
-          rng,
-          maxFitPoints: 128,
-          maxIter: prev.failure ? 20 : 80,
-        });
+    const model =
+      memo.success ??
+      (keep
+        ? SuccessModel.withHyperparameters(Xall, success, keep)
+        : SuccessModel.fit(Xall, D, success, {
+            warm: prev.failure,
+            rng,
+            maxFitPoints: 128,
+            maxIter: prev.failure ? 20 : 80,
+          }));
+    memo.success = model;
     state.failure = model.hyper;
     factors.push(model);
   }
@@ -437,9 +552,9 @@ function buildAcquisition(
     );
     const members: AcquisitionFunction[] = [];
     for (let e = 0; e < ensembles[0].length; e++) {
-      const models = ensembles.map((en) => en[e]);
+      const models = ensembles.map((en) => en[e].gp);
       // The observed front as this model sees it (denoised values), plus the believed pending points.
-      const denoised = models.map((g) => g.predict(XokM, ok.length).mean);
+      const denoised = ensembles.map((en) => en[e].atObserved);
       const Yd = ok.map((_, i) => denoised.map((d) => d[i]));
       const base = anyFeasible ? Yd.filter((_, i) => feasible[i]) : Yd;
       const observedFront = paretoFront(base).map((i) => base[i]);
@@ -484,9 +599,8 @@ function buildAcquisition(
       name = '__chebyshev';
     }
     objective = new IntegratedAcquisition(
-      fitEnsemble(name, withImputed(target, toTarget), XobjM).map((gp) => {
+      fitEnsemble(name, withImputed(target, toTarget), XobjM).map(({ gp, atObserved: denoised }) => {
         // incumbent: the best denoised value at a feasible observed input (noisy-EI plug-in), or a believed one
-        const denoised = gp.predict(XokM, ok.length).mean;
         // with nothing feasible yet, any value improves: the probability factors then lead to feasibility
         let best = anyFeasible ? -Infinity : Math.min(...denoised);
         denoised.forEach((v, i) => {

@@ -3,13 +3,16 @@
  * problems and our mixed-space / failure-region problems (src/synthetic/problems.ts).
  *
  *   npx nx run benchmarks:synthetic -- --suite public|ci [--problems a,b,c] [--peers] [--thresholds]
- *       [--method mobo|random|sobol] [--budget N] [--seed S] [--seeds K] [--out DIR]
+ *       [--method mobo|random|sobol] [--budget N] [--seed S] [--seeds K] [--batch Q [--batch-mode greedy|pending]]
+ *       [--out DIR]
  *   npx nx run benchmarks:synthetic -- --problem P [--dim D] [same options]
  *
  * Runs seeds S, S+1, ..., S+K-1 (S = 0, K = 1 by default) of every method on every problem. The budget is 30
  * evaluations for d <= 2, 60 for d <= 8, 100 above (--budget overrides it); Sobol and random get 10x.
  * --thresholds passes the reference point to the optimizer as metric thresholds (off by default: a real user rarely
  * knows one; it is only used to compute hypervolumes). --problems filters a suite by id (zdt1-d6) or name (zdt1).
+ * --batch Q: ours as Q parallel workers would use it (Q suggestions with the same observations, then Q evaluations):
+ * with suggestBatch() (greedy, the default) or Q consecutive suggest() calls with the earlier ones pending.
  *
  * Writes, in DIR (default reports/synthetic/<suite> or reports/synthetic/<problem>-d<dim>-<method>-<budget>):
  *   suite.json, suite.md                    every problem and method: mean, sd, per-seed figures, time (see suite-report.ts)
@@ -65,6 +68,8 @@ const ArgsSchema = z
     out: z.string().optional(),
     peers: z.boolean().default(false),
     thresholds: z.boolean().default(false),
+    batch: z.coerce.number().int().min(1).default(1),
+    'batch-mode': z.enum(['greedy', 'pending']).default('greedy'),
   })
   .superRefine((a, ctx) => {
     if ((a.suite === undefined) === (a.problem === undefined))
@@ -90,6 +95,8 @@ export function parseSyntheticArgs(argv: string[]): SyntheticArgs {
       out: { type: 'string' },
       peers: { type: 'boolean' },
       thresholds: { type: 'boolean' },
+      batch: { type: 'string' },
+      'batch-mode': { type: 'string' },
     },
     strict: true,
   });
@@ -159,6 +166,7 @@ export async function runSyntheticCli(
     methods: [...new Set(plan.flatMap((x) => x.methods))],
     seeds,
     thresholds: args.thresholds,
+    ...(args.batch > 1 ? { batch: { size: args.batch, mode: args['batch-mode'] } } : {}),
     optuna,
     generated_at: new Date().toISOString(),
     wall_seconds: (performance.now() - started) / 1000,
@@ -180,7 +188,12 @@ export async function runSyntheticCli(
     for (const method of methods) {
       const runs: SyntheticRunResult[] = [];
       for (const seed of seeds) {
-        const r = await runMethod(problem, method, { budget, seed, thresholds: args.thresholds });
+        const r = await runMethod(problem, method, {
+          budget,
+          seed,
+          thresholds: args.thresholds,
+          batch: { size: args.batch, mode: args['batch-mode'] },
+        });
         runs.push(r);
         doneWork += weight(problem, method);
         const elapsed = (performance.now() - started) / 1000;

@@ -17,7 +17,9 @@ import {
   categoricalNames,
   parseExperimentConfig,
   suggest,
+  suggestBatch,
   type Assignments,
+  type SuggestOutput,
   type ExperimentConfig,
   type Observation,
   type OptimizerState,
@@ -116,6 +118,17 @@ export function decodeUnit(parameters: Parameter[], u: readonly number[]): Assig
   return a;
 }
 
+/**
+ * Parallel workers: `size` suggestions are asked for with the same observations, all evaluated, then the next
+ * `size`. 'greedy' asks suggestBatch() for them at once; 'pending' makes `size` consecutive suggest() calls, each
+ * with the earlier ones pending (a full acquisition optimisation per suggestion: the reference the batch is measured
+ * against). Timings are per suggestion (a batch's time divided by its size).
+ */
+export interface BatchOptions {
+  size: number;
+  mode: 'greedy' | 'pending';
+}
+
 function oursProposer(
   problem: SyntheticProblem,
   method: SyntheticMethod,
@@ -123,21 +136,41 @@ function oursProposer(
   thresholds: boolean,
   budget: number,
   out: SyntheticRunResult,
+  batch: BatchOptions = { size: 1, mode: 'greedy' },
 ): Proposer {
   const config = problemConfig(problem, method, seed, { thresholds, budget });
   const observations: Observation[] = [];
   let state: OptimizerState | undefined;
+  const queue: Assignments[] = [];
+  const refill = () => {
+    const size = Math.min(batch.size, budget - observations.length);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const made: { assignments: Assignments; phase: SuggestOutput['info']['phase'] }[] = [];
+    if (batch.mode === 'greedy') {
+      const s = suggestBatch({ config, observations, state }, size);
+      state = s.state;
+      s.suggestions.forEach((a, j) => made.push({ assignments: a, phase: s.info.phases[j] }));
+    } else {
+      for (let j = 0; j < size; j++) {
+        const pending = made.map((m) => m.assignments);
+        const s = suggest({ config, observations, pending, state, index: observations.length + j });
+        state = s.state;
+        made.push({ assignments: s.assignments, phase: s.info.phase });
+      }
+    }
+    const dc = process.cpuUsage(c0);
+    for (const m of made) {
+      out.suggest_ms.push((performance.now() - t0) / size);
+      out.suggest_cpu_ms.push((dc.user + dc.system) / 1000 / size);
+      out.phases.push(m.phase);
+      queue.push(m.assignments);
+    }
+  };
   return {
     ask() {
-      const t0 = performance.now();
-      const c0 = process.cpuUsage();
-      const s = suggest({ config, observations, state });
-      const dc = process.cpuUsage(c0);
-      out.suggest_ms.push(performance.now() - t0);
-      out.suggest_cpu_ms.push((dc.user + dc.system) / 1000);
-      out.phases.push(s.info.phase);
-      state = s.state;
-      return s.assignments;
+      if (queue.length === 0) refill();
+      return queue.shift()!;
     },
     tell(assignments, outcome) {
       observations.push(
@@ -160,13 +193,14 @@ async function proposerFor(
   thresholds: boolean,
   budget: number,
   out: SyntheticRunResult,
+  batch?: BatchOptions,
 ): Promise<Proposer> {
   const d = problem.parameters.length;
   switch (method) {
     case 'mobo':
     case 'random':
     case 'sobol':
-      return oursProposer(problem, method, seed, thresholds, budget, out);
+      return oursProposer(problem, method, seed, thresholds, budget, out, batch);
     case 'sobol-10x': {
       const sobol = new Sobol(d, { scramble: true, seed });
       return unitProposer(problem.parameters, () => sobol.next());
@@ -193,6 +227,8 @@ export interface RunOptions {
   budget: number;
   seed: number;
   thresholds?: boolean;
+  /** ours only: parallel workers (see BatchOptions); one at a time by default */
+  batch?: BatchOptions;
   onStep?: (i: number) => void;
 }
 
@@ -223,7 +259,7 @@ export async function runMethod(
   const timeReference = method === 'mobo';
   let referenceWallMs = 0;
   const t0 = performance.now();
-  const proposer = await proposerFor(problem, method, opts.seed, opts.thresholds ?? false, n, out);
+  const proposer = await proposerFor(problem, method, opts.seed, opts.thresholds ?? false, n, out, opts.batch);
   const ys: (number[] | null)[] = [];
   try {
     for (let i = 0; i < n; i++) {

@@ -51,6 +51,8 @@ export const SuiteReportSchema = z.object({
   methods: z.array(z.string()),
   seeds: z.array(z.number().int()),
   thresholds: z.boolean(),
+  /** ours as parallel workers: suggestions asked for `size` at a time (absent: one at a time) */
+  batch: z.object({ size: z.number().int().min(1), mode: z.enum(['greedy', 'pending']) }).optional(),
   optuna: z.string().nullable(),
   generated_at: z.string(),
   wall_seconds: z.number(),
@@ -144,6 +146,7 @@ export function renderSuiteMarkdown(report: SuiteReport): string {
   lines.push(
     `Seeds ${report.seeds.join(', ')}; ours = \`${report.ours}\`` +
       (report.thresholds ? ' with the reference point as metric thresholds' : ' without metric thresholds') +
+      (report.batch ? `, ${report.batch.size} suggestions at a time (${report.batch.mode})` : '') +
       `; Optuna ${report.optuna ?? 'not run'}; ${report.generated_at}; wall ${Math.round(report.wall_seconds)} s.`,
   );
   lines.push('');

@@ -98,6 +98,62 @@ describe('GaussianProcess posterior', () => {
   });
 });
 
+describe('condition()', () => {
+  it('extends the factor to the model a full factorisation of all the points gives, repeats included', () => {
+    const rng = new Rng(21);
+    const d = 4;
+    const n = 40;
+    const q = 5;
+    const X = Float64Array.from({ length: n * d }, () => rng.next());
+    const y = Float64Array.from({ length: n }, (_, i) => Math.cos(4 * X[i * d]) + X[i * d + 2]);
+    const hyper = { logLengthscales: [-1, -0.5, 0, 0.5], logSignalVar: 0.2, logNoiseVar: -7 };
+    const gp = new GaussianProcess(X, y, hyper);
+    const Xe = Float64Array.from({ length: q * d }, () => rng.next());
+    Xe.set(X.subarray(0, d), d); // the second extra point repeats an observed input
+    const ye = [0.3, y[0], -0.2, 1.1, 0.5];
+    const Xall = new Float64Array([...X, ...Xe]);
+    const yall = new Float64Array([...y, ...ye]);
+    const full = new GaussianProcess(Xall, yall, hyper, { mean: gp.yMean, std: gp.yStd }, gp.noise);
+    const Xs = Float64Array.from({ length: 9 * d }, () => rng.next());
+    for (const [extra, values] of [
+      [Xe, ye],
+      [Xe.slice(2 * d), ye.slice(2)],
+    ] as const) {
+      const inc = gp.condition(extra, values);
+      const ref =
+        extra === Xe
+          ? full
+          : new GaussianProcess(
+              new Float64Array([...X, ...extra]),
+              new Float64Array([...y, ...values]),
+              hyper,
+              { mean: gp.yMean, std: gp.yStd },
+              gp.noise,
+            );
+      expect(inc.n).toBe(n + values.length);
+      const a = inc.predict(Xs, 9);
+      const b = ref.predict(Xs, 9);
+      for (let i = 0; i < 9; i++) {
+        expect(a.mean[i]).toBeCloseTo(b.mean[i], 8);
+        expect(a.variance[i]).toBeCloseTo(b.variance[i], 8);
+      }
+    }
+    // without noise an exact repeat leaves a (numerically) zero Schur complement: still the full model's answer
+    const exact = new GaussianProcess(X, y, hyper, undefined, 0);
+    const rep = exact.condition(X.slice(0, d), [y[0]]);
+    const repFull = new GaussianProcess(
+      new Float64Array([...X, ...X.slice(0, d)]),
+      new Float64Array([...y, y[0]]),
+      hyper,
+      { mean: exact.yMean, std: exact.yStd },
+      0,
+    );
+    const r1 = rep.predict(Xs, 9).mean;
+    const r2 = repFull.predict(Xs, 9).mean;
+    for (let i = 0; i < 9; i++) expect(r1[i]).toBeCloseTo(r2[i], 8);
+  });
+});
+
 describe('negative log posterior', () => {
   it('has analytic gradients that match central finite differences', () => {
     const rng = new Rng(3);

@@ -210,6 +210,8 @@ export class GaussianProcess {
     readonly hyper: GpHyperparameters,
     standardisation?: { mean: number; std: number },
     fixedNoise?: number,
+    /** the Cholesky factor of this model's kernel matrix when the caller has it (condition() extends its own) */
+    factor?: Float64Array,
   ) {
     this.d = hyper.logLengthscales.length;
     this.n = y.length;
@@ -221,16 +223,19 @@ export class GaussianProcess {
     this.invL2 = Float64Array.from(hyper.logLengthscales, (t) => Math.exp(-2 * t));
     this.s2 = Math.exp(hyper.logSignalVar);
     this.noise = fixedNoise ?? NOISE_FLOOR + Math.exp(hyper.logNoiseVar);
-    const K = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      K[i * n + i] = this.s2 + this.noise;
-      for (let j = i + 1; j < n; j++) {
-        const v = this.kernel(X, i * d, X, j * d);
-        K[i * n + j] = v;
-        K[j * n + i] = v;
+    if (factor) this.L = factor;
+    else {
+      const K = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        K[i * n + i] = this.s2 + this.noise;
+        for (let j = i + 1; j < n; j++) {
+          const v = this.kernel(X, i * d, X, j * d);
+          K[i * n + j] = v;
+          K[j * n + i] = v;
+        }
       }
+      this.L = cholesky(K, n).L;
     }
-    this.L = cholesky(K, n).L;
     const ys = Float64Array.from(y, (v) => (v - this.yMean) / this.yStd);
     this.alpha = solveUpperT(this.L, n, solveLower(this.L, n, ys));
   }
@@ -293,16 +298,47 @@ export class GaussianProcess {
     return { mean, variance };
   }
 
-  /** The same model (hyperparameters, standardisation) conditioned on extra points, e.g. kriging-believer fantasies. */
+  /**
+   * The same model (hyperparameters, standardisation) conditioned on q extra points, e.g. kriging-believer fantasies.
+   * The Cholesky factor is extended instead of recomputed: with B = L^-1 K(X, Xe) and C C^T = K(Xe, Xe) + noise I -
+   * B^T B, the new factor is [[L, 0], [B^T, C]], O(n^2 q) instead of O((n + q)^3) (a study or a server asks with
+   * pending points on every suggestion). Falls back to a full factorisation when C needs jitter (an extra point on
+   * top of an observed one).
+   */
   condition(Xextra: Float64Array, yExtra: ArrayLike<number>): GaussianProcess {
-    if (yExtra.length === 0) return this;
+    const q = yExtra.length;
+    if (q === 0) return this;
+    const n = this.n;
+    const d = this.d;
+    const N = n + q;
     const X = new Float64Array(this.X.length + Xextra.length);
     X.set(this.X);
     X.set(Xextra, this.X.length);
-    const y = new Float64Array(this.n + yExtra.length);
+    const y = new Float64Array(N);
     y.set(this.y);
-    y.set(Array.from(yExtra), this.n);
-    return new GaussianProcess(X, y, this.hyper, { mean: this.yMean, std: this.yStd }, this.noise);
+    y.set(Array.from(yExtra), n);
+    const st = { mean: this.yMean, std: this.yStd };
+    const B = new Float64Array(q * n); // row j: k(X, xe_j), then L^-1 k(X, xe_j)
+    for (let j = 0; j < q; j++) for (let i = 0; i < n; i++) B[j * n + i] = this.kernel(Xextra, j * d, X, i * d);
+    solveLowerRows(this.L, n, q, B);
+    const S = new Float64Array(q * q); // K(Xe, Xe) + noise I - B^T B
+    for (let a = 0; a < q; a++)
+      for (let b = 0; b <= a; b++) {
+        let v = a === b ? this.s2 + this.noise : this.kernel(Xextra, a * d, Xextra, b * d);
+        for (let i = 0; i < n; i++) v -= B[a * n + i] * B[b * n + i];
+        S[a * q + b] = v;
+        S[b * q + a] = v;
+      }
+    const C = cholesky(S, q);
+    if (C.jitter > 0) return new GaussianProcess(X, y, this.hyper, st, this.noise);
+    const L = new Float64Array(N * N);
+    for (let i = 0; i < n; i++) L.set(this.L.subarray(i * n, i * n + i + 1), i * N);
+    for (let a = 0; a < q; a++) {
+      const row = (n + a) * N;
+      L.set(B.subarray(a * n, (a + 1) * n), row);
+      for (let b = 0; b <= a; b++) L[row + n + b] = C.L[a * q + b];
+    }
+    return new GaussianProcess(X, y, this.hyper, st, this.noise, L);
   }
 
   /**
@@ -313,14 +349,21 @@ export class GaussianProcess {
    * next to it, earns no improvement, where a noisy posterior keeps rewarding the incumbent's own noise forever.
    */
   denoised(): GaussianProcess {
-    // The posterior mean at the training inputs is k(X, X) alpha = (K + noise I - noise I) alpha = ys - noise alpha
-    // (standardised), O(n) where predict() would cost O(n^3).
+    const mean = this.meanAtTrainingInputs();
+    return new GaussianProcess(this.X, mean, this.hyper, { mean: this.yMean, std: this.yStd }, NOISE_FLOOR);
+  }
+
+  /**
+   * The posterior mean at the n training inputs, original scale: k(X, X) alpha = (K + noise I - noise I) alpha =
+   * ys - noise alpha (standardised), O(n) where predict() would cost O(n^3).
+   */
+  meanAtTrainingInputs(): Float64Array {
     const mean = new Float64Array(this.n);
     for (let i = 0; i < this.n; i++) {
       const ys = (this.y[i] - this.yMean) / this.yStd;
       mean[i] = this.yMean + this.yStd * (ys - this.noise * this.alpha[i]);
     }
-    return new GaussianProcess(this.X, mean, this.hyper, { mean: this.yMean, std: this.yStd }, NOISE_FLOOR);
+    return mean;
   }
 
   /** Fits hyperparameters by MAP (multi-start L-BFGS) and returns the posterior. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { toyValues, twoMetricExperiment } from '../test/harness.ts';
+import { suggestBatch } from '@paretobench/optimizer';
+import { basic, toyValues, twoMetricExperiment } from '../test/harness.ts';
 import { buildServer } from './app.ts';
 import { SigoptClient } from './client.ts';
 import { openDatabase } from './database.ts';
@@ -62,5 +63,57 @@ describe('concurrent clients over 127.0.0.1', () => {
     const stored = await client.allObservations(exp.id);
     expect(stored).toHaveLength(16);
     expect(new Set(stored.map((o) => JSON.stringify(o.assignments))).size).toBe(16);
+  });
+});
+
+describe('suggestion requests that arrive together', () => {
+  it('are answered by one batch: 12 concurrent requests, 2 optimizer calls, 12 distinct stored suggestions', async () => {
+    const db = openDatabase(':memory:');
+    const tok = createToken(db).token;
+    const calls: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const local = buildServer({
+      db,
+      suggestRunner: {
+        run: async (input, count = 1) => {
+          calls.push(count);
+          await gate; // the first call holds the queue while the others arrive
+          return suggestBatch(input, count);
+        },
+        close: async () => {},
+      },
+    });
+    const call = async (method: 'GET' | 'POST', u: string, body?: unknown) => {
+      const res = await local.inject({
+        method,
+        url: u,
+        headers: { authorization: basic(tok), 'content-type': 'application/json' },
+        payload: JSON.stringify(body ?? {}),
+      });
+      return JSON.parse(res.body);
+    };
+    const exp = await call('POST', '/v1/experiments', twoMetricExperiment({ initial_design_size: 3 }));
+    const seeds = [
+      { x: 0.1, n: 1, c: 'a' },
+      { x: 0.5, n: 3, c: 'b' },
+      { x: 0.9, n: 5, c: 'a' },
+    ];
+    for (const a of seeds)
+      await call('POST', `/v1/experiments/${exp.id}/observations`, { assignments: a, values: toyValues(a) });
+    const pendingRequests = Array.from({ length: 12 }, (_, i) =>
+      call('POST', `/v1/experiments/${exp.id}/suggestions`, { metadata: { worker: i } }),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    const got = await Promise.all(pendingRequests);
+    expect(calls).toEqual([1, 11]);
+    expect(new Set(got.map((s) => s.id)).size).toBe(12);
+    expect(new Set(got.map((s) => JSON.stringify(s.assignments))).size).toBe(12);
+    // each request got its own metadata back, and the stored open suggestions are exactly these
+    expect(got.map((s) => s.metadata.worker).sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+    const open = await call('GET', `/v1/experiments/${exp.id}/suggestions?state=open&limit=100`);
+    expect(new Set(open.data.map((s: { id: string }) => s.id))).toEqual(new Set(got.map((s) => s.id)));
+    await local.close();
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { suggest } from '@paretobench/optimizer';
+import { suggest, suggestBatch } from '@paretobench/optimizer';
 import { buildServer } from './app.ts';
 import { openDatabase } from './database.ts';
 import { createToken } from './tokens.ts';
@@ -12,9 +12,9 @@ describe('optimizer failures', () => {
   const app = buildServer({
     db,
     suggestRunner: {
-      run: async (input) => {
+      run: async (input, count = 1) => {
         if (fail) throw new Error('GP fit diverged');
-        return suggest(input);
+        return suggestBatch(input, count);
       },
       close: async () => {},
     },

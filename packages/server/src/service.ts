@@ -138,9 +138,20 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+interface WaitingSuggestion {
+  metadata: string | null;
+  resolve(s: SuggestionObject): void;
+  reject(err: unknown): void;
+}
+
 export class OptimizationService {
   readonly store: Store;
   private readonly suggestQueue = new SerialQueue<number>();
+  /**
+   * Per experiment, the suggestion requests waiting for the next batch: requests that arrive while the experiment's
+   * queue is busy (another batch computing, a correction) are answered together by one suggestBatch() call.
+   */
+  private readonly waiting = new Map<number, WaitingSuggestion[]>();
 
   constructor(
     readonly db: Db,
@@ -235,32 +246,61 @@ export class OptimizationService {
         })
         .immediate();
     }
-    return this.suggestQueue.run(first.id, async () => {
-      const snapshot = this.db.transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
-        return {
-          config: JSON.parse(exp.config) as ExperimentConfig,
-          observations: this.store.allObservations(exp.id).map(rowToObservation),
-          pending: this.store.openSuggestions(exp.id).map((s) => JSON.parse(s.assignments) as Assignments),
-          state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
-          index: exp.next_index,
-        };
-      })();
-      const out = await this.runner.run(snapshot);
-      return this.db
-        .transaction(() => {
-          const exp = this.requireActiveExperiment(tokenId, rawId);
-          this.store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + 1);
-          const row = this.store.insertSuggestion(
-            exp.id,
-            JSON.stringify(out.assignments),
-            metadataText(body.metadata),
-            snapshot.index,
-          );
-          return suggestionObject(row, doubleNames(snapshot.config));
-        })
-        .immediate();
+    return new Promise<SuggestionObject>((resolve, reject) => {
+      const request = { metadata: metadataText(body.metadata), resolve, reject };
+      const queued = this.waiting.get(first.id);
+      if (queued) {
+        queued.push(request); // a batch is queued and not started: it answers this request too
+        return;
+      }
+      this.waiting.set(first.id, [request]);
+      void this.suggestQueue.run(first.id, async () => {
+        const batch = this.waiting.get(first.id)!;
+        this.waiting.delete(first.id);
+        try {
+          const rows = await this.computeSuggestions(tokenId, rawId, batch.length, (i) => batch[i].metadata);
+          batch.forEach((r, i) => r.resolve(rows[i]));
+        } catch (err) {
+          for (const r of batch) r.reject(err);
+        }
+      });
     });
+  }
+
+  /**
+   * `count` optimizer suggestions in one suggestBatch() call: a consistent snapshot (observations, open suggestions
+   * as pending, warm-start state, next index), the batch through the runner (inline or a worker thread), then all
+   * stored in one IMMEDIATE transaction with consecutive indices. Runs inside the experiment's queue.
+   */
+  private async computeSuggestions(
+    tokenId: string,
+    rawId: string,
+    count: number,
+    metadataOf: (i: number) => string | null,
+  ): Promise<SuggestionObject[]> {
+    const snapshot = this.db.transaction(() => {
+      const exp = this.requireActiveExperiment(tokenId, rawId);
+      return {
+        config: JSON.parse(exp.config) as ExperimentConfig,
+        observations: this.store.allObservations(exp.id).map(rowToObservation),
+        pending: this.store.openSuggestions(exp.id).map((s) => JSON.parse(s.assignments) as Assignments),
+        state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
+        index: exp.next_index,
+      };
+    })();
+    const out = await this.runner.run(snapshot, count);
+    return this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        this.store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
+        return out.suggestions.map((assignments, i) =>
+          suggestionObject(
+            this.store.insertSuggestion(exp.id, JSON.stringify(assignments), metadataOf(i), snapshot.index + i),
+            doubleNames(snapshot.config),
+          ),
+        );
+      })
+      .immediate();
   }
 
   getSuggestion(tokenId: string, rawId: string, rawSid: string): SuggestionObject {

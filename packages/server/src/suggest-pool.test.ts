@@ -1,5 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseExperimentConfig, suggest } from '@paretobench/optimizer';
+import {
+  parseExperimentConfig,
+  suggest,
+  suggestBatch,
+  type Assignments,
+  type Observation,
+} from '@paretobench/optimizer';
 import { SuggestWorkerPool } from './suggest-pool.ts';
 import { toyValues } from '../test/harness.ts';
 
@@ -19,13 +25,18 @@ const config = parseExperimentConfig({
 
 describe('SuggestWorkerPool', () => {
   it('returns exactly what suggest() returns in-process (initial design and model phase)', async () => {
-    const observations = [];
+    const observations: Observation[] = [];
     for (let i = 0; i < 6; i++) {
       const input = { config, observations: [...observations], pending: [], index: i };
-      const inThread = await pool.run(input);
-      expect(inThread.assignments).toEqual(suggest(input).assignments);
-      observations.push({ assignments: inThread.assignments, values: toyValues(inThread.assignments) });
+      const inThread: Assignments = (await pool.run(input)).suggestions[0];
+      expect(inThread).toEqual(suggest(input).assignments);
+      observations.push({ assignments: inThread, values: toyValues(inThread) });
     }
+    // a batch in the thread is the batch in-process
+    const input = { config, observations, pending: [], index: 6 };
+    const batch = await pool.run(input, 3);
+    expect(batch.suggestions).toHaveLength(3);
+    expect(batch.suggestions).toEqual(suggestBatch(input, 3).suggestions);
   });
 
   it('rejects with the optimizer error for a bad input and keeps working', async () => {
@@ -35,6 +46,6 @@ describe('SuggestWorkerPool', () => {
     };
     await expect(pool.run(bad)).rejects.toThrow(/assignments\.x/);
     const ok = await pool.run({ config, observations: [], index: 0 });
-    expect(ok.assignments).toEqual(suggest({ config, observations: [], index: 0 }).assignments);
+    expect(ok.suggestions).toEqual([suggest({ config, observations: [], index: 0 }).assignments]);
   });
 });

@@ -1,24 +1,25 @@
 /**
- * Where suggest() runs. `inline` calls it on the event loop (simple, used by tests and in-process
- * use); `SuggestWorkerPool` runs it in worker threads so that, while a suggestion is computed
- * (about a second at 480 observations), the server keeps accepting observations and answering
+ * Where suggestBatch() runs. `inline` calls it on the event loop (simple, used by tests and in-process
+ * use); `SuggestWorkerPool` runs it in worker threads so that, while suggestions are computed
+ * (a few hundred ms at 480 observations), the server keeps accepting observations and answering
  * other requests. Serialisation per experiment is the caller's job (see serial-queue.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { suggest, type SuggestInput, type SuggestOutput } from '@paretobench/optimizer';
+import { suggestBatch, type SuggestBatchOutput, type SuggestInput } from '@paretobench/optimizer';
 
 export type SuggestRunner = {
-  run(input: SuggestInput): Promise<SuggestOutput>;
+  /** `count` suggestions for one experiment at once (suggestBatch; count 1 is suggest()). */
+  run(input: SuggestInput, count?: number): Promise<SuggestBatchOutput>;
   close(): Promise<void>;
 };
 
 export const inlineSuggest: SuggestRunner = {
-  run: async (input) => suggest(input),
+  run: async (input, count = 1) => suggestBatch(input, count),
   close: async () => {},
 };
 
 interface Job {
-  resolve(out: SuggestOutput): void;
+  resolve(out: SuggestBatchOutput): void;
   reject(err: Error): void;
 }
 
@@ -33,7 +34,7 @@ class PooledWorker {
   private spawn(): Worker {
     const w = new Worker(WORKER_URL);
     w.unref();
-    w.on('message', (msg: { id: number; output?: SuggestOutput; error?: { name: string; message: string } }) => {
+    w.on('message', (msg: { id: number; output?: SuggestBatchOutput; error?: { name: string; message: string } }) => {
       const job = this.jobs.get(msg.id);
       if (!job) return;
       this.jobs.delete(msg.id);
@@ -58,14 +59,14 @@ class PooledWorker {
     this.jobs.clear();
   }
 
-  post(id: number, input: SuggestInput, job: Job): void {
+  post(id: number, input: SuggestInput, count: number, job: Job): void {
     if (this.closing) {
       job.reject(new Error('server closing'));
       return;
     }
     this.worker ??= this.spawn();
     this.jobs.set(id, job);
-    this.worker.postMessage({ id, input });
+    this.worker.postMessage({ id, input, count });
   }
 
   async close(): Promise<void> {
@@ -87,10 +88,10 @@ export class SuggestWorkerPool implements SuggestRunner {
     this.workers = Array.from({ length: size }, () => new PooledWorker());
   }
 
-  run(input: SuggestInput): Promise<SuggestOutput> {
+  run(input: SuggestInput, count = 1): Promise<SuggestBatchOutput> {
     const worker = this.workers.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
     const id = this.nextId++;
-    return new Promise((resolve, reject) => worker.post(id, input, { resolve, reject }));
+    return new Promise((resolve, reject) => worker.post(id, input, count, { resolve, reject }));
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,8 @@ export interface ServerOptions {
   suggestWorkers?: number;
   /** replaces where suggest() runs (takes precedence over suggestWorkers); closed with the app */
   suggestRunner?: SuggestRunner;
+  /** at most this many waiting suggestion requests of one experiment are answered by one batch (default 32; 1: each alone) */
+  maxBatch?: number;
 }
 
 declare module 'fastify' {
@@ -38,7 +40,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const db = typeof opts.db === 'string' ? openDatabase(opts.db) : opts.db;
   const runner =
     opts.suggestRunner ?? ((opts.suggestWorkers ?? 0) > 0 ? new SuggestWorkerPool(opts.suggestWorkers) : inlineSuggest);
-  const service = new OptimizationService(db, runner);
+  const service = new OptimizationService(db, runner, opts.maxBatch);
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,

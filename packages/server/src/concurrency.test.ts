@@ -67,7 +67,8 @@ describe('concurrent clients over 127.0.0.1', () => {
 });
 
 describe('suggestion requests that arrive together', () => {
-  it('are answered by one batch: 12 concurrent requests, 2 optimizer calls, 12 distinct stored suggestions', async () => {
+  /** 12 simultaneous suggestion requests on a model-phase experiment, the first optimizer call held until all wait. */
+  async function together(maxBatch?: number) {
     const db = openDatabase(':memory:');
     const tok = createToken(db).token;
     const calls: number[] = [];
@@ -75,6 +76,7 @@ describe('suggestion requests that arrive together', () => {
     const gate = new Promise<void>((r) => (release = r));
     const local = buildServer({
       db,
+      maxBatch,
       suggestRunner: {
         run: async (input, count = 1) => {
           calls.push(count);
@@ -101,19 +103,34 @@ describe('suggestion requests that arrive together', () => {
     ];
     for (const a of seeds)
       await call('POST', `/v1/experiments/${exp.id}/observations`, { assignments: a, values: toyValues(a) });
-    const pendingRequests = Array.from({ length: 12 }, (_, i) =>
+    const requests = Array.from({ length: 12 }, (_, i) =>
       call('POST', `/v1/experiments/${exp.id}/suggestions`, { metadata: { worker: i } }),
     );
     await new Promise((r) => setTimeout(r, 100));
     release();
-    const got = await Promise.all(pendingRequests);
+    const got = await Promise.all(requests);
+    const open = await call('GET', `/v1/experiments/${exp.id}/suggestions?state=open&limit=100`);
+    await local.close();
+    return { calls, got, open: open.data as { id: string }[] };
+  }
+
+  it('are answered by one batch: 12 concurrent requests, 2 optimizer calls, 12 distinct stored suggestions', async () => {
+    const { calls, got, open } = await together();
     expect(calls).toEqual([1, 11]);
     expect(new Set(got.map((s) => s.id)).size).toBe(12);
     expect(new Set(got.map((s) => JSON.stringify(s.assignments))).size).toBe(12);
     // each request got its own metadata back, and the stored open suggestions are exactly these
     expect(got.map((s) => s.metadata.worker).sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
-    const open = await call('GET', `/v1/experiments/${exp.id}/suggestions?state=open&limit=100`);
-    expect(new Set(open.data.map((s: { id: string }) => s.id))).toEqual(new Set(got.map((s) => s.id)));
-    await local.close();
+    expect(new Set(open.map((s) => s.id))).toEqual(new Set(got.map((s) => s.id)));
+  });
+
+  it('at most maxBatch per batch (maxBatch 1: one optimizer call per request, as before batching)', async () => {
+    const four = await together(4);
+    expect(four.calls).toEqual([1, 4, 4, 3]);
+    expect(new Set(four.got.map((s) => JSON.stringify(s.assignments))).size).toBe(12);
+    const one = await together(1);
+    expect(one.calls).toEqual(Array(12).fill(1));
+    expect(new Set(one.open.map((s) => s.id)).size).toBe(12);
+    expect(() => buildServer({ db: ':memory:', maxBatch: 0 })).toThrow(/maxBatch must be a positive integer, got 0/);
   });
 });

@@ -138,6 +138,9 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
+/** The most waiting suggestion requests of one experiment that one batch answers, by default. */
+export const DEFAULT_MAX_BATCH = 32;
+
 interface WaitingSuggestion {
   metadata: string | null;
   resolve(s: SuggestionObject): void;
@@ -156,7 +159,11 @@ export class OptimizationService {
   constructor(
     readonly db: Db,
     private readonly runner: SuggestRunner = inlineSuggest,
+    /** the most waiting requests of one experiment answered by one batch (1: each request alone) */
+    private readonly maxBatch = DEFAULT_MAX_BATCH,
   ) {
+    if (!Number.isInteger(maxBatch) || maxBatch < 1)
+      throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
     this.store = new Store(db);
   }
 
@@ -249,14 +256,14 @@ export class OptimizationService {
     return new Promise<SuggestionObject>((resolve, reject) => {
       const request = { metadata: metadataText(body.metadata), resolve, reject };
       const queued = this.waiting.get(first.id);
-      if (queued) {
+      if (queued && queued.length < this.maxBatch) {
         queued.push(request); // a batch is queued and not started: it answers this request too
         return;
       }
-      this.waiting.set(first.id, [request]);
+      const batch = [request];
+      this.waiting.set(first.id, batch);
       void this.suggestQueue.run(first.id, async () => {
-        const batch = this.waiting.get(first.id)!;
-        this.waiting.delete(first.id);
+        if (this.waiting.get(first.id) === batch) this.waiting.delete(first.id);
         try {
           const rows = await this.computeSuggestions(tokenId, rawId, batch.length, (i) => batch[i].metadata);
           batch.forEach((r, i) => r.resolve(rows[i]));

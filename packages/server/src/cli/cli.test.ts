@@ -66,3 +66,26 @@ describe('token CLI', () => {
     expect(revoke.err).toContain('ffffffffffffffff');
   });
 });
+
+describe('serve CLI flags', () => {
+  it('--max-batch outside [1, 1024] exits 2 naming the flag; a valid one starts the server', async () => {
+    let failed: { status: number | null; stderr: string } | null = null;
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '--db', ':memory:', '--max-batch', '0'], {
+        cwd: PACKAGE_DIR,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PARETOBENCH_SERVE_UNSUPERVISED: '1' },
+      });
+    } catch (e) {
+      failed = e as { status: number | null; stderr: string };
+    }
+    expect(failed?.status).toBe(2);
+    expect(failed?.stderr).toContain('--max-batch must be an integer in [1, 1024], got "0"');
+    const { spawnServer } = await import('../child-server.ts');
+    const server = await spawnServer(':memory:', ['--max-batch', '4']);
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    await server.stop();
+  });
+});

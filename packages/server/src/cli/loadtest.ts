@@ -3,6 +3,7 @@
  *
  *   tsx packages/server/src/cli/loadtest.ts [--clients 32] [--levels 100,480] [--out FILE.json]
  *                                           [--phases load,kill,hostile] [--method mobo] [--suggest-workers 1]
+ *                                           [--max-batch 32]   (the server's; 1 answers requests one at a time)
  *
  * load:    for each level L, an experiment (3 parameters: double, int, categorical; 2 metrics) is
  *          brought to L - clients observations (levels <= 100: by the clients themselves from 0;
@@ -24,7 +25,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Sobol } from '@paretobench/optimizer';
+import { Sobol, linearAlgebraInUse } from '@paretobench/optimizer';
 import { spawnServer, type ChildServer } from '../child-server.ts';
 import { SigoptClient, type ExperimentCreateBody } from '../client.ts';
 import { openDatabase } from '../database.ts';
@@ -603,6 +604,7 @@ async function main() {
       phases: { type: 'string', default: 'load,kill,hostile' },
       out: { type: 'string' },
       'suggest-workers': { type: 'string', default: '1' },
+      'max-batch': { type: 'string', default: '32' },
     },
     strict: true,
   });
@@ -613,12 +615,14 @@ async function main() {
   if (levels.some((l) => !Number.isInteger(l) || l < clients || l > 5000))
     throw new Error(`--levels must be integers in [clients, 5000]`);
   const phases = new Set(values.phases.split(','));
-  serverArgs = ['--suggest-workers', values['suggest-workers']];
+  serverArgs = ['--suggest-workers', values['suggest-workers'], '--max-batch', values['max-batch']];
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-loadtest-'));
   const result: Record<string, unknown> = {
     started: new Date().toISOString(),
     node: process.version,
     suggest_workers: Number(values['suggest-workers']),
+    max_batch: Number(values['max-batch']),
+    linalg: linearAlgebraInUse(),
     load_average_at_start: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
   };
   try {

@@ -2,6 +2,7 @@
  * Starts the SigOpt-compatible REST server.
  *   npx nx run server:serve -- --port 8080 --db FILE [--host 127.0.0.1] [--body-limit BYTES]
  *                                 [--suggest-workers N]   (threads running suggest(); default 1, 0 = inline)
+ *                                 [--max-batch N]   (waiting suggestion requests answered together; default 32)
  *                                 [--log] [--verbose]
  * Prints one line "listening on http://HOST:PORT" once ready (port 0 picks a free port).
  *
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildServer, DEFAULT_BODY_LIMIT } from '../app.ts';
 import { StorageError } from '../database.ts';
+import { DEFAULT_MAX_BATCH } from '../service.ts';
 
 const SERVER_ENV = 'PARETOBENCH_SERVE_CHILD';
 
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
         db: { type: 'string' },
         'body-limit': { type: 'string' },
         'suggest-workers': { type: 'string' },
+        'max-batch': { type: 'string' },
         log: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--log] [--verbose]\n',
+      'usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--max-batch N (default 32; 1 = one at a time)] [--log] [--verbose]\n',
     );
     return;
   }
@@ -69,9 +72,10 @@ async function main(): Promise<void> {
   );
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const suggestWorkers = intFlag('suggest-workers', values['suggest-workers'] as string | undefined, 1, 0, 64);
+  const maxBatch = intFlag('max-batch', values['max-batch'] as string | undefined, DEFAULT_MAX_BATCH, 1, 1024);
   let app;
   try {
-    app = buildServer({ db, bodyLimit, logger: values.log === true, suggestWorkers });
+    app = buildServer({ db, bodyLimit, logger: values.log === true, suggestWorkers, maxBatch });
   } catch (err) {
     if (err instanceof StorageError) {
       process.stderr.write(`serve: ${err.message}\n`);

@@ -182,14 +182,21 @@ static int64_t dimension(napi_env env, napi_value v, const char *fn, const char 
   return x;
 }
 
-static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 8) {
-    napi_throw_type_error(env, NULL, "sgemm(transA, transB, M, N, K, a, b, c): expected 8 arguments");
-    return NULL;
+/* Exactly `want` arguments into argv, or false with a TypeError naming the call's usage. */
+static bool get_arguments(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *usage) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: expected %zu arguments", usage, want);
+    napi_throw_type_error(env, NULL, msg);
+    return false;
   }
+  return true;
+}
+
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!get_arguments(env, info, 8, argv, "sgemm(transA, transB, M, N, K, a, b, c)")) return NULL;
   bool trans_a, trans_b;
   CHECK(napi_get_value_bool(env, argv[0], &trans_a));
   CHECK(napi_get_value_bool(env, argv[1], &trans_b));
@@ -218,13 +225,8 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
 }
 
 static napi_value dsolve_lower_rows(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) {
-    napi_throw_type_error(env, NULL, "dsolveLowerRows(L, n, m, B): expected 4 arguments");
-    return NULL;
-  }
+  if (!get_arguments(env, info, 4, argv, "dsolveLowerRows(L, n, m, B)")) return NULL;
   const int64_t n = dimension(env, argv[1], "dsolveLowerRows", "n");
   if (!n) return NULL;
   const int64_t m = dimension(env, argv[2], "dsolveLowerRows", "m");
@@ -247,13 +249,8 @@ static napi_value dsolve_lower_rows(napi_env env, napi_callback_info info) {
 }
 
 static napi_value dcholesky(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 2) {
-    napi_throw_type_error(env, NULL, "dcholesky(A, n): expected 2 arguments");
-    return NULL;
-  }
+  if (!get_arguments(env, info, 2, argv, "dcholesky(A, n)")) return NULL;
   const int64_t n64 = dimension(env, argv[1], "dcholesky", "n");
   if (!n64) return NULL;
   size_t la;

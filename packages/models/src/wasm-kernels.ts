@@ -18,6 +18,7 @@
  * Kernels compose the backend's own registered kernels (getKernel(...).kernelFunc), and the small layout changes are
  * tight Float32Array loops over the wasm heap. Every intermediate is released with backend.disposeData.
  */
+import type { NativeBlas } from '@paretobench/blas';
 import {
   backend_util,
   getKernel,
@@ -65,30 +66,10 @@ function forwardConv2D(
 /**
  * An optional native single-precision GEMM (the @paretobench/blas addon on an optimised CBLAS) that the matrix
  * products below use instead of XNNPACK's wasm GEMM when set (see backend.ts). It reads and writes the wasm heap in
- * place through the Float32Array views.
+ * place through the Float32Array views. `core` / `coreFallback`: OpenBLAS's kernel family in use, and the generic one
+ * it chose for a CPU model it does not know before the addon set OPENBLAS_CORETYPE ('' when it did not).
  */
-export interface NativeGemm {
-  /** c[M x N] = op(a) @ op(b), row-major; a is K x M when transA, b is N x K when transB. */
-  sgemm(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    a: Float32Array,
-    b: Float32Array,
-    c: Float32Array,
-  ): void;
-  /** The BLAS library the addon opened. */
-  library: string;
-  /** OpenBLAS's kernel family in use ('' for another BLAS, and in addons built before it was reported). */
-  core?: string;
-  /**
-   * The generic kernel family OpenBLAS chose for a CPU model it does not know, before the addon set OPENBLAS_CORETYPE
-   * to the family the CPU runs ('' when it did not).
-   */
-  coreFallback?: string;
-}
+export type NativeGemm = Pick<NativeBlas, 'sgemm' | 'library'> & Partial<Pick<NativeBlas, 'core' | 'coreFallback'>>;
 
 let nativeGemm: NativeGemm | undefined;
 

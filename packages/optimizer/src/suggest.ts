@@ -120,9 +120,11 @@ export interface SuggestBatchOutput {
  * `count` suggestions at once, for `count` workers asking together (SigOpt's parallel bandwidth): suggestion j is
  * chosen with suggestions 0..j-1 as pending points, believed at their predicted values (kriging believer), and takes
  * suggestion index index + j, as consecutive suggest() calls would. The models are fitted and the acquisition is
- * optimised once, for the first; each later one re-scores the best `options.batchCandidates` candidates of that
- * optimisation under the models with the earlier picks believed, and takes the best (the sequential greedy batch
- * of BoTorch's optimize_acqf_discrete with fantasies, on the candidate set the first optimisation found). The
+ * optimised once, for the first; each later one re-scores `options.batchCandidates` candidates of that
+ * optimisation (its best quarter and an even spread over the rest) under the models with the earlier picks believed,
+ * and takes the best (the sequential greedy batch of BoTorch's optimize_acqf_discrete with fantasies, on the
+ * candidate set the first optimisation found). Cheaper than full optimisations with pending points, and measurably
+ * worse on some multi-objective problems (packages/optimizer/BENCHMARKS.md, "Batches"). The
  * models are extended, not refitted, per pick (GaussianProcess.condition), so a pick costs a small fraction of a
  * suggestion. Initial-design and random suggestions are simply the next points of their sequence.
  */

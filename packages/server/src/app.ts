@@ -2,13 +2,14 @@
  * The HTTP layer: a fastify app exposing the SigOpt v1 API over OptimizationService.
  * Authentication: HTTP Basic with an API token as the user name (password ignored).
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { openDatabase, storageReason, type Db } from './database.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { serializeReply } from './objects.ts';
 import { OptimizationService } from './service.ts';
 import { inlineSuggest, SuggestWorkerPool, type SuggestRunner } from './suggest-pool.ts';
-import { tokenFromBasicAuth, verifyToken } from './tokens.ts';
+import { tokenFromBasicAuth, tokenRecord, verifyToken } from './tokens.ts';
+import { AiModuleService } from './ai-module.ts';
 
 export const DEFAULT_BODY_LIMIT = 1_048_576;
 
@@ -32,7 +33,7 @@ declare module 'fastify' {
   }
 }
 
-type Params = { id: string; sid: string; oid: string };
+type Params = { id: string; sid: string; oid: string; cid: string; pid: string };
 
 /** Builds the app (not listening). Closing the app closes the database when it opened it. */
 export function buildServer(opts: ServerOptions): FastifyInstance {
@@ -41,6 +42,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const runner =
     opts.suggestRunner ?? ((opts.suggestWorkers ?? 0) > 0 ? new SuggestWorkerPool(opts.suggestWorkers) : inlineSuggest);
   const service = new OptimizationService(db, runner, opts.maxBatch);
+  const ai = new AiModuleService(db, service, (id) => tokenRecord(db, id));
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -63,6 +65,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     else void parseJson(req, text, done);
   });
   app.decorateRequest('tokenId', '');
+  // the sigopt client updates a training run with the MERGE method (and `X-Response-Content: skip`: answered 204)
+  app.addHttpMethod('MERGE', { hasBody: true });
 
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/v1/')) return;
@@ -164,6 +168,74 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   app.get<{ Params: Params }>('/v1/experiments/:id/best_assignments', async (req) =>
     service.bestAssignments(tok(req), req.params.id),
+  );
+
+  // --- the AI module (ai-module.ts): tokens/self, clients, projects, AI experiments, training runs ---------------
+  type R = FastifyRequest<{ Params: Params }>;
+  const skipOr = (req: FastifyRequest, reply: FastifyReply, body: unknown) =>
+    req.headers['x-response-content'] === 'skip' ? reply.code(204).send() : body;
+  app.get<{ Params: Params }>('/v1/tokens/:id', async (req) => {
+    if (req.params.id !== 'self')
+      throw new ApiError(404, `token ${req.params.id} not found (only tokens/self is served)`);
+    return ai.tokenSelf(tok(req));
+  });
+  app.get<{ Params: Params }>('/v1/clients/:cid', async (req) => ai.getClient(tok(req), req.params.cid));
+  app.post<{ Params: Params }>('/v1/clients/:cid/projects', async (req) =>
+    ai.createProject(tok(req), req.params.cid, req.body),
+  );
+  app.get<{ Params: Params }>('/v1/clients/:cid/projects', async (req) => ai.listProjects(tok(req), req.params.cid));
+  app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid', async (req: R) =>
+    ai.getProject(tok(req), req.params.cid, req.params.pid),
+  );
+  app.put<{ Params: Params }>('/v1/clients/:cid/projects/:pid', async (req: R) =>
+    ai.updateProject(tok(req), req.params.cid, req.params.pid, req.body),
+  );
+  app.post<{ Params: Params }>('/v1/clients/:cid/projects/:pid/aiexperiments', async (req: R) =>
+    ai.createAiExperiment(tok(req), req.params.cid, req.params.pid, req.body),
+  );
+  app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid/aiexperiments', async (req: R) =>
+    ai.listAiExperiments(tok(req), req.params.cid, req.params.pid, req.query),
+  );
+  app.post<{ Params: Params }>('/v1/clients/:cid/projects/:pid/training_runs', async (req: R) =>
+    ai.createProjectRun(tok(req), req.params.cid, req.params.pid, req.body),
+  );
+  app.post<{ Params: Params }>('/v1/clients/:cid/projects/:pid/training_runs/batch', async (req: R) =>
+    ai.createProjectRuns(tok(req), req.params.cid, req.params.pid, req.body),
+  );
+  app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid/training_runs', async (req: R) =>
+    ai.listProjectRuns(tok(req), req.params.cid, req.params.pid, req.query),
+  );
+  app.get<{ Params: Params }>('/v1/aiexperiments/:id', async (req) => ai.getAiExperiment(tok(req), req.params.id));
+  app.put<{ Params: Params }>('/v1/aiexperiments/:id', async (req) =>
+    ai.updateAiExperiment(tok(req), req.params.id, req.body),
+  );
+  app.delete<{ Params: Params }>('/v1/aiexperiments/:id', async (req, reply) => {
+    ai.deleteAiExperiment(tok(req), req.params.id, req.query);
+    return reply.code(204).send();
+  });
+  app.post<{ Params: Params }>('/v1/aiexperiments/:id/training_runs', async (req) =>
+    ai.createExperimentRun(tok(req), req.params.id, req.body),
+  );
+  app.get<{ Params: Params }>('/v1/aiexperiments/:id/best_training_runs', async (req) =>
+    ai.bestRuns(tok(req), req.params.id),
+  );
+  app.get<{ Params: Params }>('/v1/training_runs/:id', async (req) => ai.getRun(tok(req), req.params.id));
+  for (const method of ['MERGE', 'PUT'] as const) {
+    app.route<{ Params: Params }>({
+      method,
+      url: '/v1/training_runs/:id',
+      handler: async (req, reply) => skipOr(req, reply, ai.updateRun(tok(req), req.params.id, req.body)),
+    });
+  }
+  app.delete<{ Params: Params }>('/v1/training_runs/:id', async (req, reply) => {
+    ai.deleteRun(tok(req), req.params.id);
+    return reply.code(204).send();
+  });
+  app.post<{ Params: Params }>('/v1/training_runs/:id/checkpoints', async (req, reply) =>
+    skipOr(req, reply, ai.createCheckpoint(tok(req), req.params.id, req.body)),
+  );
+  app.get<{ Params: Params }>('/v1/training_runs/:id/checkpoints', async (req) =>
+    ai.listCheckpoints(tok(req), req.params.id, req.query),
   );
 
   app.addHook('onClose', async () => {

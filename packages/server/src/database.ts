@@ -9,7 +9,11 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-const SCHEMA_VERSION = 1;
+/**
+ * 1: tokens, experiments, suggestions, observations. 2: the AI module's projects, AI experiments, training runs and
+ * checkpoints (new tables only: a version-1 file is upgraded in place at open, its rows untouched).
+ */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tokens (
@@ -53,6 +57,53 @@ CREATE TABLE IF NOT EXISTS observations (
   created        INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS observations_experiment ON observations(experiment_id, id);
+CREATE TABLE IF NOT EXISTS projects (
+  client_id  TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  metadata   TEXT,
+  created    INTEGER NOT NULL,
+  updated    INTEGER NOT NULL,
+  PRIMARY KEY (client_id, id)
+);
+CREATE TABLE IF NOT EXISTS aiexperiments (
+  id          INTEGER PRIMARY KEY REFERENCES experiments(id),
+  client_id   TEXT NOT NULL,
+  project     TEXT NOT NULL,
+  created     INTEGER NOT NULL,
+  FOREIGN KEY (client_id, project) REFERENCES projects(client_id, id)
+);
+CREATE INDEX IF NOT EXISTS aiexperiments_project ON aiexperiments(client_id, project, id);
+CREATE TABLE IF NOT EXISTS training_runs (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  client_id        TEXT NOT NULL,
+  project          TEXT NOT NULL,
+  aiexperiment_id  INTEGER REFERENCES aiexperiments(id),
+  suggestion_id    INTEGER UNIQUE REFERENCES suggestions(id),
+  observation_id   INTEGER UNIQUE REFERENCES observations(id),
+  name             TEXT,
+  state            TEXT NOT NULL CHECK (state IN ('active', 'completed', 'failed')),
+  deleted          INTEGER NOT NULL DEFAULT 0,
+  assignments      TEXT NOT NULL,
+  metric_values    TEXT NOT NULL,
+  fields           TEXT NOT NULL,
+  checkpoint_count INTEGER NOT NULL DEFAULT 0,
+  created          INTEGER NOT NULL,
+  updated          INTEGER NOT NULL,
+  completed        INTEGER,
+  FOREIGN KEY (client_id, project) REFERENCES projects(client_id, id)
+);
+CREATE INDEX IF NOT EXISTS training_runs_project ON training_runs(client_id, project, id);
+CREATE INDEX IF NOT EXISTS training_runs_aiexperiment ON training_runs(aiexperiment_id, id);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  training_run_id  INTEGER NOT NULL REFERENCES training_runs(id),
+  seq              INTEGER NOT NULL,
+  metric_values    TEXT NOT NULL,
+  metadata         TEXT,
+  created          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checkpoints_run ON checkpoints(training_run_id, id);
 `;
 
 /** A database file that cannot be used; the message names the file and says why in plain words. */

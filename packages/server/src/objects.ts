@@ -45,7 +45,7 @@ export function doubleNames(config: Pick<ExperimentConfig, 'parameters'>): Reado
  * Stored assignments with the integral values of double parameters marked as WireDouble. The result is typed as what
  * it serialises to (what a client parses): a WireDouble's JSON is the number.
  */
-function wireAssignments(text: string, doubles: ReadonlySet<string>): Assignments {
+export function wireAssignments(text: string, doubles: ReadonlySet<string>): Assignments {
   const a = JSON.parse(text) as Assignments;
   const out: Record<string, number | string | WireDouble> = {};
   for (const [k, v] of Object.entries(a))
@@ -134,11 +134,11 @@ export interface ExperimentObject {
   development: false;
 }
 
-function json<T>(text: string | null): T | null {
+export function json<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-function parameterObject(p: Parameter): Record<string, unknown> {
+export function parameterObject(p: Parameter): Record<string, unknown> {
   return {
     object: 'parameter',
     name: p.name,
@@ -158,7 +158,7 @@ function parameterObject(p: Parameter): Record<string, unknown> {
   };
 }
 
-function metricObject(m: Metric): Record<string, unknown> {
+export function metricObject(m: Metric): Record<string, unknown> {
   return {
     object: 'metric',
     name: m.name,

@@ -138,3 +138,94 @@ export const SuggestionListQuerySchema = PageQuerySchema.extend({
 });
 
 export const SuggestionDeleteAllQuerySchema = z.strictObject({ state: z.literal('open').optional() });
+
+// --- the AI module: projects, AI experiments, training runs (ai-module.ts) ------------------------------------------
+
+/** SigOpt's project ids: lowercase letters, digits, '-', '_' and '.' (the client checks the same pattern). */
+export const ProjectIdSchema = z
+  .string()
+  .regex(/^[a-z0-9\-_.]{1,256}$/, "must be 1 to 256 lowercase letters, digits, '-', '_' or '.'");
+
+export const ProjectCreateSchema = z.strictObject({
+  id: ProjectIdSchema,
+  name: z.string().min(1).max(500).optional(),
+  metadata: MetadataSchema.nullable().optional(),
+});
+
+export const ProjectUpdateSchema = z.strictObject({
+  name: z.string().min(1).max(500).optional(),
+  metadata: MetadataSchema.nullable().optional(),
+});
+
+export const AiExperimentCreateSchema = z.strictObject({
+  name: z.string().min(1).max(500),
+  type: z.literal('offline').optional(),
+  parameters: z.array(z.unknown()),
+  metrics: z.array(z.unknown()),
+  budget: z.number().int().positive().nullable().optional(),
+  parallel_bandwidth: z.number().int().positive().nullable().optional(),
+  seed: z.unknown().optional(),
+  method: z.unknown().optional(),
+  initial_design_size: z.unknown().optional(),
+  metadata: MetadataSchema.nullable().optional(),
+});
+
+/** What PUT may change on an AI experiment: its name, budget, bandwidth, metadata and the bounds of its parameters. */
+export const AiExperimentUpdateSchema = z.strictObject({
+  name: z.string().min(1).max(500).optional(),
+  budget: z.number().int().positive().nullable().optional(),
+  parallel_bandwidth: z.number().int().positive().nullable().optional(),
+  parameters: z.array(z.unknown()).optional(),
+  metadata: MetadataSchema.nullable().optional(),
+});
+
+export const AiExperimentDeleteQuerySchema = z.strictObject({
+  include_runs: z.enum(['true', 'false']).optional(),
+});
+
+const JsonRecord = z.record(z.string().min(1).max(256), z.json());
+
+/** One metric's logged value: `{ value, value_stddev? }` under its name. */
+export const RunValueSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  value: z.number(),
+  value_stddev: z.number().nonnegative().nullable().optional(),
+});
+
+/** The fields a training run carries; MERGE (and PUT) merge mappings key by key and replace the rest. */
+export const RunFieldsSchema = z.strictObject({
+  name: z.string().min(1).max(500).nullable().optional(),
+  state: z.enum(['active', 'completed', 'failed']).optional(),
+  assignments: AssignmentsSchema.optional(),
+  values: z.record(z.string().min(1).max(256), RunValueSchema).optional(),
+  metadata: MetadataSchema.nullable().optional(),
+  sys_metadata: JsonRecord.nullable().optional(),
+  dev_metadata: JsonRecord.nullable().optional(),
+  datasets: JsonRecord.nullable().optional(),
+  logs: z
+    .record(z.string().min(1).max(256), z.strictObject({ content: z.string() }))
+    .nullable()
+    .optional(),
+  model: z.strictObject({ type: z.string().nullable().optional() }).nullable().optional(),
+  source_code: JsonRecord.nullable().optional(),
+  assignments_meta: JsonRecord.nullable().optional(),
+  assignments_sources: JsonRecord.nullable().optional(),
+  tags: z.array(z.string().max(256)).max(100).optional(),
+  favorite: z.boolean().optional(),
+});
+export type RunFields = z.infer<typeof RunFieldsSchema>;
+
+export const RunBatchSchema = z.strictObject({
+  runs: z.array(z.unknown()).min(1).max(MAX_BATCH),
+  fields: z.string().optional(),
+});
+
+export const CheckpointCreateSchema = z.strictObject({
+  values: z.array(z.strictObject({ name: z.string().min(1).max(256), value: z.number() })).max(100),
+  metadata: MetadataSchema.nullable().optional(),
+});
+
+/** `filters` on a project's training runs: the sigopt client's get_runs() asks for one AI experiment's runs. */
+export const RunListQuerySchema = PageQuerySchema.extend({
+  filters: z.string().optional(),
+});

@@ -61,18 +61,18 @@ import { Store, type ExperimentRow, type ObservationRow, type PageRequest } from
 
 const DEFAULT_PAGE = 100;
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
+export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
   const r = schema.safeParse(input);
   if (!r.success) throw zodToApiError(r.error, prefix);
   return r.data;
 }
 
-function parseId(raw: string, what: string): number {
+export function parseId(raw: string, what: string): number {
   if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new ApiError(404, `${what} ${JSON.stringify(raw)} not found`);
   return Number(raw);
 }
 
-function pageRequest(q: PageQuery): PageRequest {
+export function pageRequest(q: PageQuery): PageRequest {
   if (q.before !== undefined && q.after !== undefined)
     throw new ApiError(400, 'before: give either before or after, not both');
   return {
@@ -211,6 +211,16 @@ export class OptimizationService {
         return this.experimentView(this.store.experiment(tokenId, row.id)!);
       })
       .immediate();
+  }
+
+  /**
+   * Stores a changed configuration of an existing experiment, checked like a new one (the AI module's updates),
+   * inside the caller's transaction; the optimizer's warm-start state is dropped (the space may have changed).
+   */
+  replaceConfig(exp: ExperimentRow, config: unknown, metadata?: string | null): void {
+    const checked = this.parseConfig(config);
+    this.store.updateExperiment(exp.id, { config: JSON.stringify(checked), metadata });
+    this.store.clearOptimizerState(exp.id);
   }
 
   /** Marks the experiment deleted (hidden from lists; PUT state "active" restores it). */

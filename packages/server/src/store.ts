@@ -118,8 +118,10 @@ export class Store {
     this.sql('UPDATE experiments SET next_index = next_index + ? WHERE id = ?').run(by, id);
   }
 
+  /** The token's experiments; those behind an AI experiment (aiexperiments table) are listed there, not here. */
   listExperiments(tokenId: string, state: 'active' | 'deleted' | 'all', page: PageRequest): Page<ExperimentRow> {
-    const where = state === 'all' ? 'token_id = ?' : 'token_id = ? AND state = ?';
+    const core = 'token_id = ? AND id NOT IN (SELECT id FROM aiexperiments)';
+    const where = state === 'all' ? core : `${core} AND state = ?`;
     const params = state === 'all' ? [tokenId] : [tokenId, state];
     return this.page<ExperimentRow>('experiments', where, params, page);
   }
@@ -237,7 +239,7 @@ export class Store {
    * Newest first; `before` pages towards older ids. `after` pages towards newer ones, oldest first within the page,
    * so that walking either cursor yields one monotonic sequence.
    */
-  private page<T extends { id: number }>(table: string, where: string, params: unknown[], req: PageRequest): Page<T> {
+  page<T extends { id: number }>(table: string, where: string, params: unknown[], req: PageRequest): Page<T> {
     const total = (this.sql(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...params) as { n: number }).n;
     let rows: T[];
     if (req.after !== undefined) {

@@ -47,6 +47,12 @@ export function verifyToken(db: Db, token: string): string | null {
   return expected.length === actual.length && timingSafeEqual(expected, actual) ? m[1] : null;
 }
 
+/** A token's name and creation time by id (the AI module names the client after it). */
+export function tokenRecord(db: Db, id: string): { name: string | null; created: number } | undefined {
+  return db.prepare('SELECT name, created FROM tokens WHERE id = ?').get(id) as
+    { name: string | null; created: number } | undefined;
+}
+
 export function listTokens(db: Db): (TokenRecord & { revoked: boolean })[] {
   const rows = db.prepare('SELECT id, name, created, revoked FROM tokens ORDER BY created, id').all() as {
     id: string;

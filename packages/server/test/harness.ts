@@ -21,10 +21,11 @@ export interface Harness {
   tokenA: string;
   tokenB: string;
   call(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'MERGE',
     url: string,
     body?: unknown,
     token?: string | null,
+    extraHeaders?: Record<string, string>,
   ): Promise<{ status: number; json: any; text: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   dump(): string;
   close(): Promise<void>;
@@ -41,8 +42,8 @@ export async function makeHarness(opts: { bodyLimit?: number } = {}): Promise<Ha
     db,
     tokenA,
     tokenB,
-    async call(method, url, body, token = tokenA) {
-      const headers: Record<string, string> = {};
+    async call(method, url, body, token = tokenA, extraHeaders = {}) {
+      const headers: Record<string, string> = { ...extraHeaders };
       if (token !== null) headers.authorization = basic(token);
       let payload: string | undefined;
       if (body !== undefined) {
@@ -59,7 +60,16 @@ export async function makeHarness(opts: { bodyLimit?: number } = {}): Promise<Ha
       return { status: res.statusCode, json, text: res.body };
     },
     dump() {
-      const tables = ['tokens', 'experiments', 'suggestions', 'observations'];
+      const tables = [
+        'tokens',
+        'experiments',
+        'suggestions',
+        'observations',
+        'projects',
+        'aiexperiments',
+        'training_runs',
+        'checkpoints',
+      ];
       return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()));
     },
     async close() {

@@ -13,46 +13,16 @@
  * nothing is skipped.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/database.ts';
 import { createToken } from '../src/tokens.ts';
 import { PACKAGE_DIR, spawnServer, type ChildServer } from './harness.ts';
+import { CLIENT_DIR, PYTHON, requireClient } from './python-client.ts';
 
 const SCRIPT = path.join(PACKAGE_DIR, 'scripts', 'franke_sigopt.py');
-const PYTHON = process.env.PARETOBENCH_PYTHON ?? '/usr/bin/python3';
-const CLIENT_DIRS = process.env.SIGOPT_PYTHON_DIR
-  ? [process.env.SIGOPT_PYTHON_DIR]
-  : [
-      path.resolve(PACKAGE_DIR, '..', '..', '..', 'shared', 'vendor', 'sigopt-python'),
-      '/work/shared/vendor/sigopt-python',
-    ];
-const CLIENT_DIR = CLIENT_DIRS.find((d) => existsSync(path.join(d, 'sigopt', '__init__.py')));
-const INSTALL_HINT =
-  'install the client\'s dependencies from Debian: "apt-get install -y --no-install-recommends python3-requests ' +
-  'python3-backoff python3-click python3-git python3-png python3-urllib3" (for /usr/bin/python3, or set ' +
-  'PARETOBENCH_PYTHON to an interpreter that has them), and keep the vendored client at shared/vendor/sigopt-python ' +
-  'beside the repository (or set SIGOPT_PYTHON_DIR)';
-
-/** The client's version, or throws naming what is missing and how to get it. */
-function requireClient(): string {
-  if (CLIENT_DIR === undefined) {
-    throw new Error(`the vendored sigopt client is missing (looked in ${CLIENT_DIRS.join(', ')}); ${INSTALL_HINT}`);
-  }
-  const r = spawnSync(PYTHON, ['-c', 'import sigopt; print(sigopt.VERSION)'], {
-    env: { ...process.env, PYTHONPATH: CLIENT_DIR },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`);
-    throw new Error(`${PYTHON} cannot import the official sigopt client from ${CLIENT_DIR} (${why}); ${INSTALL_HINT}`);
-  }
-  return r.stdout.trim();
-}
-
 interface Run {
   seed: number;
   seed_echoed: number | null;

@@ -29,6 +29,25 @@ describe('parseExperimentConfig', () => {
     expect(c.metrics[0]).toEqual({ name: 'acc', objective: 'maximize', strategy: 'optimize' });
   });
 
+  it('reads null transformation and default_value as not given (as the sigopt client sends unset fields)', () => {
+    const c = parseExperimentConfig({
+      ...base,
+      parameters: [
+        { name: 'eta', type: 'double', bounds: { min: 0.001, max: 1 }, transformation: null, default_value: null },
+        { name: 'w', type: 'double', bounds: { min: 0.001, max: 1 }, transformation: 'log' },
+      ],
+    });
+    expect(c.parameters[0].transformation).toBeUndefined();
+    expect(c.parameters[0].default_value).toBeUndefined();
+    expect(c.parameters[1].transformation).toBe('log');
+    expect(() =>
+      parseExperimentConfig({
+        ...base,
+        parameters: [{ name: 'eta', type: 'double', bounds: { min: 0, max: 1 }, transformation: 'sqrt' }],
+      }),
+    ).toThrow(/transformation/);
+  });
+
   it('accepts names with inner spaces, as SigOpt did ("Validation Accuracy")', () => {
     const c = parseExperimentConfig({
       ...base,

@@ -20,6 +20,9 @@ import type { Rng } from '../math/rng.ts';
 const NAME_RE = /^[A-Za-z_](?:[A-Za-z0-9_. -]*[A-Za-z0-9_.-])?$/;
 const NAME_MESSAGE = 'must start with a letter or _, then letters, digits, _ . - or inner spaces';
 
+/** null read as not given. */
+const notNull = (v: unknown) => (v === null ? undefined : v);
+
 export const BoundsSchema = z.object({ min: z.number(), max: z.number() });
 
 export const ParameterSchema = z
@@ -28,8 +31,9 @@ export const ParameterSchema = z
     type: z.enum(['int', 'double', 'categorical']),
     bounds: BoundsSchema.optional(),
     categorical_values: z.array(z.union([z.string().min(1), z.object({ name: z.string().min(1) })])).optional(),
-    transformation: z.enum(['none', 'log']).optional(),
-    default_value: z.union([z.number(), z.string()]).optional(),
+    // null as SigOpt's clients send an unset field (the xgboost integration's default search space): not given
+    transformation: z.preprocess(notNull, z.enum(['none', 'log']).optional()),
+    default_value: z.preprocess(notNull, z.union([z.number(), z.string()]).optional()),
   })
   .superRefine((p, ctx) => {
     if (p.type === 'categorical') {

@@ -1,0 +1,244 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from './database.ts';
+import { makeHarness, toyValues, twoMetricExperiment, type Harness } from '../test/harness.ts';
+
+const clientOf = (token: string) => token.split('.')[0];
+
+describe('AI module: tokens, clients, projects', () => {
+  let h: Harness;
+  beforeEach(async () => (h = await makeHarness()));
+  afterEach(async () => h.close());
+
+  it('tokens/self names the token as its own client and user; other clients are not found', async () => {
+    const me = clientOf(h.tokenA);
+    const t = await h.call('GET', '/v1/tokens/self');
+    expect(t.status).toBe(200);
+    expect(t.json).toMatchObject({ object: 'token', client: me, user: me, token: me });
+    expect(t.json.token).not.toContain('.'); // the secret is never echoed
+    expect((await h.call('GET', `/v1/clients/${me}`)).json).toMatchObject({ object: 'client', id: me, name: 'alice' });
+    expect((await h.call('GET', `/v1/clients/${clientOf(h.tokenB)}`)).status).toBe(404);
+    expect((await h.call('GET', '/v1/tokens/123')).status).toBe(404);
+  });
+
+  it('creates a project once (409 after), validates its id, and keeps it to its client', async () => {
+    const me = clientOf(h.tokenA);
+    const created = await h.call('POST', `/v1/clients/${me}/projects`, { id: 'mr-cnn', name: 'Kim CNN' });
+    expect(created.status).toBe(200);
+    expect(created.json).toMatchObject({ object: 'project', id: 'mr-cnn', name: 'Kim CNN', client: me });
+    expect((await h.call('POST', `/v1/clients/${me}/projects`, { id: 'mr-cnn' })).status).toBe(409);
+    const bad = await h.call('POST', `/v1/clients/${me}/projects`, { id: 'Has Spaces' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/^id: /);
+    expect((await h.call('GET', `/v1/clients/${me}/projects/mr-cnn`)).json.name).toBe('Kim CNN');
+    const renamed = await h.call('PUT', `/v1/clients/${me}/projects/mr-cnn`, { name: 'renamed' });
+    expect(renamed.json.name).toBe('renamed');
+    expect((await h.call('GET', `/v1/clients/${me}/projects`)).json.data.map((p: { id: string }) => p.id)).toEqual([
+      'mr-cnn',
+    ]);
+    // token B is another client: neither the project nor A's client path exists for it
+    const other = clientOf(h.tokenB);
+    expect((await h.call('GET', `/v1/clients/${other}/projects/mr-cnn`, undefined, h.tokenB)).status).toBe(404);
+    expect((await h.call('GET', `/v1/clients/${me}/projects/mr-cnn`, undefined, h.tokenB)).status).toBe(404);
+  });
+});
+
+describe('AI module: AI experiments and training runs', () => {
+  let h: Harness;
+  let me: string;
+  let expId: string;
+  beforeEach(async () => {
+    h = await makeHarness();
+    me = clientOf(h.tokenA);
+    await h.call('POST', `/v1/clients/${me}/projects`, { id: 'toy' });
+    const { observation_budget: _b, ...body } = twoMetricExperiment();
+    const e = await h.call('POST', `/v1/clients/${me}/projects/toy/aiexperiments`, { ...body, budget: 3 });
+    expect(e.status, e.text).toBe(200);
+    expId = e.json.id;
+  });
+  afterEach(async () => h.close());
+
+  it('an AI experiment lives in its project, not in /v1/experiments, and counts runs against its budget', async () => {
+    const e = await h.call('GET', `/v1/aiexperiments/${expId}`);
+    expect(e.json).toMatchObject({
+      object: 'aiexperiment',
+      project: 'toy',
+      client: me,
+      budget: 3,
+      progress: { active_run_count: 0, finished_run_count: 0, total_run_count: 0, remaining_budget: 3 },
+    });
+    expect((await h.call('GET', '/v1/experiments')).json.count).toBe(0);
+    expect((await h.call('GET', `/v1/clients/${me}/projects/toy/aiexperiments`)).json.data[0].id).toBe(expId);
+    const { observation_budget: _b, ...body } = twoMetricExperiment();
+    const missing = await h.call('POST', `/v1/clients/${me}/projects/nope/aiexperiments`, { ...body, budget: 3 });
+    expect(missing.status).toBe(404);
+    expect(missing.json.message).toBe('project nope not found');
+    expect((await h.call('GET', `/v1/aiexperiments/${expId}`, undefined, h.tokenB)).status).toBe(404);
+  });
+
+  it("a run takes a suggestion; ending it records that suggestion's observation with the logged values", async () => {
+    const run = await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, { name: 'r1' });
+    expect(run.status).toBe(200);
+    expect(run.json).toMatchObject({ object: 'training_run', state: 'active', experiment: expId, observation: null });
+    const a = run.json.assignments as Record<string, number | string>;
+    expect(Object.keys(a).sort()).toEqual(['c', 'n', 'x']);
+    const [f1, f2] = toyValues(a);
+    // values arrive one MERGE at a time (log_metric), answered 204 when the client asks to skip the body
+    const skip = await h.call(
+      'MERGE',
+      `/v1/training_runs/${run.json.id}`,
+      { values: { f1: { value: f1.value } } },
+      undefined,
+      {
+        'x-response-content': 'skip',
+      },
+    );
+    expect(skip.status).toBe(204);
+    expect(skip.text).toBe('');
+    // ending without f2: 400 naming it, and nothing changes
+    const before = h.dump();
+    const early = await h.call('MERGE', `/v1/training_runs/${run.json.id}`, { state: 'completed' });
+    expect(early.status).toBe(400);
+    expect(early.json.message).toMatch(/^values\.f2: the run ends without a value for metric "f2"/);
+    expect(h.dump()).toBe(before);
+    // a suggested assignment cannot be changed
+    const moved = await h.call('MERGE', `/v1/training_runs/${run.json.id}`, { assignments: { n: 99 } });
+    expect(moved.status).toBe(400);
+    expect(moved.json.message).toMatch(/^assignments\.n: fixed by the run's suggestion/);
+    const done = await h.call('MERGE', `/v1/training_runs/${run.json.id}`, {
+      values: { f2: { value: f2.value, value_stddev: 0.01 } },
+      state: 'completed',
+      metadata: { host: 'w1' },
+    });
+    expect(done.status).toBe(200);
+    expect(done.json).toMatchObject({ state: 'completed', finished: true, metadata: { host: 'w1' } });
+    expect(done.json.values.f2).toEqual({
+      object: 'metric_evaluation',
+      name: 'f2',
+      value: f2.value,
+      value_stddev: 0.01,
+    });
+    const obs = await h.call('GET', `/v1/experiments/${expId}/observations/${done.json.observation}`);
+    expect(obs.json.suggestion).toBe(run.json.suggestion);
+    expect(obs.json.values.map((v: { name: string; value: number }) => [v.name, v.value])).toEqual([
+      ['f1', f1.value],
+      ['f2', f2.value],
+    ]);
+    const e = await h.call('GET', `/v1/aiexperiments/${expId}`);
+    expect(e.json.progress).toMatchObject({ finished_run_count: 1, total_run_count: 1, remaining_budget: 2 });
+    const best = await h.call('GET', `/v1/aiexperiments/${expId}/best_training_runs`);
+    expect(best.json.data.map((r: { id: string }) => r.id)).toEqual([run.json.id]);
+    // an ended run cannot start again
+    expect((await h.call('MERGE', `/v1/training_runs/${run.json.id}`, { state: 'active' })).status).toBe(400);
+  });
+
+  it('a failed run answers its suggestion as a failure; a completed run marked failed later turns its observation into one', async () => {
+    const r1 = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    const failed = await h.call('MERGE', `/v1/training_runs/${r1.id}`, { state: 'failed' });
+    expect(failed.json.state).toBe('failed');
+    expect((await h.call('GET', `/v1/experiments/${expId}/observations/${failed.json.observation}`)).json.failed).toBe(
+      true,
+    );
+    const r2 = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    const values = Object.fromEntries(toyValues(r2.assignments).map((v) => [v.name, { value: v.value }]));
+    const ok = await h.call('MERGE', `/v1/training_runs/${r2.id}`, { values, state: 'completed' });
+    expect((await h.call('GET', `/v1/experiments/${expId}/observations/${ok.json.observation}`)).json.failed).toBe(
+      false,
+    );
+    await h.call('MERGE', `/v1/training_runs/${r2.id}`, { state: 'failed' });
+    expect((await h.call('GET', `/v1/experiments/${expId}/observations/${ok.json.observation}`)).json.failed).toBe(
+      true,
+    );
+  });
+
+  it('deleting an unfinished run gives its suggestion back: no longer pending', async () => {
+    const r = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    expect((await h.call('GET', `/v1/experiments/${expId}`)).json.progress.open_suggestion_count).toBe(1);
+    expect((await h.call('DELETE', `/v1/training_runs/${r.id}`)).status).toBe(204);
+    expect((await h.call('GET', `/v1/experiments/${expId}`)).json.progress.open_suggestion_count).toBe(0);
+    expect((await h.call('GET', `/v1/training_runs/${r.id}`)).status).toBe(404);
+  });
+
+  it('checkpoints, the experiment filter on project runs, plain runs and batches', async () => {
+    const r = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    const cp = await h.call('POST', `/v1/training_runs/${r.id}/checkpoints`, { values: [{ name: 'f1', value: 0.5 }] });
+    expect(cp.json).toMatchObject({ object: 'checkpoint', training_run: r.id, should_stop: false });
+    expect((await h.call('GET', `/v1/training_runs/${r.id}`)).json.checkpoint_count).toBe(1);
+    expect((await h.call('GET', `/v1/training_runs/${r.id}/checkpoints`)).json.count).toBe(1);
+    const plain = await h.call('POST', `/v1/clients/${me}/projects/toy/training_runs`, {
+      name: 'plain',
+      assignments: { lr: 0.1 },
+      values: { acc: { value: 0.8 } },
+      state: 'completed',
+    });
+    expect(plain.json).toMatchObject({ experiment: null, suggestion: null, state: 'completed' });
+    const batch = await h.call('POST', `/v1/clients/${me}/projects/toy/training_runs/batch`, {
+      runs: [{ name: 'a' }, { name: 'b', state: 'failed' }],
+    });
+    expect(batch.json.count).toBe(2);
+    // a bad run in a batch: 400 naming it, and none of the batch is stored
+    const before = h.dump();
+    const bad = await h.call('POST', `/v1/clients/${me}/projects/toy/training_runs/batch`, {
+      runs: [{ name: 'ok' }, { state: 'finished' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/^runs\[1\]\.state: /);
+    expect(h.dump()).toBe(before);
+    const filter = encodeURIComponent(JSON.stringify([{ field: 'experiment', operator: '==', value: expId }]));
+    const mine = await h.call('GET', `/v1/clients/${me}/projects/toy/training_runs?filters=${filter}`);
+    expect(mine.json.data.map((x: { id: string }) => x.id)).toEqual([r.id]);
+    expect((await h.call('GET', `/v1/clients/${me}/projects/toy/training_runs`)).json.count).toBe(4);
+    const unsupported = encodeURIComponent(JSON.stringify([{ field: 'name', operator: '==', value: 'a' }]));
+    const u = await h.call('GET', `/v1/clients/${me}/projects/toy/training_runs?filters=${unsupported}`);
+    expect(u.status).toBe(400);
+    expect(u.json.message).toMatch(/^filters: /);
+  });
+
+  it('an update may widen bounds and change the budget, not rename or retype parameters', async () => {
+    const e = (await h.call('GET', `/v1/aiexperiments/${expId}`)).json;
+    const params = e.parameters.map((p: Record<string, unknown>) =>
+      p.name === 'x' ? { ...p, bounds: { min: 0, max: 2 } } : p,
+    );
+    const up = await h.call('PUT', `/v1/aiexperiments/${expId}`, { name: 'wider', parameters: params, budget: 5 });
+    expect(up.status, up.text).toBe(200);
+    expect(up.json.parameters.find((p: { name: string }) => p.name === 'x').bounds).toMatchObject({ min: 0, max: 2 });
+    expect(up.json.budget).toBe(5);
+    const renamed = params.map((p: Record<string, unknown>) => (p.name === 'x' ? { ...p, name: 'z' } : p));
+    const bad = await h.call('PUT', `/v1/aiexperiments/${expId}`, { parameters: renamed });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/^parameters\[0\]\.name: no parameter "z"/);
+  });
+});
+
+describe('database schema upgrade', () => {
+  it('opens a version-1 file, adds the AI module tables and keeps every row', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pb-schema-'));
+    try {
+      const file = path.join(dir, 'v1.db');
+      const v2 = openDatabase(file);
+      v2.close();
+      // make it a version-1 file: without the new tables, with a row of its own
+      const raw = new Database(file);
+      for (const t of ['checkpoints', 'training_runs', 'aiexperiments', 'projects']) raw.exec(`DROP TABLE ${t}`);
+      raw.pragma('user_version = 1');
+      raw.exec(
+        "INSERT INTO tokens (id, name, salt, hash, created) VALUES ('0123456789abcdef', 'old', 'aa', 'bb', 1);" +
+          "INSERT INTO experiments (token_id, config, created, updated) VALUES ('0123456789abcdef', '{}', 1, 1)",
+      );
+      raw.close();
+      const db = openDatabase(file);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      const tables = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+      ).map((t) => t.name);
+      expect(tables).toEqual(expect.arrayContaining(['projects', 'aiexperiments', 'training_runs', 'checkpoints']));
+      expect(db.prepare('SELECT COUNT(*) AS n FROM experiments').get()).toEqual({ n: 1 });
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

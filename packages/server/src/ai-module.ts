@@ -1,0 +1,675 @@
+/**
+ * SigOpt's "AI module" API, the one the sigopt Python client's current functions use (`sigopt.create_project`,
+ * `sigopt.create_experiment` / `create_aiexperiment`, `experiment.loop()`, `run.params`, `run.log_metric`,
+ * `sigopt.create_run`, `sigopt.upload_runs`, `get_best_runs`): tokens/self, clients, projects, AI experiments,
+ * training runs and their checkpoints.
+ *
+ * An AI experiment is an experiment of the core API underneath (same space, optimizer, suggestions and observations,
+ * service.ts), listed under its project instead of /v1/experiments. A training run created in an AI experiment takes
+ * the next suggestion (batched with other waiting requests like any suggestion); when the run ends (state completed
+ * or failed) its logged metric values become that suggestion's observation, in the same transaction. Runs outside an
+ * AI experiment (`sigopt.create_run`, `upload_runs`) are stored and listed, and feed no optimizer.
+ *
+ * Clients: each API token is its own client and user (its id is the client id), so a token sees its own projects,
+ * AI experiments and runs, as it sees its own experiments.
+ */
+import type { ExperimentConfig } from '@paretobench/optimizer';
+import type { Db } from './database.ts';
+import { ApiError } from './errors.ts';
+import { doubleNames, experimentObject, json, pagination, wireAssignments, type PaginationObject } from './objects.ts';
+import {
+  AiExperimentCreateSchema,
+  AiExperimentDeleteQuerySchema,
+  AiExperimentUpdateSchema,
+  CheckpointCreateSchema,
+  PageQuerySchema,
+  ProjectCreateSchema,
+  ProjectIdSchema,
+  ProjectUpdateSchema,
+  RunBatchSchema,
+  RunFieldsSchema,
+  RunListQuerySchema,
+  type RunFields,
+} from './requests.ts';
+import { RunStore, type CheckpointRow, type ProjectRow, type RunState, type TrainingRunRow } from './run-store.ts';
+import { pageRequest, parse, parseId, type OptimizationService } from './service.ts';
+import type { ExperimentRow } from './store.ts';
+
+type Json = Record<string, unknown>;
+
+interface StoredRunValue {
+  value: number;
+  value_stddev?: number | null;
+}
+
+/** Fields of a run kept as one JSON document (fields column): the mappings are merged key by key. */
+const MERGED_FIELDS = [
+  'metadata',
+  'sys_metadata',
+  'dev_metadata',
+  'datasets',
+  'logs',
+  'source_code',
+  'assignments_meta',
+  'assignments_sources',
+] as const;
+
+export class AiModuleService {
+  readonly runs: RunStore;
+
+  constructor(
+    readonly db: Db,
+    private readonly opt: OptimizationService,
+    private readonly tokenName: (tokenId: string) => { name: string | null; created: number } | undefined,
+  ) {
+    this.runs = new RunStore(db, opt.store);
+  }
+
+  // --- tokens and clients ------------------------------------------------------------------
+  tokenSelf(tokenId: string): Json {
+    return {
+      object: 'token',
+      token: tokenId,
+      client: tokenId,
+      user: tokenId,
+      experiment: null,
+      all_experiments: true,
+      development: false,
+      permissions: 'write',
+      token_type: 'client-api',
+      expires: null,
+    };
+  }
+
+  getClient(tokenId: string, clientId: string): Json {
+    this.requireClient(tokenId, clientId);
+    const t = this.tokenName(tokenId);
+    return { object: 'client', id: tokenId, name: t?.name ?? tokenId, created: t?.created ?? 0, organization: null };
+  }
+
+  // --- projects ----------------------------------------------------------------------------
+  createProject(tokenId: string, clientId: string, raw: unknown): Json {
+    this.requireClient(tokenId, clientId);
+    const body = parse(ProjectCreateSchema, raw);
+    return this.db
+      .transaction(() => {
+        if (this.runs.project(tokenId, body.id)) throw new ApiError(409, `id: project ${body.id} already exists`);
+        return projectObject(
+          this.runs.insertProject(tokenId, body.id, body.name ?? body.id, metadataText(body.metadata)),
+        );
+      })
+      .immediate();
+  }
+
+  getProject(tokenId: string, clientId: string, projectId: string): Json {
+    this.requireClient(tokenId, clientId);
+    return projectObject(this.requireProject(tokenId, projectId));
+  }
+
+  listProjects(tokenId: string, clientId: string): PaginationObject<Json> {
+    this.requireClient(tokenId, clientId);
+    const rows = this.runs.projects(tokenId);
+    return {
+      object: 'pagination',
+      count: rows.length,
+      data: rows.map(projectObject),
+      paging: { before: null, after: null },
+    };
+  }
+
+  updateProject(tokenId: string, clientId: string, projectId: string, raw: unknown): Json {
+    this.requireClient(tokenId, clientId);
+    const body = parse(ProjectUpdateSchema, raw);
+    return this.db
+      .transaction(() => {
+        this.requireProject(tokenId, projectId);
+        this.runs.updateProject(tokenId, projectId, {
+          name: body.name,
+          metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
+        });
+        return projectObject(this.requireProject(tokenId, projectId));
+      })
+      .immediate();
+  }
+
+  // --- AI experiments ----------------------------------------------------------------------
+  createAiExperiment(tokenId: string, clientId: string, projectId: string, raw: unknown): Json {
+    this.requireClient(tokenId, clientId);
+    const body = parse(AiExperimentCreateSchema, raw);
+    const { budget, metadata, type: _type, ...rest } = body;
+    return this.db
+      .transaction(() => {
+        this.requireProject(tokenId, projectId);
+        const core = this.opt.createExperiment(
+          tokenId,
+          dropUndefined({ ...rest, observation_budget: budget ?? undefined, metadata }),
+        );
+        const id = Number(core.id);
+        this.runs.insertAiExperiment(id, tokenId, projectId);
+        return this.aiExperimentObject(this.requireAiExperiment(tokenId, String(id)));
+      })
+      .immediate();
+  }
+
+  getAiExperiment(tokenId: string, rawId: string): Json {
+    return this.aiExperimentObject(this.requireAiExperiment(tokenId, rawId));
+  }
+
+  listAiExperiments(tokenId: string, clientId: string, projectId: string, rawQuery: unknown): PaginationObject<Json> {
+    this.requireClient(tokenId, clientId);
+    this.requireProject(tokenId, projectId);
+    const q = parse(PageQuerySchema, rawQuery ?? {});
+    const page = this.runs.listAiExperiments(tokenId, projectId, pageRequest(q));
+    return pagination(page, (row) => this.aiExperimentObject(this.requireAiExperiment(tokenId, String(row.id))));
+  }
+
+  /**
+   * Name, budget, parallel bandwidth, metadata, and the bounds of existing parameters (SigOpt let an AI experiment's
+   * bounds change): the parameters keep their names and types, and every recorded observation must stay inside the
+   * new bounds, else 400 naming the parameter.
+   */
+  updateAiExperiment(tokenId: string, rawId: string, raw: unknown): Json {
+    const body = parse(AiExperimentUpdateSchema, raw);
+    return this.db
+      .transaction(() => {
+        const { exp } = this.requireAiExperiment(tokenId, rawId);
+        const config = JSON.parse(exp.config) as Record<string, unknown> & ExperimentConfig;
+        if (body.name !== undefined) config.name = body.name;
+        if (body.budget === null) delete config.observation_budget;
+        else if (body.budget !== undefined) config.observation_budget = body.budget;
+        if (body.parallel_bandwidth === null) delete config.parallel_bandwidth;
+        else if (body.parallel_bandwidth !== undefined) config.parallel_bandwidth = body.parallel_bandwidth;
+        if (body.parameters !== undefined) {
+          config.parameters = this.updatedParameters(exp, config, body.parameters);
+        }
+        this.opt.replaceConfig(exp, config, body.metadata === undefined ? undefined : metadataText(body.metadata));
+        return this.aiExperimentObject(this.requireAiExperiment(tokenId, rawId));
+      })
+      .immediate();
+  }
+
+  /** Marks the AI experiment deleted (and its runs, with include_runs=true). */
+  deleteAiExperiment(tokenId: string, rawId: string, rawQuery: unknown): void {
+    const q = parse(AiExperimentDeleteQuerySchema, rawQuery ?? {});
+    this.db
+      .transaction(() => {
+        const { ai } = this.requireAiExperiment(tokenId, rawId);
+        this.opt.deleteExperiment(tokenId, String(ai.id));
+        if (q.include_runs === 'true') {
+          for (const run of this.allRuns(tokenId, ai.project, ai.id)) this.runs.deleteRun(run.id);
+        }
+      })
+      .immediate();
+  }
+
+  /** The runs on the feasible Pareto front of the AI experiment's finished runs (best_assignments, as runs). */
+  bestRuns(tokenId: string, rawId: string): PaginationObject<Json> {
+    const { ai } = this.requireAiExperiment(tokenId, rawId);
+    const best = this.opt.bestAssignments(tokenId, String(ai.id));
+    const rows = best.data
+      .map((b) => this.runs.runByObservation(Number(b.id)))
+      .filter((r): r is TrainingRunRow => r !== undefined);
+    return {
+      object: 'pagination',
+      count: rows.length,
+      data: rows.map((r) => this.runObject(r)),
+      paging: { before: null, after: null },
+    };
+  }
+
+  // --- training runs -----------------------------------------------------------------------
+  /** A run in an AI experiment: the experiment's next suggestion becomes the run's assignments. */
+  async createExperimentRun(tokenId: string, rawId: string, raw: unknown): Promise<Json> {
+    const body = parse(RunFieldsSchema.pick({ name: true, metadata: true }), raw ?? {});
+    const { ai } = this.requireAiExperiment(tokenId, rawId);
+    const suggestion = await this.opt.createSuggestion(tokenId, String(ai.id), {});
+    return this.db
+      .transaction(() => {
+        const stored = this.opt.store.suggestion(ai.id, Number(suggestion.id))!;
+        const row = this.runs.insertRun({
+          client_id: tokenId,
+          project: ai.project,
+          aiexperiment_id: ai.id,
+          suggestion_id: stored.id,
+          observation_id: null,
+          name: body.name ?? null,
+          state: 'active',
+          assignments: stored.assignments,
+          metric_values: '{}',
+          fields: JSON.stringify(dropUndefined({ metadata: body.metadata ?? undefined })),
+          completed: null,
+        });
+        return this.runObject(row);
+      })
+      .immediate();
+  }
+
+  /** A run outside any AI experiment (sigopt.create_run): stored as given. */
+  createProjectRun(tokenId: string, clientId: string, projectId: string, raw: unknown): Json {
+    this.requireClient(tokenId, clientId);
+    return this.db
+      .transaction(() => {
+        this.requireProject(tokenId, projectId);
+        return this.runObject(this.insertProjectRun(tokenId, projectId, raw, ''));
+      })
+      .immediate();
+  }
+
+  /** sigopt.upload_runs: all runs of the batch stored, or none. */
+  createProjectRuns(tokenId: string, clientId: string, projectId: string, raw: unknown): PaginationObject<Json> {
+    this.requireClient(tokenId, clientId);
+    const body = parse(RunBatchSchema, raw);
+    return this.db
+      .transaction(() => {
+        this.requireProject(tokenId, projectId);
+        const rows = body.runs.map((r, i) => this.insertProjectRun(tokenId, projectId, r, `runs[${i}]`));
+        return {
+          object: 'pagination' as const,
+          count: rows.length,
+          data: rows.map((r) => this.runObject(r)),
+          paging: { before: null, after: null },
+        };
+      })
+      .immediate();
+  }
+
+  getRun(tokenId: string, rawId: string): Json {
+    return this.runObject(this.requireRun(tokenId, rawId));
+  }
+
+  /**
+   * MERGE (and PUT): mappings merged key by key (values by metric name, metadata by key), the rest replaced. A run of
+   * an AI experiment that ends here (state completed or failed) records its suggestion's observation in the same
+   * transaction: completed needs a value for every optimized and constraint metric (400 naming the first missing one,
+   * nothing changed); failed records a failure. A completed run marked failed later turns its observation into a
+   * failure.
+   */
+  updateRun(tokenId: string, rawId: string, raw: unknown): Json {
+    const body = parse(RunFieldsSchema, raw);
+    return this.db
+      .transaction(() => {
+        const row = this.requireRun(tokenId, rawId);
+        if (body.assignments !== undefined && row.suggestion_id !== null) {
+          const fixed = JSON.parse(row.assignments) as Json;
+          for (const [k, v] of Object.entries(body.assignments)) {
+            if (k in fixed && fixed[k] !== v) {
+              throw new ApiError(400, `assignments.${k}: fixed by the run's suggestion (${JSON.stringify(fixed[k])})`);
+            }
+          }
+        }
+        const next = mergeRun(row, body);
+        let observationId = row.observation_id;
+        const ending = row.state !== next.state && next.state !== 'active';
+        if (row.aiexperiment_id !== null && row.suggestion_id !== null && ending) {
+          if (row.state === 'active' && row.state !== next.state) {
+            observationId = this.recordObservation(tokenId, row, next.state, next.metric_values);
+          } else if (row.state === 'completed' && next.state === 'failed' && observationId !== null) {
+            this.opt.store.updateObservation(observationId, { metric_values: null, failed: 1, metadata: null });
+          }
+        }
+        if (row.state !== 'active' && next.state === 'active') {
+          throw new ApiError(400, `state: run ${row.id} has ended (${row.state}); it cannot become active again`);
+        }
+        this.runs.updateRun(row.id, {
+          ...next,
+          observation_id: observationId,
+          completed: next.state !== 'active' ? (row.completed ?? Math.floor(Date.now() / 1000)) : null,
+        });
+        return this.runObject(this.requireRun(tokenId, rawId));
+      })
+      .immediate();
+  }
+
+  /** Deletes a run; an unfinished run of an AI experiment gives its suggestion back (no longer pending). */
+  deleteRun(tokenId: string, rawId: string): void {
+    this.db
+      .transaction(() => {
+        const row = this.requireRun(tokenId, rawId);
+        if (row.state === 'active' && row.suggestion_id !== null) {
+          this.opt.store.setSuggestionState(row.suggestion_id, 'deleted');
+        }
+        this.runs.deleteRun(row.id);
+      })
+      .immediate();
+  }
+
+  listProjectRuns(tokenId: string, clientId: string, projectId: string, rawQuery: unknown): PaginationObject<Json> {
+    this.requireClient(tokenId, clientId);
+    this.requireProject(tokenId, projectId);
+    const q = parse(RunListQuerySchema, rawQuery ?? {});
+    const { filters, ...paging } = q;
+    const experiment = filters === undefined ? null : experimentFilter(filters);
+    const page = this.runs.listRuns(tokenId, projectId, experiment, pageRequest(paging));
+    return pagination(page, (r) => this.runObject(r));
+  }
+
+  createCheckpoint(tokenId: string, rawId: string, raw: unknown): Json {
+    const body = parse(CheckpointCreateSchema, raw);
+    return this.db
+      .transaction(() => {
+        const row = this.requireRun(tokenId, rawId);
+        const values = body.values.map((v) => ({ name: v.name, value: v.value }));
+        return checkpointObject(
+          this.runs.insertCheckpoint(row.id, JSON.stringify(values), metadataText(body.metadata)),
+        );
+      })
+      .immediate();
+  }
+
+  listCheckpoints(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<Json> {
+    const row = this.requireRun(tokenId, rawId);
+    const q = parse(PageQuerySchema, rawQuery ?? {});
+    return pagination(this.runs.listCheckpoints(row.id, pageRequest(q)), checkpointObject);
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+  private requireClient(tokenId: string, clientId: string): void {
+    if (clientId !== tokenId) throw new ApiError(404, `client ${clientId} not found`);
+  }
+
+  private requireProject(tokenId: string, projectId: string): ProjectRow {
+    const id = ProjectIdSchema.safeParse(projectId);
+    const row = id.success ? this.runs.project(tokenId, projectId) : undefined;
+    if (!row) throw new ApiError(404, `project ${projectId} not found`);
+    return row;
+  }
+
+  private requireAiExperiment(tokenId: string, rawId: string) {
+    const id = parseId(rawId, 'aiexperiment');
+    const ai = this.runs.aiExperiment(tokenId, id);
+    const exp = ai ? this.opt.store.experiment(tokenId, id) : undefined;
+    if (!ai || !exp) throw new ApiError(404, `aiexperiment ${rawId} not found`);
+    return { ai, exp };
+  }
+
+  private requireRun(tokenId: string, rawId: string): TrainingRunRow {
+    const row = this.runs.run(tokenId, parseId(rawId, 'training run'));
+    if (!row) throw new ApiError(404, `training run ${rawId} not found`);
+    return row;
+  }
+
+  private allRuns(tokenId: string, project: string, aiExperimentId: number): TrainingRunRow[] {
+    return this.runs.listRuns(tokenId, project, aiExperimentId, { limit: 1_000_000 }).rows;
+  }
+
+  private insertProjectRun(tokenId: string, projectId: string, raw: unknown, prefix: string): TrainingRunRow {
+    const body = parse(RunFieldsSchema, raw ?? {}, prefix);
+    const empty: TrainingRunRow = {
+      id: 0,
+      client_id: tokenId,
+      project: projectId,
+      aiexperiment_id: null,
+      suggestion_id: null,
+      observation_id: null,
+      name: null,
+      state: 'active',
+      deleted: 0,
+      assignments: '{}',
+      metric_values: '{}',
+      fields: '{}',
+      checkpoint_count: 0,
+      created: 0,
+      updated: 0,
+      completed: null,
+    };
+    const merged = mergeRun(empty, body);
+    return this.runs.insertRun({
+      client_id: tokenId,
+      project: projectId,
+      aiexperiment_id: null,
+      suggestion_id: null,
+      observation_id: null,
+      ...merged,
+      completed: merged.state === 'active' ? null : Math.floor(Date.now() / 1000),
+    });
+  }
+
+  /** The run's end as an observation of its suggestion (service.ts validates it as any observation). */
+  private recordObservation(tokenId: string, row: TrainingRunRow, state: RunState, valuesText: string): number {
+    const { exp } = this.requireAiExperiment(tokenId, String(row.aiexperiment_id));
+    const config = JSON.parse(exp.config) as ExperimentConfig;
+    const logged = JSON.parse(valuesText) as Record<string, StoredRunValue>;
+    let body: Json;
+    if (state === 'failed') body = { suggestion: String(row.suggestion_id), failed: true };
+    else {
+      const values = [];
+      for (const m of config.metrics) {
+        const v = logged[m.name];
+        if (v === undefined) {
+          if ((m.strategy ?? 'optimize') === 'store') continue;
+          throw new ApiError(
+            400,
+            `values.${m.name}: the run ends without a value for metric "${m.name}" (log it with run.log_metric, or end the run as failed)`,
+          );
+        }
+        values.push(
+          v.value_stddev === undefined || v.value_stddev === null
+            ? { name: m.name, value: v.value }
+            : { name: m.name, value: v.value, value_stddev: v.value_stddev },
+        );
+      }
+      body = { suggestion: String(row.suggestion_id), values };
+    }
+    return Number(this.opt.createObservation(tokenId, String(exp.id), body).id);
+  }
+
+  private updatedParameters(
+    exp: ExperimentRow,
+    config: ExperimentConfig,
+    raw: unknown[],
+  ): ExperimentConfig['parameters'] {
+    const byName = new Map(config.parameters.map((p) => [p.name, p]));
+    if (raw.length !== config.parameters.length) {
+      throw new ApiError(
+        400,
+        `parameters: an AI experiment keeps its ${config.parameters.length} parameters (got ${raw.length})`,
+      );
+    }
+    const observed = this.opt.store.allObservations(exp.id).map((o) => JSON.parse(o.assignments) as Json);
+    return raw.map((p, i) => {
+      const q = (p ?? {}) as Json;
+      const old = byName.get(String(q.name));
+      if (!old)
+        throw new ApiError(400, `parameters[${i}].name: no parameter ${JSON.stringify(q.name)} in this experiment`);
+      if (q.type !== undefined && q.type !== old.type) {
+        throw new ApiError(
+          400,
+          `parameters[${i}].type: parameter ${old.name} is ${old.type}; only its bounds may change`,
+        );
+      }
+      if (old.type === 'categorical' || q.bounds === undefined) return old;
+      const b = q.bounds as { min?: unknown; max?: unknown };
+      const min = typeof b.min === 'number' ? b.min : old.bounds!.min;
+      const max = typeof b.max === 'number' ? b.max : old.bounds!.max;
+      for (const a of observed) {
+        const v = a[old.name];
+        if (typeof v === 'number' && (v < min || v > max)) {
+          throw new ApiError(
+            400,
+            `parameters[${i}].bounds: an observation has ${old.name} = ${v}, outside [${min}, ${max}]`,
+          );
+        }
+      }
+      return { ...old, bounds: { min, max } };
+    });
+  }
+
+  private aiExperimentObject({
+    ai,
+    exp,
+  }: {
+    ai: { id: number; project: string; client_id: string };
+    exp: ExperimentRow;
+  }): Json {
+    const core = experimentObject(exp, this.opt.store.counts(exp.id), {});
+    const counts = this.runs.runCounts(ai.id);
+    const budget = core.observation_budget;
+    return {
+      object: 'aiexperiment',
+      id: core.id,
+      name: core.name,
+      type: core.type,
+      state: core.state,
+      created: core.created,
+      updated: core.updated,
+      client: ai.client_id,
+      user: ai.client_id,
+      project: ai.project,
+      parameters: core.parameters,
+      metrics: core.metrics,
+      budget,
+      parallel_bandwidth: core.parallel_bandwidth,
+      num_solutions: 1,
+      conditionals: [],
+      linear_constraints: [],
+      metadata: core.metadata,
+      seed: core.seed,
+      method: core.method,
+      initial_design_size: core.initial_design_size,
+      progress: {
+        object: 'progress',
+        active_run_count: counts.active,
+        finished_run_count: counts.finished,
+        total_run_count: counts.total,
+        remaining_budget: budget === null ? null : Math.max(0, budget - counts.finished),
+      },
+    };
+  }
+
+  private runObject(row: TrainingRunRow): Json {
+    let doubles: ReadonlySet<string> = new Set();
+    if (row.aiexperiment_id !== null) {
+      const exp = this.opt.store.experiment(row.client_id, row.aiexperiment_id);
+      if (exp) doubles = doubleNames(JSON.parse(exp.config) as ExperimentConfig);
+    }
+    const fields = JSON.parse(row.fields) as Json;
+    const values = JSON.parse(row.metric_values) as Record<string, StoredRunValue>;
+    const logs = (fields.logs ?? {}) as Record<string, { content: string }>;
+    const datasets = (fields.datasets ?? {}) as Json;
+    const model = fields.model as { type?: string | null } | null | undefined;
+    const source = fields.source_code as Json | null | undefined;
+    return {
+      object: 'training_run',
+      id: String(row.id),
+      name: row.name,
+      client: row.client_id,
+      user: row.client_id,
+      project: row.project,
+      experiment: row.aiexperiment_id === null ? null : String(row.aiexperiment_id),
+      suggestion: row.suggestion_id === null ? null : String(row.suggestion_id),
+      observation: row.observation_id === null ? null : String(row.observation_id),
+      state: row.state,
+      finished: row.state !== 'active',
+      deleted: row.deleted !== 0,
+      created: row.created,
+      updated: row.updated,
+      completed: row.completed,
+      assignments: wireAssignments(row.assignments, doubles),
+      values: Object.fromEntries(
+        Object.entries(values).map(([name, v]) => [
+          name,
+          { object: 'metric_evaluation', name, value: v.value, value_stddev: v.value_stddev ?? null },
+        ]),
+      ),
+      // empty mappings as {} (clients test membership: `"feature_importances" in run.sys_metadata`)
+      metadata: fields.metadata ?? {},
+      sys_metadata: fields.sys_metadata ?? {},
+      dev_metadata: fields.dev_metadata ?? {},
+      logs: Object.fromEntries(Object.entries(logs).map(([k, v]) => [k, { object: 'log', content: v.content }])),
+      datasets: Object.fromEntries(Object.keys(datasets).map((k) => [k, { object: 'dataset' }])),
+      model: model ? { object: 'model', type: model.type ?? null } : null,
+      source_code: source ? { object: 'source_code', ...source } : null,
+      assignments_meta: fields.assignments_meta ?? null,
+      assignments_sources: fields.assignments_sources ?? null,
+      tags: fields.tags ?? [],
+      favorite: fields.favorite ?? false,
+      files: [],
+      checkpoint_count: row.checkpoint_count,
+      best_checkpoint: null,
+    };
+  }
+}
+
+/** The run after applying `body` (not stored). */
+function mergeRun(
+  row: TrainingRunRow,
+  body: RunFields,
+): Pick<TrainingRunRow, 'name' | 'state' | 'assignments' | 'metric_values' | 'fields'> {
+  const fields = JSON.parse(row.fields) as Json;
+  for (const key of MERGED_FIELDS) {
+    const v = body[key];
+    if (v === null) delete fields[key];
+    else if (v !== undefined) {
+      const prev = fields[key];
+      fields[key] = { ...(typeof prev === 'object' && prev !== null ? prev : {}), ...v };
+    }
+  }
+  if (body.model !== undefined) fields.model = body.model;
+  if (body.tags !== undefined) fields.tags = body.tags;
+  if (body.favorite !== undefined) fields.favorite = body.favorite;
+  const values = JSON.parse(row.metric_values) as Record<string, StoredRunValue>;
+  for (const [name, v] of Object.entries(body.values ?? {})) {
+    if (v.name !== undefined && v.name !== name) {
+      throw new ApiError(400, `values.${name}.name: says ${JSON.stringify(v.name)}`);
+    }
+    values[name] = v.value_stddev === undefined ? { value: v.value } : { value: v.value, value_stddev: v.value_stddev };
+  }
+  const assignments = { ...(JSON.parse(row.assignments) as Json), ...(body.assignments ?? {}) };
+  return {
+    name: body.name === undefined ? row.name : body.name,
+    state: body.state ?? row.state,
+    assignments: JSON.stringify(assignments),
+    metric_values: JSON.stringify(values),
+    fields: JSON.stringify(fields),
+  };
+}
+
+/** The sigopt client's get_runs() filter, `[{"field": "experiment", "operator": "==", "value": id}]`. */
+function experimentFilter(text: string): number {
+  let filters: unknown;
+  try {
+    filters = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'filters: must be a JSON list');
+  }
+  const f = Array.isArray(filters) && filters.length === 1 ? (filters[0] as Json) : undefined;
+  if (!f || f.field !== 'experiment' || f.operator !== '==' || !/^[1-9][0-9]{0,15}$/.test(String(f.value))) {
+    throw new ApiError(400, 'filters: only [{"field": "experiment", "operator": "==", "value": <id>}] is supported');
+  }
+  return Number(f.value);
+}
+
+function projectObject(row: ProjectRow): Json {
+  return {
+    object: 'project',
+    id: row.id,
+    name: row.name,
+    client: row.client_id,
+    user: row.client_id,
+    created: row.created,
+    updated: row.updated,
+    metadata: json(row.metadata),
+  };
+}
+
+function checkpointObject(row: CheckpointRow): Json {
+  const values = JSON.parse(row.metric_values) as { name: string; value: number }[];
+  return {
+    object: 'checkpoint',
+    id: String(row.id),
+    training_run: String(row.training_run_id),
+    created: row.created,
+    metadata: json(row.metadata),
+    values: values.map((v) => ({ object: 'metric_evaluation', name: v.name, value: v.value, value_stddev: null })),
+    should_stop: false,
+    stopping_reasons: {},
+  };
+}
+
+function metadataText(m: Record<string, unknown> | null | undefined): string | null {
+  return m === undefined || m === null ? null : JSON.stringify(m);
+}
+
+function dropUndefined(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,168 @@
+/**
+ * The OFFICIAL sigopt Python client's current API (projects, AI experiments, training runs: ai-module.ts) against a
+ * real `serve` child process:
+ * - scripts/sigopt_current_api.py: SigOpt's README flow (`create_experiment`, `experiment.loop()`, `run.params`,
+ *   `run.log_metric`) on the Franke function, then a crashing run, an AI experiment update, a plain run with a
+ *   checkpoint, `upload_runs` and archiving;
+ * - the client's own integration tests (`integration_test/`, all of them, unmodified, with pytest), whose results are
+ *   checked one by one from pytest's JUnit report.
+ *
+ * Fails (never skips) when Python, the client or its test dependencies are missing, saying how to get them.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/database.ts';
+import { createToken } from '../src/tokens.ts';
+import { PACKAGE_DIR, spawnServer, type ChildServer } from './harness.ts';
+import { CLIENT_DIR, PYTHON, requireClient } from './python-client.ts';
+
+const FRANKE_MAX = 1.2197;
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(PYTHON, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.once('error', reject);
+    p.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('the official sigopt client, current API (projects, AI experiments, training runs)', () => {
+  let dir: string;
+  let server: ChildServer | undefined;
+  let token: string;
+  const env = (project: string, extraPath: string[] = []) => ({
+    SIGOPT_API_URL: server!.url,
+    SIGOPT_API_TOKEN: token,
+    SIGOPT_PROJECT: project,
+    PYTHONPATH: [...extraPath, CLIENT_DIR!].join(path.delimiter),
+  });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pb-sigopt-current-'));
+    const file = path.join(dir, 'ai.db');
+    const db = openDatabase(file);
+    token = createToken(db, 'sigopt-python').token;
+    db.close();
+    server = await spawnServer(file);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("SigOpt's README loop on Franke: 20 runs, best within 0.02 of the maximum, no pile-up; then failures, updates, plain runs, uploads, archiving", async () => {
+    requireClient();
+    const out = path.join(dir, 'current-api.json');
+    const r = await run(
+      [path.join(PACKAGE_DIR, 'scripts', 'sigopt_current_api.py'), '--budget', '20', '--out', out],
+      env('franke-readme'),
+      dir,
+      120_000,
+    );
+    expect(r.stderr).not.toMatch(/Traceback/);
+    expect(r.code, r.stderr).toBe(0);
+    const o = JSON.parse(readFileSync(out, 'utf8'));
+    expect(o.project_created).toBe('franke-readme');
+    expect(o.project_conflict).toBe('ConflictingProjectException');
+    expect(o.experiment.project).toBe('franke-readme');
+    // the loop ran the budget, no more, and every run was answered
+    const points = o.points as [number, number, number][];
+    expect(points).toHaveLength(20);
+    expect(o.param_types).toEqual(['float']);
+    expect(o.progress).toEqual({ finished: 20, active: 0, total: 20, remaining: 0 });
+    const best = Math.max(...points.map((p) => p[2]));
+    expect(best).toBeGreaterThan(FRANKE_MAX - 0.02);
+    // suggestions do not pile up: at most 3 of 20 within 1e-3 of an earlier one
+    let near = 0;
+    points.forEach((p, i) => {
+      if (points.slice(0, i).some((q) => Math.hypot(p[0] - q[0], p[1] - q[1]) < 1e-3)) near++;
+    });
+    expect(near).toBeLessThanOrEqual(3);
+    // best runs = the best observation's run; every run completed with its own observation and its metadata
+    expect(o.best_runs).toHaveLength(1);
+    expect(o.best_runs[0].value).toBeCloseTo(best, 12);
+    expect(o.runs).toHaveLength(20);
+    expect(new Set(o.runs.map((x: { observation: string }) => x.observation)).size).toBe(20);
+    for (const x of o.runs) {
+      expect(x.state).toBe('completed');
+      expect(x.metadata).toEqual({ note: 'franke' });
+    }
+    // an exception inside `with run:` fails the run, and its suggestion is answered as a failure
+    expect(o.failed_run.state).toBe('failed');
+    expect(o.failed_run.observation).toMatch(/^\d+$/);
+    // the integration test's update: bounds widened, name and budget changed; narrowing past an observation refused
+    expect(o.updated).toEqual({ name: 'Franke Optimization (wider x)', budget: 25, x_bounds: [0, 2] });
+    expect(o.narrowing.status).toBe(400);
+    expect(o.narrowing.message).toMatch(/parameters\[0\]\.bounds: an observation has x = .* outside \[0, 0\.1\]/);
+    // a run outside experiments keeps what was logged
+    expect(o.plain_run).toEqual({
+      state: 'completed',
+      values: { accuracy: [0.91, 0.01], loss: [0.3, null] },
+      assignments: { lr: 0.01, layers: 3 },
+      checkpoint_count: 1,
+      model: 'cnn',
+    });
+    expect(o.uploaded).toBe(5);
+    expect(o.archived_state).toBe('deleted');
+  }, 150_000);
+
+  it("the client's own integration tests, unmodified: every one passes but one that reads xgboost >= 2.0's booster config", async () => {
+    requireClient(['pytest', 'xgboost', 'sklearn']);
+    // the tests expect their projects to exist, as on SigOpt
+    const setup = await run(
+      ['-c', 'import sigopt; sigopt.create_project(); sigopt.create_project("dev-sigopt-xgb-integration-test")'],
+      env('integration-test'),
+      dir,
+      30_000,
+    );
+    expect(setup.code, setup.stderr).toBe(0);
+    const junit = path.join(dir, 'integration.xml');
+    const r = await run(
+      [
+        '-m',
+        'pytest',
+        '-q',
+        '-p',
+        'no:cacheprovider',
+        `--junitxml=${junit}`,
+        path.join(CLIENT_DIR!, 'integration_test'),
+      ],
+      env('integration-test', [path.join(PACKAGE_DIR, 'test', 'python-shim')]),
+      dir,
+      600_000,
+    );
+    const xml = readFileSync(junit, 'utf8');
+    const cases = [
+      ...xml.matchAll(/<testcase classname="([^"]+)" name="([^"]+)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
+    ].map((m) => ({ name: `${m[1].split('.').pop()}::${m[2]}`, body: m[4] ?? '' }));
+    const failed = cases.filter((c) => /<(failure|error)/.test(c.body));
+    const skipped = cases.filter((c) => /<skipped/.test(c.body));
+    expect(cases.length, r.stdout.slice(-2000)).toBeGreaterThanOrEqual(30);
+    expect(skipped).toEqual([]);
+    // test_provided_run trains a booster and reads learner.gradient_booster.tree_train_param from its saved config,
+    // a key xgboost added in 2.0 (Debian 12 ships 1.7.4): it fails after every request to the server succeeded.
+    const report = failed.map((c) => `${c.name}: ${c.body.slice(-600)}`).join('\n');
+    expect(
+      failed.map((c) => c.name),
+      report,
+    ).toEqual(['TestXGBoostRun::test_provided_run']);
+    expect(failed[0].body).toMatch(/KeyError: 'tree_train_param'/);
+  }, 660_000);
+});

@@ -25,6 +25,8 @@ export {
 } from './space/space.ts';
 export { GaussianProcess, sampleHyperparameters, type GpHyperparameters } from './models/gp.ts';
 export { SuccessModel } from './models/success-model.ts';
+export { parameterImportances, type MetricImportances } from './models/importances.ts';
+export { stoppingCriteria, stagnationWindow, type StoppingCriteria } from './progress/stopping-criteria.ts';
 export {
   suggest,
   suggestBatch,

@@ -85,6 +85,13 @@ def main():
   runs = list(experiment.get_runs())
   out["runs"] = [{"id": r.id, "state": r.state, "observation": r.observation, "metadata": dict(r.metadata or {})} for r in runs]
 
+  # the core API's analysis of the same experiment: importances per metric, stopping advice
+  core = get_connection().experiments(experiment.id)
+  out["importances"] = dict(core.importances().fetch().importances)
+  out["metric_importances"] = [m.metric for m in core.metric_importances().fetch().iterate_pages()]
+  stop = core.stopping_criteria().fetch()
+  out["stopping"] = {"should_stop": stop.should_stop, "reasons": list(stop.reasons)}
+
   # a run that raises ends as failed, and its suggestion is answered as a failure
   try:
     with experiment.create_run() as run:

@@ -409,3 +409,34 @@ describe('corrections: PUT and DELETE on observations, PUT on suggestions', () =
     expect((await h.call('PUT', `${url}/999`, { metadata: null })).status).toBe(404);
   });
 });
+
+describe('importances and stopping criteria', () => {
+  it('ranks parameters per metric from the GP, and advises stopping at the budget', async () => {
+    // f1 = x n / 5 (+0.1 for c = b), f2 = (1 - x)^2 + n / 10: x matters most to both, c only a little to f1
+    const e = (await h.call('POST', '/v1/experiments', twoMetricExperiment({ observation_budget: 24 }))).json;
+    const empty = await h.call('GET', `/v1/experiments/${e.id}/importances`);
+    expect(empty.json).toEqual({ object: 'importances', importances: {} });
+    for (let i = 0; i < 24; i++) {
+      const s = (await h.call('POST', `/v1/experiments/${e.id}/suggestions`)).json;
+      await h.call('POST', `/v1/experiments/${e.id}/observations`, {
+        suggestion: s.id,
+        values: toyValues(s.assignments),
+      });
+    }
+    const per = await h.call('GET', `/v1/experiments/${e.id}/metric_importances`);
+    expect(per.json.data.map((m: { object: string; metric: string }) => [m.object, m.metric])).toEqual([
+      ['metric_importances', 'f1'],
+      ['metric_importances', 'f2'],
+    ]);
+    for (const m of per.json.data as { importances: Record<string, number> }[]) {
+      expect(Object.values(m.importances).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+      expect(m.importances.x).toBeGreaterThan(m.importances.c);
+    }
+    const single = await h.call('GET', `/v1/experiments/${e.id}/importances`);
+    expect(single.json.importances).toEqual(per.json.data[0].importances);
+    const stop = await h.call('GET', `/v1/experiments/${e.id}/stopping_criteria`);
+    expect(stop.json).toMatchObject({ object: 'stopping_criteria', should_stop: true });
+    expect(stop.json.reasons).toContain('observation_budget_reached');
+    expect((await h.call('GET', `/v1/experiments/${e.id}/stopping_criteria`, undefined, h.tokenB)).status).toBe(404);
+  });
+});

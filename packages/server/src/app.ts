@@ -170,6 +170,16 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.bestAssignments(tok(req), req.params.id),
   );
 
+  app.get<{ Params: Params }>('/v1/experiments/:id/importances', async (req) =>
+    service.importances(tok(req), req.params.id),
+  );
+  app.get<{ Params: Params }>('/v1/experiments/:id/metric_importances', async (req) =>
+    service.metricImportances(tok(req), req.params.id),
+  );
+  app.get<{ Params: Params }>('/v1/experiments/:id/stopping_criteria', async (req) =>
+    service.stoppingCriteria(tok(req), req.params.id),
+  );
+
   // --- the AI module (ai-module.ts): tokens/self, clients, projects, AI experiments, training runs ---------------
   type R = FastifyRequest<{ Params: Params }>;
   const skipOr = (req: FastifyRequest, reply: FastifyReply, body: unknown) =>

@@ -14,6 +14,8 @@
  */
 import {
   isFeasible,
+  parameterImportances,
+  stoppingCriteria,
   ObservationError,
   SpaceError,
   paretoFront,
@@ -519,6 +521,41 @@ export class OptimizationService {
       count: front.length,
       data: front.map((i) => bestAssignmentsObject(candidates[i], doubles)),
       paging: { before: null, after: null },
+    };
+  }
+
+  /**
+   * Parameter importances per metric (not `store` metrics), from the length scales of a GP fitted on the successful
+   * observations (optimizer models/importances.ts); empty maps below 3 of them.
+   */
+  metricImportances(tokenId: string, rawId: string): PaginationObject<Record<string, unknown>> {
+    const exp = this.requireExperiment(tokenId, rawId);
+    const config = JSON.parse(exp.config) as ExperimentConfig;
+    const all = parameterImportances(config, this.store.allObservations(exp.id).map(rowToObservation));
+    return {
+      object: 'pagination',
+      count: all.length,
+      data: all.map((m) => ({ object: 'metric_importances', metric: m.metric, importances: m.importances })),
+      paging: { before: null, after: null },
+    };
+  }
+
+  /** SigOpt's single-metric `importances`: those of the first optimized metric. */
+  importances(tokenId: string, rawId: string): Record<string, unknown> {
+    const exp = this.requireExperiment(tokenId, rawId);
+    const config = JSON.parse(exp.config) as ExperimentConfig;
+    const first = config.metrics.find((m) => (m.strategy ?? 'optimize') === 'optimize')!;
+    const m = this.metricImportances(tokenId, rawId).data.find((x) => x.metric === first.name);
+    return { object: 'importances', importances: m?.importances ?? {} };
+  }
+
+  /** Whether the experiment may stop: its budget reached, or no improvement of the feasible front for a while. */
+  stoppingCriteria(tokenId: string, rawId: string): Record<string, unknown> {
+    const exp = this.requireExperiment(tokenId, rawId);
+    const config = JSON.parse(exp.config) as ExperimentConfig;
+    return {
+      object: 'stopping_criteria',
+      ...stoppingCriteria(config, this.store.allObservations(exp.id).map(rowToObservation)),
     };
   }
 

@@ -104,6 +104,12 @@ describe('the official sigopt client, current API (projects, AI experiments, tra
       expect(x.state).toBe('completed');
       expect(x.metadata).toEqual({ note: 'franke' });
     }
+    // importances (x and y both matter to Franke), stopping advice at the budget
+    expect(Object.keys(o.importances).sort()).toEqual(['x', 'y']);
+    expect(o.importances.x + o.importances.y).toBeCloseTo(1, 9);
+    expect(o.metric_importances).toEqual(['franke']);
+    expect(o.stopping).toMatchObject({ should_stop: true });
+    expect(o.stopping.reasons).toContain('observation_budget_reached');
     // an exception inside `with run:` fails the run, and its suggestion is answered as a failure
     expect(o.failed_run.state).toBe('failed');
     expect(o.failed_run.observation).toMatch(/^\d+$/);

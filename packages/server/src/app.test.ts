@@ -440,3 +440,26 @@ describe('importances and stopping criteria', () => {
     expect((await h.call('GET', `/v1/experiments/${e.id}/stopping_criteria`, undefined, h.tokenB)).status).toBe(404);
   });
 });
+
+describe("SigOpt's shorter experiment forms", () => {
+  const parameters = [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }];
+
+  it('no metric: one maximised metric "value"; the single `metric` form; `budget` for observation_budget', async () => {
+    const none = await h.call('POST', '/v1/experiments', { name: 'n', parameters });
+    expect(none.json.metrics).toEqual([expect.objectContaining({ name: 'value', objective: 'maximize' })]);
+    const one = await h.call('POST', '/v1/experiments', {
+      name: 'm',
+      parameters,
+      metric: { name: 'loss', objective: 'minimize' },
+      budget: 7,
+    });
+    expect(one.json.metrics).toEqual([expect.objectContaining({ name: 'loss', objective: 'minimize' })]);
+    expect(one.json.observation_budget).toBe(7);
+    const both = await h.call('POST', '/v1/experiments', { name: 'b', parameters, metric: { name: 'a' }, metrics: [] });
+    expect(both.status).toBe(400);
+    expect(both.json.message).toMatch(/^metric: give either/);
+    const clash = await h.call('POST', '/v1/experiments', { name: 'c', parameters, budget: 5, observation_budget: 6 });
+    expect(clash.status).toBe(400);
+    expect(clash.json.message).toMatch(/^budget: /);
+  });
+});

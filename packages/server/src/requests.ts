@@ -48,8 +48,12 @@ export const ExperimentCreateSchema = z.strictObject({
   name: z.string().min(1).max(500).optional(),
   type: z.literal('offline').optional(),
   parameters: z.array(z.unknown()),
-  metrics: z.array(z.unknown()),
+  /** optional as on SigOpt: without `metrics` (or the older single `metric`) one maximised metric named "value" */
+  metrics: z.array(z.unknown()).optional(),
+  metric: z.unknown().optional(),
   observation_budget: z.unknown().optional(),
+  /** the AI module's name for observation_budget, accepted here too */
+  budget: z.unknown().optional(),
   parallel_bandwidth: z.unknown().optional(),
   seed: z.unknown().optional(),
   method: z.unknown().optional(),

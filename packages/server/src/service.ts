@@ -62,6 +62,8 @@ import { SerialQueue } from './serial-queue.ts';
 import { Store, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
 
 const DEFAULT_PAGE = 100;
+/** The metric of an experiment created without any (SigOpt's own Franke example does that): observed with `value`. */
+export const DEFAULT_METRIC = 'value';
 
 export function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
   const r = schema.safeParse(input);
@@ -172,8 +174,20 @@ export class OptimizationService {
   // --- experiments -------------------------------------------------------------------------
   createExperiment(tokenId: string, raw: unknown): ExperimentObject {
     const body = parse(ExperimentCreateSchema, raw);
-    const { metadata, type: _type, ...rest } = body;
-    const config = this.parseConfig(dropUndefined(rest));
+    const { metadata, type: _type, metric, budget, ...rest } = body;
+    if (metric !== undefined && rest.metrics !== undefined) {
+      throw new ApiError(400, 'metric: give either metric (one metric) or metrics, not both');
+    }
+    if (budget !== undefined && rest.observation_budget !== undefined && budget !== rest.observation_budget) {
+      throw new ApiError(400, 'budget: differs from observation_budget (they name the same thing)');
+    }
+    const config = this.parseConfig(
+      dropUndefined({
+        ...rest,
+        metrics: rest.metrics ?? (metric !== undefined ? [metric] : [{ name: DEFAULT_METRIC }]),
+        observation_budget: rest.observation_budget ?? budget,
+      }),
+    );
     const id = this.store.insertExperiment(tokenId, JSON.stringify(config), metadataText(metadata));
     return this.experimentView(this.store.experiment(tokenId, id)!);
   }

@@ -127,6 +127,24 @@ print(json.dumps(dict(obs=obs, fixed_value=fixed.value, fixed_note=fixed.metadat
     final=ex.fetch().progress.observation_count)))
 `;
 
+/** The client's own example definition (sigopt/examples/franke.py): no metric at all, `precision` on parameters. */
+const OWN_EXAMPLE_FLOW = `
+import json, sys, sigopt
+from sigopt.examples.franke import FRANKE_EXPERIMENT_DEFINITION, franke_function
+conn = sigopt.Connection(client_token=sys.argv[2])
+conn.set_api_url(sys.argv[1])
+e = conn.experiments().create(**FRANKE_EXPERIMENT_DEFINITION)
+best = None
+for _ in range(12):
+    s = conn.experiments(e.id).suggestions().create()
+    v = franke_function(s.assignments['x'], s.assignments['y'])
+    conn.experiments(e.id).observations().create(suggestion=s.id, value=v)
+    best = v if best is None else max(best, v)
+f = conn.experiments(e.id).fetch()
+print(json.dumps(dict(metrics=[m.name for m in f.metrics], count=f.progress.observation_count, best=best,
+    best_assignments=[b.value for b in conn.experiments(e.id).best_assignments().fetch().iterate_pages()])))
+`;
+
 describe('the official sigopt Python client on the Franke example', () => {
   let dir: string;
   let server: ChildServer | undefined;
@@ -186,6 +204,18 @@ describe('the official sigopt Python client on the Franke example', () => {
     expect(out.open_after_all).toEqual([]);
     expect(out.state).toBe('deleted');
     expect(out.active).not.toContain(out.experiment);
+  });
+
+  it("creates the client's own example experiment, which names no metric, and observes it with value=", () => {
+    const out = runFlow(OWN_EXAMPLE_FLOW) as {
+      metrics: string[];
+      count: number;
+      best: number;
+      best_assignments: number[];
+    };
+    expect(out.metrics).toEqual(['value']);
+    expect(out.count).toBe(12);
+    expect(out.best_assignments).toEqual([out.best]);
   });
 
   it('corrects observations (update, delete one, delete all) and tags a suggestion, as SigOpt let it', () => {

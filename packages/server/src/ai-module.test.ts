@@ -222,7 +222,8 @@ describe('database schema upgrade', () => {
       v2.close();
       // make it a version-1 file: without the new tables, with a row of its own
       const raw = new Database(file);
-      for (const t of ['checkpoints', 'training_runs', 'aiexperiments', 'projects']) raw.exec(`DROP TABLE ${t}`);
+      for (const t of ['checkpoints', 'training_runs', 'aiexperiments', 'projects', 'queued_suggestions'])
+        raw.exec(`DROP TABLE ${t}`);
       raw.pragma('user_version = 1');
       raw.exec(
         "INSERT INTO tokens (id, name, salt, hash, created) VALUES ('0123456789abcdef', 'old', 'aa', 'bb', 1);" +
@@ -234,7 +235,9 @@ describe('database schema upgrade', () => {
       const tables = (
         db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
       ).map((t) => t.name);
-      expect(tables).toEqual(expect.arrayContaining(['projects', 'aiexperiments', 'training_runs', 'checkpoints']));
+      expect(tables).toEqual(
+        expect.arrayContaining(['queued_suggestions', 'projects', 'aiexperiments', 'training_runs', 'checkpoints']),
+      );
       expect(db.prepare('SELECT COUNT(*) AS n FROM experiments').get()).toEqual({ n: 1 });
       db.close();
     } finally {

@@ -463,3 +463,39 @@ describe("SigOpt's shorter experiment forms", () => {
     expect(clash.json.message).toMatch(/^budget: /);
   });
 });
+
+describe('queued suggestions', () => {
+  it('serves queued assignments first, oldest first, then the optimizer; lists, fetches and deletes them', async () => {
+    const e = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
+    const url = `/v1/experiments/${e.id}/queued_suggestions`;
+    const q1 = await h.call('POST', url, { assignments: { x: 0.25, n: 2, c: 'b' } });
+    expect(q1.status).toBe(200);
+    expect(q1.json).toMatchObject({
+      object: 'queued_suggestion',
+      experiment: e.id,
+      assignments: { x: 0.25, n: 2, c: 'b' },
+    });
+    const q2 = (await h.call('POST', url, { assignments: { x: 1, n: 5, c: 'a' } })).json;
+    const q3 = (await h.call('POST', url, { assignments: { x: 0, n: 1, c: 'a' } })).json;
+    expect((await h.call('GET', `${url}/${q2.id}`)).json.assignments).toEqual({ x: 1, n: 5, c: 'a' });
+    expect((await h.call('DELETE', `${url}/${q3.id}`)).status).toBe(204);
+    expect((await h.call('DELETE', `${url}/${q3.id}`)).status).toBe(404);
+    expect((await h.call('GET', url)).json.count).toBe(2);
+    const s1 = (await h.call('POST', `/v1/experiments/${e.id}/suggestions`, { metadata: { w: 1 } })).json;
+    const s2 = (await h.call('POST', `/v1/experiments/${e.id}/suggestions`)).json;
+    expect(s1.assignments).toEqual({ x: 0.25, n: 2, c: 'b' });
+    expect(s1.metadata).toEqual({ w: 1 });
+    expect(s2.assignments).toEqual({ x: 1, n: 5, c: 'a' });
+    expect((await h.call('GET', url)).json.count).toBe(0);
+    // the queue is empty: the optimizer answers (its first Sobol point is none of the queued ones)
+    const s3 = (await h.call('POST', `/v1/experiments/${e.id}/suggestions`)).json;
+    expect([s1.assignments, s2.assignments]).not.toContainEqual(s3.assignments);
+    // a point outside the space is refused naming the field, and nothing is queued
+    const before = h.dump();
+    const bad = await h.call('POST', url, { assignments: { x: 2, n: 1, c: 'a' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/^assignments\.x: /);
+    expect(h.dump()).toBe(before);
+    expect((await h.call('GET', url, undefined, h.tokenB)).status).toBe(404);
+  });
+});

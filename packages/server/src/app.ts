@@ -170,6 +170,19 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.bestAssignments(tok(req), req.params.id),
   );
 
+  app.post<{ Params: Params }>('/v1/experiments/:id/queued_suggestions', async (req) =>
+    service.createQueuedSuggestion(tok(req), req.params.id, req.body),
+  );
+  app.get<{ Params: Params }>('/v1/experiments/:id/queued_suggestions', async (req) =>
+    service.listQueuedSuggestions(tok(req), req.params.id, req.query),
+  );
+  app.get<{ Params: Params }>('/v1/experiments/:id/queued_suggestions/:sid', async (req) =>
+    service.getQueuedSuggestion(tok(req), req.params.id, req.params.sid),
+  );
+  app.delete<{ Params: Params }>('/v1/experiments/:id/queued_suggestions/:sid', async (req, reply) => {
+    service.deleteQueuedSuggestion(tok(req), req.params.id, req.params.sid);
+    return reply.code(204).send();
+  });
   app.get<{ Params: Params }>('/v1/experiments/:id/importances', async (req) =>
     service.importances(tok(req), req.params.id),
   );

@@ -10,8 +10,9 @@ import Database from 'better-sqlite3';
 export type Db = Database.Database;
 
 /**
- * 1: tokens, experiments, suggestions, observations. 2: the AI module's projects, AI experiments, training runs and
- * checkpoints (new tables only: a version-1 file is upgraded in place at open, its rows untouched).
+ * 1: tokens, experiments, suggestions, observations. 2: queued suggestions, and the AI module's projects, AI
+ * experiments, training runs and checkpoints (new tables only: a version-1 file is upgraded in place at open, its rows
+ * untouched).
  */
 const SCHEMA_VERSION = 2;
 
@@ -57,6 +58,13 @@ CREATE TABLE IF NOT EXISTS observations (
   created        INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS observations_experiment ON observations(experiment_id, id);
+CREATE TABLE IF NOT EXISTS queued_suggestions (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
+  assignments    TEXT NOT NULL,
+  created        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS queued_suggestions_experiment ON queued_suggestions(experiment_id, id);
 CREATE TABLE IF NOT EXISTS projects (
   client_id  TEXT NOT NULL,
   id         TEXT NOT NULL,

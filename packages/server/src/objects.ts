@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Assignments, ExperimentConfig, Parameter, Metric } from '@paretobench/optimizer';
-import type { ExperimentCounts, ExperimentRow, ObservationRow, Page, SuggestionRow } from './store.ts';
+import type { ExperimentCounts, ExperimentRow, ObservationRow, Page, QueuedRow, SuggestionRow } from './store.ts';
 
 /**
  * A double parameter's value that happens to be integral (0, 1, -3). JSON has one number type, but SigOpt's API wrote
@@ -209,6 +209,24 @@ export function suggestionObject(row: SuggestionRow, doubles: ReadonlySet<string
     assignments: wireAssignments(row.assignments, doubles),
     state: row.state,
     metadata: json(row.metadata),
+    created: row.created,
+  };
+}
+
+export interface QueuedSuggestionObject {
+  object: 'queued_suggestion';
+  id: string;
+  experiment: string;
+  assignments: Assignments;
+  created: number;
+}
+
+export function queuedSuggestionObject(row: QueuedRow, doubles: ReadonlySet<string>): QueuedSuggestionObject {
+  return {
+    object: 'queued_suggestion',
+    id: String(row.id),
+    experiment: String(row.experiment_id),
+    assignments: wireAssignments(row.assignments, doubles),
     created: row.created,
   };
 }

@@ -81,6 +81,10 @@ export const SuggestionCreateSchema = z.strictObject({
 });
 export type SuggestionCreate = z.infer<typeof SuggestionCreateSchema>;
 
+export const QueuedSuggestionCreateSchema = z.strictObject({
+  assignments: AssignmentsSchema,
+});
+
 export const MetricValueSchema = z.strictObject({
   name: z.string().min(1),
   value: z.number(),

@@ -36,6 +36,8 @@ import {
   observationObject,
   pagination,
   suggestionObject,
+  queuedSuggestionObject,
+  type QueuedSuggestionObject,
   doubleNames,
   type BestAssignmentsObject,
   type ExperimentObject,
@@ -53,6 +55,7 @@ import {
   ObservationUpdateSchema,
   PageQuerySchema,
   SuggestionCreateSchema,
+  QueuedSuggestionCreateSchema,
   SuggestionDeleteAllQuerySchema,
   SuggestionListQuerySchema,
   SuggestionUpdateSchema,
@@ -279,6 +282,18 @@ export class OptimizationService {
         })
         .immediate();
     }
+    // a queued suggestion (queued_suggestions) is served before the optimizer is asked
+    const fromQueue = this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        const q = this.store.popQueued(exp.id);
+        if (!q) return null;
+        this.store.bumpIndex(exp.id, 1);
+        const row = this.store.insertSuggestion(exp.id, q.assignments, metadataText(body.metadata), exp.next_index);
+        return suggestionObject(row, doublesOf(exp));
+      })
+      .immediate();
+    if (fromQueue) return fromQueue;
     return new Promise<SuggestionObject>((resolve, reject) => {
       const request = { metadata: metadataText(body.metadata), resolve, reject };
       const queued = this.waiting.get(first.id);
@@ -364,6 +379,47 @@ export class OptimizationService {
         if (row.state === 'closed')
           throw new ApiError(409, `suggestion ${rawSid} already has an observation and cannot be deleted`);
         this.store.setSuggestionState(row.id, 'deleted');
+      })
+      .immediate();
+  }
+
+  // --- queued suggestions ------------------------------------------------------------------
+  /** Queues assignments: the next suggestion requests are answered with them, oldest first, before the optimizer. */
+  createQueuedSuggestion(tokenId: string, rawId: string, raw: unknown): QueuedSuggestionObject {
+    const body = parse(QueuedSuggestionCreateSchema, raw);
+    return this.db
+      .transaction(() => {
+        const exp = this.requireActiveExperiment(tokenId, rawId);
+        const config = JSON.parse(exp.config) as ExperimentConfig;
+        const assignments = this.validate(config, { assignments: body.assignments, failed: true }, '').assignments;
+        return queuedSuggestionObject(
+          this.store.insertQueued(exp.id, JSON.stringify(assignments)),
+          doubleNames(config),
+        );
+      })
+      .immediate();
+  }
+
+  getQueuedSuggestion(tokenId: string, rawId: string, rawQid: string): QueuedSuggestionObject {
+    const exp = this.requireExperiment(tokenId, rawId);
+    const row = this.store.queued(exp.id, parseId(rawQid, 'queued suggestion'));
+    if (!row) throw new ApiError(404, `queued suggestion ${rawQid} not found in experiment ${exp.id}`);
+    return queuedSuggestionObject(row, doublesOf(exp));
+  }
+
+  listQueuedSuggestions(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<QueuedSuggestionObject> {
+    const exp = this.requireExperiment(tokenId, rawId);
+    const q = parse(PageQuerySchema, rawQuery ?? {});
+    const doubles = doublesOf(exp);
+    return pagination(this.store.listQueued(exp.id, pageRequest(q)), (row) => queuedSuggestionObject(row, doubles));
+  }
+
+  deleteQueuedSuggestion(tokenId: string, rawId: string, rawQid: string): void {
+    this.db
+      .transaction(() => {
+        const exp = this.requireExperiment(tokenId, rawId);
+        if (this.store.deleteQueued(exp.id, parseId(rawQid, 'queued suggestion')) === 0)
+          throw new ApiError(404, `queued suggestion ${rawQid} not found in experiment ${exp.id}`);
       })
       .immediate();
   }

@@ -38,6 +38,13 @@ export interface ObservationRow {
   created: number;
 }
 
+export interface QueuedRow {
+  id: number;
+  experiment_id: number;
+  assignments: string;
+  created: number;
+}
+
 export interface ExperimentCounts {
   observation_count: number;
   failed_observation_count: number;
@@ -192,6 +199,39 @@ export class Store {
     const where = state === 'all' ? "experiment_id = ? AND state != 'deleted'" : 'experiment_id = ? AND state = ?';
     const params = state === 'all' ? [experimentId] : [experimentId, state];
     return this.page<SuggestionRow>('suggestions', where, params, page);
+  }
+
+  // --- queued suggestions ------------------------------------------------------------------
+  insertQueued(experimentId: number, assignments: string): QueuedRow {
+    const created = nowSeconds();
+    const r = this.sql('INSERT INTO queued_suggestions (experiment_id, assignments, created) VALUES (?, ?, ?)').run(
+      experimentId,
+      assignments,
+      created,
+    );
+    return { id: Number(r.lastInsertRowid), experiment_id: experimentId, assignments, created };
+  }
+
+  queued(experimentId: number, id: number): QueuedRow | undefined {
+    return this.sql('SELECT * FROM queued_suggestions WHERE id = ? AND experiment_id = ?').get(id, experimentId) as
+      QueuedRow | undefined;
+  }
+
+  /** The oldest queued suggestion, removed from the queue; undefined when the queue is empty. */
+  popQueued(experimentId: number): QueuedRow | undefined {
+    const row = this.sql('SELECT * FROM queued_suggestions WHERE experiment_id = ? ORDER BY id LIMIT 1').get(
+      experimentId,
+    ) as QueuedRow | undefined;
+    if (row) this.deleteQueued(experimentId, row.id);
+    return row;
+  }
+
+  deleteQueued(experimentId: number, id: number): number {
+    return this.sql('DELETE FROM queued_suggestions WHERE id = ? AND experiment_id = ?').run(id, experimentId).changes;
+  }
+
+  listQueued(experimentId: number, page: PageRequest): Page<QueuedRow> {
+    return this.page<QueuedRow>('queued_suggestions', 'experiment_id = ?', [experimentId], page);
   }
 
   // --- observations ------------------------------------------------------------------------

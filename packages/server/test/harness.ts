@@ -65,6 +65,7 @@ export async function makeHarness(opts: { bodyLimit?: number } = {}): Promise<Ha
         'experiments',
         'suggestions',
         'observations',
+        'queued_suggestions',
         'projects',
         'aiexperiments',
         'training_runs',

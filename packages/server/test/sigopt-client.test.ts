@@ -134,14 +134,19 @@ from sigopt.examples.franke import FRANKE_EXPERIMENT_DEFINITION, franke_function
 conn = sigopt.Connection(client_token=sys.argv[2])
 conn.set_api_url(sys.argv[1])
 e = conn.experiments().create(**FRANKE_EXPERIMENT_DEFINITION)
+q = conn.experiments(e.id).queued_suggestions().create(assignments=dict(x=0.2, y=0.2))
+queued = [x.id for x in conn.experiments(e.id).queued_suggestions().fetch().iterate_pages()]
 best = None
+first = None
 for _ in range(12):
     s = conn.experiments(e.id).suggestions().create()
+    first = first or dict(s.assignments)
     v = franke_function(s.assignments['x'], s.assignments['y'])
     conn.experiments(e.id).observations().create(suggestion=s.id, value=v)
     best = v if best is None else max(best, v)
 f = conn.experiments(e.id).fetch()
 print(json.dumps(dict(metrics=[m.name for m in f.metrics], count=f.progress.observation_count, best=best,
+    queued=queued == [q.id], first=first,
     best_assignments=[b.value for b in conn.experiments(e.id).best_assignments().fetch().iterate_pages()])))
 `;
 

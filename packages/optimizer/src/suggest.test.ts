@@ -553,3 +553,32 @@ describe('categoryAnchors', () => {
     expect(categoryAnchors(config, ok, [0, 1, 2, 3, 4], Y)).toEqual([2, 3, 4]);
   });
 });
+
+describe('grid parameters', () => {
+  it('suggests only grid values and finds the best grid point with the best double in 25 evaluations', () => {
+    const config = parseExperimentConfig({
+      parameters: [
+        { name: 'batch', type: 'int', grid: [16, 32, 64, 128, 256] },
+        { name: 'lr', type: 'double', grid: [1e-4, 1e-3, 1e-2, 1e-1], transformation: 'log' },
+        { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+      ],
+      metrics: [{ name: 'f' }],
+      seed: 0,
+    });
+    const f = (a: Assignments) =>
+      -((Math.log2(Number(a.batch)) - 6) ** 2) - (Math.log10(Number(a.lr)) + 2) ** 2 - 4 * (Number(a.x) - 0.3) ** 2;
+    const obs: Observation[] = [];
+    let state: OptimizerState | undefined;
+    for (let i = 0; i < 25; i++) {
+      const s = suggest({ config, observations: obs, state });
+      state = s.state;
+      expect([16, 32, 64, 128, 256]).toContain(s.assignments.batch);
+      expect([1e-4, 1e-3, 1e-2, 1e-1]).toContain(s.assignments.lr);
+      obs.push({ assignments: s.assignments, values: [{ name: 'f', value: f(s.assignments) }] });
+    }
+    const best = obs.reduce((a, b) => (b.values![0].value > a.values![0].value ? b : a));
+    expect(best.assignments.batch).toBe(64);
+    expect(best.assignments.lr).toBe(1e-2);
+    expect(Math.abs(Number(best.assignments.x) - 0.3)).toBeLessThan(0.05);
+  });
+});

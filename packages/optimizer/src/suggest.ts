@@ -274,7 +274,7 @@ class RepeatCheck {
     this.discrete = [];
     for (const c of enc.columns) {
       for (let k = 0; k < c.width; k++)
-        (c.param.type === 'double' ? this.continuous : this.discrete).push(c.offset + k);
+        (c.param.type === 'double' && !c.grid ? this.continuous : this.discrete).push(c.offset + k);
     }
   }
 

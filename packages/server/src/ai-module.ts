@@ -477,7 +477,8 @@ export class AiModuleService {
           `parameters[${i}].type: parameter ${old.name} is ${old.type}; only its bounds may change`,
         );
       }
-      if (old.type === 'categorical' || q.bounds === undefined) return old;
+      // categorical and grid parameters keep their values; a bounds-less entry keeps the old bounds
+      if (old.type === 'categorical' || old.grid || q.bounds === undefined || q.bounds === null) return old;
       const b = q.bounds as { min?: unknown; max?: unknown };
       const min = typeof b.min === 'number' ? b.min : old.bounds!.min;
       const max = typeof b.max === 'number' ? b.max : old.bounds!.max;

@@ -499,3 +499,33 @@ describe('queued suggestions', () => {
     expect((await h.call('GET', url, undefined, h.tokenB)).status).toBe(404);
   });
 });
+
+describe('grid parameters', () => {
+  it('writes a grid parameter as its grid (no bounds) and suggests grid values only', async () => {
+    const e = await h.call('POST', '/v1/experiments', {
+      name: 'grid',
+      parameters: [
+        { name: 'batch', type: 'int', grid: [64, 16, 32] },
+        { name: 'dropout', type: 'double', grid: [0, 0.25, 0.5] },
+      ],
+      metrics: [{ name: 'acc' }],
+    });
+    expect(e.status).toBe(200);
+    expect(e.json.parameters[0]).toMatchObject({ name: 'batch', grid: [16, 32, 64], bounds: null });
+    for (let i = 0; i < 8; i++) {
+      const s = (await h.call('POST', `/v1/experiments/${e.json.id}/suggestions`)).json;
+      expect([16, 32, 64]).toContain(s.assignments.batch);
+      expect([0, 0.25, 0.5]).toContain(s.assignments.dropout);
+      await h.call('POST', `/v1/experiments/${e.json.id}/observations`, {
+        suggestion: s.id,
+        value: s.assignments.batch,
+      });
+    }
+    const off = await h.call('POST', `/v1/experiments/${e.json.id}/observations`, {
+      assignments: { batch: 48, dropout: 0 },
+      value: 1,
+    });
+    expect(off.status).toBe(400);
+    expect(off.json.message).toMatch(/^assignments\.batch: must be one of the grid \[16,32,64\]/);
+  });
+});

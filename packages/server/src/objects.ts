@@ -143,7 +143,9 @@ export function parameterObject(p: Parameter): Record<string, unknown> {
     object: 'parameter',
     name: p.name,
     type: p.type,
-    bounds: p.bounds ? { object: 'bounds', min: p.bounds.min, max: p.bounds.max } : null,
+    // a grid parameter is its grid (SigOpt wrote no bounds for it)
+    bounds: p.bounds && !p.grid ? { object: 'bounds', min: p.bounds.min, max: p.bounds.max } : null,
+    grid: p.grid ?? null,
     categorical_values: p.categorical_values
       ? p.categorical_values.map((v, i) => ({
           object: 'categorical_value',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ObservationError, SpaceError } from './errors.ts';
-import { SpaceEncoding, parseExperimentConfig, validateObservation } from './space.ts';
+import { SpaceEncoding, parseExperimentConfig, validateAssignments, validateObservation } from './space.ts';
 
 const base = {
   parameters: [
@@ -239,5 +239,73 @@ describe('SpaceEncoding', () => {
     const counts = [0, 0, 0, 0, 0];
     for (let i = 0; i < 1000; i++) counts[Number(enc.fromParamUnit([0.5, (i + 0.5) / 1000, 0.5]).layers) - 1]++;
     expect(counts).toEqual([200, 200, 200, 200, 200]);
+  });
+});
+
+describe('grid parameters', () => {
+  const config = parseExperimentConfig({
+    parameters: [
+      { name: 'batch', type: 'int', grid: [128, 16, 64, 32] },
+      { name: 'lr', type: 'double', grid: [1e-4, 1e-3, 1e-2, 1e-1], transformation: 'log' },
+      { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+    ],
+    metrics: [{ name: 'acc' }],
+  });
+
+  it('sorts the grid and takes its range as the bounds; a parsed config parses again to itself', () => {
+    expect(config.parameters[0]).toMatchObject({ grid: [16, 32, 64, 128], bounds: { min: 16, max: 128 } });
+    expect(parseExperimentConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
+    expect(config.parameters[1].bounds).toEqual({ min: 1e-4, max: 1e-1 });
+  });
+
+  it.each([
+    [{ name: 'g', type: 'int', grid: [1, 2.5] }, /grid\[1\]$/, /integer/],
+    [{ name: 'g', type: 'double', grid: [1, 1, 2] }, /grid\[1\]$/, /duplicate value 1/],
+    [{ name: 'g', type: 'double', grid: [1] }, /grid$/, /at least 2/],
+    [{ name: 'g', type: 'double', grid: [0, 1], transformation: 'log' }, /grid\[0\]$/, /> 0/],
+    [{ name: 'g', type: 'double', grid: [0, 1], bounds: { min: 0, max: 2 } }, /bounds$/, /either bounds or grid/],
+    [{ name: 'g', type: 'double', grid: [0, 1], default_value: 0.5 }, /default_value$/, /one of grid/],
+  ])('refuses %j naming the field', (param, field, message) => {
+    try {
+      parseExperimentConfig({ parameters: [param], metrics: [{ name: 'acc' }] });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as SpaceError).field).toMatch(field);
+      expect((err as Error).message).toMatch(message);
+    }
+  });
+
+  it('accepts only grid values (to 1e-9 relative, returning the grid value itself)', () => {
+    const ok = validateAssignments(config, { batch: 32, lr: 0.0010000000000001, x: 0.5 });
+    expect(ok.lr).toBe(1e-3);
+    expect(() => validateAssignments(config, { batch: 48, lr: 1e-3, x: 0.5 })).toThrow(/assignments\.batch.*grid/);
+  });
+
+  it('decodes to the nearest grid value in the encoded scale, spreads the design evenly, steps to grid neighbours', () => {
+    const enc = new SpaceEncoding(config);
+    expect(enc.hasDiscrete).toBe(true);
+    // lr is log-spaced: 1e-3 sits at 1/3 of its column
+    const x = enc.encode({ batch: 64, lr: 1e-3, x: 0.5 });
+    expect(x[1]).toBeCloseTo(1 / 3, 12);
+    expect(enc.decode([x[0], 0.4, 0.5])).toEqual({ batch: 64, lr: 1e-3, x: 0.5 });
+    expect(enc.decode([0.05, 0.9, 0.5]).batch).toBe(16); // 16 sits at 0, 32 at 16/112
+    // the initial design's map gives each grid value an equal share of [0, 1)
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 400; i++) {
+      const b = enc.fromParamUnit([(i + 0.5) / 400, 0.5, 0.5]).batch as number;
+      counts.set(b, (counts.get(b) ?? 0) + 1);
+    }
+    expect([...counts.entries()].sort((a, b) => a[0] - b[0])).toEqual([
+      [16, 100],
+      [32, 100],
+      [64, 100],
+      [128, 100],
+    ]);
+    const around = enc.neighbours(x).map((n) => enc.decode(n));
+    expect(around).toContainEqual({ batch: 32, lr: 1e-3, x: 0.5 });
+    expect(around).toContainEqual({ batch: 128, lr: 1e-3, x: 0.5 });
+    expect(around).toContainEqual({ batch: 64, lr: 1e-4, x: 0.5 });
+    expect(around).toContainEqual({ batch: 64, lr: 1e-2, x: 0.5 });
+    expect(around).toHaveLength(4);
   });
 });

@@ -34,6 +34,8 @@ export const ParameterSchema = z
     // null as SigOpt's clients send an unset field (the xgboost integration's default search space): not given
     transformation: z.preprocess(notNull, z.enum(['none', 'log']).optional()),
     default_value: z.preprocess(notNull, z.union([z.number(), z.string()]).optional()),
+    /** SigOpt's grid parameters: the only values an int or double parameter may take (ordered; bounds = their range) */
+    grid: z.preprocess(notNull, z.array(z.number()).optional()),
   })
   .superRefine((p, ctx) => {
     if (p.type === 'categorical') {
@@ -61,8 +63,12 @@ export const ParameterSchema = z
       }
       return;
     }
+    if (p.grid) {
+      checkGrid(p as Parameter & { grid: number[] }, ctx);
+      return;
+    }
     if (!p.bounds) {
-      ctx.addIssue({ code: 'custom', path: ['bounds'], message: `required for a ${p.type} parameter` });
+      ctx.addIssue({ code: 'custom', path: ['bounds'], message: `required for a ${p.type} parameter (or a grid)` });
       return;
     }
     if (p.categorical_values)
@@ -113,8 +119,57 @@ export const ParameterSchema = z
         });
       }
     }
+  })
+  // a grid parameter: its values sorted, its bounds their range (the encoding and the bounds checks use them)
+  .transform((p) => {
+    if (!p.grid) return p;
+    const grid = [...p.grid].sort((a, b) => a - b);
+    return { ...p, grid, bounds: { min: grid[0], max: grid[grid.length - 1] } };
   });
 export type Parameter = z.infer<typeof ParameterSchema>;
+
+function checkGrid(
+  p: {
+    type: string;
+    grid: number[];
+    bounds?: unknown;
+    categorical_values?: unknown;
+    transformation?: string;
+    default_value?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  // bounds with a grid: only its range (a parsed config, read again, carries them)
+  const b = p.bounds as { min: number; max: number } | undefined;
+  const lo = Math.min(...p.grid);
+  const hi = Math.max(...p.grid);
+  if (b !== undefined && (b.min !== lo || b.max !== hi))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['bounds'],
+      message: `give either bounds or grid (bounds, when given too, must be the grid's range [${lo}, ${hi}])`,
+    });
+  if (p.categorical_values)
+    ctx.addIssue({ code: 'custom', path: ['categorical_values'], message: `not allowed for a ${p.type} parameter` });
+  if (p.grid.length < 2) ctx.addIssue({ code: 'custom', path: ['grid'], message: 'needs at least 2 values' });
+  const seen = new Set<number>();
+  p.grid.forEach((v, i) => {
+    if (!Number.isFinite(v))
+      ctx.addIssue({ code: 'custom', path: ['grid', i], message: `must be a finite number (got ${v})` });
+    else if (p.type === 'int' && !Number.isInteger(v))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grid', i],
+        message: `must be an integer for an int parameter (got ${v})`,
+      });
+    else if (p.transformation === 'log' && !(v > 0))
+      ctx.addIssue({ code: 'custom', path: ['grid', i], message: `must be > 0 with transformation 'log' (got ${v})` });
+    if (seen.has(v)) ctx.addIssue({ code: 'custom', path: ['grid', i], message: `duplicate value ${v}` });
+    seen.add(v);
+  });
+  if (p.default_value !== undefined && !(typeof p.default_value === 'number' && seen.has(p.default_value)))
+    ctx.addIssue({ code: 'custom', path: ['default_value'], message: 'must be one of grid' });
+}
 
 export const MetricSchema = z
   .object({
@@ -250,6 +305,13 @@ export function validateAssignments(
     } else {
       if (typeof v !== 'number' || !Number.isFinite(v))
         throw new Err(field, `must be a finite number (got ${JSON.stringify(v)})`);
+      if (p.grid) {
+        // the grid value itself (clients may send it back through a decimal format: equal to 1e-9 relative)
+        const g = p.grid.find((x) => Math.abs(x - v) <= 1e-9 * Math.max(1, Math.abs(x)));
+        if (g === undefined) throw new Err(field, `must be one of the grid ${JSON.stringify(p.grid)} (got ${v})`);
+        out[p.name] = g;
+        continue;
+      }
       const { min, max } = p.bounds!;
       if (v < min || v > max) throw new Err(field, `${v} is out of bounds [${min}, ${max}]`);
       if (p.type === 'int' && !Number.isInteger(v)) throw new Err(field, `must be an integer (got ${v})`);
@@ -304,6 +366,8 @@ interface ColumnInfo {
   hi: number;
   log: boolean;
   categories: string[];
+  /** a grid parameter's values, and their positions in the unit interval (in the transformed scale) */
+  grid?: { values: number[]; at: number[] };
 }
 
 /** The unit-cube encoding of a validated space. */
@@ -325,7 +389,10 @@ export class SpaceEncoding {
         const log = p.transformation === 'log';
         const lo = log ? Math.log(p.bounds!.min) : p.bounds!.min;
         const hi = log ? Math.log(p.bounds!.max) : p.bounds!.max;
-        cols.push({ param: p, offset, width: 1, lo, hi, log, categories: [] });
+        const grid = p.grid
+          ? { values: p.grid, at: p.grid.map((v) => ((log ? Math.log(v) : v) - lo) / (hi - lo)) }
+          : undefined;
+        cols.push({ param: p, offset, width: 1, lo, hi, log, categories: [], grid });
         offset += 1;
       }
     }
@@ -358,6 +425,13 @@ export class SpaceEncoding {
         let best = 0;
         for (let k = 1; k < c.width; k++) if (x[c.offset + k] > x[c.offset + best]) best = k;
         a[p.name] = c.categories[best];
+      } else if (c.grid) {
+        // the nearest grid value in the encoded (transformed) scale
+        const u = x[c.offset];
+        let best = 0;
+        for (let k = 1; k < c.grid.at.length; k++)
+          if (Math.abs(c.grid.at[k] - u) < Math.abs(c.grid.at[best] - u)) best = k;
+        a[p.name] = c.grid.values[best];
       } else {
         const u = Math.min(1, Math.max(0, x[c.offset]));
         const t = c.lo + u * (c.hi - c.lo);
@@ -382,6 +456,9 @@ export class SpaceEncoding {
       const ui = Math.min(1 - 1e-12, Math.max(0, u[i]));
       if (p.type === 'categorical') {
         a[p.name] = c.categories[Math.floor(ui * c.width)];
+      } else if (c.grid) {
+        // equal mass per grid value
+        a[p.name] = c.grid.values[Math.floor(ui * c.grid.values.length)];
       } else if (p.type === 'int') {
         // Equal mass per integer (in the transformed scale for log ints).
         const lo = c.log
@@ -407,7 +484,7 @@ export class SpaceEncoding {
 
   /** True when the space has int or categorical parameters (so relaxed points need projecting). */
   get hasDiscrete(): boolean {
-    return this.columns.some((c) => c.param.type !== 'double');
+    return this.columns.some((c) => c.param.type !== 'double' || c.grid !== undefined);
   }
 
   /** Lattice neighbours of a projected point: each int one step up/down, each categorical switched. */
@@ -416,7 +493,13 @@ export class SpaceEncoding {
     const a = this.decode(x);
     for (const c of this.columns) {
       const p = c.param;
-      if (p.type === 'int') {
+      if (c.grid) {
+        const k = c.grid.values.indexOf(Number(a[p.name]));
+        for (const j of [k - 1, k + 1]) {
+          if (j < 0 || j >= c.grid.values.length) continue;
+          out.push(this.encode({ ...a, [p.name]: c.grid.values[j] }));
+        }
+      } else if (p.type === 'int') {
         for (const step of [-1, 1]) {
           const v = Number(a[p.name]) + step;
           if (v < p.bounds!.min || v > p.bounds!.max) continue;

@@ -582,3 +582,38 @@ describe('grid parameters', () => {
     expect(Math.abs(Number(best.assignments.x) - 0.3)).toBeLessThan(0.05);
   });
 });
+
+describe('priors on parameters (πBO)', () => {
+  // f = -sum (x_i - 0.8)^2 over [0, 1]^4; measured over seeds 0-5 (regret after 12 / 30 evaluations): no prior
+  // 0.042-0.161 / <= 0.0003; a prior at the optimum, normal(0.8, 0.1), 0.0003-0.0087 / <= 0.0001; a misleading
+  // one, normal(0.2, 0.1), 0.52-0.73 / 0.0004-0.0044 (slower, still converging as the prior fades)
+  const regret = (prior: Record<string, unknown> | null, seed: number, n: number) => {
+    const config = parseExperimentConfig({
+      parameters: [0, 1, 2, 3].map((i) => ({
+        name: `x${i}`,
+        type: 'double',
+        bounds: { min: 0, max: 1 },
+        ...(prior ? { prior } : {}),
+      })),
+      metrics: [{ name: 'f' }],
+      seed,
+      observation_budget: 30,
+    });
+    const f = (a: Assignments) => -[0, 1, 2, 3].reduce((s, i) => s + (Number(a[`x${i}`]) - 0.8) ** 2, 0);
+    const obs: Observation[] = [];
+    let state: OptimizerState | undefined;
+    for (let i = 0; i < n; i++) {
+      const s = suggest({ config, observations: obs, state });
+      state = s.state;
+      obs.push({ assignments: s.assignments, values: [{ name: 'f', value: f(s.assignments) }] });
+    }
+    return -Math.max(...obs.map((o) => o.values![0].value));
+  };
+
+  it.each([0, 1])('seed %i: a prior at the optimum gets there sooner; a misleading one still converges', (seed) => {
+    const good = regret({ name: 'normal', mean: 0.8, scale: 0.1 }, seed, 12);
+    expect(good).toBeLessThan(0.02);
+    expect(good).toBeLessThan(regret(null, seed, 12) / 4);
+    expect(regret({ name: 'normal', mean: 0.2, scale: 0.1 }, seed, 30)).toBeLessThan(0.02);
+  });
+});

@@ -43,6 +43,7 @@ import { SOBOL_MAX_DIM } from './design/sobol-directions.ts';
 import { Rng } from './math/rng.ts';
 import { GaussianProcess, sampleHyperparameters, type GpHyperparameters } from './models/gp.ts';
 import { SuccessModel } from './models/success-model.ts';
+import { PriorWeight } from './acquisition/prior-weight.ts';
 import { isFeasible } from './multi-objective/feasibility.ts';
 import { paretoFront } from './multi-objective/pareto.ts';
 import { inferReferencePoint } from './multi-objective/reference-point.ts';
@@ -617,6 +618,8 @@ function buildAcquisition(
       .slice(0, 5);
   }
   state.gp = gpState;
+  // priors on parameters (πBO): the acquisition times the prior density to the power beta / n
+  if (PriorWeight.applies(enc)) factors.push(new PriorWeight(enc, observations.length, config.observation_budget));
   const product = new ProductAcquisition(objective, factors);
   const eligible = ok.map((_, i) => i).filter((i) => !anyFeasible || feasible[i]);
   const extra = categoryAnchors(config, ok, eligible, Y).filter((i) => !anchorIdx.includes(i));

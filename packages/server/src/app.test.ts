@@ -529,3 +529,27 @@ describe('grid parameters', () => {
     expect(off.json.message).toMatch(/^assignments\.batch: must be one of the grid \[16,32,64\]/);
   });
 });
+
+describe('parameter priors', () => {
+  it('keeps a prior on a double parameter and writes it back; refuses one on an int, naming the field', async () => {
+    const prior = { name: 'normal', mean: 0.8, scale: 0.05 };
+    const e = await h.call('POST', '/v1/experiments', {
+      name: 'p',
+      parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 }, prior }],
+      metrics: [{ name: 'f' }],
+    });
+    expect(e.json.parameters[0].prior).toEqual({ object: 'prior', ...prior });
+    // the initial design follows it: the first suggestions sit within 3 sd of the mean
+    for (let i = 0; i < 4; i++) {
+      const s = (await h.call('POST', `/v1/experiments/${e.json.id}/suggestions`)).json;
+      expect(Math.abs(s.assignments.x - 0.8)).toBeLessThan(0.15);
+    }
+    const bad = await h.call('POST', '/v1/experiments', {
+      name: 'p',
+      parameters: [{ name: 'n', type: 'int', bounds: { min: 0, max: 9 }, prior }],
+      metrics: [{ name: 'f' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/^parameters\[0\]\.prior: only for a double parameter/);
+  });
+});

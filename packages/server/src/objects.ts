@@ -146,6 +146,7 @@ export function parameterObject(p: Parameter): Record<string, unknown> {
     // a grid parameter is its grid (SigOpt wrote no bounds for it)
     bounds: p.bounds && !p.grid ? { object: 'bounds', min: p.bounds.min, max: p.bounds.max } : null,
     grid: p.grid ?? null,
+    prior: p.prior ? { object: 'prior', ...p.prior } : null,
     categorical_values: p.categorical_values
       ? p.categorical_values.map((v, i) => ({
           object: 'categorical_value',

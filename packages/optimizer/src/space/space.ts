@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { ObservationError, SpaceError, formatPath } from './errors.ts';
+import { priorQuantile } from './prior.ts';
 import type { Rng } from '../math/rng.ts';
 
 /**
@@ -36,6 +37,16 @@ export const ParameterSchema = z
     default_value: z.preprocess(notNull, z.union([z.number(), z.string()]).optional()),
     /** SigOpt's grid parameters: the only values an int or double parameter may take (ordered; bounds = their range) */
     grid: z.preprocess(notNull, z.array(z.number()).optional()),
+    /** a belief about where good values of a double parameter lie (space/prior.ts) */
+    prior: z.preprocess(
+      notNull,
+      z
+        .discriminatedUnion('name', [
+          z.strictObject({ name: z.literal('normal'), mean: z.number(), scale: z.number().positive() }),
+          z.strictObject({ name: z.literal('beta'), shape_a: z.number().positive(), shape_b: z.number().positive() }),
+        ])
+        .optional(),
+    ),
   })
   .superRefine((p, ctx) => {
     if (p.type === 'categorical') {
@@ -63,6 +74,8 @@ export const ParameterSchema = z
       }
       return;
     }
+    if (p.prior && (p.type !== 'double' || p.grid))
+      ctx.addIssue({ code: 'custom', path: ['prior'], message: 'only for a double parameter with bounds' });
     if (p.grid) {
       checkGrid(p as Parameter & { grid: number[] }, ctx);
       return;
@@ -109,6 +122,12 @@ export const ParameterSchema = z
         message: `must be > 0 with transformation 'log' (got ${min})`,
       });
     }
+    if (p.prior?.name === 'normal' && !(p.prior.mean >= min && p.prior.mean <= max))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prior', 'mean'],
+        message: `must be within the bounds [${min}, ${max}] (got ${p.prior.mean})`,
+      });
     if (p.default_value !== undefined) {
       const d = p.default_value;
       if (typeof d !== 'number' || d < min || d > max || (p.type === 'int' && !Number.isInteger(d))) {
@@ -468,6 +487,9 @@ export class SpaceEncoding {
         const t = lo + ui * (hi - lo);
         const v = Math.round(c.log ? Math.exp(t) : t);
         a[p.name] = Math.min(p.bounds!.max, Math.max(p.bounds!.min, v));
+      } else if (p.prior) {
+        // the initial design and random draws follow the prior (its inverse CDF)
+        a[p.name] = priorQuantile(p.prior, ui, p.bounds!.min, p.bounds!.max);
       } else {
         const t = c.lo + ui * (c.hi - c.lo);
         a[p.name] = c.log ? Math.min(p.bounds!.max, Math.max(p.bounds!.min, Math.exp(t))) : t;

@@ -617,3 +617,38 @@ describe('priors on parameters (πBO)', () => {
     expect(regret({ name: 'normal', mean: 0.2, scale: 0.1 }, seed, 30)).toBeLessThan(0.02);
   });
 });
+
+describe('linear constraints', () => {
+  it.each([0, 1])('seed %i: every suggestion satisfies x + y <= 1, and the best reaches the constraint', (seed) => {
+    const config = parseExperimentConfig({
+      parameters: [
+        { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+        { name: 'y', type: 'double', bounds: { min: 0, max: 1 } },
+      ],
+      // maximise x + 2y - (x - 0.3)^2 under x + y <= 1: the optimum sits on the constraint at x = 0, y = 1
+      metrics: [{ name: 'f' }],
+      linear_constraints: [
+        {
+          type: 'less_than',
+          threshold: 1,
+          terms: [
+            { name: 'x', weight: 1 },
+            { name: 'y', weight: 1 },
+          ],
+        },
+      ],
+      seed,
+    });
+    const f = (a: Assignments) => Number(a.x) + 2 * Number(a.y) - (Number(a.x) - 0.3) ** 2;
+    const obs: Observation[] = [];
+    let state: OptimizerState | undefined;
+    for (let i = 0; i < 20; i++) {
+      const s = suggest({ config, observations: obs, state });
+      state = s.state;
+      expect(Number(s.assignments.x) + Number(s.assignments.y)).toBeLessThanOrEqual(1 + 1e-9);
+      obs.push({ assignments: s.assignments, values: [{ name: 'f', value: f(s.assignments) }] });
+    }
+    const best = Math.max(...obs.map((o) => o.values![0].value));
+    expect(best).toBeGreaterThan(2 - 0.09 - 0.02); // f(0, 1) = 2 - 0.09
+  });
+});

@@ -44,6 +44,7 @@ import { Rng } from './math/rng.ts';
 import { GaussianProcess, sampleHyperparameters, type GpHyperparameters } from './models/gp.ts';
 import { SuccessModel } from './models/success-model.ts';
 import { PriorWeight } from './acquisition/prior-weight.ts';
+import { satisfiesAll } from './space/linear-constraints.ts';
 import { isFeasible } from './multi-objective/feasibility.ts';
 import { paretoFront } from './multi-objective/pareto.ts';
 import { inferReferencePoint } from './multi-objective/reference-point.ts';
@@ -182,16 +183,21 @@ export function suggestBatch(input: SuggestInput, count: number): SuggestBatchOu
     const prev: State = prevState.success ? prevState.data : {};
     const memo: ModelMemo = { ensembles: new Map() };
     const acquisition = buildAcquisition(config, enc, observations, waiting, rng, prev, state, options, memo);
-    const ranked = optimizeAcquisition(enc, (X, m) => acquisition.logScore(X, m), {
-      rng,
-      ...candidateBudget(options, observations.length, acquisition.anchors.length),
-      anchors: acquisition.anchors,
-      rawPoints: sobolRaw(enc.dim, rng),
-      trustRegion: options.trustRegion
-        ? trustRegionSide(modelPhaseImprovements(config, observations), enc.dim, options.trustRegion)
-        : 0,
-    });
-    const fresh = (a: Assignments) => !seen.has(assignmentsKey(config, a)) && !repeats.isRepeat(a);
+    const ranked = optimizeAcquisition(
+      enc,
+      withinConstraints(config, enc, (X, m) => acquisition.logScore(X, m)),
+      {
+        rng,
+        ...candidateBudget(options, observations.length, acquisition.anchors.length),
+        anchors: acquisition.anchors,
+        rawPoints: sobolRaw(enc.dim, rng),
+        trustRegion: options.trustRegion
+          ? trustRegionSide(modelPhaseImprovements(config, observations), enc.dim, options.trustRegion)
+          : 0,
+      },
+    );
+    const fresh = (a: Assignments) =>
+      !seen.has(assignmentsKey(config, a)) && !repeats.isRepeat(a) && satisfiesAll(config.linear_constraints, a);
     // The later picks' candidates: the best quarter of options.batchCandidates by the first acquisition (where the
     // refinement crowds them around its optimum), the rest spread evenly over the remaining ranks (the whole search
     // region, as the first optimisation sampled it), so that a believed pick can move the next one elsewhere.
@@ -313,38 +319,72 @@ function suggestFeasible(
     { rng, zeroMean: true, maxFitPoints: 128 },
   );
   const anchors = X.filter((_, i) => !observations[i].failed);
-  const ranked = optimizeAcquisition(enc, (Xs, m) => model.logProbability(Xs, m), {
-    rng,
-    rawSamples: 1024,
-    anchors,
-    perturbationsPerAnchor: 64,
-    refineStarts: 3,
-    refineIterations: 8,
-    rawPoints: sobolRaw(D, rng),
-  });
+  const ranked = optimizeAcquisition(
+    enc,
+    withinConstraints(config, enc, (Xs, m) => model.logProbability(Xs, m)),
+    {
+      rng,
+      rawSamples: 1024,
+      anchors,
+      perturbationsPerAnchor: 64,
+      refineStarts: 3,
+      refineIterations: 8,
+      rawPoints: sobolRaw(D, rng),
+    },
+  );
   for (const p of ranked) {
     const a = enc.decode(p.x);
-    if (!seen.has(assignmentsKey(config, a)) && !repeats.isRepeat(a)) return a;
+    if (!seen.has(assignmentsKey(config, a)) && !repeats.isRepeat(a) && satisfiesAll(config.linear_constraints, a))
+      return a;
   }
   return randomNonDuplicate(enc, config, seen, rng);
 }
 
+/**
+ * The design's point number `index`: of the scrambled Sobol sequence, counting only points that satisfy the linear
+ * constraints (all of them when there are none), the first one not yet seen from there on.
+ */
 function sobolAt(enc: SpaceEncoding, config: ExperimentConfig, seen: Set<string>, index: number): Assignments {
   const sobol = new Sobol(enc.nParams, { scramble: true, seed: config.seed });
   let a: Assignments | null = null;
-  for (let i = 0; i <= index + 1000; i++) {
-    const u = sobol.next();
-    if (i < index) continue;
-    a = enc.fromParamUnit(u);
+  let feasible = 0;
+  for (let i = 0; i <= (index + 1000) * 64; i++) {
+    const candidate = enc.fromParamUnit(sobol.next());
+    if (!satisfiesAll(config.linear_constraints, candidate)) continue;
+    a = candidate;
+    if (feasible++ < index) continue;
     if (!seen.has(assignmentsKey(config, a))) return a;
+    if (feasible > index + 1000) break;
   }
-  return a!;
+  return a ?? randomNonDuplicate(enc, config, seen, new Rng(config.seed).fork(index + 1));
 }
 
+/** A uniform draw (following priors) satisfying the linear constraints, not yet seen when possible. */
 function randomNonDuplicate(enc: SpaceEncoding, config: ExperimentConfig, seen: Set<string>, rng: Rng): Assignments {
   let a = enc.randomAssignments(rng);
-  for (let t = 0; t < 1000 && seen.has(assignmentsKey(config, a)); t++) a = enc.randomAssignments(rng);
+  for (
+    let t = 0;
+    t < 100_000 && (seen.has(assignmentsKey(config, a)) || !satisfiesAll(config.linear_constraints, a));
+    t++
+  )
+    a = enc.randomAssignments(rng);
   return a;
+}
+
+/** The acquisition with points that break a linear constraint ranked below every other (none: unchanged). */
+function withinConstraints(
+  config: ExperimentConfig,
+  enc: SpaceEncoding,
+  score: (X: Float64Array, m: number) => Float64Array,
+): (X: Float64Array, m: number) => Float64Array {
+  if (!config.linear_constraints || config.linear_constraints.length === 0) return score;
+  const D = enc.dim;
+  return (X, m) => {
+    const s = score(X, m);
+    for (let i = 0; i < m; i++)
+      if (!satisfiesAll(config.linear_constraints, enc.decode(X.subarray(i * D, (i + 1) * D)))) s[i] -= 1e12;
+    return s;
+  };
 }
 
 /**

@@ -522,7 +522,7 @@ export class AiModuleService {
       parallel_bandwidth: core.parallel_bandwidth,
       num_solutions: 1,
       conditionals: [],
-      linear_constraints: [],
+      linear_constraints: core.linear_constraints,
       metadata: core.metadata,
       seed: core.seed,
       method: core.method,

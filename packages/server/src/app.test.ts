@@ -553,3 +553,37 @@ describe('parameter priors', () => {
     expect(bad.json.message).toMatch(/^parameters\[0\]\.prior: only for a double parameter/);
   });
 });
+
+describe('linear constraints', () => {
+  it('keeps them, writes them back, and every suggestion satisfies them', async () => {
+    const linear_constraints = [
+      {
+        type: 'greater_than',
+        threshold: 1.2,
+        terms: [
+          { name: 'a', weight: 1 },
+          { name: 'b', weight: 2 },
+        ],
+      },
+    ];
+    const e = await h.call('POST', '/v1/experiments', {
+      name: 'lc',
+      parameters: [
+        { name: 'a', type: 'double', bounds: { min: 0, max: 1 } },
+        { name: 'b', type: 'double', bounds: { min: 0, max: 1 } },
+      ],
+      metrics: [{ name: 'f' }],
+      linear_constraints,
+    });
+    expect(e.status, e.text).toBe(200);
+    expect(e.json.linear_constraints).toEqual([{ object: 'linear_constraint', ...linear_constraints[0] }]);
+    for (let i = 0; i < 10; i++) {
+      const s = (await h.call('POST', `/v1/experiments/${e.json.id}/suggestions`)).json;
+      expect(s.assignments.a + 2 * s.assignments.b).toBeGreaterThanOrEqual(1.2 - 1e-9);
+      await h.call('POST', `/v1/experiments/${e.json.id}/observations`, { suggestion: s.id, value: s.assignments.a });
+    }
+    const change = await h.call('PUT', `/v1/experiments/${e.json.id}`, { linear_constraints: [] });
+    expect(change.status).toBe(400);
+    expect(change.json.message).toMatch(/^linear_constraints: cannot be changed/);
+  });
+});

@@ -129,7 +129,7 @@ export interface ExperimentObject {
   initial_design_size: number | null;
   metadata: Record<string, unknown> | null;
   progress: ProgressObject;
-  linear_constraints: [];
+  linear_constraints: Record<string, unknown>[];
   conditionals: [];
   development: false;
 }
@@ -279,7 +279,7 @@ export function experimentObject(
       first_observation: ends.first ? observationObject(ends.first, doubles) : null,
       last_observation: ends.last ? observationObject(ends.last, doubles) : null,
     },
-    linear_constraints: [],
+    linear_constraints: (config.linear_constraints ?? []).map((c) => ({ object: 'linear_constraint', ...c })),
     conditionals: [],
     development: false,
   };

@@ -58,6 +58,7 @@ export const ExperimentCreateSchema = z.strictObject({
   seed: z.unknown().optional(),
   method: z.unknown().optional(),
   initial_design_size: z.unknown().optional(),
+  linear_constraints: z.unknown().optional(),
   metadata: MetadataSchema.nullable().optional(),
 });
 export type ExperimentCreate = z.infer<typeof ExperimentCreateSchema>;
@@ -71,7 +72,15 @@ export const ExperimentUpdateSchema = z.strictObject({
   state: z.enum(['active', 'deleted']).optional(),
 });
 export type ExperimentUpdate = z.infer<typeof ExperimentUpdateSchema>;
-export const IMMUTABLE_EXPERIMENT_FIELDS = ['parameters', 'metrics', 'seed', 'method', 'initial_design_size', 'type'];
+export const IMMUTABLE_EXPERIMENT_FIELDS = [
+  'parameters',
+  'metrics',
+  'seed',
+  'method',
+  'initial_design_size',
+  'type',
+  'linear_constraints',
+];
 
 export const AssignmentsSchema = z.record(z.string(), z.union([z.number(), z.string()]));
 
@@ -175,6 +184,7 @@ export const AiExperimentCreateSchema = z.strictObject({
   seed: z.unknown().optional(),
   method: z.unknown().optional(),
   initial_design_size: z.unknown().optional(),
+  linear_constraints: z.unknown().optional(),
   metadata: MetadataSchema.nullable().optional(),
 });
 

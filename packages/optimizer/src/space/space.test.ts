@@ -309,3 +309,59 @@ describe('grid parameters', () => {
     expect(around).toHaveLength(4);
   });
 });
+
+describe('linear constraints', () => {
+  const params = [
+    { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+    { name: 'y', type: 'double', bounds: { min: 0, max: 1 } },
+    { name: 'c', type: 'categorical', categorical_values: ['a', 'b'] },
+  ];
+  const parse = (linear_constraints: unknown) =>
+    parseExperimentConfig({ parameters: params, metrics: [{ name: 'f' }], linear_constraints });
+
+  it('are kept when their terms name numeric parameters and they leave some of the space', () => {
+    const c = parse([
+      {
+        type: 'less_than',
+        threshold: 1,
+        terms: [
+          { name: 'x', weight: 1 },
+          { name: 'y', weight: 1 },
+        ],
+      },
+    ]);
+    expect(c.linear_constraints).toHaveLength(1);
+    expect(parse(null).linear_constraints).toBeUndefined();
+  });
+
+  it.each([
+    [
+      [{ type: 'less_than', threshold: 1, terms: [{ name: 'z', weight: 1 }] }],
+      /terms\[0\]\.name$/,
+      /unknown parameter "z"/,
+    ],
+    [
+      [{ type: 'less_than', threshold: 1, terms: [{ name: 'c', weight: 1 }] }],
+      /terms\[0\]\.name$/,
+      /not an int or double/,
+    ],
+    [[{ type: 'at_most', threshold: 1, terms: [{ name: 'x', weight: 1 }] }], /linear_constraints\[0\]\.type$/, /./],
+    [[{ type: 'less_than', threshold: 1, terms: [] }], /terms$/, /at least 1 term/],
+    [
+      [
+        { type: 'less_than', threshold: 0.5, terms: [{ name: 'x', weight: 1 }] },
+        { type: 'greater_than', threshold: 0.6, terms: [{ name: 'x', weight: 1 }] },
+      ],
+      /^linear_constraints$/,
+      /no point of the parameter space satisfies them all/,
+    ],
+  ])('refuses %j naming the field', (constraints, field, message) => {
+    try {
+      parse(constraints);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as SpaceError).field).toMatch(field);
+      expect((err as Error).message).toMatch(message);
+    }
+  });
+});

@@ -12,6 +12,8 @@
 import { z } from 'zod';
 import { ObservationError, SpaceError, formatPath } from './errors.ts';
 import { priorQuantile } from './prior.ts';
+import { LinearConstraintSchema, satisfiesAll, type LinearConstraint } from './linear-constraints.ts';
+import { Sobol } from '../design/sobol.ts';
 import type { Rng } from '../math/rng.ts';
 
 /**
@@ -214,6 +216,8 @@ export const ExperimentConfigSchema = z
     parallel_bandwidth: z.number().int().positive().optional(),
     method: z.enum(['mobo', 'random', 'sobol']).default('mobo'),
     initial_design_size: z.number().int().min(1).optional(),
+    /** linear constraints on numeric parameters (space/linear-constraints.ts) */
+    linear_constraints: z.preprocess(notNull, z.array(LinearConstraintSchema).max(100).optional()),
   })
   .superRefine((c, ctx) => {
     const names = new Set<string>();
@@ -226,6 +230,7 @@ export const ExperimentConfigSchema = z
         });
       names.add(p.name);
     });
+    checkLinearConstraints(c, ctx);
     const metricNames = new Set<string>();
     c.metrics.forEach((m, i) => {
       if (metricNames.has(m.name))
@@ -243,6 +248,47 @@ export const ExperimentConfigSchema = z
       });
   });
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
+
+/**
+ * Terms name numeric parameters (not grids), and the constraints leave some of the space: 4,096 Sobol points of the
+ * box are tried (a region smaller than about 1/1000 of the box is refused as empty).
+ */
+function checkLinearConstraints(
+  c: { parameters: Parameter[]; linear_constraints?: LinearConstraint[] },
+  ctx: z.RefinementCtx,
+): void {
+  const constraints = c.linear_constraints;
+  if (!constraints || constraints.length === 0) return;
+  const byName = new Map(c.parameters.map((p) => [p.name, p]));
+  let ok = true;
+  constraints.forEach((lc, i) =>
+    lc.terms.forEach((t, j) => {
+      const p = byName.get(t.name);
+      if (!p || p.type === 'categorical' || p.grid) {
+        ok = false;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['linear_constraints', i, 'terms', j, 'name'],
+          message: p ? `parameter "${t.name}" is not an int or double with bounds` : `unknown parameter "${t.name}"`,
+        });
+      }
+    }),
+  );
+  if (!ok || c.parameters.some((p) => p.type !== 'categorical' && !p.bounds)) return;
+  const numeric = c.parameters.filter((p) => p.type !== 'categorical');
+  const sobol = new Sobol(Math.max(1, numeric.length), { seed: 0 });
+  for (let k = 0; k < 4096; k++) {
+    const u = sobol.next();
+    const a: Record<string, number> = {};
+    numeric.forEach((p, i) => (a[p.name] = p.bounds!.min + u[i] * (p.bounds!.max - p.bounds!.min)));
+    if (satisfiesAll(constraints, a)) return;
+  }
+  ctx.addIssue({
+    code: 'custom',
+    path: ['linear_constraints'],
+    message: 'no point of the parameter space satisfies them all (4,096 points tried)',
+  });
+}
 
 export type Assignments = Record<string, number | string>;
 export const AssignmentsSchema = z.record(z.string(), z.union([z.number(), z.string()]));

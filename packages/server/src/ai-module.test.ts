@@ -214,21 +214,22 @@ describe('AI module: AI experiments and training runs', () => {
 });
 
 describe('database schema upgrade', () => {
-  it('opens a version-1 file, adds the AI module tables and keeps every row', () => {
+  it('opens a version-1 file: adds experiments.project and the new tables, keeps every row', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pb-schema-'));
     try {
       const file = path.join(dir, 'v1.db');
-      const v2 = openDatabase(file);
-      v2.close();
-      // make it a version-1 file: without the new tables, with a row of its own
+      // the version-1 schema's tables as that version created them
       const raw = new Database(file);
-      for (const t of ['checkpoints', 'training_runs', 'aiexperiments', 'projects', 'queued_suggestions'])
-        raw.exec(`DROP TABLE ${t}`);
+      raw.exec(`
+        CREATE TABLE tokens (id TEXT PRIMARY KEY, name TEXT, salt TEXT NOT NULL, hash TEXT NOT NULL,
+          created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE experiments (id INTEGER PRIMARY KEY AUTOINCREMENT, token_id TEXT NOT NULL REFERENCES tokens(id),
+          config TEXT NOT NULL, metadata TEXT, state TEXT NOT NULL DEFAULT 'active', optimizer_state TEXT,
+          next_index INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+        INSERT INTO tokens (id, name, salt, hash, created) VALUES ('0123456789abcdef', 'old', 'aa', 'bb', 1);
+        INSERT INTO experiments (token_id, config, created, updated) VALUES ('0123456789abcdef', '{}', 1, 1);
+      `);
       raw.pragma('user_version = 1');
-      raw.exec(
-        "INSERT INTO tokens (id, name, salt, hash, created) VALUES ('0123456789abcdef', 'old', 'aa', 'bb', 1);" +
-          "INSERT INTO experiments (token_id, config, created, updated) VALUES ('0123456789abcdef', '{}', 1, 1)",
-      );
       raw.close();
       const db = openDatabase(file);
       expect(db.pragma('user_version', { simple: true })).toBe(2);
@@ -238,10 +239,42 @@ describe('database schema upgrade', () => {
       expect(tables).toEqual(
         expect.arrayContaining(['queued_suggestions', 'projects', 'aiexperiments', 'training_runs', 'checkpoints']),
       );
-      expect(db.prepare('SELECT COUNT(*) AS n FROM experiments').get()).toEqual({ n: 1 });
+      expect(db.prepare('SELECT id, token_id, project FROM experiments').all()).toEqual([
+        { id: 1, token_id: '0123456789abcdef', project: null },
+      ]);
       db.close();
+      // and a second open changes nothing
+      const again = openDatabase(file);
+      expect(again.prepare('SELECT COUNT(*) AS n FROM experiments').get()).toEqual({ n: 1 });
+      again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('core experiments in projects', () => {
+  let h: Harness;
+  beforeEach(async () => (h = await makeHarness()));
+  afterEach(async () => h.close());
+
+  it('an experiment may name a project of its client; the project lists it; an unknown project is 404', async () => {
+    const me = clientOf(h.tokenA);
+    await h.call('POST', `/v1/clients/${me}/projects`, { id: 'cnn' });
+    const inside = await h.call('POST', '/v1/experiments', twoMetricExperiment({ project: 'cnn' }));
+    expect(inside.json.project).toBe('cnn');
+    const outside = await h.call('POST', `/v1/clients/${me}/experiments`, twoMetricExperiment());
+    expect(outside.json.project).toBeNull();
+    const listed = await h.call('GET', `/v1/clients/${me}/projects/cnn/experiments`);
+    expect(listed.json.data.map((e: { id: string }) => e.id)).toEqual([inside.json.id]);
+    expect((await h.call('GET', `/v1/clients/${me}/experiments`)).json.count).toBe(2);
+    const unknown = await h.call('POST', '/v1/experiments', twoMetricExperiment({ project: 'nope' }));
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.message).toBe('project: project nope not found');
+    // another token's client cannot use the path or the project
+    expect((await h.call('GET', `/v1/clients/${me}/experiments`, undefined, h.tokenB)).status).toBe(404);
+    expect((await h.call('POST', '/v1/experiments', twoMetricExperiment({ project: 'cnn' }), h.tokenB)).status).toBe(
+      404,
+    );
   });
 });

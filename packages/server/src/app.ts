@@ -213,6 +213,19 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.put<{ Params: Params }>('/v1/clients/:cid/projects/:pid', async (req: R) =>
     ai.updateProject(tok(req), req.params.cid, req.params.pid, req.body),
   );
+  // core experiments through the client (SigOpt's /clients/{id}/experiments) and by project
+  app.post<{ Params: Params }>('/v1/clients/:cid/experiments', async (req) => {
+    ai.getClient(tok(req), req.params.cid);
+    return service.createExperiment(tok(req), req.body);
+  });
+  app.get<{ Params: Params }>('/v1/clients/:cid/experiments', async (req) => {
+    ai.getClient(tok(req), req.params.cid);
+    return service.listExperiments(tok(req), req.query);
+  });
+  app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid/experiments', async (req: R) => {
+    ai.getClient(tok(req), req.params.cid);
+    return service.listExperiments(tok(req), req.query, req.params.pid);
+  });
   app.post<{ Params: Params }>('/v1/clients/:cid/projects/:pid/aiexperiments', async (req: R) =>
     ai.createAiExperiment(tok(req), req.params.cid, req.params.pid, req.body),
   );

@@ -10,9 +10,9 @@ import Database from 'better-sqlite3';
 export type Db = Database.Database;
 
 /**
- * 1: tokens, experiments, suggestions, observations. 2: queued suggestions, and the AI module's projects, AI
- * experiments, training runs and checkpoints (new tables only: a version-1 file is upgraded in place at open, its rows
- * untouched).
+ * 1: tokens, experiments, suggestions, observations. 2: queued suggestions, the AI module's projects, AI experiments,
+ * training runs and checkpoints, and experiments.project (new tables and a nullable column: a version-1 file is
+ * upgraded in place at open, its rows untouched).
  */
 const SCHEMA_VERSION = 2;
 
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS experiments (
   optimizer_state  TEXT,
   next_index       INTEGER NOT NULL DEFAULT 0,
   created          INTEGER NOT NULL,
-  updated          INTEGER NOT NULL
+  updated          INTEGER NOT NULL,
+  project          TEXT
 );
 CREATE INDEX IF NOT EXISTS experiments_token ON experiments(token_id, id);
 CREATE TABLE IF NOT EXISTS suggestions (
@@ -168,8 +169,18 @@ function configure(db: Db, file: string, opts: OpenOptions): Db {
   if (version > SCHEMA_VERSION) {
     throw new StorageError(file, `has schema version ${version}; this server understands up to ${SCHEMA_VERSION}`);
   }
-  db.exec(SCHEMA);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  db.transaction(() => {
+    // version 1 -> 2: experiments.project (CREATE TABLE IF NOT EXISTS leaves an existing table as it is)
+    const hasExperiments = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'experiments'")
+      .get();
+    if (hasExperiments) {
+      const columns = db.prepare('PRAGMA table_info(experiments)').all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'project')) db.exec('ALTER TABLE experiments ADD COLUMN project TEXT');
+    }
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
   // a read-only file or directory shows now, not on the first write a client sends
   if (file !== ':memory:') db.exec('BEGIN IMMEDIATE; ROLLBACK');
   return db;

@@ -128,6 +128,7 @@ export interface ExperimentObject {
   method: string;
   initial_design_size: number | null;
   metadata: Record<string, unknown> | null;
+  project: string | null;
   progress: ProgressObject;
   linear_constraints: Record<string, unknown>[];
   conditionals: [];
@@ -270,6 +271,7 @@ export function experimentObject(
     method: config.method ?? 'mobo',
     initial_design_size: config.initial_design_size ?? null,
     metadata: json(row.metadata),
+    project: row.project ?? null,
     progress: {
       object: 'progress',
       observation_count: counts.observation_count,

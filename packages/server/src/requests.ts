@@ -59,6 +59,11 @@ export const ExperimentCreateSchema = z.strictObject({
   method: z.unknown().optional(),
   initial_design_size: z.unknown().optional(),
   linear_constraints: z.unknown().optional(),
+  /** a project of the token's client (the AI module's projects) */
+  project: z
+    .string()
+    .regex(/^[a-z0-9\-_.]{1,256}$/, "must be 1 to 256 lowercase letters, digits, '-', '_' or '.'")
+    .optional(),
   metadata: MetadataSchema.nullable().optional(),
 });
 export type ExperimentCreate = z.infer<typeof ExperimentCreateSchema>;

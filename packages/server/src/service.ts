@@ -177,7 +177,13 @@ export class OptimizationService {
   // --- experiments -------------------------------------------------------------------------
   createExperiment(tokenId: string, raw: unknown): ExperimentObject {
     const body = parse(ExperimentCreateSchema, raw);
-    const { metadata, type: _type, metric, budget, ...rest } = body;
+    const { metadata, type: _type, metric, budget, project, ...rest } = body;
+    // a project of the token's client (ai-module.ts: each token is its own client)
+    if (
+      project !== undefined &&
+      !this.db.prepare('SELECT 1 FROM projects WHERE client_id = ? AND id = ?').get(tokenId, project)
+    )
+      throw new ApiError(404, `project: project ${project} not found`);
     if (metric !== undefined && rest.metrics !== undefined) {
       throw new ApiError(400, 'metric: give either metric (one metric) or metrics, not both');
     }
@@ -191,7 +197,7 @@ export class OptimizationService {
         observation_budget: rest.observation_budget ?? budget,
       }),
     );
-    const id = this.store.insertExperiment(tokenId, JSON.stringify(config), metadataText(metadata));
+    const id = this.store.insertExperiment(tokenId, JSON.stringify(config), metadataText(metadata), project ?? null);
     return this.experimentView(this.store.experiment(tokenId, id)!);
   }
 
@@ -199,9 +205,15 @@ export class OptimizationService {
     return this.experimentView(this.requireExperiment(tokenId, rawId));
   }
 
-  listExperiments(tokenId: string, rawQuery: unknown): PaginationObject<ExperimentObject> {
+  /** The token's experiments, or one project's (404 when the token's client has no such project). */
+  listExperiments(tokenId: string, rawQuery: unknown, project?: string): PaginationObject<ExperimentObject> {
     const q = parse(ExperimentListQuerySchema, rawQuery ?? {});
-    const page = this.store.listExperiments(tokenId, q.state ?? 'active', pageRequest(q));
+    if (
+      project !== undefined &&
+      !this.db.prepare('SELECT 1 FROM projects WHERE client_id = ? AND id = ?').get(tokenId, project)
+    )
+      throw new ApiError(404, `project ${project} not found`);
+    const page = this.store.listExperiments(tokenId, q.state ?? 'active', pageRequest(q), project);
     return pagination(page, (row) => this.experimentView(row));
   }
 

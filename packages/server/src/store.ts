@@ -15,6 +15,7 @@ export interface ExperimentRow {
   next_index: number;
   created: number;
   updated: number;
+  project: string | null;
 }
 
 export interface SuggestionRow {
@@ -87,11 +88,11 @@ export class Store {
   }
 
   // --- experiments -------------------------------------------------------------------------
-  insertExperiment(tokenId: string, config: string, metadata: string | null): number {
+  insertExperiment(tokenId: string, config: string, metadata: string | null, project: string | null = null): number {
     const t = nowSeconds();
     const r = this.sql(
-      'INSERT INTO experiments (token_id, config, metadata, created, updated) VALUES (?, ?, ?, ?, ?)',
-    ).run(tokenId, config, metadata, t, t);
+      'INSERT INTO experiments (token_id, config, metadata, created, updated, project) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(tokenId, config, metadata, t, t, project);
     return Number(r.lastInsertRowid);
   }
 
@@ -125,11 +126,24 @@ export class Store {
     this.sql('UPDATE experiments SET next_index = next_index + ? WHERE id = ?').run(by, id);
   }
 
-  /** The token's experiments; those behind an AI experiment (aiexperiments table) are listed there, not here. */
-  listExperiments(tokenId: string, state: 'active' | 'deleted' | 'all', page: PageRequest): Page<ExperimentRow> {
-    const core = 'token_id = ? AND id NOT IN (SELECT id FROM aiexperiments)';
+  /**
+   * The token's experiments (one project's when given); those behind an AI experiment (aiexperiments table) are
+   * listed there, not here.
+   */
+  listExperiments(
+    tokenId: string,
+    state: 'active' | 'deleted' | 'all',
+    page: PageRequest,
+    project?: string,
+  ): Page<ExperimentRow> {
+    let core = 'token_id = ? AND id NOT IN (SELECT id FROM aiexperiments)';
+    const params: unknown[] = [tokenId];
+    if (project !== undefined) {
+      core += ' AND project = ?';
+      params.push(project);
+    }
     const where = state === 'all' ? core : `${core} AND state = ?`;
-    const params = state === 'all' ? [tokenId] : [tokenId, state];
+    if (state !== 'all') params.push(state);
     return this.page<ExperimentRow>('experiments', where, params, page);
   }
 

@@ -17,21 +17,12 @@ then the other flows of the current API; writes what it saw as JSON for the test
 
 import argparse
 import json
-import math
 import os
 
 import sigopt
+from sigopt.examples.franke import franke_function as franke
 from sigopt.exception import ApiException
 from sigopt.interface import get_connection
-
-
-def franke(x, y):
-  return (
-    0.75 * math.exp(-((9 * x - 2) ** 2) / 4.0 - ((9 * y - 2) ** 2) / 4.0)
-    + 0.75 * math.exp(-((9 * x + 1) ** 2) / 49.0 - (9 * y + 1) / 10.0)
-    + 0.5 * math.exp(-((9 * x - 7) ** 2) / 4.0 - ((9 * y - 3) ** 2) / 4.0)
-    - 0.2 * math.exp(-((9 * x - 4) ** 2) - (9 * y - 7) ** 2)
-  )
 
 
 def main():

@@ -2,12 +2,15 @@
  * Test harness: an in-memory server with tokens, an authenticated inject() helper, a dump of every
  * stored row (to prove rejected requests change nothing), and a child-process server on a real file.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/app.ts';
 import { openDatabase, type Db } from '../src/database.ts';
 import { createToken } from '../src/tokens.ts';
+import { spawnServer, type ChildServer } from '../src/child-server.ts';
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -108,4 +111,25 @@ export function toyValues(a: Record<string, number | string>): { name: string; v
   ];
 }
 
-export { spawnServer, type ChildServer } from '../src/child-server.ts';
+export { spawnServer, type ChildServer };
+
+/** A `serve` child process on a fresh database file in a temporary folder, with one token; close() removes both. */
+export async function serverWithToken(
+  prefix: string,
+): Promise<{ dir: string; server: ChildServer; token: string; close(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const file = path.join(dir, 'server.db');
+  const db = openDatabase(file);
+  const token = createToken(db, 'sigopt-python').token;
+  db.close();
+  const server = await spawnServer(file);
+  return {
+    dir,
+    server,
+    token,
+    async close() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -13,13 +13,10 @@
  * nothing is skipped.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/database.ts';
-import { createToken } from '../src/tokens.ts';
-import { PACKAGE_DIR, spawnServer, type ChildServer } from './harness.ts';
+import { PACKAGE_DIR, serverWithToken, type ChildServer } from './harness.ts';
 import { CLIENT_DIR, PYTHON, requireClient } from './python-client.ts';
 
 const SCRIPT = path.join(PACKAGE_DIR, 'scripts', 'franke_sigopt.py');
@@ -155,18 +152,14 @@ describe('the official sigopt Python client on the Franke example', () => {
   let server: ChildServer | undefined;
   let token: string;
 
+  let served: Awaited<ReturnType<typeof serverWithToken>> | undefined;
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'pb-sigopt-client-'));
-    const file = path.join(dir, 'franke.db');
-    const db = openDatabase(file);
-    token = createToken(db, 'sigopt-python').token;
-    db.close();
-    server = await spawnServer(file);
+    served = await serverWithToken('pb-sigopt-client-');
+    ({ dir, server, token } = served);
   });
 
   afterAll(async () => {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await served?.close();
   });
 
   /** Runs a Python flow with the official client against the server; its JSON output, after no error at all. */

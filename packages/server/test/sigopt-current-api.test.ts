@@ -10,13 +10,10 @@
  * Fails (never skips) when Python, the client or its test dependencies are missing, saying how to get them.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/database.ts';
-import { createToken } from '../src/tokens.ts';
-import { PACKAGE_DIR, spawnServer, type ChildServer } from './harness.ts';
+import { PACKAGE_DIR, serverWithToken, type ChildServer } from './harness.ts';
 import { CLIENT_DIR, PYTHON, requireClient } from './python-client.ts';
 
 const FRANKE_MAX = 1.2197;
@@ -53,18 +50,14 @@ describe('the official sigopt client, current API (projects, AI experiments, tra
     PYTHONPATH: [...extraPath, CLIENT_DIR!].join(path.delimiter),
   });
 
+  let served: Awaited<ReturnType<typeof serverWithToken>> | undefined;
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'pb-sigopt-current-'));
-    const file = path.join(dir, 'ai.db');
-    const db = openDatabase(file);
-    token = createToken(db, 'sigopt-python').token;
-    db.close();
-    server = await spawnServer(file);
+    served = await serverWithToken('pb-sigopt-current-');
+    ({ dir, server, token } = served);
   });
 
   afterAll(async () => {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await served?.close();
   });
 
   it("SigOpt's README loop on Franke: 20 runs, best within 0.02 of the maximum, no pile-up; then failures, updates, plain runs, uploads, archiving", async () => {

@@ -98,12 +98,6 @@ describe('AI module: AI experiments and training runs', () => {
     );
     expect(skip.status).toBe(204);
     expect(skip.text).toBe('');
-    // ending without f2: 400 naming it, and nothing changes
-    const before = h.dump();
-    const early = await h.call('MERGE', `/v1/training_runs/${run.json.id}`, { state: 'completed' });
-    expect(early.status).toBe(400);
-    expect(early.json.message).toMatch(/^values\.f2: the run ends without a value for metric "f2"/);
-    expect(h.dump()).toBe(before);
     // a suggested assignment cannot be changed
     const moved = await h.call('MERGE', `/v1/training_runs/${run.json.id}`, { assignments: { n: 99 } });
     expect(moved.status).toBe(400);
@@ -133,6 +127,18 @@ describe('AI module: AI experiments and training runs', () => {
     expect(best.json.data.map((r: { id: string }) => r.id)).toEqual([run.json.id]);
     // an ended run cannot start again
     expect((await h.call('MERGE', `/v1/training_runs/${run.json.id}`, { state: 'active' })).status).toBe(400);
+  });
+
+  it('a run that ends completed without a value the optimizer needs failed: its observation is a failure, and it says why', async () => {
+    const run = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    await h.call('MERGE', `/v1/training_runs/${run.id}`, { values: { f1: { value: 0.5 } } });
+    const ended = await h.call('MERGE', `/v1/training_runs/${run.id}`, { state: 'completed' });
+    expect(ended.status).toBe(200);
+    expect(ended.json.state).toBe('failed');
+    expect(ended.json.sys_metadata.failure).toBe('ended without a value for metric "f2"');
+    const obs = await h.call('GET', `/v1/experiments/${expId}/observations/${ended.json.observation}`);
+    expect(obs.json.failed).toBe(true);
+    expect(obs.json.suggestion).toBe(run.suggestion);
   });
 
   it('a failed run answers its suggestion as a failure; a completed run marked failed later turns its observation into one', async () => {

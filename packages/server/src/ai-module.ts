@@ -280,8 +280,9 @@ export class AiModuleService {
   /**
    * MERGE (and PUT): mappings merged key by key (values by metric name, metadata by key), the rest replaced. A run of
    * an AI experiment that ends here (state completed or failed) records its suggestion's observation in the same
-   * transaction: completed needs a value for every optimized and constraint metric (400 naming the first missing one,
-   * nothing changed); failed records a failure. A completed run marked failed later turns its observation into a
+   * transaction: completed with a value for every optimized and constraint metric records them; completed without
+   * one (nothing measured: the CLI's start-worker ends a crashed program's run so) makes the run failed, its reason in
+   * sys_metadata.failure; failed records a failure. A completed run marked failed later turns its observation into a
    * failure.
    */
   updateRun(tokenId: string, rawId: string, raw: unknown): Json {
@@ -302,6 +303,18 @@ export class AiModuleService {
         const ending = row.state !== next.state && next.state !== 'active';
         if (row.aiexperiment_id !== null && row.suggestion_id !== null && ending) {
           if (row.state === 'active' && row.state !== next.state) {
+            const missing = next.state === 'completed' ? this.missingMetric(tokenId, row, next.metric_values) : null;
+            if (missing !== null) {
+              // completed without a value the optimizer needs (the CLI's start-worker ends a run as completed even
+              // when the user's program crashed): nothing was measured, so the run failed, and says why
+              next.state = 'failed';
+              const fields = JSON.parse(next.fields) as Json;
+              fields.sys_metadata = {
+                ...((fields.sys_metadata as Json | undefined) ?? {}),
+                failure: `ended without a value for metric "${missing}"`,
+              };
+              next.fields = JSON.stringify(fields);
+            }
             observationId = this.recordObservation(tokenId, row, next.state, next.metric_values);
           } else if (row.state === 'completed' && next.state === 'failed' && observationId !== null) {
             this.opt.store.updateObservation(observationId, { metric_values: null, failed: 1, metadata: null });
@@ -424,6 +437,15 @@ export class AiModuleService {
     });
   }
 
+  /** The first optimized or constraint metric of the run's AI experiment without a logged value, or null. */
+  private missingMetric(tokenId: string, row: TrainingRunRow, valuesText: string): string | null {
+    const { exp } = this.requireAiExperiment(tokenId, String(row.aiexperiment_id));
+    const config = JSON.parse(exp.config) as ExperimentConfig;
+    const logged = JSON.parse(valuesText) as Record<string, StoredRunValue>;
+    const m = config.metrics.find((x) => (x.strategy ?? 'optimize') !== 'store' && logged[x.name] === undefined);
+    return m ? m.name : null;
+  }
+
   /** The run's end as an observation of its suggestion (service.ts validates it as any observation). */
   private recordObservation(tokenId: string, row: TrainingRunRow, state: RunState, valuesText: string): number {
     const { exp } = this.requireAiExperiment(tokenId, String(row.aiexperiment_id));
@@ -435,13 +457,7 @@ export class AiModuleService {
       const values = [];
       for (const m of config.metrics) {
         const v = logged[m.name];
-        if (v === undefined) {
-          if ((m.strategy ?? 'optimize') === 'store') continue;
-          throw new ApiError(
-            400,
-            `values.${m.name}: the run ends without a value for metric "${m.name}" (log it with run.log_metric, or end the run as failed)`,
-          );
-        }
+        if (v === undefined) continue; // only store metrics may be missing here (missingMetric)
         values.push(
           v.value_stddev === undefined || v.value_stddev === null
             ? { name: m.name, value: v.value }

@@ -122,6 +122,69 @@ describe('the official sigopt client, current API (projects, AI experiments, tra
     expect(o.archived_state).toBe('deleted');
   }, 150_000);
 
+  it("the CLI's start-worker (examples/parallel.py's way of running workers) runs an AI experiment to its budget; a crashing program's runs fail", async () => {
+    requireClient();
+    const create = await run(
+      [
+        '-c',
+        [
+          'import sigopt',
+          'sigopt.create_project()',
+          'e = sigopt.create_experiment(name="worker", parameters=[dict(name="x", type="double", bounds=dict(min=0, max=50))],',
+          '  metrics=[dict(name="holdout_accuracy", objective="maximize")], budget=4)',
+          'c = sigopt.create_experiment(name="crashing", parameters=[dict(name="x", type="double", bounds=dict(min=0, max=50))],',
+          '  metrics=[dict(name="holdout_accuracy", objective="maximize")], budget=2)',
+          'print(e.id, c.id)',
+        ].join('\n'),
+      ],
+      env('workers'),
+      dir,
+      30_000,
+    );
+    expect(create.code, create.stderr).toBe(0);
+    const [good, crashing] = create.stdout.trim().split(' ');
+    const model = path.join(PACKAGE_DIR, 'scripts', 'sigopt_worker_model.py');
+    const worker = await run(['-m', 'sigopt.cli', 'start-worker', good, PYTHON, model], env('workers'), dir, 120_000);
+    expect(worker.code, worker.stderr).toBe(0);
+    const crashed = await run(
+      ['-m', 'sigopt.cli', 'start-worker', crashing, PYTHON, model, '--crash'],
+      env('workers'),
+      dir,
+      120_000,
+    );
+    expect(crashed.code, crashed.stderr).toBe(0);
+    expect(crashed.stderr).toMatch(/training crashed/);
+    const summary = await run(
+      [
+        '-c',
+        [
+          'import json, sys, sigopt',
+          'out = {}',
+          'for i in sys.argv[1:]:',
+          '  e = sigopt.get_aiexperiment(i)',
+          '  runs = list(e.get_runs())',
+          '  out[i] = dict(finished=e.progress.finished_run_count, remaining=e.progress.remaining_budget,',
+          '    states=sorted(r.state for r in runs), values=[r.values["holdout_accuracy"].value for r in runs if r.values])',
+          'print(json.dumps(out))',
+        ].join('\n'),
+        good,
+        crashing,
+      ],
+      env('workers'),
+      dir,
+      30_000,
+    );
+    expect(summary.code, summary.stderr).toBe(0);
+    const o = JSON.parse(summary.stdout);
+    expect(o[good]).toMatchObject({
+      finished: 4,
+      remaining: 0,
+      states: ['completed', 'completed', 'completed', 'completed'],
+    });
+    expect(o[good].values).toHaveLength(4);
+    expect(o[crashing]).toMatchObject({ finished: 2, remaining: 0, states: ['failed', 'failed'], values: [] });
+  }, 300_000);
+
   it("the client's own integration tests, unmodified: every one passes but one that reads xgboost >= 2.0's booster config", async () => {
     requireClient(['pytest', 'xgboost', 'sklearn']);
     // the tests expect their projects to exist, as on SigOpt

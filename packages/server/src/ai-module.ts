@@ -309,8 +309,9 @@ export class AiModuleService {
               // when the user's program crashed): nothing was measured, so the run failed, and says why
               next.state = 'failed';
               const fields = JSON.parse(next.fields) as Json;
+              const sys = fields.sys_metadata;
               fields.sys_metadata = {
-                ...((fields.sys_metadata as Json | undefined) ?? {}),
+                ...(typeof sys === 'object' && sys !== null ? sys : {}),
                 failure: `ended without a value for metric "${missing}"`,
               };
               next.fields = JSON.stringify(fields);

@@ -1,10 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const SETUP = fileURLToPath(new URL('./vitest.setup.ts', import.meta.url));
 
 /** Shared vitest settings: one fork at a time per package keeps the 2-core machine usable. */
 export function packageTestConfig(testTimeout = 60_000) {
   return defineConfig({
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      setupFiles: [SETUP],
       testTimeout,
       hookTimeout: testTimeout,
       pool: 'forks',

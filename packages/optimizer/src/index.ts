@@ -26,6 +26,7 @@ export {
 export { GaussianProcess, sampleHyperparameters, type GpHyperparameters } from './models/gp.ts';
 export { SuccessModel } from './models/success-model.ts';
 export { parameterImportances, type MetricImportances } from './models/importances.ts';
+export { satisfies, satisfiesAll, type LinearConstraint } from './space/linear-constraints.ts';
 export { stoppingCriteria, stagnationWindow, type StoppingCriteria } from './progress/stopping-criteria.ts';
 export {
   suggest,

@@ -160,6 +160,45 @@ describe('AI module: AI experiments and training runs', () => {
     );
   });
 
+  it("the core API's observation deletes leave the runs (their link cleared); a narrowing update past a run in progress, or failed -> completed, is refused", async () => {
+    const r1 = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    const values = Object.fromEntries(toyValues(r1.assignments).map((v) => [v.name, { value: v.value }]));
+    const done = (await h.call('MERGE', `/v1/training_runs/${r1.id}`, { values, state: 'completed' })).json;
+    expect((await h.call('DELETE', `/v1/experiments/${expId}/observations/${done.observation}`)).status).toBe(204);
+    const after = (await h.call('GET', `/v1/training_runs/${r1.id}`)).json;
+    expect(after).toMatchObject({ state: 'completed', observation: null });
+    expect(after.values.f1.value).toBe(values.f1.value);
+    // a run in progress holds x; bounds that would exclude it are refused, naming its open suggestion
+    const r2 = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    const x = r2.assignments.x as number;
+    const e = (await h.call('GET', `/v1/aiexperiments/${expId}`)).json;
+    const narrow = e.parameters.map((p: Record<string, unknown>) =>
+      p.name === 'x' ? { ...p, bounds: x > 0.5 ? { min: 0, max: x / 2 } : { min: (x + 1) / 2, max: 1 } } : p,
+    );
+    const refused = await h.call('PUT', `/v1/aiexperiments/${expId}`, { parameters: narrow });
+    expect(refused.status).toBe(400);
+    expect(refused.json.message).toMatch(
+      new RegExp(`^parameters\\[0\\]\\.bounds: open suggestion ${r2.suggestion} has x = `),
+    );
+    // failed cannot become completed
+    await h.call('MERGE', `/v1/training_runs/${r2.id}`, { state: 'failed' });
+    const back = await h.call('MERGE', `/v1/training_runs/${r2.id}`, { state: 'completed' });
+    expect(back.status).toBe(400);
+    expect(back.json.message).toMatch(/^state: run \d+ has failed/);
+  });
+
+  it('a run field nested too deep or too large is a 400 naming it, not a crash', async () => {
+    const r = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    // as text: JSON.stringify of a 5,000-level object would itself recurse
+    const deep = '{"a":'.repeat(4999) + '{}' + '}'.repeat(4999);
+    const nested = await h.call('MERGE', `/v1/training_runs/${r.id}`, `{"sys_metadata": {"x": ${deep}}}`);
+    expect(nested.status).toBe(400);
+    expect(nested.json.message).toMatch(/^sys_metadata: nests deeper than 32 levels/);
+    const big = await h.call('MERGE', `/v1/training_runs/${r.id}`, { dev_metadata: { x: 'y'.repeat(70_000) } });
+    expect(big.status).toBe(400);
+    expect(big.json.message).toMatch(/^dev_metadata: must serialise to at most 65536 bytes/);
+  });
+
   it('deleting an unfinished run gives its suggestion back: no longer pending', async () => {
     const r = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
     expect((await h.call('GET', `/v1/experiments/${expId}`)).json.progress.open_suggestion_count).toBe(1);

@@ -223,25 +223,32 @@ export class AiModuleService {
     const body = parse(RunFieldsSchema.pick({ name: true, metadata: true }), raw ?? {});
     const { ai } = this.requireAiExperiment(tokenId, rawId);
     const suggestion = await this.opt.createSuggestion(tokenId, String(ai.id), {});
-    return this.db
-      .transaction(() => {
-        const stored = this.opt.store.suggestion(ai.id, Number(suggestion.id))!;
-        const row = this.runs.insertRun({
-          client_id: tokenId,
-          project: ai.project,
-          aiexperiment_id: ai.id,
-          suggestion_id: stored.id,
-          observation_id: null,
-          name: body.name ?? null,
-          state: 'active',
-          assignments: stored.assignments,
-          metric_values: '{}',
-          fields: JSON.stringify(dropUndefined({ metadata: body.metadata ?? undefined })),
-          completed: null,
-        });
-        return this.runObject(row);
-      })
-      .immediate();
+    // the suggestion is stored; should the run not be (a busy or full disk), give the suggestion back
+    const giveBack = () =>
+      this.db.transaction(() => this.opt.store.setSuggestionState(Number(suggestion.id), 'deleted')).immediate();
+    const insert = this.db.transaction(() => {
+      const stored = this.opt.store.suggestion(ai.id, Number(suggestion.id))!;
+      const row = this.runs.insertRun({
+        client_id: tokenId,
+        project: ai.project,
+        aiexperiment_id: ai.id,
+        suggestion_id: stored.id,
+        observation_id: null,
+        name: body.name ?? null,
+        state: 'active',
+        assignments: stored.assignments,
+        metric_values: '{}',
+        fields: JSON.stringify(dropUndefined({ metadata: body.metadata ?? undefined })),
+        completed: null,
+      });
+      return this.runObject(row);
+    });
+    try {
+      return insert.immediate();
+    } catch (err) {
+      giveBack();
+      throw err;
+    }
   }
 
   /** A run outside any AI experiment (sigopt.create_run): stored as given. */
@@ -323,6 +330,9 @@ export class AiModuleService {
         }
         if (row.state !== 'active' && next.state === 'active') {
           throw new ApiError(400, `state: run ${row.id} has ended (${row.state}); it cannot become active again`);
+        }
+        if (row.state === 'failed' && next.state === 'completed') {
+          throw new ApiError(400, `state: run ${row.id} has failed; a failed run cannot become completed`);
         }
         this.runs.updateRun(row.id, {
           ...next,
@@ -482,7 +492,14 @@ export class AiModuleService {
         `parameters: an AI experiment keeps its ${config.parameters.length} parameters (got ${raw.length})`,
       );
     }
-    const observed = this.opt.store.allObservations(exp.id).map((o) => JSON.parse(o.assignments) as Json);
+    // every recorded observation, open suggestion (a run in progress) and queued suggestion must stay inside
+    const observed = [
+      ...this.opt.store.allObservations(exp.id).map((o) => ({ what: 'an observation', a: o.assignments })),
+      ...this.opt.store.openSuggestions(exp.id).map((o) => ({ what: `open suggestion ${o.id}`, a: o.assignments })),
+      ...this.opt.store
+        .listQueued(exp.id, { limit: 1_000_000 })
+        .rows.map((o) => ({ what: `queued suggestion ${o.id}`, a: o.assignments })),
+    ].map((x) => ({ what: x.what, a: JSON.parse(x.a) as Json }));
     return raw.map((p, i) => {
       const q = (p ?? {}) as Json;
       const old = byName.get(String(q.name));
@@ -499,13 +516,10 @@ export class AiModuleService {
       const b = q.bounds as { min?: unknown; max?: unknown };
       const min = typeof b.min === 'number' ? b.min : old.bounds!.min;
       const max = typeof b.max === 'number' ? b.max : old.bounds!.max;
-      for (const a of observed) {
+      for (const { what, a } of observed) {
         const v = a[old.name];
         if (typeof v === 'number' && (v < min || v > max)) {
-          throw new ApiError(
-            400,
-            `parameters[${i}].bounds: an observation has ${old.name} = ${v}, outside [${min}, ${max}]`,
-          );
+          throw new ApiError(400, `parameters[${i}].bounds: ${what} has ${old.name} = ${v}, outside [${min}, ${max}]`);
         }
       }
       return { ...old, bounds: { min, max } };

@@ -582,6 +582,13 @@ describe('linear constraints', () => {
       expect(s.assignments.a + 2 * s.assignments.b).toBeGreaterThanOrEqual(1.2 - 1e-9);
       await h.call('POST', `/v1/experiments/${e.json.id}/observations`, { suggestion: s.id, value: s.assignments.a });
     }
+    // points a client asks for (queued or manual) must satisfy them too
+    const outside = { a: 0.1, b: 0.1 };
+    const queued = await h.call('POST', `/v1/experiments/${e.json.id}/queued_suggestions`, { assignments: outside });
+    expect(queued.status).toBe(400);
+    expect(queued.json.message).toBe('assignments: outside linear_constraints[0] (greater_than 1.2)');
+    const manual = await h.call('POST', `/v1/experiments/${e.json.id}/suggestions`, { assignments: outside });
+    expect(manual.status).toBe(400);
     const change = await h.call('PUT', `/v1/experiments/${e.json.id}`, { linear_constraints: [] });
     expect(change.status).toBe(400);
     expect(change.json.message).toMatch(/^linear_constraints: cannot be changed/);

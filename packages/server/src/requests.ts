@@ -206,7 +206,18 @@ export const AiExperimentDeleteQuerySchema = z.strictObject({
   include_runs: z.enum(['true', 'false']).optional(),
 });
 
-const JsonRecord = z.record(z.string().min(1).max(256), z.json());
+const MAX_RUN_FIELD_BYTES = 65_536;
+/** A run's free-form mapping (sys_metadata, datasets, ...): nesting and size checked before anything recurses into it. */
+const JsonRecord = z
+  .unknown()
+  .refine((m) => nestingWithin(m, MAX_METADATA_DEPTH), {
+    message: `nests deeper than ${MAX_METADATA_DEPTH} levels`,
+    abort: true,
+  })
+  .pipe(z.record(z.string().min(1).max(256), z.json()))
+  .refine((m) => JSON.stringify(m).length <= MAX_RUN_FIELD_BYTES, {
+    message: `must serialise to at most ${MAX_RUN_FIELD_BYTES} bytes`,
+  });
 
 /** One metric's logged value: `{ value, value_stddev? }` under its name. */
 export const RunValueSchema = z.strictObject({

@@ -14,6 +14,7 @@
  */
 import {
   isFeasible,
+  satisfies,
   parameterImportances,
   stoppingCriteria,
   ObservationError,
@@ -280,7 +281,7 @@ export class OptimizationService {
         .transaction(() => {
           const exp = this.requireActiveExperiment(tokenId, rawId);
           const config = JSON.parse(exp.config) as ExperimentConfig;
-          const assignments = this.validate(config, { assignments: manual, failed: true }, '').assignments;
+          const assignments = this.suggestable(config, manual);
           this.store.bumpIndex(exp.id, 1);
           return suggestionObject(
             this.store.insertSuggestion(
@@ -403,7 +404,7 @@ export class OptimizationService {
       .transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
         const config = JSON.parse(exp.config) as ExperimentConfig;
-        const assignments = this.validate(config, { assignments: body.assignments, failed: true }, '').assignments;
+        const assignments = this.suggestable(config, body.assignments);
         return queuedSuggestionObject(
           this.store.insertQueued(exp.id, JSON.stringify(assignments)),
           doubleNames(config),
@@ -649,6 +650,16 @@ export class OptimizationService {
       if (err instanceof SpaceError) throw new ApiError(400, prefixedMessage(err.field, err.message));
       throw err;
     }
+  }
+
+  /** Assignments a client asks to be suggested (manual or queued): in the space and inside every linear constraint. */
+  private suggestable(config: ExperimentConfig, raw: Record<string, number | string>): Observation['assignments'] {
+    const assignments = this.validate(config, { assignments: raw, failed: true }, '').assignments;
+    (config.linear_constraints ?? []).forEach((c, i) => {
+      if (!satisfies(c, assignments))
+        throw new ApiError(400, `assignments: outside linear_constraints[${i}] (${c.type} ${c.threshold})`);
+    });
+    return assignments;
   }
 
   private validate(config: ExperimentConfig, obs: unknown, prefix: string): Observation {

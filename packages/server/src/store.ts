@@ -268,6 +268,15 @@ export class Store {
 
   /** Deletes one observation (experimentId given: every observation of the experiment); returns how many. */
   deleteObservations(experimentId: number, id?: number): number {
+    // training runs of the AI module that recorded these observations keep their values and forget the link
+    if (id === undefined)
+      this.sql(
+        'UPDATE training_runs SET observation_id = NULL WHERE observation_id IN (SELECT id FROM observations WHERE experiment_id = ?)',
+      ).run(experimentId);
+    else
+      this.sql(
+        'UPDATE training_runs SET observation_id = NULL WHERE observation_id IN (SELECT id FROM observations WHERE experiment_id = ? AND id = ?)',
+      ).run(experimentId, id);
     return id === undefined
       ? this.sql('DELETE FROM observations WHERE experiment_id = ?').run(experimentId).changes
       : this.sql('DELETE FROM observations WHERE experiment_id = ? AND id = ?').run(experimentId, id).changes;

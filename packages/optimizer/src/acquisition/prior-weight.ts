@@ -43,7 +43,9 @@ export class PriorWeight implements AcquisitionFunction {
         const v = c.log ? Math.exp(t) : t;
         // density in u: p(v) |dv/du|, dv/du = width (v width on a log scale)
         const logJacobian = Math.log(width) + (c.log ? t : 0);
-        out[i] += this.weight * (priorLogDensity(prior, Math.min(max, Math.max(min, v)), min, max) + logJacobian);
+        // a beta prior with a shape below 1 has an infinite density at a bound: read it a hair inside (finite)
+        const inside = Math.min(max - 1e-9 * (max - min), Math.max(min + 1e-9 * (max - min), v));
+        out[i] += this.weight * (priorLogDensity(prior, inside, min, max) + logJacobian);
       }
     }
     return out;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { logGamma, priorCdf, priorLogDensity, priorQuantile, regularizedIncompleteBeta, type Prior } from './prior.ts';
 import { SpaceEncoding, parseExperimentConfig } from './space.ts';
 import { SpaceError } from './errors.ts';
+import { PriorWeight } from '../acquisition/prior-weight.ts';
 
 describe('special functions', () => {
   it('log Gamma at known values', () => {
@@ -52,6 +53,21 @@ describe('priors', () => {
       expect(priorLogDensity(prior, max + 0.1, min, max)).toBe(-Infinity);
     },
   );
+
+  it('a beta prior with a shape of 1 is finite at that bound; PriorWeight stays finite where a shape below 1 is not', () => {
+    expect(priorLogDensity({ name: 'beta', shape_a: 1, shape_b: 3 }, 0, 0, 1)).toBeCloseTo(Math.log(3), 12);
+    expect(priorLogDensity({ name: 'beta', shape_a: 2, shape_b: 1 }, 1, 0, 1)).toBeCloseTo(Math.log(2), 12);
+    expect(priorLogDensity({ name: 'beta', shape_a: 0.5, shape_b: 2 }, 0, 0, 1)).toBe(Infinity);
+    const config = parseExperimentConfig({
+      parameters: [
+        { name: 'x', type: 'double', bounds: { min: 0, max: 1 }, prior: { name: 'beta', shape_a: 0.5, shape_b: 2 } },
+      ],
+      metrics: [{ name: 'f' }],
+    });
+    const w = new PriorWeight(new SpaceEncoding(config), 5, undefined).logScore(Float64Array.of(0, 0.5), 2);
+    expect(Number.isFinite(w[0])).toBe(true);
+    expect(w[0]).toBeGreaterThan(w[1]); // still the most likely end
+  });
 
   it('is accepted on double parameters only, with a normal mean inside the bounds', () => {
     const bad = (parameter: Record<string, unknown>) => {

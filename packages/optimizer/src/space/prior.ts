@@ -27,7 +27,10 @@ export function priorLogDensity(prior: Prior, v: number, min: number, max: numbe
   const x = (v - min) / w;
   const { shape_a: a, shape_b: b } = prior;
   if ((x === 0 && a < 1) || (x === 1 && b < 1)) return Infinity;
-  return (a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - logBeta(a, b) - Math.log(w);
+  // a = 1 (b = 1): no factor x^0 ((1 - x)^0), also at x = 0 (1), where (a - 1) log x would be 0 * -Infinity
+  const left = a === 1 ? 0 : (a - 1) * Math.log(x);
+  const right = b === 1 ? 0 : (b - 1) * Math.log1p(-x);
+  return left + right - logBeta(a, b) - Math.log(w);
 }
 
 /** The prior's CDF at v. */

@@ -275,6 +275,16 @@ describe('grid parameters', () => {
     }
   });
 
+  it('tells tiny grid values apart (the nearest within 1e-9 relative)', () => {
+    const eps = parseExperimentConfig({
+      parameters: [{ name: 'eps', type: 'double', grid: [1e-10, 1e-9, 1e-8] }],
+      metrics: [{ name: 'f' }],
+    });
+    expect(validateAssignments(eps, { eps: 1e-9 }).eps).toBe(1e-9);
+    expect(validateAssignments(eps, { eps: 1.0000000001e-9 }).eps).toBe(1e-9);
+    expect(() => validateAssignments(eps, { eps: 1.1e-9 })).toThrow(/grid/);
+  });
+
   it('accepts only grid values (to 1e-9 relative, returning the grid value itself)', () => {
     const ok = validateAssignments(config, { batch: 32, lr: 0.0010000000000001, x: 0.5 });
     expect(ok.lr).toBe(1e-3);
@@ -315,6 +325,8 @@ describe('linear constraints', () => {
     { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
     { name: 'y', type: 'double', bounds: { min: 0, max: 1 } },
     { name: 'c', type: 'categorical', categorical_values: ['a', 'b'] },
+    // no integer lies between 3.2 and 3.8, though reals do
+    { name: 'n', type: 'int', bounds: { min: 0, max: 10 } },
   ];
   const parse = (linear_constraints: unknown) =>
     parseExperimentConfig({ parameters: params, metrics: [{ name: 'f' }], linear_constraints });
@@ -347,6 +359,14 @@ describe('linear constraints', () => {
     ],
     [[{ type: 'at_most', threshold: 1, terms: [{ name: 'x', weight: 1 }] }], /linear_constraints\[0\]\.type$/, /./],
     [[{ type: 'less_than', threshold: 1, terms: [] }], /terms$/, /at least 1 term/],
+    [
+      [
+        { type: 'greater_than', threshold: 3.2, terms: [{ name: 'n', weight: 1 }] },
+        { type: 'less_than', threshold: 3.8, terms: [{ name: 'n', weight: 1 }] },
+      ],
+      /^linear_constraints$/,
+      /no point of the parameter space satisfies them all/,
+    ],
     [
       [
         { type: 'less_than', threshold: 0.5, terms: [{ name: 'x', weight: 1 }] },

@@ -280,7 +280,14 @@ function checkLinearConstraints(
   for (let k = 0; k < 4096; k++) {
     const u = sobol.next();
     const a: Record<string, number> = {};
-    numeric.forEach((p, i) => (a[p.name] = p.bounds!.min + u[i] * (p.bounds!.max - p.bounds!.min)));
+    numeric.forEach((p, i) => {
+      const v = p.bounds!.min + u[i] * (p.bounds!.max - p.bounds!.min);
+      // an int takes integer values only, each with an equal share of u
+      a[p.name] =
+        p.type === 'int'
+          ? Math.min(p.bounds!.max, Math.floor(p.bounds!.min + u[i] * (p.bounds!.max - p.bounds!.min + 1)))
+          : v;
+    });
     if (satisfiesAll(constraints, a)) return;
   }
   ctx.addIssue({
@@ -371,8 +378,11 @@ export function validateAssignments(
       if (typeof v !== 'number' || !Number.isFinite(v))
         throw new Err(field, `must be a finite number (got ${JSON.stringify(v)})`);
       if (p.grid) {
-        // the grid value itself (clients may send it back through a decimal format: equal to 1e-9 relative)
-        const g = p.grid.find((x) => Math.abs(x - v) <= 1e-9 * Math.max(1, Math.abs(x)));
+        // the nearest grid value itself, when within 1e-9 relative of it (clients may send it back through a decimal
+        // format; a grid may hold values far below 1, such as 1e-10 and 1e-9)
+        let g: number | undefined;
+        for (const x of p.grid)
+          if (Math.abs(x - v) <= 1e-9 * Math.abs(x) && (g === undefined || Math.abs(x - v) < Math.abs(g - v))) g = x;
         if (g === undefined) throw new Err(field, `must be one of the grid ${JSON.stringify(p.grid)} (got ${v})`);
         out[p.name] = g;
         continue;

@@ -187,6 +187,28 @@ describe('AI module: AI experiments and training runs', () => {
     expect(back.json.message).toMatch(/^state: run \d+ has failed/);
   });
 
+  it('a run still ends after its suggestion was deleted or observed through the core API, or its experiment archived', async () => {
+    const r1 = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    const r2 = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    const r3 = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
+    // r1's suggestion deleted, r2's answered directly
+    expect((await h.call('DELETE', `/v1/experiments/${expId}/suggestions/${r1.suggestion}`)).status).toBe(204);
+    const direct = await h.call('POST', `/v1/experiments/${expId}/observations`, {
+      suggestion: r2.suggestion,
+      values: toyValues(r2.assignments),
+    });
+    const e1 = await h.call('MERGE', `/v1/training_runs/${r1.id}`, { state: 'failed' });
+    expect(e1.status).toBe(200);
+    expect(e1.json).toMatchObject({ state: 'failed', observation: null });
+    const values = Object.fromEntries(toyValues(r2.assignments).map((v) => [v.name, { value: v.value }]));
+    const e2 = await h.call('MERGE', `/v1/training_runs/${r2.id}`, { values, state: 'completed' });
+    expect(e2.json).toMatchObject({ state: 'completed', observation: direct.json.id });
+    // archived experiment: the run ends, no observation
+    expect((await h.call('DELETE', `/v1/aiexperiments/${expId}`)).status).toBe(204);
+    const e3 = await h.call('MERGE', `/v1/training_runs/${r3.id}`, { state: 'failed' });
+    expect(e3.json).toMatchObject({ state: 'failed', observation: null });
+  });
+
   it('a run field nested too deep or too large is a 400 naming it, not a crash', async () => {
     const r = (await h.call('POST', `/v1/aiexperiments/${expId}/training_runs`, {})).json;
     // as text: JSON.stringify of a 5,000-level object would itself recurse

@@ -323,7 +323,13 @@ export class AiModuleService {
               };
               next.fields = JSON.stringify(fields);
             }
-            observationId = this.recordObservation(tokenId, row, next.state, next.metric_values);
+            // the suggestion may have been answered or deleted through the core API, or the AI experiment archived:
+            // the run still ends, linked to the observation that answered its suggestion, if any
+            const held = this.opt.store.suggestion(row.aiexperiment_id, row.suggestion_id);
+            const exp = this.opt.store.experiment(tokenId, row.aiexperiment_id);
+            if (held?.state === 'open' && exp?.state === 'active')
+              observationId = this.recordObservation(tokenId, row, next.state, next.metric_values);
+            else observationId = held?.state === 'closed' ? (this.opt.store.observationOf(held.id)?.id ?? null) : null;
           } else if (row.state === 'completed' && next.state === 'failed' && observationId !== null) {
             this.opt.store.updateObservation(observationId, { metric_values: null, failed: 1, metadata: null });
           }

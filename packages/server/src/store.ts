@@ -287,6 +287,12 @@ export class Store {
       ObservationRow | undefined;
   }
 
+  /** The observation that answered a suggestion, if any. */
+  observationOf(suggestionId: number): ObservationRow | undefined {
+    return this.sql('SELECT * FROM observations WHERE suggestion_id = ?').get(suggestionId) as
+      ObservationRow | undefined;
+  }
+
   allObservations(experimentId: number): ObservationRow[] {
     return this.sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id').all(
       experimentId,

@@ -393,7 +393,8 @@ export class AiModuleService {
   }
 
   // --- internals ---------------------------------------------------------------------------
-  private requireClient(tokenId: string, clientId: string): void {
+  /** 404 unless the client id is the token's own (each token is its own client). */
+  requireClient(tokenId: string, clientId: string): void {
     if (clientId !== tokenId) throw new ApiError(404, `client ${clientId} not found`);
   }
 

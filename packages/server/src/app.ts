@@ -215,15 +215,15 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   );
   // core experiments through the client (SigOpt's /clients/{id}/experiments) and by project
   app.post<{ Params: Params }>('/v1/clients/:cid/experiments', async (req) => {
-    ai.getClient(tok(req), req.params.cid);
+    ai.requireClient(tok(req), req.params.cid);
     return service.createExperiment(tok(req), req.body);
   });
   app.get<{ Params: Params }>('/v1/clients/:cid/experiments', async (req) => {
-    ai.getClient(tok(req), req.params.cid);
+    ai.requireClient(tok(req), req.params.cid);
     return service.listExperiments(tok(req), req.query);
   });
   app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid/experiments', async (req: R) => {
-    ai.getClient(tok(req), req.params.cid);
+    ai.requireClient(tok(req), req.params.cid);
     return service.listExperiments(tok(req), req.query, req.params.pid);
   });
   app.post<{ Params: Params }>('/v1/clients/:cid/projects/:pid/aiexperiments', async (req: R) =>

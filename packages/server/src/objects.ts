@@ -139,7 +139,7 @@ export function json<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-export function parameterObject(p: Parameter): Record<string, unknown> {
+function parameterObject(p: Parameter): Record<string, unknown> {
   return {
     object: 'parameter',
     name: p.name,
@@ -162,7 +162,7 @@ export function parameterObject(p: Parameter): Record<string, unknown> {
   };
 }
 
-export function metricObject(m: Metric): Record<string, unknown> {
+function metricObject(m: Metric): Record<string, unknown> {
   return {
     object: 'metric',
     name: m.name,

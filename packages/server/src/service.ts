@@ -180,10 +180,7 @@ export class OptimizationService {
     const body = parse(ExperimentCreateSchema, raw);
     const { metadata, type: _type, metric, budget, project, ...rest } = body;
     // a project of the token's client (ai-module.ts: each token is its own client)
-    if (
-      project !== undefined &&
-      !this.db.prepare('SELECT 1 FROM projects WHERE client_id = ? AND id = ?').get(tokenId, project)
-    )
+    if (project !== undefined && !this.store.projectExists(tokenId, project))
       throw new ApiError(404, `project: project ${project} not found`);
     if (metric !== undefined && rest.metrics !== undefined) {
       throw new ApiError(400, 'metric: give either metric (one metric) or metrics, not both');
@@ -209,10 +206,7 @@ export class OptimizationService {
   /** The token's experiments, or one project's (404 when the token's client has no such project). */
   listExperiments(tokenId: string, rawQuery: unknown, project?: string): PaginationObject<ExperimentObject> {
     const q = parse(ExperimentListQuerySchema, rawQuery ?? {});
-    if (
-      project !== undefined &&
-      !this.db.prepare('SELECT 1 FROM projects WHERE client_id = ? AND id = ?').get(tokenId, project)
-    )
+    if (project !== undefined && !this.store.projectExists(tokenId, project))
       throw new ApiError(404, `project ${project} not found`);
     const page = this.store.listExperiments(tokenId, q.state ?? 'active', pageRequest(q), project);
     return pagination(page, (row) => this.experimentView(row));

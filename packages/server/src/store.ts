@@ -215,6 +215,11 @@ export class Store {
     return this.page<SuggestionRow>('suggestions', where, params, page);
   }
 
+  /** Whether the client (a token id) has the project (the AI module's projects table). */
+  projectExists(clientId: string, project: string): boolean {
+    return this.sql('SELECT 1 FROM projects WHERE client_id = ? AND id = ?').get(clientId, project) !== undefined;
+  }
+
   // --- queued suggestions ------------------------------------------------------------------
   insertQueued(experimentId: number, assignments: string): QueuedRow {
     const created = nowSeconds();

@@ -281,7 +281,7 @@ describe('AI module: AI experiments and training runs', () => {
 });
 
 describe('database schema upgrade', () => {
-  it('opens a version-1 file: adds experiments.project and the new tables, keeps every row', () => {
+  it('opens a version-1 file: adds the new columns and tables, keeps every row', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pb-schema-'));
     try {
       const file = path.join(dir, 'v1.db');
@@ -293,21 +293,29 @@ describe('database schema upgrade', () => {
         CREATE TABLE experiments (id INTEGER PRIMARY KEY AUTOINCREMENT, token_id TEXT NOT NULL REFERENCES tokens(id),
           config TEXT NOT NULL, metadata TEXT, state TEXT NOT NULL DEFAULT 'active', optimizer_state TEXT,
           next_index INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+        CREATE TABLE suggestions (id INTEGER PRIMARY KEY AUTOINCREMENT,
+          experiment_id INTEGER NOT NULL REFERENCES experiments(id), assignments TEXT NOT NULL, metadata TEXT,
+          state TEXT NOT NULL CHECK (state IN ('open', 'closed', 'deleted')), seq INTEGER NOT NULL,
+          created INTEGER NOT NULL);
         INSERT INTO tokens (id, name, salt, hash, created) VALUES ('0123456789abcdef', 'old', 'aa', 'bb', 1);
         INSERT INTO experiments (token_id, config, created, updated) VALUES ('0123456789abcdef', '{}', 1, 1);
+        INSERT INTO suggestions (experiment_id, assignments, state, seq, created) VALUES (1, '{"x":1}', 'open', 0, 1);
       `);
       raw.pragma('user_version = 1');
       raw.close();
       const db = openDatabase(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
       const tables = (
         db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
       ).map((t) => t.name);
       expect(tables).toEqual(
         expect.arrayContaining(['queued_suggestions', 'projects', 'aiexperiments', 'training_runs', 'checkpoints']),
       );
-      expect(db.prepare('SELECT id, token_id, project FROM experiments').all()).toEqual([
-        { id: 1, token_id: '0123456789abcdef', project: null },
+      expect(db.prepare('SELECT id, token_id, project, suggestion_lease FROM experiments').all()).toEqual([
+        { id: 1, token_id: '0123456789abcdef', project: null, suggestion_lease: null },
+      ]);
+      expect(db.prepare('SELECT id, assignments, state, lease_expires FROM suggestions').all()).toEqual([
+        { id: 1, assignments: '{"x":1}', state: 'open', lease_expires: null },
       ]);
       db.close();
       // and a second open changes nothing

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeHarness, toyValues, twoMetricExperiment, type Harness } from '../test/harness.ts';
 
 /** Brute-force Pareto front (maximise f1, minimise f2) over [id, f1, f2] triples: O(n^2), independent of the optimizer. */
@@ -497,6 +497,64 @@ describe('queued suggestions', () => {
     expect(bad.json.message).toMatch(/^assignments\.x: /);
     expect(h.dump()).toBe(before);
     expect((await h.call('GET', url, undefined, h.tokenB)).status).toBe(404);
+  });
+});
+
+describe('suggestion leases', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('hands an open suggestion out again once its lease ends; a PUT renews it; the slower worker gets 409', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-01T00:00:00Z'));
+    const t0 = Math.floor(Date.now() / 1000);
+    const e = (await h.call('POST', '/v1/experiments', twoMetricExperiment({ suggestion_lease_seconds: 60 }))).json;
+    expect(e.suggestion_lease_seconds).toBe(60);
+    const url = `/v1/experiments/${e.id}/suggestions`;
+    const a = (await h.call('POST', url, { metadata: { worker: 'a' } })).json;
+    const b = (await h.call('POST', url, { metadata: { worker: 'b' } })).json;
+    expect(a.lease_expires).toBe(t0 + 60);
+    expect(b.id).not.toBe(a.id);
+    // 50 s on, b's worker renews its lease (an empty PUT is a heartbeat); a's worker has gone quiet
+    vi.setSystemTime((t0 + 50) * 1000);
+    const renewed = await h.call('PUT', `${url}/${b.id}`, {});
+    expect(renewed.json.lease_expires).toBe(t0 + 110);
+    expect(renewed.json.metadata).toEqual({ worker: 'b' });
+    // at 61 s a's lease has ended: the next request gets a again (same id and assignments), not a new point
+    vi.setSystemTime((t0 + 61) * 1000);
+    const again = (await h.call('POST', url, { metadata: { worker: 'c' } })).json;
+    expect(again).toMatchObject({ id: a.id, assignments: a.assignments, metadata: { worker: 'c' } });
+    expect(again.lease_expires).toBe(t0 + 121);
+    // b's lease still runs: a new suggestion is computed
+    const c = (await h.call('POST', url)).json;
+    expect([a.id, b.id]).not.toContain(c.id);
+    expect((await h.call('GET', `/v1/experiments/${e.id}`)).json.progress.open_suggestion_count).toBe(3);
+    // both takers of a report: the first is stored, the second is refused and nothing is stored twice
+    const values = toyValues(a.assignments);
+    expect((await h.call('POST', `/v1/experiments/${e.id}/observations`, { suggestion: a.id, values })).status).toBe(
+      200,
+    );
+    const late = await h.call('POST', `/v1/experiments/${e.id}/observations`, { suggestion: a.id, values });
+    expect(late.status).toBe(409);
+    expect((await h.call('GET', `/v1/experiments/${e.id}`)).json.progress.observation_count).toBe(1);
+    // an observed suggestion is never handed out again, however long ago its lease ended
+    vi.setSystemTime((t0 + 1000) * 1000);
+    const next = [(await h.call('POST', url)).json.id, (await h.call('POST', url)).json.id];
+    expect(next.sort()).toEqual([b.id, c.id].sort());
+    // the lease may be changed or removed; without one (SigOpt's behaviour) nothing is handed out twice
+    const off = await h.call('PUT', `/v1/experiments/${e.id}`, { suggestion_lease_seconds: null });
+    expect(off.json.suggestion_lease_seconds).toBeUndefined();
+    vi.setSystemTime((t0 + 5000) * 1000);
+    expect([a.id, b.id, c.id]).not.toContain((await h.call('POST', url)).json.id);
+  });
+
+  it('refuses a lease that is not a whole positive number of seconds, naming the field', async () => {
+    for (const bad of [0, 1.5, -3, '60']) {
+      const r = await h.call('POST', '/v1/experiments', twoMetricExperiment({ suggestion_lease_seconds: bad }));
+      expect(r.status).toBe(400);
+      expect(r.json.message).toMatch(/^suggestion_lease_seconds: /);
+    }
   });
 });
 

@@ -11,10 +11,18 @@ export type Db = Database.Database;
 
 /**
  * 1: tokens, experiments, suggestions, observations. 2: queued suggestions, the AI module's projects, AI experiments,
- * training runs and checkpoints, and experiments.project (new tables and a nullable column: a version-1 file is
- * upgraded in place at open, its rows untouched).
+ * training runs and checkpoints, and experiments.project. 3: suggestion leases (experiments.suggestion_lease,
+ * suggestions.lease_expires). Each step adds tables or nullable columns: an older file is upgraded in place at open,
+ * its rows untouched.
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
+
+/** Nullable columns added to tables that an older file already has (CREATE TABLE IF NOT EXISTS leaves those as they are). */
+const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
+  { table: 'experiments', column: 'project', type: 'TEXT' }, // version 2
+  { table: 'experiments', column: 'suggestion_lease', type: 'INTEGER' }, // version 3
+  { table: 'suggestions', column: 'lease_expires', type: 'INTEGER' }, // version 3
+];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tokens (
@@ -35,7 +43,8 @@ CREATE TABLE IF NOT EXISTS experiments (
   next_index       INTEGER NOT NULL DEFAULT 0,
   created          INTEGER NOT NULL,
   updated          INTEGER NOT NULL,
-  project          TEXT
+  project          TEXT,
+  suggestion_lease INTEGER
 );
 CREATE INDEX IF NOT EXISTS experiments_token ON experiments(token_id, id);
 CREATE TABLE IF NOT EXISTS suggestions (
@@ -45,7 +54,8 @@ CREATE TABLE IF NOT EXISTS suggestions (
   metadata       TEXT,
   state          TEXT NOT NULL CHECK (state IN ('open', 'closed', 'deleted')),
   seq            INTEGER NOT NULL,
-  created        INTEGER NOT NULL
+  created        INTEGER NOT NULL,
+  lease_expires  INTEGER
 );
 CREATE INDEX IF NOT EXISTS suggestions_experiment ON suggestions(experiment_id, state, id);
 CREATE TABLE IF NOT EXISTS observations (
@@ -170,13 +180,11 @@ function configure(db: Db, file: string, opts: OpenOptions): Db {
     throw new StorageError(file, `has schema version ${version}; this server understands up to ${SCHEMA_VERSION}`);
   }
   db.transaction(() => {
-    // version 1 -> 2: experiments.project (CREATE TABLE IF NOT EXISTS leaves an existing table as it is)
-    const hasExperiments = db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'experiments'")
-      .get();
-    if (hasExperiments) {
-      const columns = db.prepare('PRAGMA table_info(experiments)').all() as { name: string }[];
-      if (!columns.some((c) => c.name === 'project')) db.exec('ALTER TABLE experiments ADD COLUMN project TEXT');
+    for (const { table, column, type } of ADDED_COLUMNS) {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+      if (!exists) continue; // created below with every column
+      const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     }
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

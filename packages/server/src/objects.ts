@@ -83,6 +83,8 @@ export interface SuggestionObject {
   state: 'open' | 'closed' | 'deleted';
   metadata: Record<string, unknown> | null;
   created: number;
+  /** an open leased suggestion's lease end (unix seconds); absent when the experiment has no lease */
+  lease_expires?: number;
 }
 
 export interface BestAssignmentsObject {
@@ -127,6 +129,7 @@ export interface ExperimentObject {
   seed: number;
   method: string;
   initial_design_size: number | null;
+  suggestion_lease_seconds?: number;
   metadata: Record<string, unknown> | null;
   project: string | null;
   progress: ProgressObject;
@@ -214,6 +217,7 @@ export function suggestionObject(row: SuggestionRow, doubles: ReadonlySet<string
     state: row.state,
     metadata: json(row.metadata),
     created: row.created,
+    ...(row.state === 'open' && row.lease_expires !== null ? { lease_expires: row.lease_expires } : {}),
   };
 }
 
@@ -270,6 +274,7 @@ export function experimentObject(
     seed: config.seed ?? 0,
     method: config.method ?? 'mobo',
     initial_design_size: config.initial_design_size ?? null,
+    ...(row.suggestion_lease !== null ? { suggestion_lease_seconds: row.suggestion_lease } : {}),
     metadata: json(row.metadata),
     project: row.project ?? null,
     progress: {

@@ -44,6 +44,18 @@ export const IdSchema = z.union([
   z.number().int().positive().max(Number.MAX_SAFE_INTEGER).transform(String),
 ]);
 
+/**
+ * An extension of ours (not SigOpt's): how long an optimizer suggestion stays with the worker it was handed to. An
+ * open suggestion whose lease has ended (its worker died, say) is handed out again before a new one is computed; a PUT
+ * on the suggestion (even an empty one) renews the lease, as a heartbeat. Without it, as on SigOpt, a suggestion stays
+ * with its first taker until it is observed or deleted.
+ */
+export const SuggestionLeaseSchema = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(1)
+  .max(7 * 24 * 3600);
+
 export const ExperimentCreateSchema = z.strictObject({
   name: z.string().min(1).max(500).optional(),
   type: z.literal('offline').optional(),
@@ -59,6 +71,7 @@ export const ExperimentCreateSchema = z.strictObject({
   method: z.unknown().optional(),
   initial_design_size: z.unknown().optional(),
   linear_constraints: z.unknown().optional(),
+  suggestion_lease_seconds: SuggestionLeaseSchema.nullable().optional(),
   /** a project of the token's client (the AI module's projects) */
   project: z
     .string()
@@ -73,6 +86,7 @@ export const ExperimentUpdateSchema = z.strictObject({
   name: z.string().min(1).max(500).optional(),
   observation_budget: z.number().int().positive().nullable().optional(),
   parallel_bandwidth: z.number().int().positive().nullable().optional(),
+  suggestion_lease_seconds: SuggestionLeaseSchema.nullable().optional(),
   metadata: MetadataSchema.nullable().optional(),
   state: z.enum(['active', 'deleted']).optional(),
 });

@@ -63,7 +63,7 @@ import {
   type PageQuery,
 } from './requests.ts';
 import { SerialQueue } from './serial-queue.ts';
-import { Store, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
+import { Store, nowSeconds, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
 
 const DEFAULT_PAGE = 100;
 /** The metric of an experiment created without any (SigOpt's own Franke example does that): observed with `value`. */
@@ -178,7 +178,7 @@ export class OptimizationService {
   // --- experiments -------------------------------------------------------------------------
   createExperiment(tokenId: string, raw: unknown): ExperimentObject {
     const body = parse(ExperimentCreateSchema, raw);
-    const { metadata, type: _type, metric, budget, project, ...rest } = body;
+    const { metadata, type: _type, metric, budget, project, suggestion_lease_seconds: lease, ...rest } = body;
     // a project of the token's client (ai-module.ts: each token is its own client)
     if (project !== undefined && !this.store.projectExists(tokenId, project))
       throw new ApiError(404, `project: project ${project} not found`);
@@ -195,7 +195,13 @@ export class OptimizationService {
         observation_budget: rest.observation_budget ?? budget,
       }),
     );
-    const id = this.store.insertExperiment(tokenId, JSON.stringify(config), metadataText(metadata), project ?? null);
+    const id = this.store.insertExperiment(
+      tokenId,
+      JSON.stringify(config),
+      metadataText(metadata),
+      project ?? null,
+      lease ?? null,
+    );
     return this.experimentView(this.store.experiment(tokenId, id)!);
   }
 
@@ -233,6 +239,7 @@ export class OptimizationService {
           config: JSON.stringify(checked),
           metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
           state: body.state,
+          suggestion_lease: body.suggestion_lease_seconds,
         });
         return this.experimentView(this.store.experiment(tokenId, row.id)!);
       })
@@ -283,20 +290,41 @@ export class OptimizationService {
               JSON.stringify(assignments),
               metadataText(body.metadata),
               exp.next_index,
+              exp.suggestion_lease,
             ),
             doubleNames(config),
           );
         })
         .immediate();
     }
-    // a queued suggestion (queued_suggestions) is served before the optimizer is asked
+    // before the optimizer is asked: an open suggestion whose lease ended (its worker is gone), then a queued one
     const fromQueue = this.db
       .transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
+        if (exp.suggestion_lease !== null) {
+          const now = nowSeconds();
+          const expired = this.store.expiredLease(exp.id, now);
+          if (expired) {
+            const leaseExpires = now + exp.suggestion_lease;
+            this.store.setLease(expired.id, leaseExpires);
+            let metadata = expired.metadata;
+            if (body.metadata !== undefined) {
+              metadata = metadataText(body.metadata);
+              this.store.setSuggestionMetadata(expired.id, metadata);
+            }
+            return suggestionObject({ ...expired, metadata, lease_expires: leaseExpires }, doublesOf(exp));
+          }
+        }
         const q = this.store.popQueued(exp.id);
         if (!q) return null;
         this.store.bumpIndex(exp.id, 1);
-        const row = this.store.insertSuggestion(exp.id, q.assignments, metadataText(body.metadata), exp.next_index);
+        const row = this.store.insertSuggestion(
+          exp.id,
+          q.assignments,
+          metadataText(body.metadata),
+          exp.next_index,
+          exp.suggestion_lease,
+        );
         return suggestionObject(row, doublesOf(exp));
       })
       .immediate();
@@ -350,7 +378,13 @@ export class OptimizationService {
         this.store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
         return out.suggestions.map((assignments, i) =>
           suggestionObject(
-            this.store.insertSuggestion(exp.id, JSON.stringify(assignments), metadataOf(i), snapshot.index + i),
+            this.store.insertSuggestion(
+              exp.id,
+              JSON.stringify(assignments),
+              metadataOf(i),
+              snapshot.index + i,
+              exp.suggestion_lease,
+            ),
             doubleNames(snapshot.config),
           ),
         );
@@ -440,10 +474,19 @@ export class OptimizationService {
         const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
         if (!row || row.state === 'deleted')
           throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
-        if (body.metadata === undefined) return suggestionObject(row, doublesOf(exp));
-        const metadata = metadataText(body.metadata);
-        this.store.setSuggestionMetadata(row.id, metadata);
-        return suggestionObject({ ...row, metadata }, doublesOf(exp));
+        let updated = row;
+        // any PUT on a leased open suggestion renews its lease (a worker's heartbeat)
+        if (row.state === 'open' && exp.suggestion_lease !== null) {
+          const leaseExpires = nowSeconds() + exp.suggestion_lease;
+          this.store.setLease(row.id, leaseExpires);
+          updated = { ...updated, lease_expires: leaseExpires };
+        }
+        if (body.metadata !== undefined) {
+          const metadata = metadataText(body.metadata);
+          this.store.setSuggestionMetadata(row.id, metadata);
+          updated = { ...updated, metadata };
+        }
+        return suggestionObject(updated, doublesOf(exp));
       })
       .immediate();
   }

@@ -16,6 +16,8 @@ export interface ExperimentRow {
   created: number;
   updated: number;
   project: string | null;
+  /** seconds an optimizer suggestion stays with the worker it was handed to (null: forever, as on SigOpt) */
+  suggestion_lease: number | null;
 }
 
 export interface SuggestionRow {
@@ -26,6 +28,8 @@ export interface SuggestionRow {
   state: 'open' | 'closed' | 'deleted';
   seq: number;
   created: number;
+  /** when the lease of an open suggestion ends (unix seconds; null: not leased) */
+  lease_expires: number | null;
 }
 
 export interface ObservationRow {
@@ -88,11 +92,17 @@ export class Store {
   }
 
   // --- experiments -------------------------------------------------------------------------
-  insertExperiment(tokenId: string, config: string, metadata: string | null, project: string | null = null): number {
+  insertExperiment(
+    tokenId: string,
+    config: string,
+    metadata: string | null,
+    project: string | null = null,
+    suggestionLease: number | null = null,
+  ): number {
     const t = nowSeconds();
     const r = this.sql(
-      'INSERT INTO experiments (token_id, config, metadata, created, updated, project) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(tokenId, config, metadata, t, t, project);
+      'INSERT INTO experiments (token_id, config, metadata, created, updated, project, suggestion_lease) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(tokenId, config, metadata, t, t, project, suggestionLease);
     return Number(r.lastInsertRowid);
   }
 
@@ -102,7 +112,10 @@ export class Store {
       ExperimentRow | undefined;
   }
 
-  updateExperiment(id: number, fields: { config?: string; metadata?: string | null; state?: string }): void {
+  updateExperiment(
+    id: number,
+    fields: { config?: string; metadata?: string | null; state?: string; suggestion_lease?: number | null },
+  ): void {
     const sets: string[] = ['updated = @updated'];
     const params: Record<string, unknown> = { id, updated: nowSeconds() };
     for (const [k, v] of Object.entries(fields)) {
@@ -168,11 +181,19 @@ export class Store {
   }
 
   // --- suggestions -------------------------------------------------------------------------
-  insertSuggestion(experimentId: number, assignments: string, metadata: string | null, seq: number): SuggestionRow {
+  /** An open suggestion; with `lease` (seconds) it is leased until now + lease. */
+  insertSuggestion(
+    experimentId: number,
+    assignments: string,
+    metadata: string | null,
+    seq: number,
+    lease: number | null = null,
+  ): SuggestionRow {
     const created = nowSeconds();
+    const leaseExpires = lease === null ? null : created + lease;
     const r = this.sql(
-      "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created) VALUES (?, ?, ?, 'open', ?, ?)",
-    ).run(experimentId, assignments, metadata, seq, created);
+      "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created, lease_expires) VALUES (?, ?, ?, 'open', ?, ?, ?)",
+    ).run(experimentId, assignments, metadata, seq, created, leaseExpires);
     return {
       id: Number(r.lastInsertRowid),
       experiment_id: experimentId,
@@ -181,7 +202,19 @@ export class Store {
       state: 'open',
       seq,
       created,
+      lease_expires: leaseExpires,
     };
+  }
+
+  /** The open suggestion whose lease ended longest ago (at or before `now`), if any. */
+  expiredLease(experimentId: number, now: number): SuggestionRow | undefined {
+    return this.sql(
+      "SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' AND lease_expires IS NOT NULL AND lease_expires <= ? ORDER BY lease_expires, id LIMIT 1",
+    ).get(experimentId, now) as SuggestionRow | undefined;
+  }
+
+  setLease(id: number, leaseExpires: number | null): void {
+    this.sql('UPDATE suggestions SET lease_expires = ? WHERE id = ?').run(leaseExpires, id);
   }
 
   suggestion(experimentId: number, id: number): SuggestionRow | undefined {

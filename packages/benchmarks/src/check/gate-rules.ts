@@ -26,6 +26,16 @@ export const SD_MULTIPLIER = 3;
 /** What a healthy run may not undercut: a slowdown by this factor is the timing regression the check must catch. */
 export const SLOWDOWN_FACTOR = 2;
 
+/**
+ * The smallest tolerance of a CPU-per-reference figure, as a fraction of its mean: how far the ratio moves between
+ * two machines of the same kind on the same commit. The reference is a plain-JavaScript workload, while training's
+ * convolutions and the optimizer's factorisations run in OpenBLAS, whose kernel family depends on the CPU it finds:
+ * the diatom smoke's random-trial ratio was 19.9 with SkylakeX kernels, 25.6 and 29.1 (+29 %, +46 %) on two machines
+ * with Haswell kernels; a synthetic model phase moved +27 %. A bound at 1.6x the baseline stays below the 2x slowdown
+ * the gate is there to catch.
+ */
+export const CROSS_HOST_SPREAD = 0.6;
+
 /** What the writer knows about the runs besides the figure itself. */
 export interface GateContext {
   /**
@@ -94,7 +104,7 @@ export const STUDY_RULES: GateRule<Summary>[] = [
     // once, every trial and every suggestion alike, between two machines of the same kind running the same commit.
     path: 'methods.random.trial_cpu_per_reference_median',
     better: 'lower',
-    floor: (mean) => 0.25 * mean,
+    floor: (mean) => CROSS_HOST_SPREAD * mean,
     catches: `trials that cost ${SLOWDOWN_FACTOR}x the CPU time (median over random search's trials, per host-speed reference)`,
     regression: (mean) => SLOWDOWN_FACTOR * mean,
   },
@@ -176,7 +186,7 @@ type RegretSummary = z.infer<typeof SyntheticRegretSummarySchema>;
 const SUGGEST_CPU_RULE: GateRule<SyntheticSummary> = {
   path: 'suggest_cpu_model_phase_per_reference',
   better: 'lower',
-  floor: (mean) => 0.25 * mean,
+  floor: (mean) => CROSS_HOST_SPREAD * mean,
   catches: `suggestions that cost ${SLOWDOWN_FACTOR}x the CPU time (median over the model phase, per host-speed reference)`,
   regression: (mean) => SLOWDOWN_FACTOR * mean,
 };

@@ -3,11 +3,10 @@
  * process; no import of the server package): every optimizer trial is suggested by the service and its result
  * posted back, random search stays local, and the journal records what the server suggested.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStudyTrials } from '../src/runner/run-study.ts';
 import { RestSuggester } from '../src/runner/rest-suggester.ts';
@@ -15,10 +14,7 @@ import { InProcessSuggester } from '../src/runner/suggesters.ts';
 import type { Evaluator } from '../src/runner/process-pool.ts';
 import ROTTEN from '../src/studies/rotten/index.ts';
 import { getPreset } from '../src/studies/presets.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const SERVER_CLI = path.join(ROOT, 'packages/server/src/cli');
-const run = promisify(execFile);
+import { startService } from './service.ts';
 
 /** In-process evaluator with the closed-form stand-in trainer. */
 const fakeEvaluator = (size: number): Evaluator => ({
@@ -36,29 +32,9 @@ describe('RestSuggester against the REST service', () => {
 
   it('runs the optimizer trials through the service and journals its suggestions', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-rest-'));
-    const db = path.join(dir, 'srv.db');
-    const token = (
-      await run(process.execPath, ['--import', 'tsx', path.join(SERVER_CLI, 'token.ts'), '--db', db, 'create'], {
-        cwd: ROOT,
-      })
-    ).stdout.trim();
-    server = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(SERVER_CLI, 'serve.ts'), '--db', db, '--port', '0'],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server!.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      server!.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
-    });
+    const service = await startService(dir);
+    server = service.process;
+    const { url, token } = service;
 
     const preset = { ...getPreset(ROTTEN, 'smoke'), budgets: { optimizer: 4, random: 15 } };
     const suggester = await RestSuggester.connect({ url, token, study: ROTTEN, preset, seed: 0, lag: 1, outDir: dir });

@@ -63,6 +63,15 @@ describe('parseStudyArgs', () => {
       error(['rotten', '--optimizer-method', 'random', '--optimizer-url', 'http://127.0.0.1:1', '--token', 't']),
     ).toMatch(/^--optimizer-method: only in-process/);
     expect(error(['rotten', '--optimizer-method', 'tpe'])).toMatch(/^--optimizer-method: /);
+    // --remote: the service holds the trials; one comparison per run
+    const url = ['--optimizer-url', 'http://127.0.0.1:1', '--token', 't'];
+    expect(parseStudyArgs(['rotten', ...url, '--remote', '--lease', '30'])).toMatchObject({ remote: true, lease: 30 });
+    expect(parseStudyArgs(['rotten', ...url, '--remote']).lease).toBeNull();
+    expect(error(['rotten', '--remote'])).toBe('--remote needs --optimizer-url and --token');
+    expect(error(['rotten', ...url, '--lease', '30'])).toBe('--lease: only with --remote');
+    expect(error(['rotten', ...url, '--remote', '--lease', '0'])).toMatch(/^--lease: /);
+    expect(error(['rotten', ...url, '--remote', '--seeds', '2'])).toMatch(/^--remote: one comparison per run/);
+    expect(error(['rotten', ...url, '--remote', '--trainer', 'surrogate'])).toMatch(/^--remote: the workers train/);
     // with --optimizer-url a surrogate run asks the one service in turn
     expect(
       parseStudyArgs(['rotten', '--trainer', 'surrogate', '--optimizer-url', 'http://127.0.0.1:1', '--token', 't'])

@@ -34,6 +34,15 @@ export const StudyArgsSchema = z.object({
   }),
   optimizerUrl: z.string().url().nullable(),
   token: z.string().nullable(),
+  /** The trials live in the service at --optimizer-url and are trained by benchmarks:worker anywhere. */
+  remote: z.boolean(),
+  /** The suggestion lease of a remote run's experiments (seconds; null: remote-study.ts's default). */
+  lease: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .nullable(),
   reportOnly: z.boolean(),
   verbose: z.boolean(),
 });
@@ -43,13 +52,19 @@ export type StudyArgs = z.infer<typeof StudyArgsSchema>;
 export function studyUsage(): string {
   return `usage: study.ts <${studyNames().join('|')}> [--preset smoke|default|paper] [--workers N] [--seed S] [--seeds K]
                 [--data-dir DIR] [--out DIR] [--backend ${BACKEND_CHOICES.join('|')}] [--report-only]
-                [--optimizer-url URL --token T] [--trainer surrogate [--archive DIR] [--repeats K]]
+                [--optimizer-url URL --token T [--remote [--lease SECONDS]]]
+                [--trainer surrogate [--archive DIR] [--repeats K]]
   --preset      default: "default" (at most ~45 min per study on 2 cores); "paper" = the original budgets
   --workers     worker processes training in parallel (default: one per core)
   --seeds       K optimizer runs (seeds S..S+K-1), each against the same random-search arm; the report shows the
                 distribution of their figures (default: the preset's, 4 for "default", 1 otherwise)
   --out         output directory (default reports/<study>-<preset>/): trials.jsonl, summary.json, report.html
   --report-only rebuild summary.json and report.html from the journal without training
+  --remote      the trials live in the service at --optimizer-url: create the study's two experiments there (or find
+                them), wait while benchmarks:worker processes on any machine train them (progress from the
+                service), then write the report from the service's observations; one comparison (no --seeds)
+  --lease       seconds a remote trial stays with its worker without a heartbeat before another worker may take it
+                over (default 300; workers renew it every third of it while they train)
   --repeats     K complete comparisons (seeds S..S+K-1), each optimizer run against its own random-search arm
   --trainer     real (default) | surrogate (trials drawn from random forests fitted on real trainings, see
                 --archive; the preset's budgets at the archive's fidelity) | fake (closed-form stand-in, for tests)
@@ -81,6 +96,7 @@ const STRING_OPTIONS = [
   'archive',
   'jobs',
   'optimizer-method',
+  'lease',
 ];
 
 /** `--workers -1` as `--workers=-1`: node's parseArgs takes a value starting with '-' for an option ("ambiguous"). */
@@ -118,6 +134,8 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
         backend: { type: 'string', default: 'auto' },
         'optimizer-url': { type: 'string' },
         token: { type: 'string' },
+        remote: { type: 'boolean', default: false },
+        lease: { type: 'string' },
         'report-only': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
         verbose: { type: 'boolean', default: false },
@@ -156,6 +174,8 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     backend: values.backend,
     optimizerUrl: values['optimizer-url'] ?? null,
     token: values.token ?? null,
+    remote: values.remote,
+    lease: values.lease === undefined ? null : intFlag('lease', values.lease, 0),
     reportOnly: values['report-only'],
     verbose: values.verbose,
   });
@@ -186,6 +206,14 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
   }
   if (parsed.data.jobs > 1 && parsed.data.trainer === 'real') {
     throw new Error('--jobs: only with --trainer surrogate or fake (real trainings run in parallel with --workers)');
+  }
+  if (parsed.data.remote && !parsed.data.optimizerUrl) throw new Error('--remote needs --optimizer-url and --token');
+  if (parsed.data.lease !== null && !parsed.data.remote) throw new Error('--lease: only with --remote');
+  if (parsed.data.remote && (parsed.data.seeds !== null || parsed.data.repeats !== null)) {
+    throw new Error('--remote: one comparison per run (no --seeds or --repeats; run another --seed for more)');
+  }
+  if (parsed.data.remote && parsed.data.trainer === 'surrogate') {
+    throw new Error('--remote: the workers train (benchmarks:worker); --trainer surrogate runs in this process');
   }
   if (parsed.data.archive !== null && parsed.data.trainer !== 'surrogate') {
     throw new Error('--archive: only with --trainer surrogate');

@@ -17,6 +17,7 @@ import { TrialScheduler, type Budgets, type TrialSlot } from './scheduler.ts';
 import type { Suggester } from './suggesters.ts';
 import type { Evaluator } from './process-pool.ts';
 import { judgeOutcome } from './judge.ts';
+import { trialRecord } from './trial-record.ts';
 import type { TrialOutcome } from './protocol.ts';
 
 export interface RunEvents {
@@ -181,39 +182,20 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
           }
           const finishedAt = new Date();
           const verdict = judgeOutcome(study, preset, outcome);
-          const record: TrialRecord = {
-            type: 'trial',
+          const record = trialRecord({
             method: slot.method,
             index: slot.index,
             seq: seq++,
             assignments,
-            failed: verdict.failed,
-            failure_reason: verdict.reason,
-            metrics: verdict.metrics,
-            error: outcome.error,
-            epochs: outcome.epochs,
-            stopped_early: outcome.stoppedEarly,
-            ...(outcome.epochSeconds
-              ? { epoch_seconds: outcome.epochSeconds.map((x) => Math.round(x * 1000) / 1000) }
-              : {}),
+            outcome,
+            verdict,
             worker,
             invocation,
             backend: evaluator.backend,
-            timing: {
-              started_at: startedAt.toISOString(),
-              finished_at: finishedAt.toISOString(),
-              wall_seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
-              train_seconds: outcome.trainSeconds,
-              inference_seconds: outcome.inferenceSeconds,
-              suggest_ms: suggestMs.get(key) ?? null,
-              ...(outcome.cpuSeconds !== undefined
-                ? { cpu_seconds: Math.round(outcome.cpuSeconds * 1000) / 1000 }
-                : {}),
-              ...(outcome.referenceCpuMs !== undefined
-                ? { reference_cpu_ms: Math.round(outcome.referenceCpuMs * 1000) / 1000 }
-                : {}),
-            },
-          };
+            startedAt,
+            finishedAt,
+            suggestMs: suggestMs.get(key) ?? null,
+          });
           journal.append(record);
           scheduler.complete(record);
           if (slot.method === 'optimizer') await suggester.observed?.(slot.index, record);

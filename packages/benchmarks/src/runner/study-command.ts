@@ -25,6 +25,9 @@ import { defaultArchiveDir, loadSurrogate } from '../surrogate/load.ts';
 import { surrogatePreset } from '../surrogate/study-preset.ts';
 import { surrogateEvaluator } from '../surrogate/evaluator.ts';
 import { runArmsInChildren } from './arm-jobs.ts';
+import { RemoteStudy } from './remote-study.ts';
+import { studyFingerprint } from './run-study.ts';
+import type { JournalHeader } from '../journal/records.ts';
 
 export interface StudyCommandIo {
   log: (line: string) => void;
@@ -50,7 +53,7 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
       ? loadSurrogate(study, args.archive ?? defaultArchiveDir(study.name), { log: io.log })
       : null;
   const base: Preset = surrogate ? surrogatePreset(study, named, surrogate) : named;
-  const count = args.repeats ?? args.seeds;
+  const count = args.remote ? 1 : (args.repeats ?? args.seeds);
   const preset: Preset = count === null ? base : { ...base, seeds: count };
   const arms = replicateArms(args.out, args.seed, preset, args.repeats !== null);
   io.log(`${study.title}`);
@@ -85,42 +88,47 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
   };
 
   const results: ArmResult[] = [];
-  try {
-    const parallel = args.jobs > 1 && args.repeats !== null && arms.length > 1 && !args.reportOnly;
-    if (parallel) {
-      io.log(`${arms.length} repeats, ${args.jobs} at a time (in this process and in child processes)`);
-      // one queue: J - 1 child lanes take arms from it while this process runs arm 0, then this process joins in
-      const queue = arms.slice(1);
-      const children = runArmsInChildren(args, queue, args.jobs - 1, io.log);
-      try {
-        results.push(await runArm(args, io, study, arms[0], () => sharedEvaluator()));
-        for (let arm = queue.shift(); arm !== undefined; arm = queue.shift()) {
-          await runArm(args, io, study, arm, () => sharedEvaluator());
-          io.log(`repeat seed ${arm.seed} done (${arm.outDir})`);
+  if (args.remote) {
+    // one comparison, trained by benchmarks:worker processes through the service
+    results.push(args.reportOnly ? readArm(arms[0]) : await runRemoteArm(args, io, study, arms[0]));
+  } else {
+    try {
+      const parallel = args.jobs > 1 && args.repeats !== null && arms.length > 1 && !args.reportOnly;
+      if (parallel) {
+        io.log(`${arms.length} repeats, ${args.jobs} at a time (in this process and in child processes)`);
+        // one queue: J - 1 child lanes take arms from it while this process runs arm 0, then this process joins in
+        const queue = arms.slice(1);
+        const children = runArmsInChildren(args, queue, args.jobs - 1, io.log);
+        try {
+          results.push(await runArm(args, io, study, arms[0], () => sharedEvaluator()));
+          for (let arm = queue.shift(); arm !== undefined; arm = queue.shift()) {
+            await runArm(args, io, study, arm, () => sharedEvaluator());
+            io.log(`repeat seed ${arm.seed} done (${arm.outDir})`);
+          }
+        } finally {
+          // the children's failure (if any) is reported once this process's arms are done
+          await children;
         }
-      } finally {
-        // the children's failure (if any) is reported once this process's arms are done
-        await children;
       }
-    }
-    for (const arm of parallel ? arms.slice(1) : arms) {
-      if (arms.length > 1) {
-        io.log(
-          `replicate ${arm.replicate + 1}/${arms.length}: optimizer seed ${arm.seed}` +
-            (args.repeats !== null
-              ? ' and its own random-search arm'
-              : arm.replicate === 0
-                ? ' and the shared random-search arm'
-                : ' (optimizer only)') +
-            `, out ${arm.outDir}`,
-        );
+      for (const arm of parallel ? arms.slice(1) : arms) {
+        if (arms.length > 1) {
+          io.log(
+            `replicate ${arm.replicate + 1}/${arms.length}: optimizer seed ${arm.seed}` +
+              (args.repeats !== null
+                ? ' and its own random-search arm'
+                : arm.replicate === 0
+                  ? ' and the shared random-search arm'
+                  : ' (optimizer only)') +
+              `, out ${arm.outDir}`,
+          );
+        }
+        results.push(args.reportOnly ? readArm(arm) : await runArm(args, io, study, arm, () => sharedEvaluator()));
       }
-      results.push(args.reportOnly ? readArm(arm) : await runArm(args, io, study, arm, () => sharedEvaluator()));
+    } finally {
+      // pool is assigned inside the sharedEvaluator closure, which TypeScript does not track
+      const started = pool as ProcessPool | null;
+      if (started !== null) await started.close();
     }
-  } finally {
-    // pool is assigned inside the sharedEvaluator closure, which TypeScript does not track
-    const started = pool as ProcessPool | null;
-    if (started !== null) await started.close();
   }
 
   // a rebuilt report keeps the wall time of the run that wrote the previous summary (it trained nothing itself)
@@ -244,6 +252,79 @@ async function runArm(
     await suggester.close?.();
   }
 }
+
+/**
+ * A remote run (--remote): the study's experiments at the service (created when missing), progress while
+ * benchmarks:worker processes train them, then the service's observations as this arm's journal (trials.jsonl,
+ * rewritten from the service each time: the service is the source of truth).
+ */
+async function runRemoteArm(args: StudyArgs, io: StudyCommandIo, study: Study, arm: Arm): Promise<ArmResult> {
+  const remote = (await RemoteStudy.find(
+    {
+      url: args.optimizerUrl!,
+      token: args.token!,
+      study,
+      preset: arm.preset,
+      seed: arm.seed,
+      parallel: args.workers,
+      leaseSeconds: args.lease ?? undefined,
+    },
+    true,
+  ))!;
+  io.log(
+    `  service ${args.optimizerUrl}: optimizer experiment ${remote.arms.optimizer.experimentId}, random experiment ` +
+      `${remote.arms.random.experimentId} (${remote.key})`,
+  );
+  io.log(
+    `  workers: npx nx run benchmarks:worker -- --optimizer-url ${args.optimizerUrl} --token <token> ` +
+      `--study ${study.name} --preset ${arm.preset.name} --seed ${arm.seed}`,
+  );
+  const t0 = Date.now();
+  let shown = '';
+  for (;;) {
+    const p = await remote.progress();
+    const line =
+      `optimizer ${Math.min(p.optimizer.observed, p.optimizer.budget)}/${p.optimizer.budget} (${p.optimizer.open} training), ` +
+      `random ${Math.min(p.random.observed, p.random.budget)}/${p.random.budget} (${p.random.open} training)`;
+    if (line !== shown) {
+      const s = Math.round((Date.now() - t0) / 1000);
+      io.log(`[${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s] ${line}`);
+      shown = line;
+    }
+    if (p.optimizer.observed >= p.optimizer.budget && p.random.observed >= p.random.budget) break;
+    await new Promise((resolve) => setTimeout(resolve, REMOTE_POLL_MS));
+  }
+  const trials = [
+    ...(await remote.trialRecords(remote.arms.optimizer)),
+    ...(await remote.trialRecords(remote.arms.random)),
+  ];
+  const header: JournalHeader = {
+    type: 'header',
+    version: 1,
+    study: study.name,
+    preset: arm.preset,
+    seed: arm.seed,
+    fingerprint: studyFingerprint(study, arm.preset, arm.seed),
+    lag: Math.max(0, args.workers - 1),
+    optimizer: 'remote',
+    created_at: new Date().toISOString(),
+  };
+  fs.mkdirSync(arm.outDir, { recursive: true });
+  writeFileAtomic.sync(
+    path.join(arm.outDir, 'trials.jsonl'),
+    [header, ...trials].map((r) => JSON.stringify(r)).join('\n') + '\n',
+  );
+  return {
+    arm,
+    trials,
+    backend: trials.at(-1)?.backend ?? null,
+    optimizerKind: 'remote',
+    activeSeconds: activeSeconds(trials),
+  };
+}
+
+/** How often a remote run asks the service for progress (ms; PARETOBENCH_REMOTE_POLL_MS for tests). */
+const REMOTE_POLL_MS = Number(process.env.PARETOBENCH_REMOTE_POLL_MS ?? '2000');
 
 /** session_wall_seconds of an existing summary.json, or null when there is none or it does not parse. */
 function previousSessionWallSeconds(file: string): number | null {

@@ -1,0 +1,308 @@
+/**
+ * A study whose trials live in a SigOpt-compatible service (`nx run server:serve`) instead of a local journal, so that
+ * workers on any machine can train them (remote-worker.ts) and the coordinator (`benchmarks:diatom -- --remote`)
+ * only creates the experiments, shows progress and writes the report.
+ *
+ * One study run is two experiments of the service: the optimizer arm (`method: mobo`, the preset's optimizer budget
+ * and initial design, the run seed) and the random arm (`method: random`, its own seed and budget, as the local random
+ * stream). Both carry `metadata.paretobench` = `<study>/<preset>/seed<S>/<fingerprint>`, by which every worker and
+ * the coordinator find them, and a suggestion lease: a worker renews its lease while it trains, and a killed
+ * worker's trial is handed to another worker when the lease ends (the server's `suggestion_lease_seconds`).
+ *
+ * A worker stores each finished trial as the observation of its suggestion: values, or `failed` as the local runner
+ * tells the in-process optimizer (suggesters.ts `toObservation`), with the trial's journal fields (metrics, failure
+ * reason, epochs, timing, backend) in the observation's metadata. `trialRecords()` turns them back into journal
+ * records, so the report is the local one.
+ */
+import { z } from 'zod';
+import type { Assignments } from '@paretobench/optimizer';
+import type { Study } from '../studies/study.ts';
+import type { Preset } from '../studies/presets.ts';
+import { TrialRecordSchema, type Method, type TrialRecord } from '../journal/records.ts';
+import { experimentConfig } from './suggesters.ts';
+import { studyFingerprint } from './run-study.ts';
+
+export const DEFAULT_LEASE_SECONDS = 300;
+
+const IdReply = z.union([z.string(), z.number()]).transform(String);
+
+const ExperimentReply = z.object({
+  id: IdReply,
+  observation_budget: z.number().nullable(),
+  suggestion_lease_seconds: z.number().optional(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  progress: z.object({ observation_count: z.number(), open_suggestion_count: z.number() }),
+});
+type ExperimentReply = z.infer<typeof ExperimentReply>;
+
+const ExperimentPage = z.object({
+  data: z.array(z.unknown()),
+  paging: z.object({ before: z.string().nullable() }),
+});
+
+export const SuggestionReply = z.object({
+  id: IdReply,
+  assignments: z.record(z.string(), z.union([z.number(), z.string()])),
+  lease_expires: z.number().optional(),
+});
+export type SuggestionReply = z.infer<typeof SuggestionReply>;
+
+const ObservationReply = z.object({
+  id: IdReply,
+  suggestion: IdReply.nullable(),
+  assignments: z.record(z.string(), z.union([z.number(), z.string()])),
+  failed: z.boolean(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});
+const ObservationPage = z.object({
+  data: z.array(ObservationReply),
+  paging: z.object({ before: z.string().nullable() }),
+});
+
+/** What a worker puts in an observation's metadata: the trial's journal record without what the service knows. */
+export const TrialMetadataSchema = TrialRecordSchema.omit({
+  type: true,
+  method: true,
+  index: true,
+  seq: true,
+  assignments: true,
+  worker: true,
+  invocation: true,
+}).extend({ worker: z.string() });
+export type TrialMetadata = z.infer<typeof TrialMetadataSchema>;
+
+/** An HTTP error from the service: its status and message. */
+export class ServiceError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export class ServiceClient {
+  private readonly base: string;
+  private readonly auth: string;
+
+  constructor(url: string, token: string) {
+    this.base = url.replace(/\/+$/, '');
+    this.auth = 'Basic ' + Buffer.from(`${token}:`).toString('base64');
+  }
+
+  async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: { authorization: this.auth, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new ServiceError(0, `${method} ${this.base}${path}: ${cause?.code ?? cause?.message ?? String(err)}`);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      let message = text.slice(0, 500);
+      try {
+        const m = (JSON.parse(text) as { message?: unknown }).message;
+        if (typeof m === 'string') message = m;
+      } catch {
+        // not JSON: the raw text
+      }
+      throw new ServiceError(res.status, `${method} ${this.base}${path}: HTTP ${res.status}: ${message}`);
+    }
+    if (text === '') return null;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ServiceError(res.status, `${method} ${this.base}${path}: response is not JSON: ${text.slice(0, 200)}`);
+    }
+  }
+}
+
+export interface RemoteArm {
+  method: Method;
+  experimentId: string;
+  budget: number;
+  leaseSeconds: number | null;
+}
+
+export interface ArmProgress {
+  observed: number;
+  open: number;
+  budget: number;
+}
+
+export interface RemoteStudyOptions {
+  url: string;
+  token: string;
+  study: Study;
+  preset: Preset;
+  seed: number;
+  /** the optimizer arm's parallel_bandwidth (how many workers are expected) */
+  parallel?: number;
+  leaseSeconds?: number;
+}
+
+export class RemoteStudy {
+  private constructor(
+    readonly client: ServiceClient,
+    readonly key: string,
+    readonly arms: Record<Method, RemoteArm>,
+  ) {}
+
+  /** `<study>/<preset>/seed<S>/<fingerprint>`: the same study definition, preset and seed give the same key. */
+  static keyOf(study: Study, preset: Preset, seed: number): string {
+    return `${study.name}/${preset.name}/seed${seed}/${studyFingerprint(study, preset, seed).slice(0, 16)}`;
+  }
+
+  /**
+   * The study's two experiments at the service, created when `create` (the coordinator) and missing. Null when they
+   * do not exist and `create` is false (a worker started before the coordinator waits and asks again).
+   */
+  static async find(opts: RemoteStudyOptions, create: boolean): Promise<RemoteStudy | null> {
+    const client = new ServiceClient(opts.url, opts.token);
+    const key = RemoteStudy.keyOf(opts.study, opts.preset, opts.seed);
+    const found = new Map<Method, ExperimentReply>();
+    const sameName: string[] = [];
+    const prefix = key.slice(0, key.lastIndexOf('/') + 1);
+    for (let before: string | null = null, first = true; first || before !== null; first = false) {
+      const q: string = `/v1/experiments?limit=100${before ? `&before=${before}` : ''}`;
+      const page = ExperimentPage.parse(await client.call('GET', q));
+      for (const raw of page.data) {
+        const e = ExperimentReply.safeParse(raw);
+        if (!e.success) continue;
+        const tag = e.data.metadata?.paretobench;
+        const arm = e.data.metadata?.arm;
+        if (typeof tag !== 'string' || (arm !== 'optimizer' && arm !== 'random')) continue;
+        if (tag === key && !found.has(arm)) found.set(arm, e.data);
+        else if (tag.startsWith(prefix) && tag !== key) sameName.push(e.data.id);
+      }
+      before = page.paging.before;
+    }
+    if (found.size < 2 && sameName.length > 0 && !create) {
+      throw new Error(
+        `the service has experiments ${sameName.join(', ')} for ${prefix.slice(0, -1)} but made with another ` +
+          `study definition or preset (their fingerprint differs from ${key}): run the worker from the same version`,
+      );
+    }
+    if (found.size < 2 && !create) return null;
+    const lease = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+    for (const method of ['optimizer', 'random'] as const) {
+      if (found.has(method)) continue;
+      const config = experimentConfig(
+        opts.study,
+        opts.preset,
+        opts.seed,
+        method === 'optimizer' ? 'mobo' : 'random',
+        method === 'optimizer' ? Math.max(1, opts.parallel ?? 1) : 1,
+      );
+      const created = ExperimentReply.parse(
+        await client.call('POST', '/v1/experiments', {
+          name: `${opts.study.name}-${opts.preset.name}-seed${opts.seed}-${method}`,
+          parameters: config.parameters,
+          metrics: config.metrics,
+          observation_budget: method === 'optimizer' ? opts.preset.budgets.optimizer : opts.preset.budgets.random,
+          parallel_bandwidth: config.parallel_bandwidth,
+          seed: config.seed,
+          method: config.method,
+          ...(config.initial_design_size !== undefined ? { initial_design_size: config.initial_design_size } : {}),
+          suggestion_lease_seconds: lease,
+          metadata: { paretobench: key, arm: method },
+        }),
+      );
+      found.set(method, created);
+    }
+    const armOf = (method: Method): RemoteArm => {
+      const e = found.get(method)!;
+      return {
+        method,
+        experimentId: e.id,
+        budget: method === 'optimizer' ? opts.preset.budgets.optimizer : opts.preset.budgets.random,
+        leaseSeconds: e.suggestion_lease_seconds ?? null,
+      };
+    };
+    return new RemoteStudy(client, key, { optimizer: armOf('optimizer'), random: armOf('random') });
+  }
+
+  /** Observations and open suggestions of each arm, as the service counts them now. */
+  async progress(): Promise<Record<Method, ArmProgress>> {
+    const one = async (arm: RemoteArm): Promise<ArmProgress> => {
+      const e = ExperimentReply.parse(await this.client.call('GET', `/v1/experiments/${arm.experimentId}`));
+      return { observed: e.progress.observation_count, open: e.progress.open_suggestion_count, budget: arm.budget };
+    };
+    const [optimizer, random] = await Promise.all([one(this.arms.optimizer), one(this.arms.random)]);
+    return { optimizer, random };
+  }
+
+  /** The arm's open suggestions (at most one per worker; the newest 100). */
+  async openSuggestions(arm: RemoteArm): Promise<SuggestionReply[]> {
+    const page = z
+      .object({ data: z.array(SuggestionReply) })
+      .parse(await this.client.call('GET', `/v1/experiments/${arm.experimentId}/suggestions?state=open&limit=100`));
+    return page.data;
+  }
+
+  /** The open suggestions of an arm whose lease has ended by the service's clock as this machine reads it. */
+  async expiredLeases(arm: RemoteArm, nowSeconds = Date.now() / 1000): Promise<number> {
+    return (await this.openSuggestions(arm)).filter(
+      (s) => s.lease_expires !== undefined && s.lease_expires <= nowSeconds,
+    ).length;
+  }
+
+  /**
+   * Whether `suggestionId` (just handed out) takes the arm past its budget: more observations and open suggestions
+   * than the budget, and it the newest open one. A suggestion handed out again after its lease ended is not counted
+   * twice, so only a new one can be over.
+   */
+  async overBudget(arm: RemoteArm, suggestionId: string): Promise<boolean> {
+    const e = ExperimentReply.parse(await this.client.call('GET', `/v1/experiments/${arm.experimentId}`));
+    if (e.progress.observation_count + e.progress.open_suggestion_count <= arm.budget) return false;
+    const newest = (await this.openSuggestions(arm)).reduce((m, s) => Math.max(m, Number(s.id)), 0);
+    return newest === Number(suggestionId);
+  }
+
+  /**
+   * The arm's finished trials as journal records, at most its budget (the first observed: two workers that each saw
+   * one trial left may both have run one): index = the suggestion's order in the arm, seq = the order observed.
+   */
+  async trialRecords(arm: RemoteArm): Promise<TrialRecord[]> {
+    const all: z.infer<typeof ObservationReply>[] = [];
+    for (let before: string | null = null, first = true; first || before !== null; first = false) {
+      const q: string = `/v1/experiments/${arm.experimentId}/observations?limit=100${before ? `&before=${before}` : ''}`;
+      const page = ObservationPage.parse(await this.client.call('GET', q));
+      all.push(...page.data);
+      before = page.paging.before;
+    }
+    const observed = all.sort((a, b) => Number(a.id) - Number(b.id)).slice(0, arm.budget);
+    const bySuggestion = [...observed].sort(
+      (a, b) => Number(a.suggestion ?? a.id) - Number(b.suggestion ?? b.id) || Number(a.id) - Number(b.id),
+    );
+    const workers = new Map<string, number>();
+    return bySuggestion.map((o, index) => {
+      const parsed = TrialMetadataSchema.safeParse(o.metadata?.trial);
+      if (!parsed.success) {
+        throw new Error(
+          `observation ${o.id} of experiment ${arm.experimentId} has no trial record in its metadata ` +
+            `(metadata.trial: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}): ` +
+            `was it reported by benchmarks:worker?`,
+        );
+      }
+      const { worker, ...rest } = parsed.data;
+      if (!workers.has(worker)) workers.set(worker, workers.size);
+      return TrialRecordSchema.parse({
+        type: 'trial',
+        method: arm.method,
+        index,
+        seq: observed.indexOf(o),
+        assignments: o.assignments as Assignments,
+        ...rest,
+        worker: workers.get(worker)!,
+        invocation: 0,
+      });
+    });
+  }
+}

@@ -304,7 +304,7 @@ describe('database schema upgrade', () => {
       raw.pragma('user_version = 1');
       raw.close();
       const db = openDatabase(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
       const tables = (
         db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
       ).map((t) => t.name);

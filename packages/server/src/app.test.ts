@@ -652,3 +652,89 @@ describe('linear constraints', () => {
     expect(change.json.message).toMatch(/^linear_constraints: cannot be changed/);
   });
 });
+
+describe('Idempotency-Key on observation POSTs', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a retried POST gets the first answer and stores nothing twice; another request under the key is 422', async () => {
+    const e = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
+    const url = `/v1/experiments/${e.id}/observations`;
+    const a = { x: 0.25, n: 2, c: 'a' };
+    const body = { assignments: a, values: toyValues(a) };
+    const key = { 'idempotency-key': '6f1c2e9a-retry' };
+    const first = await h.call('POST', url, body, h.tokenA, key);
+    expect(first.status).toBe(200);
+    const retry = await h.call('POST', url, body, h.tokenA, key);
+    expect(retry.status).toBe(200);
+    expect(retry.json).toEqual(first.json);
+    expect((await h.call('GET', url)).json.count).toBe(1);
+    // a suggestion's observation retried: the retry is not a 409 "already has an observation"
+    const s = (await h.call('POST', `/v1/experiments/${e.id}/suggestions`)).json;
+    const sBody = { suggestion: s.id, failed: true };
+    const sKey = { 'idempotency-key': 'suggestion-obs-1' };
+    const o1 = await h.call('POST', url, sBody, h.tokenA, sKey);
+    const o2 = await h.call('POST', url, sBody, h.tokenA, sKey);
+    expect([o1.status, o2.status]).toEqual([200, 200]);
+    expect(o2.json.id).toBe(o1.json.id);
+    expect((await h.call('POST', url, sBody)).status).toBe(409); // without the key it is a second report
+    // the same key for another body: refused, nothing stored
+    const other = await h.call('POST', url, { assignments: a, failed: true }, h.tokenA, key);
+    expect(other.status).toBe(422);
+    expect(other.json.message).toMatch(/^Idempotency-Key: "6f1c2e9a-retry" was used for a different request/);
+    expect((await h.call('GET', url)).json.count).toBe(2);
+    // keys belong to a token: bob's same key is his own
+    const eb = (await h.call('POST', '/v1/experiments', twoMetricExperiment(), h.tokenB)).json;
+    const bob = await h.call('POST', `/v1/experiments/${eb.id}/observations`, body, h.tokenB, key);
+    expect(bob.status).toBe(200);
+    expect(bob.json.id).not.toBe(first.json.id);
+  });
+
+  it('covers the batch route; a failed request stores no key; a key is replayed for a day', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-01T00:00:00Z'));
+    const e = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
+    const url = `/v1/experiments/${e.id}/observations`;
+    const pts = [
+      { x: 0.1, n: 1, c: 'a' },
+      { x: 0.2, n: 3, c: 'b' },
+    ];
+    const batch = { observations: pts.map((a) => ({ assignments: a, values: toyValues(a) })) };
+    const key = { 'idempotency-key': 'batch-1' };
+    // an invalid batch under the key: 400, and the key stays free for the corrected request
+    const bad = await h.call(
+      'POST',
+      `${url}/batch`,
+      { observations: [{ assignments: { x: 9, n: 1, c: 'a' } }] },
+      h.tokenA,
+      key,
+    );
+    expect(bad.status).toBe(400);
+    const b1 = await h.call('POST', `${url}/batch`, batch, h.tokenA, key);
+    const b2 = await h.call('POST', `${url}/batch`, batch, h.tokenA, key);
+    expect([b1.status, b2.status]).toEqual([200, 200]);
+    expect(b2.json).toEqual(b1.json);
+    expect((await h.call('GET', url)).json.count).toBe(2);
+    // the single route under a key used by the batch route: another request
+    expect((await h.call('POST', url, batch.observations[0], h.tokenA, key)).status).toBe(422);
+    // after a day the key is forgotten: the same request stores again
+    vi.setSystemTime(new Date('2026-12-02T00:00:01Z'));
+    expect((await h.call('POST', `${url}/batch`, batch, h.tokenA, key)).status).toBe(200);
+    expect((await h.call('GET', url)).json.count).toBe(4);
+  });
+
+  it('rejects a malformed key naming the header', async () => {
+    const e = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
+    const a = { x: 0.25, n: 2, c: 'a' };
+    const body = { assignments: a, values: toyValues(a) };
+    for (const k of ['has space', 'x'.repeat(256), 'é']) {
+      const r = await h.call('POST', `/v1/experiments/${e.id}/observations`, body, h.tokenA, {
+        'idempotency-key': k,
+      });
+      expect(r.status).toBe(400);
+      expect(r.json.message).toMatch(/^Idempotency-Key: must be 1 to 255 visible ASCII characters/);
+    }
+    expect((await h.call('GET', `/v1/experiments/${e.id}/observations`)).json.count).toBe(0);
+  });
+});

@@ -143,10 +143,10 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   });
 
   app.post<{ Params: Params }>('/v1/experiments/:id/observations', async (req) =>
-    service.createObservation(tok(req), req.params.id, req.body),
+    service.createObservation(tok(req), req.params.id, req.body, req.headers['idempotency-key']),
   );
   app.post<{ Params: Params }>('/v1/experiments/:id/observations/batch', async (req) =>
-    service.createObservations(tok(req), req.params.id, req.body),
+    service.createObservations(tok(req), req.params.id, req.body, req.headers['idempotency-key']),
   );
   app.get<{ Params: Params }>('/v1/experiments/:id/observations', async (req) =>
     service.listObservations(tok(req), req.params.id, req.query),

@@ -12,10 +12,10 @@ export type Db = Database.Database;
 /**
  * 1: tokens, experiments, suggestions, observations. 2: queued suggestions, the AI module's projects, AI experiments,
  * training runs and checkpoints, and experiments.project. 3: suggestion leases (experiments.suggestion_lease,
- * suggestions.lease_expires). Each step adds tables or nullable columns: an older file is upgraded in place at open,
- * its rows untouched.
+ * suggestions.lease_expires). 4: idempotency keys of observation POSTs. Each step adds tables or nullable columns: an
+ * older file is upgraded in place at open, its rows untouched.
  */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** Nullable columns added to tables that an older file already has (CREATE TABLE IF NOT EXISTS leaves those as they are). */
 const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
@@ -123,6 +123,15 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   created          INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS checkpoints_run ON checkpoints(training_run_id, id);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  token_id  TEXT NOT NULL REFERENCES tokens(id),
+  key       TEXT NOT NULL,
+  request   TEXT NOT NULL,
+  response  TEXT NOT NULL,
+  created   INTEGER NOT NULL,
+  PRIMARY KEY (token_id, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys(created);
 `;
 
 /** A database file that cannot be used; the message names the file and says why in plain words. */

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 413 | 415,
+    readonly status: 400 | 401 | 404 | 409 | 413 | 415 | 422,
     message: string,
   ) {
     super(message);

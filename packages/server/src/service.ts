@@ -27,6 +27,7 @@ import {
   type Observation,
   type OptimizerState,
 } from '@paretobench/optimizer';
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Db } from './database.ts';
 import { inlineSuggest, type SuggestRunner } from './suggest-pool.ts';
@@ -500,31 +501,69 @@ export class OptimizationService {
   }
 
   // --- observations ------------------------------------------------------------------------
-  createObservation(tokenId: string, rawId: string, raw: unknown): ObservationObject {
+  /**
+   * With an `Idempotency-Key` header (`idempotencyKey`), a retry of the same request (a client that timed out before
+   * the answer arrived) gets the first answer again and stores nothing; the key, per token, is kept for a day.
+   */
+  createObservation(tokenId: string, rawId: string, raw: unknown, idempotencyKey?: unknown): ObservationObject {
+    const key = parseIdempotencyKey(idempotencyKey);
     return this.db
       .transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
-        return observationObject(this.insertObservation(exp, raw, ''), doublesOf(exp));
+        return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations`, raw, () =>
+          observationObject(this.insertObservation(exp, raw, ''), doublesOf(exp)),
+        );
       })
       .immediate();
   }
 
-  /** All-or-nothing: either every observation of the batch is stored or none is. */
-  createObservations(tokenId: string, rawId: string, raw: unknown): PaginationObject<ObservationObject> {
+  /** All-or-nothing: either every observation of the batch is stored or none is. Idempotency keys as above. */
+  createObservations(
+    tokenId: string,
+    rawId: string,
+    raw: unknown,
+    idempotencyKey?: unknown,
+  ): PaginationObject<ObservationObject> {
+    const key = parseIdempotencyKey(idempotencyKey);
     const body = parse(ObservationBatchSchema, raw);
     return this.db
       .transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
-        const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
-        const doubles = doublesOf(exp);
-        return {
-          object: 'pagination' as const,
-          count: rows.length,
-          data: rows.map((row) => observationObject(row, doubles)),
-          paging: { before: null, after: null },
-        };
+        return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations/batch`, raw, () => {
+          const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
+          const doubles = doublesOf(exp);
+          return {
+            object: 'pagination' as const,
+            count: rows.length,
+            data: rows.map((row) => observationObject(row, doubles)),
+            paging: { before: null, after: null },
+          };
+        });
       })
       .immediate();
+  }
+
+  /**
+   * Runs `create` once per (token, idempotency key): inside the caller's transaction, so the stored answer and what
+   * it created commit together. A key used before for this request returns the stored answer; for another request
+   * (another route or body), 422.
+   */
+  private once<T>(tokenId: string, key: string | null, route: string, raw: unknown, create: () => T): T {
+    if (key === null) return create();
+    const request = createHash('sha256').update(route).update('\n').update(JSON.stringify(raw)).digest('hex');
+    const seen = this.store.idempotent(tokenId, key, IDEMPOTENCY_TTL_SECONDS);
+    if (seen) {
+      if (seen.request !== request) {
+        throw new ApiError(
+          422,
+          `Idempotency-Key: ${JSON.stringify(key)} was used for a different request (another route or body); a retry must repeat the request exactly`,
+        );
+      }
+      return JSON.parse(seen.response) as T;
+    }
+    const answer = create();
+    this.store.insertIdempotent(tokenId, key, request, JSON.stringify(answer), IDEMPOTENCY_TTL_SECONDS);
+    return answer;
   }
 
   getObservation(tokenId: string, rawId: string, rawOid: string): ObservationObject {
@@ -788,4 +827,17 @@ export class OptimizationService {
 /** The double parameters of a stored experiment (their integral values are sent as floats: objects.ts WireDouble). */
 function doublesOf(exp: { config: string }): ReadonlySet<string> {
   return doubleNames(JSON.parse(exp.config) as ExperimentConfig);
+}
+
+/** How long an idempotency key's answer is kept for replay (Stripe's choice: a day). */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** The `Idempotency-Key` header: 1-255 visible ASCII characters, or absent (null). */
+function parseIdempotencyKey(raw: unknown): string | null {
+  if (raw === undefined) return null;
+  if (typeof raw !== 'string') throw new ApiError(400, 'Idempotency-Key: give the header once');
+  if (!/^[\x21-\x7e]{1,255}$/.test(raw)) {
+    throw new ApiError(400, 'Idempotency-Key: must be 1 to 255 visible ASCII characters (a UUID, say)');
+  }
+  return raw;
 }

@@ -286,6 +286,27 @@ export class Store {
     return this.page<QueuedRow>('queued_suggestions', 'experiment_id = ?', [experimentId], page);
   }
 
+  // --- idempotency keys --------------------------------------------------------------------
+  /** The stored request fingerprint and response of a token's key, if the key was used in the last `ttl` seconds. */
+  idempotent(tokenId: string, key: string, ttl: number): { request: string; response: string } | undefined {
+    return this.sql(
+      'SELECT request, response FROM idempotency_keys WHERE token_id = ? AND key = ? AND created >= ?',
+    ).get(tokenId, key, nowSeconds() - ttl) as { request: string; response: string } | undefined;
+  }
+
+  /** Records a key's response, dropping keys older than `ttl` seconds (theirs can no longer be replayed). */
+  insertIdempotent(tokenId: string, key: string, request: string, response: string, ttl: number): void {
+    const created = nowSeconds();
+    this.sql('DELETE FROM idempotency_keys WHERE created < ?').run(created - ttl);
+    this.sql('INSERT INTO idempotency_keys (token_id, key, request, response, created) VALUES (?, ?, ?, ?, ?)').run(
+      tokenId,
+      key,
+      request,
+      response,
+      created,
+    );
+  }
+
   // --- observations ------------------------------------------------------------------------
   insertObservation(o: Omit<ObservationRow, 'id' | 'created'>): ObservationRow {
     const created = nowSeconds();

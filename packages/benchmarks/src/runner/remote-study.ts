@@ -91,12 +91,36 @@ export class ServiceClient {
     this.auth = 'Basic ' + Buffer.from(`${token}:`).toString('base64');
   }
 
-  async call(method: string, path: string, body?: unknown): Promise<unknown> {
+  /**
+   * One request. With `retries`, a request that got no answer (connection refused or reset, a timeout) or a 5xx is
+   * sent again after 0.5, 1, 2 ... s, under the same `idempotencyKey` (the server's `Idempotency-Key`), so a POST whose
+   * answer was lost is stored once.
+   */
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { idempotencyKey?: string; retries?: number } = {},
+  ): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(method, path, body, opts.idempotencyKey);
+      } catch (err) {
+        const transient = err instanceof ServiceError && (err.status === 0 || err.status >= 500);
+        if (!transient || attempt >= (opts.retries ?? 0)) throw err;
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async once(method: string, path: string, body: unknown, idempotencyKey?: string): Promise<unknown> {
     let res: Response;
+    const headers: Record<string, string> = { authorization: this.auth, 'content-type': 'application/json' };
+    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
     try {
       res = await fetch(this.base + path, {
         method,
-        headers: { authorization: this.auth, 'content-type': 'application/json' },
+        headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {

@@ -15,6 +15,7 @@
  * - A trial whose worker process dies is trained once more, then reported as failed with the error (run-study.ts
  *   does the same locally).
  */
+import { randomUUID } from 'node:crypto';
 import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
 import type { Method } from '../journal/records.ts';
@@ -185,7 +186,11 @@ async function trainAndReport(
   if (o.failed) body.failed = true;
   if (o.values) body.values = o.values;
   try {
-    await remote.client.call('POST', `/v1/experiments/${arm.experimentId}/observations`, body);
+    // a lost answer is retried under the same key: the service stores the observation once
+    await remote.client.call('POST', `/v1/experiments/${arm.experimentId}/observations`, body, {
+      idempotencyKey: randomUUID(),
+      retries: 4,
+    });
   } catch (err) {
     if (err instanceof ServiceError && err.status === 409) {
       opts.log(`${opts.name}: suggestion ${s.id} was reported by another worker first; this result is dropped`);

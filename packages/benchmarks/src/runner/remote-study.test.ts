@@ -22,7 +22,7 @@ async function flaky(drop: number): Promise<{ url: string; seen: { key: string |
     });
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, seen };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
 describe('ServiceClient retries', () => {

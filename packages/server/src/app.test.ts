@@ -521,6 +521,11 @@ describe('suggestion leases', () => {
     const renewed = await h.call('PUT', `${url}/${b.id}`, {});
     expect(renewed.json.lease_expires).toBe(t0 + 110);
     expect(renewed.json.metadata).toEqual({ worker: 'b' });
+    // during the second its lease ends (60.9 s) a is still leased: a lease lasts at least its seconds
+    vi.setSystemTime((t0 + 60.9) * 1000);
+    const during = (await h.call('POST', url)).json;
+    expect([a.id, b.id]).not.toContain(during.id);
+    expect((await h.call('DELETE', `${url}/${during.id}`)).status).toBe(204);
     // at 61 s a's lease has ended: the next request gets a again (same id and assignments), not a new point
     vi.setSystemTime((t0 + 61) * 1000);
     const again = (await h.call('POST', url, { metadata: { worker: 'c' } })).json;
@@ -545,6 +550,7 @@ describe('suggestion leases', () => {
     // the lease may be changed or removed; without one (SigOpt's behaviour) nothing is handed out twice
     const off = await h.call('PUT', `/v1/experiments/${e.id}`, { suggestion_lease_seconds: null });
     expect(off.json.suggestion_lease_seconds).toBeUndefined();
+    expect((await h.call('GET', `${url}/${b.id}`)).json.lease_expires).toBeUndefined();
     vi.setSystemTime((t0 + 5000) * 1000);
     expect([a.id, b.id, c.id]).not.toContain((await h.call('POST', url)).json.id);
   });
@@ -722,6 +728,22 @@ describe('Idempotency-Key on observation POSTs', () => {
     vi.setSystemTime(new Date('2026-12-02T00:00:01Z'));
     expect((await h.call('POST', `${url}/batch`, batch, h.tokenA, key)).status).toBe(200);
     expect((await h.call('GET', url)).json.count).toBe(4);
+  });
+
+  it('replays a stored answer even after the experiment was deleted; a new request there is 409', async () => {
+    const e = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
+    const url = `/v1/experiments/${e.id}/observations`;
+    const a = { x: 0.5, n: 4, c: 'b' };
+    const body = { assignments: a, values: toyValues(a) };
+    const key = { 'idempotency-key': 'before-delete' };
+    const first = await h.call('POST', url, body, h.tokenA, key);
+    expect((await h.call('DELETE', `/v1/experiments/${e.id}`)).status).toBe(204);
+    const retry = await h.call('POST', url, body, h.tokenA, key);
+    expect(retry.status).toBe(200);
+    expect(retry.json).toEqual(first.json);
+    const fresh = await h.call('POST', url, body, h.tokenA, { 'idempotency-key': 'after-delete' });
+    expect(fresh.status).toBe(409);
+    expect(fresh.json.message).toMatch(/is deleted/);
   });
 
   it('rejects a malformed key naming the header', async () => {

@@ -242,6 +242,8 @@ export class OptimizationService {
           state: body.state,
           suggestion_lease: body.suggestion_lease_seconds,
         });
+        // leases switched off: the open suggestions stay with their takers, as without a lease
+        if (body.suggestion_lease_seconds === null) this.store.clearLeases(row.id);
         return this.experimentView(this.store.experiment(tokenId, row.id)!);
       })
       .immediate();
@@ -509,10 +511,12 @@ export class OptimizationService {
     const key = parseIdempotencyKey(idempotencyKey);
     return this.db
       .transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
-        return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations`, raw, () =>
-          observationObject(this.insertObservation(exp, raw, ''), doublesOf(exp)),
-        );
+        // the stored answer first: a retry whose first attempt was stored before the experiment was deleted gets it
+        const exp = this.requireExperiment(tokenId, rawId);
+        return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations`, raw, () => {
+          this.requireActiveExperiment(tokenId, rawId);
+          return observationObject(this.insertObservation(exp, raw, ''), doublesOf(exp));
+        });
       })
       .immediate();
   }
@@ -528,8 +532,9 @@ export class OptimizationService {
     const body = parse(ObservationBatchSchema, raw);
     return this.db
       .transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
+        const exp = this.requireExperiment(tokenId, rawId);
         return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations/batch`, raw, () => {
+          this.requireActiveExperiment(tokenId, rawId);
           const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
           const doubles = doublesOf(exp);
           return {

@@ -209,7 +209,7 @@ export class Store {
   /** The open suggestion whose lease ended longest ago (at or before `now`), if any. */
   expiredLease(experimentId: number, now: number): SuggestionRow | undefined {
     return this.sql(
-      "SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' AND lease_expires IS NOT NULL AND lease_expires <= ? ORDER BY lease_expires, id LIMIT 1",
+      "SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' AND lease_expires IS NOT NULL AND lease_expires < ? ORDER BY lease_expires, id LIMIT 1",
     ).get(experimentId, now) as SuggestionRow | undefined;
   }
 
@@ -284,6 +284,13 @@ export class Store {
 
   listQueued(experimentId: number, page: PageRequest): Page<QueuedRow> {
     return this.page<QueuedRow>('queued_suggestions', 'experiment_id = ?', [experimentId], page);
+  }
+
+  /** Drops the leases of an experiment's open suggestions (its lease was switched off). */
+  clearLeases(experimentId: number): void {
+    this.sql("UPDATE suggestions SET lease_expires = NULL WHERE experiment_id = ? AND state = 'open'").run(
+      experimentId,
+    );
   }
 
   // --- idempotency keys --------------------------------------------------------------------

@@ -111,8 +111,9 @@ async function main(): Promise<number> {
   const study = await getStudy(args.study);
   // one comparison per remote run: the preset as the coordinator's first (and only) arm has it
   const preset = { ...getPreset(study, args.preset), seeds: 1 };
+  const seen = { stale: [] as string[] };
   const find = () =>
-    RemoteStudy.find({ url: args.optimizerUrl, token: args.token, study, preset, seed: args.seed }, false);
+    RemoteStudy.find({ url: args.optimizerUrl, token: args.token, study, preset, seed: args.seed }, false, seen);
   let remote = await find();
   const deadline = Date.now() + args.wait * 1000;
   if (remote === null) log(`${args.name}: waiting for the study's experiments at ${args.optimizerUrl}...`);
@@ -121,7 +122,11 @@ async function main(): Promise<number> {
       throw new Error(
         `no experiments for ${RemoteStudy.keyOf(study, preset, args.seed)} at ${args.optimizerUrl} after ` +
           `${args.wait} s: start the study first (benchmarks:${study.name} -- --preset ${preset.name} ` +
-          `--seed ${args.seed} --optimizer-url URL --token T --remote)`,
+          `--seed ${args.seed} --optimizer-url URL --token T --remote)` +
+          (seen.stale.length
+            ? `; the service has experiments ${seen.stale.join(', ')} for this study, preset and seed made with ` +
+              `another study definition or preset (another fingerprint): run the worker from the coordinator's version`
+            : ''),
       );
     }
     await new Promise((r) => setTimeout(r, 2000));

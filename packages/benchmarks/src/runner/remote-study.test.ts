@@ -43,7 +43,13 @@ describe('ServiceClient retries', () => {
     const c = new ServiceClient(url, 'tok');
     await expect(c.call('POST', '/v1/x', {}, { retries: 1 })).rejects.toBeInstanceOf(ServiceError);
     expect(seen).toHaveLength(2);
-    await expect(c.call('GET', '/v1/x')).rejects.toThrow(/GET http:\/\/127\.0\.0\.1:\d+\/v1\/x: /);
+    await expect(c.call('POST', '/v1/x', {})).rejects.toThrow(/POST http:\/\/127\.0\.0\.1:\d+\/v1\/x: /);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('retries GET, PUT and DELETE by default (they repeat safely)', async () => {
+    const { url, seen } = await flaky(2);
+    expect(await new ServiceClient(url, 'tok').call('GET', '/v1/x')).toEqual({ n: 3 });
     expect(seen).toHaveLength(3);
   });
 });

@@ -94,7 +94,8 @@ export class ServiceClient {
   /**
    * One request. With `retries`, a request that got no answer (connection refused or reset, a timeout) or a 5xx is
    * sent again after 0.5, 1, 2 ... s, under the same `idempotencyKey` (the server's `Idempotency-Key`), so a POST whose
-   * answer was lost is stored once.
+   * answer was lost is stored once. GET, PUT and DELETE repeat safely and are retried 4 times (7.5 s) unless told
+   * otherwise; a POST only when asked.
    */
   async call(
     method: string,
@@ -107,7 +108,7 @@ export class ServiceClient {
         return await this.once(method, path, body, opts.idempotencyKey);
       } catch (err) {
         const transient = err instanceof ServiceError && (err.status === 0 || err.status >= 500);
-        if (!transient || attempt >= (opts.retries ?? 0)) throw err;
+        if (!transient || attempt >= (opts.retries ?? (method === 'POST' ? 0 : 4))) throw err;
         await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
       }
     }
@@ -187,7 +188,15 @@ export class RemoteStudy {
    * The study's two experiments at the service, created when `create` (the coordinator) and missing. Null when they
    * do not exist and `create` is false (a worker started before the coordinator waits and asks again).
    */
-  static async find(opts: RemoteStudyOptions, create: boolean): Promise<RemoteStudy | null> {
+  /**
+   * `seen.stale` receives the ids of experiments for the same study, preset and seed made with another study
+   * definition or preset version (another fingerprint): a worker that finds only those is from another version.
+   */
+  static async find(
+    opts: RemoteStudyOptions,
+    create: boolean,
+    seen?: { stale: string[] },
+  ): Promise<RemoteStudy | null> {
     const client = new ServiceClient(opts.url, opts.token);
     const key = RemoteStudy.keyOf(opts.study, opts.preset, opts.seed);
     const found = new Map<Method, ExperimentReply>();
@@ -207,12 +216,7 @@ export class RemoteStudy {
       }
       before = page.paging.before;
     }
-    if (found.size < 2 && sameName.length > 0 && !create) {
-      throw new Error(
-        `the service has experiments ${sameName.join(', ')} for ${prefix.slice(0, -1)} but made with another ` +
-          `study definition or preset (their fingerprint differs from ${key}): run the worker from the same version`,
-      );
-    }
+    if (seen) seen.stale = sameName;
     if (found.size < 2 && !create) return null;
     const lease = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
     for (const method of ['optimizer', 'random'] as const) {
@@ -270,23 +274,28 @@ export class RemoteStudy {
     return page.data;
   }
 
-  /** The open suggestions of an arm whose lease has ended by the service's clock as this machine reads it. */
-  async expiredLeases(arm: RemoteArm, nowSeconds = Date.now() / 1000): Promise<number> {
+  /**
+   * The open suggestions of an arm whose lease has ended by the service's rule as this machine's clock reads it: the
+   * service hands a suggestion out again once the current whole second is past `lease_expires`.
+   */
+  async expiredLeases(arm: RemoteArm, nowSeconds = Math.floor(Date.now() / 1000)): Promise<number> {
     return (await this.openSuggestions(arm)).filter(
-      (s) => s.lease_expires !== undefined && s.lease_expires <= nowSeconds,
+      (s) => s.lease_expires !== undefined && s.lease_expires < nowSeconds,
     ).length;
   }
 
   /**
-   * Whether `suggestionId` (just handed out) takes the arm past its budget: more observations and open suggestions
-   * than the budget, and it the newest open one. A suggestion handed out again after its lease ended is not counted
-   * twice, so only a new one can be over.
+   * Whether `suggestionId` (just handed out) takes the arm past its budget. When the observations and open
+   * suggestions exceed the budget, the oldest open suggestions keep the remaining places and every newer one is over,
+   * so any number of workers asking at once give back exactly the surplus. A suggestion handed out again after its
+   * lease ended keeps its old id, so it ranks before the new ones.
    */
   async overBudget(arm: RemoteArm, suggestionId: string): Promise<boolean> {
     const e = ExperimentReply.parse(await this.client.call('GET', `/v1/experiments/${arm.experimentId}`));
     if (e.progress.observation_count + e.progress.open_suggestion_count <= arm.budget) return false;
-    const newest = (await this.openSuggestions(arm)).reduce((m, s) => Math.max(m, Number(s.id)), 0);
-    return newest === Number(suggestionId);
+    const places = arm.budget - e.progress.observation_count;
+    const older = (await this.openSuggestions(arm)).filter((s) => Number(s.id) < Number(suggestionId)).length;
+    return older >= places;
   }
 
   /**

@@ -94,14 +94,19 @@ export async function runRemoteWorker(opts: RemoteWorkerOptions): Promise<Remote
     const arm = remote.arms[method];
     const t0 = performance.now();
     const s = SuggestionReply.parse(
-      await remote.client.call('POST', `/v1/experiments/${arm.experimentId}/suggestions`, {
-        metadata: { worker: opts.name },
-      }),
+      // retried: a suggestion whose answer was lost stays open and goes out again when its lease ends
+      await remote.client.call(
+        'POST',
+        `/v1/experiments/${arm.experimentId}/suggestions`,
+        { metadata: { worker: opts.name } },
+        { retries: 4 },
+      ),
     );
     const suggestMs = performance.now() - t0;
     if (await remote.overBudget(arm, s.id)) {
       // another worker took the last place at the same moment, and ours is the newer suggestion: give it back
       await remote.client.call('DELETE', `/v1/experiments/${arm.experimentId}/suggestions/${s.id}`);
+      await sleep(pollMs); // not at once again: a clock ahead of the service's would make this loop hot
       continue;
     }
     opts.log(`${opts.name}: training ${arm.method} suggestion ${s.id}`);
@@ -186,10 +191,10 @@ async function trainAndReport(
   if (o.failed) body.failed = true;
   if (o.values) body.values = o.values;
   try {
-    // a lost answer is retried under the same key: the service stores the observation once
+    // a lost answer is retried under the same key for about 4 minutes (a service restart): stored once
     await remote.client.call('POST', `/v1/experiments/${arm.experimentId}/observations`, body, {
       idempotencyKey: randomUUID(),
-      retries: 4,
+      retries: 9,
     });
   } catch (err) {
     if (err instanceof ServiceError && err.status === 409) {

@@ -13,7 +13,7 @@ import { readJournal } from '../src/journal/journal.ts';
 import { ROOT, startService, type Service } from './service.ts';
 
 const CLI = path.join(ROOT, 'packages/benchmarks/src/cli');
-const ENV = { ...process.env, PARETOBENCH_FAKE_TRIAL_MS: '300', PARETOBENCH_REMOTE_POLL_MS: '200' };
+const ENV = { ...process.env, PARETOBENCH_FAKE_TRIAL_MS: '800', PARETOBENCH_REMOTE_POLL_MS: '200' };
 
 interface Proc {
   child: ChildProcess;
@@ -67,7 +67,7 @@ describe('remote study workers', () => {
       ...service_,
       '--remote',
       '--lease',
-      '2',
+      '3',
       '--workers',
       '2',
       '--out',

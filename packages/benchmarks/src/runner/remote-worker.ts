@@ -22,7 +22,7 @@ import type { Method } from '../journal/records.ts';
 import type { Evaluator } from './process-pool.ts';
 import type { TrialOutcome } from './protocol.ts';
 import { judgeOutcome } from './judge.ts';
-import { trialRecord } from './trial-record.ts';
+import { errorOutcome, trialRecord } from './trial-record.ts';
 import { toObservation } from './suggesters.ts';
 import { trialSeed } from './run-study.ts';
 import {
@@ -155,14 +155,7 @@ async function trainAndReport(
           opts.log(`${opts.name}: suggestion ${s.id}: ${message}; retrying`);
           continue;
         }
-        outcome = {
-          accuracy: null,
-          trainSeconds: null,
-          inferenceSeconds: null,
-          epochs: 0,
-          stoppedEarly: null,
-          error: message,
-        };
+        outcome = errorOutcome(message);
       }
     }
   } finally {

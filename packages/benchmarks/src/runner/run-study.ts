@@ -17,7 +17,7 @@ import { TrialScheduler, type Budgets, type TrialSlot } from './scheduler.ts';
 import type { Suggester } from './suggesters.ts';
 import type { Evaluator } from './process-pool.ts';
 import { judgeOutcome } from './judge.ts';
-import { trialRecord } from './trial-record.ts';
+import { errorOutcome, trialRecord } from './trial-record.ts';
 import type { TrialOutcome } from './protocol.ts';
 
 export interface RunEvents {
@@ -171,14 +171,7 @@ export async function runStudyTrials(opts: StudyRunOptions): Promise<StudyRunRes
               process.stderr.write(`${key}: ${message}; retrying\n`);
               return;
             }
-            outcome = {
-              accuracy: null,
-              trainSeconds: null,
-              inferenceSeconds: null,
-              epochs: 0,
-              stoppedEarly: null,
-              error: message,
-            };
+            outcome = errorOutcome(message);
           }
           const finishedAt = new Date();
           const verdict = judgeOutcome(study, preset, outcome);

@@ -7,6 +7,11 @@ import type { Method, TrialRecord } from '../journal/records.ts';
 import type { Judgement } from './judge.ts';
 import type { TrialOutcome } from './protocol.ts';
 
+/** The outcome of a trial whose training threw (twice): no measurements, the error's message. */
+export function errorOutcome(message: string): TrialOutcome {
+  return { accuracy: null, trainSeconds: null, inferenceSeconds: null, epochs: 0, stoppedEarly: null, error: message };
+}
+
 export interface FinishedTrial {
   method: Method;
   index: number;

@@ -142,6 +142,14 @@ describe('remote study workers', () => {
         ...Array.from({ length: 15 }, (_, i) => `random#${i}`),
       ].sort(),
     );
+    // the random arm's experiment hands out the local random arm's configurations, trial for trial
+    const randomOf = (trials: { method: string; assignments: unknown }[]) =>
+      trials
+        .filter((t) => t.method === 'random')
+        .map((t) => JSON.stringify(t.assignments))
+        .sort();
+    const localJournal = readJournal(path.join(dir, 'local', 'trials.jsonl'));
+    expect(randomOf(journal.trials)).toEqual(randomOf(localJournal.trials));
     // both workers' trials, each named in the journal by its order of appearance
     expect(new Set(journal.trials.map((t) => t.worker))).toEqual(new Set([0, 1]));
   }, 180_000);

@@ -516,6 +516,7 @@ describe('suggestion leases', () => {
     const b = (await h.call('POST', url, { metadata: { worker: 'b' } })).json;
     expect(a.lease_expires).toBe(t0 + 60);
     expect(b.id).not.toBe(a.id);
+    expect([a.sequence, b.sequence]).toEqual([0, 1]); // the optimizer's index of each
     // 50 s on, b's worker renews its lease (an empty PUT is a heartbeat); a's worker has gone quiet
     vi.setSystemTime((t0 + 50) * 1000);
     const renewed = await h.call('PUT', `${url}/${b.id}`, {});
@@ -529,7 +530,7 @@ describe('suggestion leases', () => {
     // at 61 s a's lease has ended: the next request gets a again (same id and assignments), not a new point
     vi.setSystemTime((t0 + 61) * 1000);
     const again = (await h.call('POST', url, { metadata: { worker: 'c' } })).json;
-    expect(again).toMatchObject({ id: a.id, assignments: a.assignments, metadata: { worker: 'c' } });
+    expect(again).toMatchObject({ id: a.id, assignments: a.assignments, sequence: 0, metadata: { worker: 'c' } });
     expect(again.lease_expires).toBe(t0 + 121);
     // b's lease still runs: a new suggestion is computed
     const c = (await h.call('POST', url)).json;

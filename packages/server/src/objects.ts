@@ -83,6 +83,11 @@ export interface SuggestionObject {
   state: 'open' | 'closed' | 'deleted';
   metadata: Record<string, unknown> | null;
   created: number;
+  /**
+   * An extension: the experiment's sequence number the suggestion was made at (the optimizer's `index`; 0, 1, ...
+   * in the order suggestions were created, a lease's re-handing keeps it). A worker can seed its training with it.
+   */
+  sequence: number;
   /** an open leased suggestion's lease end (unix seconds); absent when the experiment has no lease */
   lease_expires?: number;
 }
@@ -217,6 +222,7 @@ export function suggestionObject(row: SuggestionRow, doubles: ReadonlySet<string
     state: row.state,
     metadata: json(row.metadata),
     created: row.created,
+    sequence: row.seq,
     ...(row.state === 'open' && row.lease_expires !== null ? { lease_expires: row.lease_expires } : {}),
   };
 }

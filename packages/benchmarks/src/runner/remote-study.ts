@@ -43,6 +43,8 @@ const ExperimentPage = z.object({
 export const SuggestionReply = z.object({
   id: IdReply,
   assignments: z.record(z.string(), z.union([z.number(), z.string()])),
+  /** the experiment's sequence number of the suggestion (absent from services other than ours) */
+  sequence: z.number().int().nonnegative().optional(),
   lease_expires: z.number().optional(),
 });
 export type SuggestionReply = z.infer<typeof SuggestionReply>;

@@ -147,7 +147,9 @@ async function trainAndReport(
           id: `${arm.method}#${s.id}`,
           assignments: s.assignments,
           epochs: study.trainedEpochs(preset, s.assignments),
-          seed: trialSeed(opts.seed, arm.method, Number(s.id)),
+          // the suggestion's place in its arm, as a local run seeds trial k: the random arm's experiment hands out
+          // the local random arm's configurations in the same order, so both train the same models
+          seed: trialSeed(opts.seed, arm.method, s.sequence ?? Number(s.id)),
         });
       } catch (err) {
         const message = (err as Error).message;

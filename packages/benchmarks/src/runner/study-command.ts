@@ -2,6 +2,7 @@
  * The whole study command: print the preset, run (or resume) the trials with a progress display,
  * then write summary.json and report.html.
  */
+import { gemmAdvice } from '@paretobench/models/openblas-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -81,6 +82,8 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
         path.join(args.out, 'workers.log'),
       );
       io.log(`  workers ready, backend ${pool.backend} (worker output: ${path.join(args.out, 'workers.log')})`);
+      const advice = gemmAdvice(pool.backend);
+      if (advice) io.log(`  note: ${advice}`);
     }
     const p: ProcessPool = pool;
     // each arm closes its evaluator when done; the pool itself is closed once, after the last arm

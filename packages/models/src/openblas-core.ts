@@ -1,7 +1,8 @@
 /**
  * Advice on OpenBLAS's kernel family, without loading tfjs or the addon (the study coordinator uses it): OPENBLAS_CORETYPE
  * set in the environment is a user's choice that the native addon leaves alone, but holding OpenBLAS to its AVX2
- * kernels on a CPU with AVX-512 costs training about a third of its speed, so a study says so once.
+ * kernels on a CPU with AVX-512 slows GEMM-heavy training (models:bench's FCN 1.45x, the diatom default's first
+ * random trials 1.2x in total), so a study says so once.
  */
 import { readFileSync } from 'node:fs';
 

@@ -31,8 +31,8 @@ export const SLOWDOWN_FACTOR = 2;
  * two machines of the same kind on the same commit. The reference is a plain-JavaScript workload, while training's
  * convolutions and the optimizer's factorisations run in OpenBLAS, whose kernel family depends on the host: the
  * diatom smoke's random-trial ratio was 19.9 with SkylakeX kernels, 25.6 and 29.1 (+29 %, +46 %) on two machines whose
- * environment sets OPENBLAS_CORETYPE=Haswell (a user's choice the addon keeps; the FCN's epoch is 1.45x slower with
- * those kernels on these AVX-512 CPUs); a synthetic model phase moved +27 %. A bound at 1.6x the baseline stays below
+ * environment sets OPENBLAS_CORETYPE=Haswell (a user's choice the addon keeps; models:bench's FCN epoch is 1.45x
+ * slower with those kernels on these AVX-512 CPUs); a synthetic model phase moved +27 %. A bound at 1.6x the baseline stays below
  * the 2x slowdown the gate is there to catch.
  */
 export const CROSS_HOST_SPREAD = 0.6;

@@ -514,7 +514,7 @@ export class OptimizationService {
         // the stored answer first: a retry whose first attempt was stored before the experiment was deleted gets it
         const exp = this.requireExperiment(tokenId, rawId);
         return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations`, raw, () => {
-          this.requireActiveExperiment(tokenId, rawId);
+          activeOnly(exp, rawId);
           return observationObject(this.insertObservation(exp, raw, ''), doublesOf(exp));
         });
       })
@@ -534,7 +534,7 @@ export class OptimizationService {
       .transaction(() => {
         const exp = this.requireExperiment(tokenId, rawId);
         return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations/batch`, raw, () => {
-          this.requireActiveExperiment(tokenId, rawId);
+          activeOnly(exp, rawId);
           const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
           const doubles = doublesOf(exp);
           return {
@@ -817,11 +817,7 @@ export class OptimizationService {
   }
 
   private requireActiveExperiment(tokenId: string, rawId: string): ExperimentRow {
-    const row = this.requireExperiment(tokenId, rawId);
-    if (row.state !== 'active') {
-      throw new ApiError(409, `experiment ${rawId} is deleted; PUT {"state": "active"} to restore it`);
-    }
-    return row;
+    return activeOnly(this.requireExperiment(tokenId, rawId), rawId);
   }
 
   private experimentView(row: ExperimentRow): ExperimentObject {
@@ -845,4 +841,12 @@ function parseIdempotencyKey(raw: unknown): string | null {
     throw new ApiError(400, 'Idempotency-Key: must be 1 to 255 visible ASCII characters (a UUID, say)');
   }
   return raw;
+}
+
+/** The experiment row, unless it is deleted (409). */
+function activeOnly(row: ExperimentRow, rawId: string): ExperimentRow {
+  if (row.state !== 'active') {
+    throw new ApiError(409, `experiment ${rawId} is deleted; PUT {"state": "active"} to restore it`);
+  }
+  return row;
 }

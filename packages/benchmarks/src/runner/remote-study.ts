@@ -21,6 +21,7 @@ import type { Preset } from '../studies/presets.ts';
 import { TrialRecordSchema, type Method, type TrialRecord } from '../journal/records.ts';
 import { experimentConfig } from './suggesters.ts';
 import { studyFingerprint } from './run-study.ts';
+import { ServiceClient, createExperiment } from './service-client.ts';
 
 export const DEFAULT_LEASE_SECONDS = 300;
 
@@ -35,10 +36,21 @@ const ExperimentReply = z.object({
 });
 type ExperimentReply = z.infer<typeof ExperimentReply>;
 
-const ExperimentPage = z.object({
+const Page = z.object({
   data: z.array(z.unknown()),
   paging: z.object({ before: z.string().nullable() }),
 });
+
+/** Every item of a paginated list (SigOpt's `before` paging, 100 at a time). */
+async function allPages(client: ServiceClient, path: string): Promise<unknown[]> {
+  const items: unknown[] = [];
+  for (let before: string | null = null, first = true; first || before !== null; first = false) {
+    const page = Page.parse(await client.call('GET', `${path}?limit=100${before ? `&before=${before}` : ''}`));
+    items.push(...page.data);
+    before = page.paging.before;
+  }
+  return items;
+}
 
 export const SuggestionReply = z.object({
   id: IdReply,
@@ -56,10 +68,6 @@ const ObservationReply = z.object({
   failed: z.boolean(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
-const ObservationPage = z.object({
-  data: z.array(ObservationReply),
-  paging: z.object({ before: z.string().nullable() }),
-});
 
 /** What a worker puts in an observation's metadata: the trial's journal record without what the service knows. */
 export const TrialMetadataSchema = TrialRecordSchema.omit({
@@ -72,83 +80,6 @@ export const TrialMetadataSchema = TrialRecordSchema.omit({
   invocation: true,
 }).extend({ worker: z.string() });
 export type TrialMetadata = z.infer<typeof TrialMetadataSchema>;
-
-/** An HTTP error from the service: its status and message. */
-export class ServiceError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ServiceError';
-  }
-}
-
-export class ServiceClient {
-  private readonly base: string;
-  private readonly auth: string;
-
-  constructor(url: string, token: string) {
-    this.base = url.replace(/\/+$/, '');
-    this.auth = 'Basic ' + Buffer.from(`${token}:`).toString('base64');
-  }
-
-  /**
-   * One request. With `retries`, a request that got no answer (connection refused or reset, a timeout) or a 5xx is
-   * sent again after 0.5, 1, 2 ... s, under the same `idempotencyKey` (the server's `Idempotency-Key`), so a POST whose
-   * answer was lost is stored once. GET, PUT and DELETE repeat safely and are retried 4 times (7.5 s) unless told
-   * otherwise; a POST only when asked.
-   */
-  async call(
-    method: string,
-    path: string,
-    body?: unknown,
-    opts: { idempotencyKey?: string; retries?: number } = {},
-  ): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.once(method, path, body, opts.idempotencyKey);
-      } catch (err) {
-        const transient = err instanceof ServiceError && (err.status === 0 || err.status >= 500);
-        if (!transient || attempt >= (opts.retries ?? (method === 'POST' ? 0 : 4))) throw err;
-        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-      }
-    }
-  }
-
-  private async once(method: string, path: string, body: unknown, idempotencyKey?: string): Promise<unknown> {
-    let res: Response;
-    const headers: Record<string, string> = { authorization: this.auth, 'content-type': 'application/json' };
-    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-    try {
-      res = await fetch(this.base + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new ServiceError(0, `${method} ${this.base}${path}: ${cause?.code ?? cause?.message ?? String(err)}`);
-    }
-    const text = await res.text();
-    if (!res.ok) {
-      let message = text.slice(0, 500);
-      try {
-        const m = (JSON.parse(text) as { message?: unknown }).message;
-        if (typeof m === 'string') message = m;
-      } catch {
-        // not JSON: the raw text
-      }
-      throw new ServiceError(res.status, `${method} ${this.base}${path}: HTTP ${res.status}: ${message}`);
-    }
-    if (text === '') return null;
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new ServiceError(res.status, `${method} ${this.base}${path}: response is not JSON: ${text.slice(0, 200)}`);
-    }
-  }
-}
 
 export interface RemoteArm {
   method: Method;
@@ -188,10 +119,7 @@ export class RemoteStudy {
 
   /**
    * The study's two experiments at the service, created when `create` (the coordinator) and missing. Null when they
-   * do not exist and `create` is false (a worker started before the coordinator waits and asks again).
-   */
-  /**
-   * `seen.stale` receives the ids of experiments for the same study, preset and seed made with another study
+   * do not exist and `create` is false (a worker started before the coordinator waits and asks again). `seen.stale` receives the ids of experiments for the same study, preset and seed made with another study
    * definition or preset version (another fingerprint): a worker that finds only those is from another version.
    */
   static async find(
@@ -204,19 +132,14 @@ export class RemoteStudy {
     const found = new Map<Method, ExperimentReply>();
     const sameName: string[] = [];
     const prefix = key.slice(0, key.lastIndexOf('/') + 1);
-    for (let before: string | null = null, first = true; first || before !== null; first = false) {
-      const q: string = `/v1/experiments?limit=100${before ? `&before=${before}` : ''}`;
-      const page = ExperimentPage.parse(await client.call('GET', q));
-      for (const raw of page.data) {
-        const e = ExperimentReply.safeParse(raw);
-        if (!e.success) continue;
-        const tag = e.data.metadata?.paretobench;
-        const arm = e.data.metadata?.arm;
-        if (typeof tag !== 'string' || (arm !== 'optimizer' && arm !== 'random')) continue;
-        if (tag === key && !found.has(arm)) found.set(arm, e.data);
-        else if (tag.startsWith(prefix) && tag !== key) sameName.push(e.data.id);
-      }
-      before = page.paging.before;
+    for (const raw of await allPages(client, '/v1/experiments')) {
+      const e = ExperimentReply.safeParse(raw);
+      if (!e.success) continue;
+      const tag = e.data.metadata?.paretobench;
+      const arm = e.data.metadata?.arm;
+      if (typeof tag !== 'string' || (arm !== 'optimizer' && arm !== 'random')) continue;
+      if (tag === key && !found.has(arm)) found.set(arm, e.data);
+      else if (tag.startsWith(prefix) && tag !== key) sameName.push(e.data.id);
     }
     if (seen) seen.stale = sameName;
     if (found.size < 2 && !create) return null;
@@ -231,15 +154,7 @@ export class RemoteStudy {
         method === 'optimizer' ? Math.max(1, opts.parallel ?? 1) : 1,
       );
       const created = ExperimentReply.parse(
-        await client.call('POST', '/v1/experiments', {
-          name: `${opts.study.name}-${opts.preset.name}-seed${opts.seed}-${method}`,
-          parameters: config.parameters,
-          metrics: config.metrics,
-          observation_budget: method === 'optimizer' ? opts.preset.budgets.optimizer : opts.preset.budgets.random,
-          parallel_bandwidth: config.parallel_bandwidth,
-          seed: config.seed,
-          method: config.method,
-          ...(config.initial_design_size !== undefined ? { initial_design_size: config.initial_design_size } : {}),
+        await createExperiment(client, `${opts.study.name}-${opts.preset.name}-seed${opts.seed}-${method}`, config, {
           suggestion_lease_seconds: lease,
           metadata: { paretobench: key, arm: method },
         }),
@@ -251,7 +166,7 @@ export class RemoteStudy {
       return {
         method,
         experimentId: e.id,
-        budget: method === 'optimizer' ? opts.preset.budgets.optimizer : opts.preset.budgets.random,
+        budget: opts.preset.budgets[method],
         leaseSeconds: e.suggestion_lease_seconds ?? null,
       };
     };
@@ -305,17 +220,14 @@ export class RemoteStudy {
    * one trial left may both have run one): index = the suggestion's order in the arm, seq = the order observed.
    */
   async trialRecords(arm: RemoteArm): Promise<TrialRecord[]> {
-    const all: z.infer<typeof ObservationReply>[] = [];
-    for (let before: string | null = null, first = true; first || before !== null; first = false) {
-      const q: string = `/v1/experiments/${arm.experimentId}/observations?limit=100${before ? `&before=${before}` : ''}`;
-      const page = ObservationPage.parse(await this.client.call('GET', q));
-      all.push(...page.data);
-      before = page.paging.before;
-    }
+    const all = z
+      .array(ObservationReply)
+      .parse(await allPages(this.client, `/v1/experiments/${arm.experimentId}/observations`));
     const observed = all.sort((a, b) => Number(a.id) - Number(b.id)).slice(0, arm.budget);
     const bySuggestion = [...observed].sort(
       (a, b) => Number(a.suggestion ?? a.id) - Number(b.suggestion ?? b.id) || Number(a.id) - Number(b.id),
     );
+    const seqOf = new Map(observed.map((o, seq) => [o, seq]));
     const workers = new Map<string, number>();
     return bySuggestion.map((o, index) => {
       const parsed = TrialMetadataSchema.safeParse(o.metadata?.trial);
@@ -332,7 +244,7 @@ export class RemoteStudy {
         type: 'trial',
         method: arm.method,
         index,
-        seq: observed.indexOf(o),
+        seq: seqOf.get(o)!,
         assignments: o.assignments as Assignments,
         ...rest,
         worker: workers.get(worker)!,

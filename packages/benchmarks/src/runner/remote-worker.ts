@@ -25,14 +25,8 @@ import { judgeOutcome } from './judge.ts';
 import { errorOutcome, trialRecord } from './trial-record.ts';
 import { toObservation } from './suggesters.ts';
 import { trialSeed } from './run-study.ts';
-import {
-  RemoteStudy,
-  ServiceError,
-  SuggestionReply,
-  type ArmProgress,
-  type RemoteArm,
-  type TrialMetadata,
-} from './remote-study.ts';
+import { ServiceError } from './service-client.ts';
+import { RemoteStudy, SuggestionReply, type ArmProgress, type RemoteArm, type TrialMetadata } from './remote-study.ts';
 
 export interface RemoteWorkerOptions {
   remote: RemoteStudy;

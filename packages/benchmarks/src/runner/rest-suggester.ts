@@ -14,6 +14,7 @@ import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
 import type { TrialRecord } from '../journal/records.ts';
 import { InProcessSuggester, experimentConfig, toObservation, type Suggester } from './suggesters.ts';
+import { ServiceClient, createExperiment } from './service-client.ts';
 
 const ExperimentReply = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
 const SuggestionReply = z.object({
@@ -37,35 +38,24 @@ export class RestSuggester implements Suggester {
   private readonly suggestionIds = new Map<number, string>();
 
   private constructor(
-    private readonly base: string,
-    private readonly auth: string,
+    private readonly client: ServiceClient,
     private readonly experimentId: string,
     private readonly local: InProcessSuggester,
   ) {}
 
   static async connect(opts: RestOptions): Promise<RestSuggester> {
-    const base = opts.url.replace(/\/+$/, '');
-    const auth = 'Basic ' + Buffer.from(`${opts.token}:`).toString('base64');
+    const client = new ServiceClient(opts.url, opts.token);
     const config = experimentConfig(opts.study, opts.preset, opts.seed, 'mobo', opts.lag + 1);
-    // Everything the in-process optimizer is configured with, so that the service runs the same optimizer: the
-    // seed, the method, the observation budget (it sizes the initial design) and an explicit initial design size.
-    const body = {
-      name: `${opts.study.name}-${opts.preset.name}-seed${opts.seed}`,
-      parameters: config.parameters,
-      metrics: config.metrics,
-      observation_budget: config.observation_budget,
-      parallel_bandwidth: config.parallel_bandwidth,
-      seed: config.seed,
-      method: config.method,
-      ...(config.initial_design_size !== undefined ? { initial_design_size: config.initial_design_size } : {}),
-      metadata: { study: opts.study.name, preset: opts.preset.name, seed: opts.seed, out: opts.outDir },
-    };
-    const exp = ExperimentReply.parse(await request(base, auth, 'POST', '/v1/experiments', body));
-    return new RestSuggester(base, auth, exp.id, new InProcessSuggester(opts.study, opts.preset, opts.seed, opts.lag));
+    const exp = ExperimentReply.parse(
+      await createExperiment(client, `${opts.study.name}-${opts.preset.name}-seed${opts.seed}`, config, {
+        metadata: { study: opts.study.name, preset: opts.preset.name, seed: opts.seed, out: opts.outDir },
+      }),
+    );
+    return new RestSuggester(client, exp.id, new InProcessSuggester(opts.study, opts.preset, opts.seed, opts.lag));
   }
 
   private post(path: string, body: unknown): Promise<unknown> {
-    return request(this.base, this.auth, 'POST', `/v1/experiments/${this.experimentId}${path}`, body);
+    return this.client.call('POST', `/v1/experiments/${this.experimentId}${path}`, body);
   }
 
   private async report(k: number, record: TrialRecord): Promise<void> {
@@ -94,20 +84,5 @@ export class RestSuggester implements Suggester {
 
   async observed(k: number, record: TrialRecord): Promise<void> {
     await this.report(k, record);
-  }
-}
-
-async function request(base: string, auth: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${base}${path}: HTTP ${res.status}: ${text.slice(0, 500)}`);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`${method} ${base}${path}: response is not JSON: ${text.slice(0, 200)}`);
   }
 }

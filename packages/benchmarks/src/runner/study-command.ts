@@ -91,47 +91,46 @@ async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary
   };
 
   const results: ArmResult[] = [];
-  if (args.remote) {
-    // one comparison, trained by benchmarks:worker processes through the service
-    results.push(args.reportOnly ? readArm(arms[0]) : await runRemoteArm(args, io, study, arms[0]));
-  } else {
-    try {
-      const parallel = args.jobs > 1 && args.repeats !== null && arms.length > 1 && !args.reportOnly;
-      if (parallel) {
-        io.log(`${arms.length} repeats, ${args.jobs} at a time (in this process and in child processes)`);
-        // one queue: J - 1 child lanes take arms from it while this process runs arm 0, then this process joins in
-        const queue = arms.slice(1);
-        const children = runArmsInChildren(args, queue, args.jobs - 1, io.log);
-        try {
-          results.push(await runArm(args, io, study, arms[0], () => sharedEvaluator()));
-          for (let arm = queue.shift(); arm !== undefined; arm = queue.shift()) {
-            await runArm(args, io, study, arm, () => sharedEvaluator());
-            io.log(`repeat seed ${arm.seed} done (${arm.outDir})`);
-          }
-        } finally {
-          // the children's failure (if any) is reported once this process's arms are done
-          await children;
+  // one arm's trials: in this process's worker pool, or (--remote: one comparison) by benchmarks:worker processes
+  // through the service
+  const runOne = (arm: Arm): Promise<ArmResult> =>
+    args.remote ? runRemoteArm(args, io, study, arm) : runArm(args, io, study, arm, () => sharedEvaluator());
+  try {
+    const parallel = args.jobs > 1 && args.repeats !== null && arms.length > 1 && !args.reportOnly;
+    if (parallel) {
+      io.log(`${arms.length} repeats, ${args.jobs} at a time (in this process and in child processes)`);
+      // one queue: J - 1 child lanes take arms from it while this process runs arm 0, then this process joins in
+      const queue = arms.slice(1);
+      const children = runArmsInChildren(args, queue, args.jobs - 1, io.log);
+      try {
+        results.push(await runArm(args, io, study, arms[0], () => sharedEvaluator()));
+        for (let arm = queue.shift(); arm !== undefined; arm = queue.shift()) {
+          await runArm(args, io, study, arm, () => sharedEvaluator());
+          io.log(`repeat seed ${arm.seed} done (${arm.outDir})`);
         }
+      } finally {
+        // the children's failure (if any) is reported once this process's arms are done
+        await children;
       }
-      for (const arm of parallel ? arms.slice(1) : arms) {
-        if (arms.length > 1) {
-          io.log(
-            `replicate ${arm.replicate + 1}/${arms.length}: optimizer seed ${arm.seed}` +
-              (args.repeats !== null
-                ? ' and its own random-search arm'
-                : arm.replicate === 0
-                  ? ' and the shared random-search arm'
-                  : ' (optimizer only)') +
-              `, out ${arm.outDir}`,
-          );
-        }
-        results.push(args.reportOnly ? readArm(arm) : await runArm(args, io, study, arm, () => sharedEvaluator()));
-      }
-    } finally {
-      // pool is assigned inside the sharedEvaluator closure, which TypeScript does not track
-      const started = pool as ProcessPool | null;
-      if (started !== null) await started.close();
     }
+    for (const arm of parallel ? arms.slice(1) : arms) {
+      if (arms.length > 1) {
+        io.log(
+          `replicate ${arm.replicate + 1}/${arms.length}: optimizer seed ${arm.seed}` +
+            (args.repeats !== null
+              ? ' and its own random-search arm'
+              : arm.replicate === 0
+                ? ' and the shared random-search arm'
+                : ' (optimizer only)') +
+            `, out ${arm.outDir}`,
+        );
+      }
+      results.push(args.reportOnly ? readArm(arm) : await runOne(arm));
+    }
+  } finally {
+    // pool is assigned inside the sharedEvaluator closure, which TypeScript does not track
+    const started = pool as ProcessPool | null;
+    if (started !== null) await started.close();
   }
 
   // a rebuilt report keeps the wall time of the run that wrote the previous summary (it trained nothing itself)

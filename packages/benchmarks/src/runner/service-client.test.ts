@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServiceClient, ServiceError } from './remote-study.ts';
+import { ServiceClient, ServiceError } from './service-client.ts';
 
 let server: http.Server | undefined;
 afterEach(async () => {

@@ -30,7 +30,7 @@ import {
   RunFieldsSchema,
   RunListQuerySchema,
   type RunFields,
-} from './requests.ts';
+} from '@paretobench/client';
 import { RunStore, type CheckpointRow, type ProjectRow, type RunState, type TrainingRunRow } from './run-store.ts';
 import { pageRequest, parse, parseId, type OptimizationService } from './service.ts';
 import type { ExperimentRow } from './store.ts';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { suggestBatch } from '@paretobench/optimizer';
 import { basic, toyValues, twoMetricExperiment } from '../test/harness.ts';
 import { buildServer } from './app.ts';
-import { SigoptClient } from './client.ts';
+import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
 import { openDatabase } from './database.ts';
 import { createToken } from './tokens.ts';
 
@@ -41,7 +41,7 @@ async function runClients(expId: string, clients: number, loops: number) {
 describe('concurrent clients over 127.0.0.1', () => {
   it('32 clients x 2 suggest/observe loops: no errors, nothing lost or duplicated', async () => {
     const admin = new SigoptClient({ url, token });
-    const exp = await admin.createExperiment(twoMetricExperiment({ method: 'sobol' }) as never);
+    const exp = await admin.createExperiment(twoMetricExperiment({ method: 'sobol' }) as ExperimentCreateBody);
     const { client, acks, suggestions } = await runClients(exp.id, 32, 2);
     expect(acks).toHaveLength(64);
     expect(new Set(suggestions).size).toBe(64);
@@ -57,7 +57,7 @@ describe('concurrent clients over 127.0.0.1', () => {
 
   it('8 clients on a model-based experiment: pending suggestions are distinct', async () => {
     const admin = new SigoptClient({ url, token });
-    const exp = await admin.createExperiment(twoMetricExperiment({ initial_design_size: 4 }) as never);
+    const exp = await admin.createExperiment(twoMetricExperiment({ initial_design_size: 4 }) as ExperimentCreateBody);
     const { client, acks } = await runClients(exp.id, 8, 2);
     expect(acks).toHaveLength(16);
     const stored = await client.allObservations(exp.id);

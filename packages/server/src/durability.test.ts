@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer, toyValues, twoMetricExperiment, type ChildServer } from '../test/harness.ts';
-import { SigoptClient } from './client.ts';
+import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
 import { openDatabase } from './database.ts';
 import { createToken } from './tokens.ts';
 
@@ -30,7 +30,7 @@ describe('durability', () => {
 
     server = await spawnServer(file);
     const client = new SigoptClient({ url: server.url, token, retries: 0, timeoutMs: 10_000 });
-    const exp = await client.createExperiment(twoMetricExperiment({ method: 'sobol' }) as never);
+    const exp = await client.createExperiment(twoMetricExperiment({ method: 'sobol' }) as ExperimentCreateBody);
     const acknowledged = new Map<string, { suggestion: string; values: { name: string; value: number }[] }>();
     let stop = false;
     let killed = false;
@@ -71,7 +71,7 @@ describe('durability', () => {
     expect(stored.length).toBeGreaterThanOrEqual(acknowledged.size);
     expect(stored.length).toBeLessThanOrEqual(acknowledged.size + 8);
     const e = await client2.getExperiment(exp.id);
-    expect(e.progress.observation_count).toBe(stored.length);
+    expect(e.progress?.observation_count).toBe(stored.length);
     // the restarted server keeps serving the experiment
     const s = await client2.suggest(exp.id);
     expect((await client2.observe(exp.id, { suggestion: s.id, values: toyValues(s.assignments) })).suggestion).toBe(

@@ -1,6 +1,6 @@
 /**
  * @paretobench/server: a SigOpt-compatible (v1) optimization service over @paretobench/optimizer,
- * stored in SQLite, plus a fetch-based client for it.
+ * stored in SQLite. Its client is @paretobench/client.
  */
 export { buildServer, DEFAULT_BODY_LIMIT, type ServerOptions } from './app.ts';
 export { openDatabase, type Db } from './database.ts';
@@ -8,14 +8,6 @@ export { createToken, listTokens, revokeToken, verifyToken } from './tokens.ts';
 export { OptimizationService } from './service.ts';
 export { inlineSuggest, SuggestWorkerPool, type SuggestRunner } from './suggest-pool.ts';
 export { ApiError } from './errors.ts';
-export {
-  SigoptClient,
-  SigoptApiError,
-  type SigoptClientOptions,
-  type ExperimentCreateBody,
-  type ObservationBody,
-  type PageOptions,
-} from './client.ts';
 export type {
   BestAssignmentsObject,
   ExperimentObject,

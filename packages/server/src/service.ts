@@ -62,7 +62,7 @@ import {
   SuggestionListQuerySchema,
   SuggestionUpdateSchema,
   type PageQuery,
-} from './requests.ts';
+} from '@paretobench/client';
 import { SerialQueue } from './serial-queue.ts';
 import { Store, nowSeconds, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
 

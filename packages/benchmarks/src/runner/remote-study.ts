@@ -15,59 +15,16 @@
  * records, so the report is the local one.
  */
 import { z } from 'zod';
+import { SigoptClient, type ExperimentObject, type SuggestionObject } from '@paretobench/client';
 import type { Assignments } from '@paretobench/optimizer';
 import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
 import { TrialRecordSchema, type Method, type TrialRecord } from '../journal/records.ts';
 import { experimentConfig } from './suggesters.ts';
 import { studyFingerprint } from './run-study.ts';
-import { ServiceClient, createExperiment } from './service-client.ts';
+import { createArmExperiment } from './arm-experiment.ts';
 
 export const DEFAULT_LEASE_SECONDS = 300;
-
-const IdReply = z.union([z.string(), z.number()]).transform(String);
-
-const ExperimentReply = z.object({
-  id: IdReply,
-  observation_budget: z.number().nullable(),
-  suggestion_lease_seconds: z.number().optional(),
-  metadata: z.record(z.string(), z.unknown()).nullable(),
-  progress: z.object({ observation_count: z.number(), open_suggestion_count: z.number() }),
-});
-type ExperimentReply = z.infer<typeof ExperimentReply>;
-
-const Page = z.object({
-  data: z.array(z.unknown()),
-  paging: z.object({ before: z.string().nullable() }),
-});
-
-/** Every item of a paginated list (SigOpt's `before` paging, 100 at a time). */
-async function allPages(client: ServiceClient, path: string): Promise<unknown[]> {
-  const items: unknown[] = [];
-  for (let before: string | null = null, first = true; first || before !== null; first = false) {
-    const page = Page.parse(await client.call('GET', `${path}?limit=100${before ? `&before=${before}` : ''}`));
-    items.push(...page.data);
-    before = page.paging.before;
-  }
-  return items;
-}
-
-export const SuggestionReply = z.object({
-  id: IdReply,
-  assignments: z.record(z.string(), z.union([z.number(), z.string()])),
-  /** the experiment's sequence number of the suggestion (absent from services other than ours) */
-  sequence: z.number().int().nonnegative().optional(),
-  lease_expires: z.number().optional(),
-});
-export type SuggestionReply = z.infer<typeof SuggestionReply>;
-
-const ObservationReply = z.object({
-  id: IdReply,
-  suggestion: IdReply.nullable(),
-  assignments: z.record(z.string(), z.union([z.number(), z.string()])),
-  failed: z.boolean(),
-  metadata: z.record(z.string(), z.unknown()).nullable(),
-});
 
 /** What a worker puts in an observation's metadata: the trial's journal record without what the service knows. */
 export const TrialMetadataSchema = TrialRecordSchema.omit({
@@ -107,7 +64,7 @@ export interface RemoteStudyOptions {
 
 export class RemoteStudy {
   private constructor(
-    readonly client: ServiceClient,
+    readonly client: SigoptClient,
     readonly key: string,
     readonly arms: Record<Method, RemoteArm>,
   ) {}
@@ -127,19 +84,17 @@ export class RemoteStudy {
     create: boolean,
     seen?: { stale: string[] },
   ): Promise<RemoteStudy | null> {
-    const client = new ServiceClient(opts.url, opts.token);
+    const client = new SigoptClient({ url: opts.url, token: opts.token });
     const key = RemoteStudy.keyOf(opts.study, opts.preset, opts.seed);
-    const found = new Map<Method, ExperimentReply>();
+    const found = new Map<Method, ExperimentObject>();
     const sameName: string[] = [];
     const prefix = key.slice(0, key.lastIndexOf('/') + 1);
-    for (const raw of await allPages(client, '/v1/experiments')) {
-      const e = ExperimentReply.safeParse(raw);
-      if (!e.success) continue;
-      const tag = e.data.metadata?.paretobench;
-      const arm = e.data.metadata?.arm;
+    for (const e of await client.allExperiments()) {
+      const tag = e.metadata?.paretobench;
+      const arm = e.metadata?.arm;
       if (typeof tag !== 'string' || (arm !== 'optimizer' && arm !== 'random')) continue;
-      if (tag === key && !found.has(arm)) found.set(arm, e.data);
-      else if (tag.startsWith(prefix) && tag !== key) sameName.push(e.data.id);
+      if (tag === key && !found.has(arm)) found.set(arm, e);
+      else if (tag.startsWith(prefix) && tag !== key) sameName.push(e.id);
     }
     if (seen) seen.stale = sameName;
     if (found.size < 2 && !create) return null;
@@ -153,11 +108,11 @@ export class RemoteStudy {
         method === 'optimizer' ? 'mobo' : 'random',
         method === 'optimizer' ? Math.max(1, opts.parallel ?? 1) : 1,
       );
-      const created = ExperimentReply.parse(
-        await createExperiment(client, `${opts.study.name}-${opts.preset.name}-seed${opts.seed}-${method}`, config, {
-          suggestion_lease_seconds: lease,
-          metadata: { paretobench: key, arm: method },
-        }),
+      const created = await createArmExperiment(
+        client,
+        `${opts.study.name}-${opts.preset.name}-seed${opts.seed}-${method}`,
+        config,
+        { suggestion_lease_seconds: lease, metadata: { paretobench: key, arm: method } },
       );
       found.set(method, created);
     }
@@ -176,19 +131,16 @@ export class RemoteStudy {
   /** Observations and open suggestions of each arm, as the service counts them now. */
   async progress(): Promise<Record<Method, ArmProgress>> {
     const one = async (arm: RemoteArm): Promise<ArmProgress> => {
-      const e = ExperimentReply.parse(await this.client.call('GET', `/v1/experiments/${arm.experimentId}`));
-      return { observed: e.progress.observation_count, open: e.progress.open_suggestion_count, budget: arm.budget };
+      const { observed, open } = counts(await this.client.getExperiment(arm.experimentId));
+      return { observed, open, budget: arm.budget };
     };
     const [optimizer, random] = await Promise.all([one(this.arms.optimizer), one(this.arms.random)]);
     return { optimizer, random };
   }
 
   /** The arm's open suggestions (at most one per worker; the newest 100). */
-  async openSuggestions(arm: RemoteArm): Promise<SuggestionReply[]> {
-    const page = z
-      .object({ data: z.array(SuggestionReply) })
-      .parse(await this.client.call('GET', `/v1/experiments/${arm.experimentId}/suggestions?state=open&limit=100`));
-    return page.data;
+  async openSuggestions(arm: RemoteArm): Promise<SuggestionObject[]> {
+    return (await this.client.listSuggestions(arm.experimentId, { state: 'open', limit: 100 })).data;
   }
 
   /**
@@ -208,9 +160,9 @@ export class RemoteStudy {
    * lease ended keeps its old id, so it ranks before the new ones.
    */
   async overBudget(arm: RemoteArm, suggestionId: string): Promise<boolean> {
-    const e = ExperimentReply.parse(await this.client.call('GET', `/v1/experiments/${arm.experimentId}`));
-    if (e.progress.observation_count + e.progress.open_suggestion_count <= arm.budget) return false;
-    const places = arm.budget - e.progress.observation_count;
+    const { observed, open } = counts(await this.client.getExperiment(arm.experimentId));
+    if (observed + open <= arm.budget) return false;
+    const places = arm.budget - observed;
     const older = (await this.openSuggestions(arm)).filter((s) => Number(s.id) < Number(suggestionId)).length;
     return older >= places;
   }
@@ -220,9 +172,7 @@ export class RemoteStudy {
    * one trial left may both have run one): index = the suggestion's order in the arm, seq = the order observed.
    */
   async trialRecords(arm: RemoteArm): Promise<TrialRecord[]> {
-    const all = z
-      .array(ObservationReply)
-      .parse(await allPages(this.client, `/v1/experiments/${arm.experimentId}/observations`));
+    const all = await this.client.allObservations(arm.experimentId);
     const observed = all.sort((a, b) => Number(a.id) - Number(b.id)).slice(0, arm.budget);
     const bySuggestion = [...observed].sort(
       (a, b) => Number(a.suggestion ?? a.id) - Number(b.suggestion ?? b.id) || Number(a.id) - Number(b.id),
@@ -245,11 +195,19 @@ export class RemoteStudy {
         method: arm.method,
         index,
         seq: seqOf.get(o)!,
-        assignments: o.assignments as Assignments,
+        assignments: (o.assignments ?? {}) as Assignments,
         ...rest,
         worker: workers.get(worker)!,
         invocation: 0,
       });
     });
   }
+}
+
+/** The service's counts of an arm's observations and open suggestions (both in its `progress`, on this service). */
+function counts(e: ExperimentObject): { observed: number; open: number } {
+  if (e.progress?.open_suggestion_count === undefined) {
+    throw new Error(`experiment ${e.id}: the service does not count open suggestions (progress.open_suggestion_count)`);
+  }
+  return { observed: e.progress.observation_count, open: e.progress.open_suggestion_count };
 }

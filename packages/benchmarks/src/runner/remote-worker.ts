@@ -16,6 +16,7 @@
  *   does the same locally).
  */
 import { randomUUID } from 'node:crypto';
+import { SigoptApiError, type ObservationCreateBody, type SuggestionObject } from '@paretobench/client';
 import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
 import type { Method } from '../journal/records.ts';
@@ -25,8 +26,7 @@ import { judgeOutcome } from './judge.ts';
 import { errorOutcome, trialRecord } from './trial-record.ts';
 import { toObservation } from './suggesters.ts';
 import { trialSeed } from './run-study.ts';
-import { ServiceError } from './service-client.ts';
-import { RemoteStudy, SuggestionReply, type ArmProgress, type RemoteArm, type TrialMetadata } from './remote-study.ts';
+import { RemoteStudy, type ArmProgress, type RemoteArm, type TrialMetadata } from './remote-study.ts';
 
 export interface RemoteWorkerOptions {
   remote: RemoteStudy;
@@ -87,19 +87,12 @@ export async function runRemoteWorker(opts: RemoteWorkerOptions): Promise<Remote
     }
     const arm = remote.arms[method];
     const t0 = performance.now();
-    const s = SuggestionReply.parse(
-      // retried: a suggestion whose answer was lost stays open and goes out again when its lease ends
-      await remote.client.call(
-        'POST',
-        `/v1/experiments/${arm.experimentId}/suggestions`,
-        { metadata: { worker: opts.name } },
-        { retries: 4 },
-      ),
-    );
+    // retried: a suggestion whose answer was lost stays open and goes out again when its lease ends
+    const s = await remote.client.suggest(arm.experimentId, { metadata: { worker: opts.name } }, { retries: 4 });
     const suggestMs = performance.now() - t0;
     if (await remote.overBudget(arm, s.id)) {
       // another worker took the last place at the same moment, and ours is the newer suggestion: give it back
-      await remote.client.call('DELETE', `/v1/experiments/${arm.experimentId}/suggestions/${s.id}`);
+      await remote.client.deleteSuggestion(arm.experimentId, s.id);
       await sleep(pollMs); // not at once again: a clock ahead of the service's would make this loop hot
       continue;
     }
@@ -115,16 +108,15 @@ export async function runRemoteWorker(opts: RemoteWorkerOptions): Promise<Remote
 async function trainAndReport(
   opts: RemoteWorkerOptions,
   arm: RemoteArm,
-  s: SuggestionReply,
+  s: SuggestionObject,
   suggestMs: number,
 ): Promise<boolean> {
   const { remote, study, preset } = opts;
-  const path = `/v1/experiments/${arm.experimentId}/suggestions/${s.id}`;
   let heartbeat: NodeJS.Timeout | null = null;
   if (arm.leaseSeconds !== null) {
     heartbeat = setInterval(
       () => {
-        remote.client.call('PUT', path, {}).catch((err: unknown) => {
+        remote.client.updateSuggestion(arm.experimentId, s.id).catch((err: unknown) => {
           opts.log(`${opts.name}: lease renewal of suggestion ${s.id} failed: ${(err as Error).message}`);
         });
       },
@@ -176,17 +168,14 @@ async function trainAndReport(
   const { type: _t, method: _m, index: _i, seq: _s, assignments: _a, worker: _w, invocation: _v, ...rest } = record;
   const trial: TrialMetadata = { ...rest, worker: opts.name };
   const o = toObservation(record);
-  const body: Record<string, unknown> = { suggestion: s.id, metadata: { trial } };
+  const body: ObservationCreateBody = { suggestion: s.id, metadata: { trial } };
   if (o.failed) body.failed = true;
   if (o.values) body.values = o.values;
   try {
     // a lost answer is retried under the same key for about 4 minutes (a service restart): stored once
-    await remote.client.call('POST', `/v1/experiments/${arm.experimentId}/observations`, body, {
-      idempotencyKey: randomUUID(),
-      retries: 9,
-    });
+    await remote.client.observe(arm.experimentId, body, { idempotencyKey: randomUUID(), retries: 9 });
   } catch (err) {
-    if (err instanceof ServiceError && err.status === 409) {
+    if (err instanceof SigoptApiError && err.status === 409) {
       opts.log(`${opts.name}: suggestion ${s.id} was reported by another worker first; this result is dropped`);
       return false;
     }

@@ -8,19 +8,13 @@
  * run resumes; but suggestions depend on the server's view of open suggestions, so a REST run is not bit-for-bit
  * reproducible the way an in-process run is.
  */
-import { z } from 'zod';
+import { SigoptClient, type ObservationCreateBody } from '@paretobench/client';
 import type { Assignments } from '@paretobench/optimizer';
 import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
 import type { TrialRecord } from '../journal/records.ts';
 import { InProcessSuggester, experimentConfig, toObservation, type Suggester } from './suggesters.ts';
-import { ServiceClient, createExperiment } from './service-client.ts';
-
-const ExperimentReply = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
-const SuggestionReply = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
-  assignments: z.record(z.string(), z.union([z.number(), z.string()])),
-});
+import { createArmExperiment } from './arm-experiment.ts';
 
 export interface RestOptions {
   url: string;
@@ -38,42 +32,36 @@ export class RestSuggester implements Suggester {
   private readonly suggestionIds = new Map<number, string>();
 
   private constructor(
-    private readonly client: ServiceClient,
+    private readonly client: SigoptClient,
     private readonly experimentId: string,
     private readonly local: InProcessSuggester,
   ) {}
 
   static async connect(opts: RestOptions): Promise<RestSuggester> {
-    const client = new ServiceClient(opts.url, opts.token);
+    const client = new SigoptClient({ url: opts.url, token: opts.token });
     const config = experimentConfig(opts.study, opts.preset, opts.seed, 'mobo', opts.lag + 1);
-    const exp = ExperimentReply.parse(
-      await createExperiment(client, `${opts.study.name}-${opts.preset.name}-seed${opts.seed}`, config, {
-        metadata: { study: opts.study.name, preset: opts.preset.name, seed: opts.seed, out: opts.outDir },
-      }),
-    );
+    const exp = await createArmExperiment(client, `${opts.study.name}-${opts.preset.name}-seed${opts.seed}`, config, {
+      metadata: { study: opts.study.name, preset: opts.preset.name, seed: opts.seed, out: opts.outDir },
+    });
     return new RestSuggester(client, exp.id, new InProcessSuggester(opts.study, opts.preset, opts.seed, opts.lag));
-  }
-
-  private post(path: string, body: unknown): Promise<unknown> {
-    return this.client.call('POST', `/v1/experiments/${this.experimentId}${path}`, body);
   }
 
   private async report(k: number, record: TrialRecord): Promise<void> {
     if (this.reported.has(k)) return;
     const suggestion = this.suggestionIds.get(k);
-    const body: Record<string, unknown> = suggestion ? { suggestion } : { assignments: record.assignments };
+    const body: ObservationCreateBody = suggestion ? { suggestion } : { assignments: record.assignments };
     // as the in-process optimizer is told (toObservation)
     const o = toObservation(record);
     if (o.failed) body.failed = true;
     if (o.values) body.values = o.values;
     body.metadata = { trial_index: k };
-    await this.post('/observations', body);
+    await this.client.observe(this.experimentId, body);
     this.reported.add(k);
   }
 
   async optimizer(k: number, observations: readonly TrialRecord[]): Promise<Assignments> {
     for (const r of observations) await this.report(r.index, r); // uploads the journal after a resume
-    const s = SuggestionReply.parse(await this.post('/suggestions', {}));
+    const s = await this.client.suggest(this.experimentId);
     this.suggestionIds.set(k, s.id);
     return s.assignments;
   }

@@ -28,7 +28,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Sobol, linearAlgebraInUse } from '@paretobench/optimizer';
 import { spawnServer, type ChildServer } from '../child-server.ts';
-import { SigoptClient, type ExperimentCreateBody } from '../client.ts';
+import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
 import { openDatabase } from '../database.ts';
 import { createToken } from '../tokens.ts';
 

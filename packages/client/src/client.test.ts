@@ -119,6 +119,38 @@ describe('SigoptClient on the wire', () => {
     expect(flaky.received.every((r) => r.body === JSON.stringify({ suggestion: '7', failed: true }))).toBe(true);
   });
 
+  it('retries a POST that asks for it without a key (no Idempotency-Key header), and PUT and DELETE by default', async () => {
+    const post = await serve(['hang-up', { status: 201, body: SUGGESTION }]);
+    expect((await fast(post.url).suggest('1', {}, { retries: 1 })).id).toBe('7');
+    expect(post.received).toHaveLength(2);
+    expect(post.received.every((r) => r.headers['idempotency-key'] === undefined)).toBe(true);
+    await new Promise<void>((r) => server!.close(() => r()));
+
+    const other = await serve([{ status: 503 }, { status: 200, body: SUGGESTION }, { status: 503 }, { status: 204 }]);
+    const client = fast(other.url);
+    expect((await client.updateSuggestion('1', '7')).id).toBe('7');
+    await client.deleteSuggestion('1', '7');
+    expect(other.received.map((r) => r.method)).toEqual(['PUT', 'PUT', 'DELETE', 'DELETE']);
+    expect(JSON.parse(other.received[0].body)).toEqual({}); // an empty PUT: the lease heartbeat
+  });
+
+  it('gives up on an answer that does not come within timeoutMs (status 0)', async () => {
+    server = http.createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const t0 = Date.now();
+    const err = (await fast(url, { timeoutMs: 300, retries: 0 })
+      .getExperiment('1')
+      .catch((e: unknown) => e)) as SigoptApiError;
+    expect(err).toBeInstanceOf(SigoptApiError);
+    expect(err.status).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    server.closeAllConnections();
+  });
+
   it('does not retry a 4xx', async () => {
     const { url, received } = await serve([{ status: 404, body: { message: 'experiment 5 not found' } }]);
     await expect(fast(url).getExperiment('5')).rejects.toThrow(/HTTP 404: experiment 5 not found/);

@@ -86,7 +86,10 @@ export interface SigoptClientOptions {
   /** the service's root, e.g. http://127.0.0.1:8080 (with or without a trailing /v1) */
   url: string;
   token: string;
-  /** per-request timeout in ms (default 600 s: with many clients a suggestion may wait for the ones before it) */
+  /**
+   * per-request timeout in ms (default 300 s: with many clients a suggestion may wait for the ones before it). Node's
+   * fetch itself stops waiting for an answer's headers after 300 s, so longer values do not lengthen the wait.
+   */
   timeoutMs?: number;
   /** retries of GET, PUT and DELETE that got no answer or a 5xx (default 4) */
   retries?: number;
@@ -139,7 +142,7 @@ export class SigoptClient {
     if (!opts.token) throw new Error('SigoptClient: token is required');
     this.base = opts.url.replace(/\/+$/, '').replace(/\/v1$/, '');
     this.auth = `Basic ${Buffer.from(`${opts.token}:`).toString('base64')}`;
-    this.timeoutMs = opts.timeoutMs ?? 600_000;
+    this.timeoutMs = opts.timeoutMs ?? 300_000;
     this.retries = opts.retries ?? 4;
     this.retryDelayMs = opts.retryDelayMs ?? 500;
     this.fetchImpl = opts.fetch ?? fetch;
@@ -219,14 +222,17 @@ export class SigoptClient {
     return checked.data;
   }
 
-  /** Every item of a list, oldest first: follows `paging.before` from the newest page. */
+  /**
+   * Every item of a list, oldest first: follows `paging.before` from the newest page, `limit` (default 1000, the most
+   * this service gives) items at a time. `opts`: the list's query (`state`, `limit`).
+   */
   async all<T extends z.ZodType>(path: string, item: T, opts: object = {}): Promise<z.output<T>[]> {
     const pages: z.output<T>[][] = [];
     let before: string | undefined;
     for (;;) {
       const page = await this.request(
         'GET',
-        `${path}${query({ ...opts, limit: 1000, before })}`,
+        `${path}${query({ limit: 1000, ...opts, before })}`,
         PaginationObject(item),
       );
       pages.push(page.data);
@@ -244,8 +250,8 @@ export class SigoptClient {
 
   // --- experiments -----------------------------------------------------------------------------------------------
 
-  createExperiment(body: ExperimentCreateBody): Promise<ExperimentObject> {
-    return this.request('POST', '/experiments', ExperimentObject, body);
+  createExperiment(body: ExperimentCreateBody, opts: CallOptions = {}): Promise<ExperimentObject> {
+    return this.request('POST', '/experiments', ExperimentObject, body, opts);
   }
 
   getExperiment(experimentId: string): Promise<ExperimentObject> {
@@ -315,10 +321,18 @@ export class SigoptClient {
     await this.request('DELETE', `/experiments/${id(experimentId)}/suggestions?state=open`, z.unknown());
   }
 
-  queueSuggestion(experimentId: string, assignments: Assignments): Promise<QueuedSuggestionObject> {
-    return this.request('POST', `/experiments/${id(experimentId)}/queued_suggestions`, QueuedSuggestionObject, {
-      assignments,
-    });
+  queueSuggestion(
+    experimentId: string,
+    assignments: Assignments,
+    opts: CallOptions = {},
+  ): Promise<QueuedSuggestionObject> {
+    return this.request(
+      'POST',
+      `/experiments/${id(experimentId)}/queued_suggestions`,
+      QueuedSuggestionObject,
+      { assignments },
+      opts,
+    );
   }
 
   // --- observations ----------------------------------------------------------------------------------------------
@@ -327,15 +341,18 @@ export class SigoptClient {
     return this.request('POST', `/experiments/${id(experimentId)}/observations`, ObservationObject, body, opts);
   }
 
+  /** All or nothing; with an idempotency key, a retried batch is stored once. */
   observeBatch(
     experimentId: string,
     observations: readonly ObservationCreateBody[],
+    opts: CallOptions = {},
   ): Promise<PaginationObject<ObservationObject>> {
     return this.request(
       'POST',
       `/experiments/${id(experimentId)}/observations/batch`,
       PaginationObject(ObservationObject),
       { observations },
+      opts,
     );
   }
 

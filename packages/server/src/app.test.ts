@@ -698,6 +698,30 @@ describe('Idempotency-Key on observation POSTs', () => {
     expect(bob.json.id).not.toBe(first.json.id);
   });
 
+  it('stores the answer as its response text, so a replay after a restart writes integral doubles as 0.0', async () => {
+    const e = (await h.call('POST', '/v1/experiments', twoMetricExperiment())).json;
+    const url = `/v1/experiments/${e.id}/observations`;
+    const a = { x: 0, n: 2, c: 'a' }; // x is a double whose value is integral
+    const key = { 'idempotency-key': 'double-0' };
+    const first = await h.call('POST', url, { assignments: a, values: toyValues(a) }, h.tokenA, key);
+    expect(first.text).toContain('"x":0.0');
+    // what is stored holds no per-process marker (a restarted server has another one and could not undo it)
+    const stored = h.db.prepare('SELECT response FROM idempotency_keys').all() as { response: string }[];
+    expect(stored.length).toBeGreaterThan(0);
+    for (const row of stored) expect(row.response).not.toMatch(/pb-double|\\u0000/);
+    const batchKey = { 'idempotency-key': 'double-batch' };
+    const batch = {
+      observations: [{ assignments: { x: 1, n: 1, c: 'b' }, values: toyValues({ x: 1, n: 1, c: 'b' }) }],
+    };
+    const b1 = await h.call('POST', `${url}/batch`, batch, h.tokenA, batchKey);
+    // the replays: the same text as the first answers
+    const retry = await h.call('POST', url, { assignments: a, values: toyValues(a) }, h.tokenA, key);
+    expect(retry.text).toBe(first.text);
+    const b2 = await h.call('POST', `${url}/batch`, batch, h.tokenA, batchKey);
+    expect(b2.text).toBe(b1.text);
+    expect(b2.text).toContain('"x":1.0');
+  });
+
   it('covers the batch route; a failed request stores no key; a key is replayed for a day', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-12-01T00:00:00Z'));

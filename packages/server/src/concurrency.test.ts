@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function runClients(expId: string, clients: number, loops: number) {
-  const client = new SigoptClient({ url, token });
+  const client = new SigoptClient({ url, token, retries: 0 });
   const acks: { observation: string; suggestion: string }[] = [];
   const suggestions: string[] = [];
   await Promise.all(
@@ -40,7 +40,7 @@ async function runClients(expId: string, clients: number, loops: number) {
 
 describe('concurrent clients over 127.0.0.1', () => {
   it('32 clients x 2 suggest/observe loops: no errors, nothing lost or duplicated', async () => {
-    const admin = new SigoptClient({ url, token });
+    const admin = new SigoptClient({ url, token, retries: 0 });
     const exp = await admin.createExperiment(twoMetricExperiment({ method: 'sobol' }) as ExperimentCreateBody);
     const { client, acks, suggestions } = await runClients(exp.id, 32, 2);
     expect(acks).toHaveLength(64);
@@ -56,7 +56,7 @@ describe('concurrent clients over 127.0.0.1', () => {
   });
 
   it('8 clients on a model-based experiment: pending suggestions are distinct', async () => {
-    const admin = new SigoptClient({ url, token });
+    const admin = new SigoptClient({ url, token, retries: 0 });
     const exp = await admin.createExperiment(twoMetricExperiment({ initial_design_size: 4 }) as ExperimentCreateBody);
     const { client, acks } = await runClients(exp.id, 8, 2);
     expect(acks).toHaveLength(16);

@@ -57,7 +57,7 @@ describe('durability', () => {
     expect(server.proc.signalCode).toBe('SIGKILL');
 
     server = await spawnServer(file);
-    const client2 = new SigoptClient({ url: server.url, token });
+    const client2 = new SigoptClient({ url: server.url, token, retries: 0 });
     const stored = await client2.allObservations(exp.id);
     const byId = new Map(stored.map((o) => [o.id, o]));
     for (const [id, ack] of acknowledged) {

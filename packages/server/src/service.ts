@@ -41,6 +41,8 @@ import {
   queuedSuggestionObject,
   type QueuedSuggestionObject,
   doubleNames,
+  serializeReply,
+  wireAssignments,
   type BestAssignmentsObject,
   type ExperimentObject,
   type ObservationObject,
@@ -513,10 +515,18 @@ export class OptimizationService {
       .transaction(() => {
         // the stored answer first: a retry whose first attempt was stored before the experiment was deleted gets it
         const exp = this.requireExperiment(tokenId, rawId);
-        return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations`, raw, () => {
-          activeOnly(exp, rawId);
-          return observationObject(this.insertObservation(exp, raw, ''), doublesOf(exp));
-        });
+        const doubles = doublesOf(exp);
+        return this.once(
+          tokenId,
+          key,
+          `POST /v1/experiments/${exp.id}/observations`,
+          raw,
+          () => {
+            activeOnly(exp, rawId);
+            return observationObject(this.insertObservation(exp, raw, ''), doubles);
+          },
+          (stored: ObservationObject) => rewired(stored, doubles),
+        );
       })
       .immediate();
   }
@@ -533,17 +543,27 @@ export class OptimizationService {
     return this.db
       .transaction(() => {
         const exp = this.requireExperiment(tokenId, rawId);
-        return this.once(tokenId, key, `POST /v1/experiments/${exp.id}/observations/batch`, raw, () => {
-          activeOnly(exp, rawId);
-          const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
-          const doubles = doublesOf(exp);
-          return {
-            object: 'pagination' as const,
-            count: rows.length,
-            data: rows.map((row) => observationObject(row, doubles)),
-            paging: { before: null, after: null },
-          };
-        });
+        const doubles = doublesOf(exp);
+        return this.once(
+          tokenId,
+          key,
+          `POST /v1/experiments/${exp.id}/observations/batch`,
+          raw,
+          () => {
+            activeOnly(exp, rawId);
+            const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
+            return {
+              object: 'pagination' as const,
+              count: rows.length,
+              data: rows.map((row) => observationObject(row, doubles)),
+              paging: { before: null, after: null },
+            };
+          },
+          (stored: PaginationObject<ObservationObject>) => ({
+            ...stored,
+            data: stored.data.map((o) => rewired(o, doubles)),
+          }),
+        );
       })
       .immediate();
   }
@@ -551,9 +571,18 @@ export class OptimizationService {
   /**
    * Runs `create` once per (token, idempotency key): inside the caller's transaction, so the stored answer and what
    * it created commit together. A key used before for this request returns the stored answer; for another request
-   * (another route or body), 422.
+   * (another route or body), 422. The answer is stored as the response text (serializeReply: integral doubles as
+   * `0.0`, no process-specific markers, so a replay after a restart is the same text) and `revive` marks its doubles
+   * again when it is replayed.
    */
-  private once<T>(tokenId: string, key: string | null, route: string, raw: unknown, create: () => T): T {
+  private once<T>(
+    tokenId: string,
+    key: string | null,
+    route: string,
+    raw: unknown,
+    create: () => T,
+    revive: (stored: T) => T,
+  ): T {
     if (key === null) return create();
     const request = createHash('sha256').update(route).update('\n').update(JSON.stringify(raw)).digest('hex');
     const seen = this.store.idempotent(tokenId, key, IDEMPOTENCY_TTL_SECONDS);
@@ -564,10 +593,10 @@ export class OptimizationService {
           `Idempotency-Key: ${JSON.stringify(key)} was used for a different request (another route or body); a retry must repeat the request exactly`,
         );
       }
-      return JSON.parse(seen.response) as T;
+      return revive(JSON.parse(seen.response) as T);
     }
     const answer = create();
-    this.store.insertIdempotent(tokenId, key, request, JSON.stringify(answer), IDEMPOTENCY_TTL_SECONDS);
+    this.store.insertIdempotent(tokenId, key, request, serializeReply(answer), IDEMPOTENCY_TTL_SECONDS);
     return answer;
   }
 
@@ -826,6 +855,11 @@ export class OptimizationService {
 }
 
 /** The double parameters of a stored experiment (their integral values are sent as floats: objects.ts WireDouble). */
+/** A stored observation answer with the integral values of its double parameters marked again (WireDouble). */
+function rewired(o: ObservationObject, doubles: ReadonlySet<string>): ObservationObject {
+  return { ...o, assignments: wireAssignments(JSON.stringify(o.assignments), doubles) };
+}
+
 function doublesOf(exp: { config: string }): ReadonlySet<string> {
   return doubleNames(JSON.parse(exp.config) as ExperimentConfig);
 }

@@ -4,7 +4,7 @@
  * official Python client sends them (`Content-Type: application/json` on bodyless GET and DELETE too).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SigoptApiError, SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
+import { ObservationObject, SigoptApiError, SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
 import { serverWithToken, toyValues } from './harness.ts';
 
 let ctx: Awaited<ReturnType<typeof serverWithToken>>;
@@ -38,7 +38,9 @@ const BODY: ExperimentCreateBody = {
 describe('@paretobench/client against the service', () => {
   it('creates, reads, lists and updates an experiment', async () => {
     const token = await client.tokenSelf();
-    expect(typeof token.client).toBe('string');
+    expect(token.client).toMatch(/^[0-9a-z-]+$/);
+    // the token's id (the part before the dot), never the secret
+    expect(ctx.token.startsWith(`${token.token}.`)).toBe(true);
     const e = await client.createExperiment(BODY);
     expect([e.name, e.state, e.observation_budget, e.seed, e.method, e.suggestion_lease_seconds]).toEqual([
       'ts-client',
@@ -107,6 +109,10 @@ describe('@paretobench/client against the service', () => {
     // x = 1, n = 5, c = a: f1 = 1 (the largest possible), f2 = 0.5; it is on the front
     const front = await client.bestAssignments(e.id);
     expect(front.data.map((b) => b.id)).toContain(fixed.id);
+
+    // a list walked in pages of 2 (3 observations: two pages), oldest first, as allObservations' pages of 1000
+    const paged = await client.all(`/experiments/${e.id}/observations`, ObservationObject, { limit: 2 });
+    expect(paged.map((o) => o.id)).toEqual(all.map((o) => o.id));
 
     await client.deleteObservation(e.id, o1.id);
     expect((await client.allObservations(e.id)).map((o) => o.id)).not.toContain(o1.id);

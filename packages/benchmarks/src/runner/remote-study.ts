@@ -15,7 +15,7 @@
  * records, so the report is the local one.
  */
 import { z } from 'zod';
-import { SigoptClient, type ExperimentObject, type SuggestionObject } from '@paretobench/client';
+import { ExperimentObject, SigoptClient, type SuggestionObject } from '@paretobench/client';
 import type { Assignments } from '@paretobench/optimizer';
 import type { Study } from '../studies/study.ts';
 import type { Preset } from '../studies/presets.ts';
@@ -89,7 +89,13 @@ export class RemoteStudy {
     const found = new Map<Method, ExperimentObject>();
     const sameName: string[] = [];
     const prefix = key.slice(0, key.lastIndexOf('/') + 1);
-    for (const e of await client.allExperiments()) {
+    // every experiment of the token, oldest first; one that is not an experiment this client can read is skipped
+    // (another tool's, another service version's), and of two with the same key the oldest is the study's
+    const listed = await client.all('/experiments', z.unknown());
+    for (const e of listed.flatMap((raw) => {
+      const parsed = ExperimentObject.safeParse(raw);
+      return parsed.success ? [parsed.data] : [];
+    })) {
       const tag = e.metadata?.paretobench;
       const arm = e.metadata?.arm;
       if (typeof tag !== 'string' || (arm !== 'optimizer' && arm !== 'random')) continue;
@@ -180,6 +186,9 @@ export class RemoteStudy {
     const seqOf = new Map(observed.map((o, seq) => [o, seq]));
     const workers = new Map<string, number>();
     return bySuggestion.map((o, index) => {
+      if (o.assignments === null) {
+        throw new Error(`observation ${o.id} of experiment ${arm.experimentId} has no assignments`);
+      }
       const parsed = TrialMetadataSchema.safeParse(o.metadata?.trial);
       if (!parsed.success) {
         throw new Error(
@@ -195,7 +204,7 @@ export class RemoteStudy {
         method: arm.method,
         index,
         seq: seqOf.get(o)!,
-        assignments: (o.assignments ?? {}) as Assignments,
+        assignments: o.assignments as Assignments,
         ...rest,
         worker: workers.get(worker)!,
         invocation: 0,

@@ -103,7 +103,7 @@ function preload(count: number, seed: number) {
 }
 
 async function loadLevel(url: string, token: string, level: number, clients: number, method: string) {
-  const client = new SigoptClient({ url, token, timeoutMs: 1_800_000, retries: 0 });
+  const client = new SigoptClient({ url, token, retries: 0 });
   const exp = await client.createExperiment(EXPERIMENT(method, `load-${level}`));
   const start = level > 100 ? level - clients : 0;
   // After a bulk import the optimizer has no fitted hyperparameters yet: the first suggestion pays a cold fit
@@ -184,7 +184,7 @@ async function killPhase(dir: string, clients: number, method: string) {
   const file = path.join(dir, 'kill.db');
   const token = newToken(file);
   let server = await spawnServer(file, serverArgs);
-  const client = new SigoptClient({ url: server.url, token, retries: 0, timeoutMs: 600_000 });
+  const client = new SigoptClient({ url: server.url, token, retries: 0 });
   const exp = await client.createExperiment(EXPERIMENT(method, 'kill'));
   await client.observeBatch(exp.id, preload(40, 7));
   const acked = new Map<string, string>();
@@ -213,7 +213,7 @@ async function killPhase(dir: string, clients: number, method: string) {
   const signal = server.proc.signalCode;
   server = await spawnServer(file, serverArgs);
   try {
-    const c2 = new SigoptClient({ url: server.url, token });
+    const c2 = new SigoptClient({ url: server.url, token, retries: 0 });
     const stored = await c2.allObservations(exp.id);
     const byId = new Map(stored.map((o) => [o.id, o]));
     const missing = [...acked].filter(([id, sid]) => byId.get(id)?.suggestion !== sid).length;
@@ -561,8 +561,8 @@ async function hostilePhase(dir: string) {
   const victimToken = newToken(file);
   const attackerToken = newToken(file);
   return withServer(file, async (server) => {
-    const victim = new SigoptClient({ url: server.url, token: victimToken });
-    const attacker = new SigoptClient({ url: server.url, token: attackerToken });
+    const victim = new SigoptClient({ url: server.url, token: victimToken, retries: 0 });
+    const attacker = new SigoptClient({ url: server.url, token: attackerToken, retries: 0 });
     const vexp = await victim.createExperiment(EXPERIMENT('sobol', 'victim'));
     for (let i = 0; i < 3; i++) {
       const s = await victim.suggest(vexp.id);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObservationObject, SigoptApiError, SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
-import { serverWithToken, toyValues } from './harness.ts';
+import { serverWithToken, toyValues, twoMetricExperiment } from './harness.ts';
 
 let ctx: Awaited<ReturnType<typeof serverWithToken>>;
 let client: SigoptClient;
@@ -17,17 +17,10 @@ afterAll(async () => {
   await ctx?.close();
 });
 
+// the harness's two-metric toy (x double, n int, c categorical; maximise f1, minimise f2) with our extensions
 const BODY: ExperimentCreateBody = {
+  ...(twoMetricExperiment() as ExperimentCreateBody),
   name: 'ts-client',
-  parameters: [
-    { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
-    { name: 'n', type: 'int', bounds: { min: 1, max: 5 } },
-    { name: 'c', type: 'categorical', categorical_values: ['a', 'b'] },
-  ],
-  metrics: [
-    { name: 'f1', objective: 'maximize' },
-    { name: 'f2', objective: 'minimize' },
-  ],
   observation_budget: 12,
   seed: 3,
   method: 'sobol',

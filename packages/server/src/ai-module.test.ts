@@ -4,7 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.ts';
-import { makeHarness, toyValues, twoMetricExperiment, type Harness } from '../test/harness.ts';
+import { buildServer } from './app.ts';
+import { createToken } from './tokens.ts';
+import { inlineSuggest, type SuggestRunner } from './suggest-pool.ts';
+import { basic, makeHarness, toyValues, twoMetricExperiment, type Harness } from '../test/harness.ts';
 
 const clientOf = (token: string) => token.split('.')[0];
 
@@ -351,5 +354,62 @@ describe('core experiments in projects', () => {
     expect((await h.call('POST', '/v1/experiments', twoMetricExperiment({ project: 'cnn' }), h.tokenB)).status).toBe(
       404,
     );
+  });
+});
+
+describe('an AI experiment updated while its suggestions are computed', () => {
+  it('computes them again for the new bounds: no stored suggestion outside what the client was told', async () => {
+    const db = openDatabase(':memory:');
+    const token = createToken(db, 'alice').token;
+    // the first optimizer call waits until the update below has been stored; the later ones run at once
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const calls: number[] = [];
+    const runner: SuggestRunner = {
+      async run(input, count) {
+        calls.push((input.config as { parameters: { bounds?: { max: number } }[] }).parameters[0].bounds!.max);
+        if (calls.length === 1) await gate;
+        return inlineSuggest.run(input, count);
+      },
+      close: async () => {},
+    };
+    const app = buildServer({ db, suggestRunner: runner });
+    await app.ready();
+    const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => {
+      const res = await app.inject({
+        method,
+        url,
+        headers: { authorization: basic(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        payload: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.statusCode, json: JSON.parse(res.body || 'null') };
+    };
+    try {
+      const me = clientOf(token);
+      await call('POST', `/v1/clients/${me}/projects`, { id: 'toy' });
+      const { observation_budget: _b, ...body } = twoMetricExperiment();
+      const e = (await call('POST', `/v1/clients/${me}/projects/toy/aiexperiments`, { ...body, budget: 8 })).json;
+      // a run asks for a suggestion (x in [0, 1]); while it is computed, x's bounds become [2, 3]
+      const run = call('POST', `/v1/aiexperiments/${e.id}/training_runs`, {});
+      await new Promise((r) => setTimeout(r, 50));
+      expect(calls).toEqual([1]);
+      const params = e.parameters.map((p: Record<string, unknown>) =>
+        p.name === 'x' ? { ...p, bounds: { min: 2, max: 3 } } : p,
+      );
+      const up = await call('PUT', `/v1/aiexperiments/${e.id}`, { parameters: params });
+      expect(up.status).toBe(200);
+      release();
+      const r = await run;
+      expect(r.status).toBe(200);
+      expect(calls).toEqual([1, 3]); // computed again, for the new bounds
+      expect(r.json.assignments.x).toBeGreaterThanOrEqual(2);
+      expect(r.json.assignments.x).toBeLessThanOrEqual(3);
+      const open = (await call('GET', `/v1/experiments/${e.id}/suggestions?state=all`)).json;
+      expect(open.count).toBe(1);
+      expect(open.data[0].assignments.x).toBeGreaterThanOrEqual(2);
+    } finally {
+      await app.close();
+      db.close();
+    }
   });
 });

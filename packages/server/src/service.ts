@@ -359,6 +359,10 @@ export class OptimizationService {
    * `count` optimizer suggestions in one suggestBatch() call: a consistent snapshot (observations, open suggestions
    * as pending, warm-start state, next index), the batch through the runner (inline or a worker thread), then all
    * stored in one IMMEDIATE transaction with consecutive indices. Runs inside the experiment's queue.
+   *
+   * The configuration can change while the batch computes (a PUT is not queued behind suggestions: an AI experiment's
+   * new bounds, a new budget): then the batch was made for the old space and is computed again from a new snapshot,
+   * so no stored suggestion is outside the bounds a client was told, or made with the old budget's design.
    */
   private async computeSuggestions(
     tokenId: string,
@@ -366,35 +370,47 @@ export class OptimizationService {
     count: number,
     metadataOf: (i: number) => string | null,
   ): Promise<SuggestionObject[]> {
-    const snapshot = this.db.transaction(() => {
-      const exp = this.requireActiveExperiment(tokenId, rawId);
-      return {
-        config: JSON.parse(exp.config) as ExperimentConfig,
-        observations: this.store.allObservations(exp.id).map(rowToObservation),
-        pending: this.store.openSuggestions(exp.id).map((s) => JSON.parse(s.assignments) as Assignments),
-        state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
-        index: exp.next_index,
-      };
-    })();
-    const out = await this.runner.run(snapshot, count);
-    return this.db
-      .transaction(() => {
+    for (let attempt = 1; ; attempt++) {
+      const snapshot = this.db.transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
-        this.store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
-        return out.suggestions.map((assignments, i) =>
-          suggestionObject(
-            this.store.insertSuggestion(
-              exp.id,
-              JSON.stringify(assignments),
-              metadataOf(i),
-              snapshot.index + i,
-              exp.suggestion_lease,
+        return {
+          configText: exp.config,
+          config: JSON.parse(exp.config) as ExperimentConfig,
+          observations: this.store.allObservations(exp.id).map(rowToObservation),
+          pending: this.store.openSuggestions(exp.id).map((s) => JSON.parse(s.assignments) as Assignments),
+          state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
+          index: exp.next_index,
+        };
+      })();
+      const { configText: _text, ...input } = snapshot;
+      const out = await this.runner.run(input, count);
+      const stored = this.db
+        .transaction(() => {
+          const exp = this.requireActiveExperiment(tokenId, rawId);
+          if (exp.config !== snapshot.configText) return null;
+          this.store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
+          return out.suggestions.map((assignments, i) =>
+            suggestionObject(
+              this.store.insertSuggestion(
+                exp.id,
+                JSON.stringify(assignments),
+                metadataOf(i),
+                snapshot.index + i,
+                exp.suggestion_lease,
+              ),
+              doubleNames(snapshot.config),
             ),
-            doubleNames(snapshot.config),
-          ),
+          );
+        })
+        .immediate();
+      if (stored !== null) return stored;
+      if (attempt >= MAX_RECOMPUTES) {
+        throw new ApiError(
+          409,
+          `experiment ${rawId}: its configuration changed ${attempt} times while suggestions were computed; ask again`,
         );
-      })
-      .immediate();
+      }
+    }
   }
 
   getSuggestion(tokenId: string, rawId: string, rawSid: string): SuggestionObject {
@@ -863,6 +879,9 @@ function rewired(o: ObservationObject, doubles: ReadonlySet<string>): Observatio
 function doublesOf(exp: { config: string }): ReadonlySet<string> {
   return doubleNames(JSON.parse(exp.config) as ExperimentConfig);
 }
+
+/** How often a suggestion batch is computed again when the configuration keeps changing under it. */
+const MAX_RECOMPUTES = 3;
 
 /** How long an idempotency key's answer is kept for replay (Stripe's choice: a day). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;

@@ -71,6 +71,7 @@ export const ExperimentCreateSchema = z.strictObject({
   method: z.unknown().optional(),
   initial_design_size: z.unknown().optional(),
   linear_constraints: z.unknown().optional(),
+  conditionals: z.unknown().optional(),
   suggestion_lease_seconds: SuggestionLeaseSchema.nullable().optional(),
   /** a project of the token's client (the AI module's projects) */
   project: z
@@ -99,6 +100,7 @@ export const IMMUTABLE_EXPERIMENT_FIELDS = [
   'initial_design_size',
   'type',
   'linear_constraints',
+  'conditionals',
 ];
 
 export const AssignmentsSchema = z.record(z.string(), z.union([z.number(), z.string()]));
@@ -204,6 +206,7 @@ export const AiExperimentCreateSchema = z.strictObject({
   method: z.unknown().optional(),
   initial_design_size: z.unknown().optional(),
   linear_constraints: z.unknown().optional(),
+  conditionals: z.unknown().optional(),
   metadata: MetadataSchema.nullable().optional(),
 });
 

@@ -5,6 +5,7 @@ export { Sobol, type SobolOptions } from './design/sobol.ts';
 export { SpaceError, ObservationError } from './space/errors.ts';
 export {
   ParameterSchema,
+  ConditionalSchema,
   MetricSchema,
   ExperimentConfigSchema,
   ObservationSchema,
@@ -15,8 +16,12 @@ export {
   validateAssignments,
   categoricalNames,
   assignmentsKey,
+  isActive,
+  conditionalParameters,
+  roundToPrecision,
   SpaceEncoding,
   type Parameter,
+  type Conditional,
   type Metric,
   type ExperimentConfig,
   type Assignments,

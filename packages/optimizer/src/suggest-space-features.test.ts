@@ -104,3 +104,40 @@ describe('linear constraints', () => {
     expect(best).toBeGreaterThan(2 - 0.09 - 0.02); // f(0, 1) = 2 - 0.09
   });
 });
+
+describe('conditionals', () => {
+  // a conditional picks the model; each model has a parameter of its own and shares x. The rbf branch holds the
+  // optimum, 0.5 at x = 0.6, width = 0.2; the linear branch's best is 0.3 (x = 0.3, slope = 0.7).
+  const config = (seed: number) =>
+    parseExperimentConfig({
+      conditionals: [{ name: 'model', values: ['linear', 'rbf'] }],
+      parameters: [
+        { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+        { name: 'slope', type: 'double', bounds: { min: 0, max: 1 }, conditions: { model: 'linear' } },
+        { name: 'width', type: 'double', bounds: { min: 0, max: 1 }, conditions: { model: 'rbf' }, precision: 3 },
+      ],
+      metrics: [{ name: 'f' }],
+      seed,
+    });
+  const f = (a: Assignments) =>
+    a.model === 'linear'
+      ? 0.3 - (Number(a.x) - 0.3) ** 2 - (Number(a.slope) - 0.7) ** 2
+      : 0.5 - 2 * (Number(a.x) - 0.6) ** 2 - 2 * (Number(a.width) - 0.2) ** 2;
+
+  it.each([0, 1])('seed %i: suggests only active parameters and finds the better branch in 25 evaluations', (seed) => {
+    const c = config(seed);
+    const obs: Observation[] = [];
+    let state: OptimizerState | undefined;
+    for (let i = 0; i < 25; i++) {
+      const s = suggest({ config: c, observations: obs, state });
+      state = s.state;
+      const a = s.assignments;
+      expect(Object.keys(a).sort()).toEqual(['model', 'x', a.model === 'linear' ? 'slope' : 'width'].sort());
+      if (a.width !== undefined) expect(Number(a.width)).toBe(Number(Number(a.width).toPrecision(3)));
+      obs.push({ assignments: a, values: [{ name: 'f', value: f(a) }] });
+    }
+    const best = obs.reduce((a, b) => (b.values![0].value > a.values![0].value ? b : a));
+    expect(best.assignments.model).toBe('rbf');
+    expect(best.values![0].value).toBeGreaterThan(0.49);
+  });
+});

@@ -54,6 +54,7 @@ import { DEFAULT_OPTIONS, type OptimizerOptions } from './options.ts';
 import {
   SpaceEncoding,
   assignmentsKey,
+  conditionalParameters,
   parseExperimentConfig,
   validateAssignments,
   validateObservation,
@@ -101,7 +102,7 @@ type State = z.infer<typeof StateSchema>;
  */
 export function initialDesignSize(config: ExperimentConfig): number {
   if (config.initial_design_size !== undefined) return config.initial_design_size;
-  const standard = 2 * (config.parameters.length + 1);
+  const standard = 2 * (config.parameters.length + (config.conditionals?.length ?? 0) + 1);
   if (config.observation_budget === undefined) return standard;
   return Math.min(standard, Math.max(2, Math.ceil(config.observation_budget / 4)));
 }
@@ -670,7 +671,7 @@ function buildAcquisition(
 }
 
 /**
- * For each value of each categorical parameter, the best eligible observation with that value (single objective:
+ * For each value of each categorical parameter and conditional, the best eligible observation with that value (single objective:
  * the largest value; several: the largest equal-weight Chebyshev value of the objectives scaled to the observed
  * range), at most 8 in all. The trust regions sit around the anchors and leave categoricals free, but a category
  * whose optimum lies elsewhere in the other coordinates (another function altogether) is only found by searching
@@ -689,10 +690,11 @@ export function categoryAnchors(
   const equal = new Array<number>(k).fill(1 / k);
   const rank = (i: number) => (k === 1 ? Y[i][0] : chebyshevScalarise(Y[i], equal, lo, hi));
   const out: number[] = [];
-  for (const p of config.parameters) {
+  for (const p of [...config.parameters, ...conditionalParameters(config)]) {
     if (p.type !== 'categorical') continue;
     const byValue = new Map<string, number>();
     for (const i of eligible) {
+      if (ok[i].assignments[p.name] === undefined) continue; // inactive there
       const v = String(ok[i].assignments[p.name]);
       const cur = byValue.get(v);
       if (cur === undefined || rank(i) > rank(cur)) byValue.set(v, i);

@@ -559,7 +559,7 @@ export class AiModuleService {
       budget,
       parallel_bandwidth: core.parallel_bandwidth,
       num_solutions: 1,
-      conditionals: [],
+      conditionals: core.conditionals,
       linear_constraints: core.linear_constraints,
       metadata: core.metadata,
       seed: core.seed,

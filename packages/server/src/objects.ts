@@ -3,7 +3,7 @@
  * best_assignments, pagination.
  */
 import { randomBytes } from 'node:crypto';
-import type { Assignments, ExperimentConfig, Parameter, Metric } from '@paretobench/optimizer';
+import type { Assignments, Conditional, ExperimentConfig, Parameter, Metric } from '@paretobench/optimizer';
 import type { ExperimentCounts, ExperimentRow, ObservationRow, Page, QueuedRow, SuggestionRow } from './store.ts';
 
 /**
@@ -139,7 +139,7 @@ export interface ExperimentObject {
   project: string | null;
   progress: ProgressObject;
   linear_constraints: Record<string, unknown>[];
-  conditionals: [];
+  conditionals: { object: 'conditional'; name: string; values: string[] }[];
   development: false;
 }
 
@@ -147,7 +147,8 @@ export function json<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-function parameterObject(p: Parameter): Record<string, unknown> {
+/** A parameter as SigOpt wrote it: `conditions` names every conditional, with [] where the parameter has none. */
+function parameterObject(p: Parameter, conditionals: readonly Conditional[]): Record<string, unknown> {
   return {
     object: 'parameter',
     name: p.name,
@@ -165,8 +166,8 @@ function parameterObject(p: Parameter): Record<string, unknown> {
       : null,
     transformation: p.transformation ?? 'none',
     default_value: p.default_value ?? null,
-    precision: null,
-    conditions: {},
+    precision: p.precision ?? null,
+    conditions: Object.fromEntries(conditionals.map((k) => [k.name, p.conditions?.[k.name] ?? []])),
   };
 }
 
@@ -273,7 +274,7 @@ export function experimentObject(
     state: row.state,
     created: row.created,
     updated: row.updated,
-    parameters: config.parameters.map(parameterObject),
+    parameters: config.parameters.map((p) => parameterObject(p, config.conditionals ?? [])),
     metrics: config.metrics.map(metricObject),
     observation_budget: budget,
     parallel_bandwidth: config.parallel_bandwidth ?? null,
@@ -293,7 +294,7 @@ export function experimentObject(
       last_observation: ends.last ? observationObject(ends.last, doubles) : null,
     },
     linear_constraints: (config.linear_constraints ?? []).map((c) => ({ object: 'linear_constraint', ...c })),
-    conditionals: [],
+    conditionals: (config.conditionals ?? []).map((k) => ({ object: 'conditional', name: k.name, values: k.values })),
     development: false,
   };
 }

@@ -147,6 +147,43 @@ print(json.dumps(dict(metrics=[m.name for m in f.metrics], count=f.progress.obse
     best_assignments=[b.value for b in conn.experiments(e.id).best_assignments().fetch().iterate_pages()])))
 `;
 
+/** Conditionals (SigOpt's `conditionals` and parameter `conditions`) and `precision`, through the older API. */
+const CONDITIONALS_FLOW = `
+import json, sys, sigopt
+conn = sigopt.Connection(client_token=sys.argv[2])
+conn.set_api_url(sys.argv[1])
+e = conn.experiments().create(
+    name='conditionals', observation_budget=12,
+    conditionals=[dict(name='num_hidden_layers', values=['1', '2', '3'])],
+    parameters=[
+        dict(name='lr', type='double', bounds=dict(min=0.0001, max=0.1), transformation='log', precision=3),
+        dict(name='units_2', type='int', bounds=dict(min=8, max=64), conditions=dict(num_hidden_layers=['2', '3'])),
+        dict(name='units_3', type='int', bounds=dict(min=8, max=64), conditions=dict(num_hidden_layers='3')),
+    ],
+    metrics=[dict(name='accuracy', objective='maximize')])
+keys = []
+lrs = []
+for i in range(12):
+    s = conn.experiments(e.id).suggestions().create()
+    a = dict(s.assignments)
+    keys.append(sorted(a.keys()) + [a['num_hidden_layers']])
+    lrs.append(a['lr'])
+    v = 1.0 - abs(a['lr'] - 0.01) - 0.001 * a.get('units_2', 0)
+    conn.experiments(e.id).observations().create(suggestion=s.id, value=v)
+try:
+    conn.experiments(e.id).observations().create(
+        assignments=dict(num_hidden_layers='1', lr=0.01, units_2=16), value=0.5)
+    rejected = None
+except sigopt.exception.ApiException as err:
+    rejected = [err.status_code, str(err)]
+f = conn.experiments(e.id).fetch()
+print(json.dumps(dict(
+    conditionals=[[c.name, c.values] for c in f.conditionals],
+    conditions=[p.conditions.to_json() if p.conditions else None for p in f.parameters],
+    precision=[p.precision for p in f.parameters],
+    keys=keys, lrs=lrs, rejected=rejected, count=f.progress.observation_count)))
+`;
+
 describe('the official sigopt Python client on the Franke example', () => {
   let dir: string;
   let server: ChildServer | undefined;
@@ -214,6 +251,37 @@ describe('the official sigopt Python client on the Franke example', () => {
     expect(out.metrics).toEqual(['value']);
     expect(out.count).toBe(12);
     expect(out.best_assignments).toEqual([out.best]);
+  });
+
+  it('creates an experiment with conditionals: suggestions hold exactly the active parameters, doubles at their precision', () => {
+    const out = runFlow(CONDITIONALS_FLOW) as {
+      conditionals: unknown;
+      conditions: unknown;
+      precision: unknown;
+      keys: string[][];
+      lrs: number[];
+      rejected: [number, string] | null;
+      count: number;
+    };
+    expect(out.conditionals).toEqual([['num_hidden_layers', ['1', '2', '3']]]);
+    // SigOpt's echo: every conditional named on every parameter, [] where it is unrestricted
+    expect(out.conditions).toEqual([
+      { num_hidden_layers: [] },
+      { num_hidden_layers: ['2', '3'] },
+      { num_hidden_layers: ['3'] },
+    ]);
+    expect(out.precision).toEqual([3, null, null]);
+    const expected: Record<string, string[]> = {
+      '1': ['lr', 'num_hidden_layers', '1'],
+      '2': ['lr', 'num_hidden_layers', 'units_2', '2'],
+      '3': ['lr', 'num_hidden_layers', 'units_2', 'units_3', '3'],
+    };
+    for (const k of out.keys) expect(k).toEqual(expected[k[k.length - 1]]);
+    expect(new Set(out.keys.map((k) => k[k.length - 1])).size).toBe(3);
+    for (const lr of out.lrs) expect(lr).toBe(Number(lr.toPrecision(3)));
+    expect(out.rejected?.[0]).toBe(400);
+    expect(out.rejected?.[1]).toMatch(/assignments\.units_2.*inactive/);
+    expect(out.count).toBe(12);
   });
 
   it('corrects observations (update, delete one, delete all) and tags a suggestion, as SigOpt let it', () => {

@@ -32,12 +32,17 @@ export class PriorWeight implements AcquisitionFunction {
   logScore(X: Float64Array, m: number): Float64Array {
     const out = new Float64Array(m);
     const d = this.enc.dim;
+    // a parameter that a point's conditionals leave inactive has no value there: no prior factor either
+    const active = this.enc.conditional
+      ? Array.from({ length: m }, (_, i) => this.enc.activeColumns(X.subarray(i * d, (i + 1) * d)))
+      : null;
     for (const c of this.enc.columns) {
       const prior = c.param.prior;
       if (!prior) continue;
       const { min, max } = c.param.bounds!;
       const width = c.hi - c.lo;
       for (let i = 0; i < m; i++) {
+        if (active && !active[i][c.offset]) continue;
         const u = Math.min(1, Math.max(0, X[i * d + c.offset]));
         const t = c.lo + u * width;
         const v = c.log ? Math.exp(t) : t;

@@ -51,11 +51,19 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
   const confined = new Array<boolean>(D).fill(true);
   for (const c of enc.columns)
     if (c.param.type === 'categorical') for (let k = 0; k < c.width; k++) confined[c.offset + k] = false;
-  /** the trust region of an anchor: its box of side 2 half, cut to the unit cube */
-  const regionOf = (a: readonly number[]) => ({
-    lo: a.map((v, k) => (confined[k] ? Math.max(0, v - half) : 0)),
-    hi: a.map((v, k) => (confined[k] ? Math.min(1, v + half) : 1)),
-  });
+  /**
+   * The trust region of an anchor: its box of side 2 half, cut to the unit cube. The columns of a parameter the
+   * anchor's conditionals leave inactive stay free too: the anchor holds them at a fixed place, not at a good value.
+   */
+  const regionOf = (a: readonly number[]) => {
+    const active = enc.activeColumns(a);
+    const box = (k: number) => confined[k] && active[k];
+    return {
+      lo: a.map((v, k) => (box(k) ? Math.max(0, v - half) : 0)),
+      hi: a.map((v, k) => (box(k) ? Math.min(1, v + half) : 1)),
+      box: a.map((_, k) => box(k)),
+    };
+  };
   const regions = local ? opts.anchors.map(regionOf) : [];
   /**
    * x folded into the trust region of its nearest anchor (L-infinity distance) by reflection at the region's faces:
@@ -66,7 +74,7 @@ export function optimizeAcquisition(enc: SpaceEncoding, score: BatchScore, opts:
     let nearest = Infinity;
     opts.anchors.forEach((a, i) => {
       let dist = 0;
-      for (let k = 0; k < D && dist < nearest; k++) if (confined[k]) dist = Math.max(dist, Math.abs(x[k] - a[k]));
+      for (let k = 0; k < D && dist < nearest; k++) if (regions[i].box[k]) dist = Math.max(dist, Math.abs(x[k] - a[k]));
       if (dist < nearest) [nearest, r] = [dist, i];
     });
     if (nearest <= half) return x;

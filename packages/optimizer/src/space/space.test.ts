@@ -385,3 +385,178 @@ describe('linear constraints', () => {
     }
   });
 });
+
+describe('conditionals', () => {
+  const space = () =>
+    parseExperimentConfig({
+      conditionals: [{ name: 'layers', values: ['1', '2', '3'] }],
+      parameters: [
+        { name: 'lr', type: 'double', bounds: { min: 0, max: 1 } },
+        { name: 'width2', type: 'int', bounds: { min: 8, max: 64 }, conditions: { layers: ['2', '3'] } },
+        // a bare string is one value; an empty list leaves that conditional unrestricted (SigOpt's echo)
+        { name: 'width3', type: 'double', bounds: { min: 0, max: 10 }, default_value: 2, conditions: { layers: '3' } },
+        { name: 'act', type: 'categorical', categorical_values: ['relu', 'tanh'], conditions: { layers: [] } },
+      ],
+      metrics: [{ name: 'f' }],
+    });
+
+  it('parses conditions to lists and drops the unrestricted ones', () => {
+    const c = space();
+    expect(c.parameters.map((p) => p.conditions)).toEqual([
+      undefined,
+      { layers: ['2', '3'] },
+      { layers: ['3'] },
+      undefined,
+    ]);
+  });
+
+  it.each([
+    [
+      { conditionals: [{ name: 'lr', values: ['a', 'b'] }] },
+      /conditionals\[0\]\.name/,
+      /already the name of a parameter/,
+    ],
+    [{ conditionals: [{ name: 'k', values: ['a'] }] }, /conditionals\[0\]\.values/, /at least 2 values/],
+    [{ conditionals: [{ name: 'k', values: ['a', 'a'] }] }, /conditionals\[0\]\.values\[1\]/, /duplicate value "a"/],
+    [
+      { conditionals: [{ name: 'k', values: ['a', 'b'] }], conditions: { j: ['a'] } },
+      /parameters\[1\]\.conditions\.j/,
+      /unknown conditional "j"/,
+    ],
+    [
+      { conditionals: [{ name: 'k', values: ['a', 'b'] }], conditions: { k: ['c'] } },
+      /parameters\[1\]\.conditions\.k/,
+      /"c" is not a value of conditional "k"/,
+    ],
+  ])('rejects %j naming the field', (extra, field, message) => {
+    const { conditions, ...rest } = extra as { conditions?: unknown };
+    const input = {
+      parameters: [
+        { name: 'lr', type: 'double', bounds: { min: 0, max: 1 } },
+        { name: 'w', type: 'double', bounds: { min: 0, max: 1 }, ...(conditions ? { conditions } : {}) },
+      ],
+      metrics: [{ name: 'f' }],
+      ...rest,
+    };
+    try {
+      parseExperimentConfig(input);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(SpaceError);
+      expect((err as SpaceError).field).toMatch(field);
+      expect((err as Error).message).toMatch(message);
+    }
+  });
+
+  it('refuses a linear constraint on a conditioned parameter', () => {
+    expect(() =>
+      parseExperimentConfig({
+        conditionals: [{ name: 'k', values: ['a', 'b'] }],
+        parameters: [
+          { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+          { name: 'y', type: 'double', bounds: { min: 0, max: 1 }, conditions: { k: 'a' } },
+        ],
+        metrics: [{ name: 'f' }],
+        linear_constraints: [{ type: 'less_than', threshold: 1, terms: [{ name: 'y', weight: 1 }] }],
+      }),
+    ).toThrow(/linear_constraints\[0\]\.terms\[0\]\.name.*has conditions/);
+  });
+
+  it('assignments name every conditional and exactly the active parameters', () => {
+    const c = space();
+    expect(validateAssignments(c, { layers: '1', lr: 0.5, act: 'relu' })).toEqual({
+      layers: '1',
+      lr: 0.5,
+      act: 'relu',
+    });
+    expect(validateAssignments(c, { layers: '3', lr: 0.5, width2: 8, width3: 1, act: 'tanh' })).toEqual({
+      layers: '3',
+      lr: 0.5,
+      width2: 8,
+      width3: 1,
+      act: 'tanh',
+    });
+    expect(() => validateAssignments(c, { lr: 0.5, act: 'relu' })).toThrow(
+      /assignments\.layers.*missing value for conditional/,
+    );
+    expect(() => validateAssignments(c, { layers: '4', lr: 0.5, act: 'relu' })).toThrow(
+      /assignments\.layers.*must be one of/,
+    );
+    expect(() => validateAssignments(c, { layers: '1', lr: 0.5, width2: 8, act: 'relu' })).toThrow(
+      /assignments\.width2.*inactive here \(active when layers is "2" or "3"\)/,
+    );
+    expect(() => validateAssignments(c, { layers: '2', lr: 0.5, act: 'relu' })).toThrow(
+      /assignments\.width2.*missing value for parameter/,
+    );
+  });
+
+  it('encodes an inactive parameter at a fixed place and decodes without it', () => {
+    const c = space();
+    const enc = new SpaceEncoding(c);
+    // lr | width2 | width3 | act (2) | layers (3)
+    expect(enc.dim).toBe(8);
+    expect(enc.nParams).toBe(5);
+    const x1 = enc.encode({ layers: '1', lr: 0.25, act: 'tanh' });
+    expect(x1).toEqual([0.25, 0.5, 0.2, 0, 1, 1, 0, 0]); // width3 at its default 2 of [0, 10]
+    expect(enc.decode(x1)).toEqual({ lr: 0.25, act: 'tanh', layers: '1' });
+    // two points differing only in an inactive parameter's value encode alike
+    const x3 = enc.encode({ layers: '3', lr: 0.25, width2: 64, width3: 10, act: 'tanh' });
+    expect(x3).toEqual([0.25, 1, 1, 0, 1, 0, 0, 1]);
+    const x2 = enc.project([0.25, 1, 1, 0, 1, 0, 1, 0]); // layers 2: width3 goes back to its fixed place
+    expect(x2).toEqual([0.25, 1, 0.2, 0, 1, 0, 1, 0]);
+    expect(enc.activeColumns(x2)).toEqual([true, true, false, true, true, true, true, true]);
+    expect(enc.activeColumns(x1)).toEqual([true, false, false, true, true, true, true, true]);
+  });
+
+  it('draws from the space with only the active parameters', () => {
+    const enc = new SpaceEncoding(space());
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const u = [0.3, 0.5, 0.5, 0.2, i / 30];
+      const a = enc.fromParamUnit(u);
+      seen.add(String(a.layers));
+      expect(Object.keys(a).sort()).toEqual(
+        [
+          'act',
+          'layers',
+          'lr',
+          ...(a.layers === '1' ? [] : ['width2']),
+          ...(a.layers === '3' ? ['width3'] : []),
+        ].sort(),
+      );
+      expect(() => validateAssignments(space(), a)).not.toThrow();
+    }
+    expect([...seen].sort()).toEqual(['1', '2', '3']);
+  });
+});
+
+describe('precision', () => {
+  it('rounds suggested doubles to that many significant digits, within the bounds', () => {
+    const config = parseExperimentConfig({
+      parameters: [
+        { name: 'x', type: 'double', bounds: { min: 0, max: 1 }, precision: 2 },
+        { name: 'lr', type: 'double', bounds: { min: 1e-5, max: 0.1 }, transformation: 'log', precision: 3 },
+        { name: 'top', type: 'double', bounds: { min: 0, max: 0.999 }, precision: 1 },
+      ],
+      metrics: [{ name: 'f' }],
+    });
+    const enc = new SpaceEncoding(config);
+    const a = enc.decode([0.123456, Math.log(1.23456e-4 / 1e-5) / Math.log(1e4), 0.98]);
+    expect(a).toEqual({ x: 0.12, lr: 0.000123, top: 0.999 }); // 1 would leave the bounds
+    const b = enc.fromParamUnit([0.98765, 0.5, 0.31]);
+    expect(b.x).toBe(0.99);
+    expect(b.lr).toBe(0.001); // 10^-3 exactly at the middle of the log range
+    expect(b.top).toBe(0.3);
+    // observations may report any value
+    expect(validateAssignments(config, { x: 0.123456, lr: 0.01, top: 0.5 }).x).toBe(0.123456);
+  });
+
+  it('is only for doubles with bounds', () => {
+    expect(() =>
+      parseExperimentConfig({
+        parameters: [{ name: 'n', type: 'int', bounds: { min: 0, max: 9 }, precision: 2 }],
+        metrics: [{ name: 'f' }],
+      }),
+    ).toThrow(/parameters\[0\]\.precision.*only for a double/);
+  });
+});

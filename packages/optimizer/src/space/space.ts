@@ -49,8 +49,25 @@ export const ParameterSchema = z
         ])
         .optional(),
     ),
+    /**
+     * SigOpt's `precision`: suggestions of a double parameter are rounded to this many significant digits (1.234e-5
+     * with 4). Observations may report any value.
+     */
+    precision: z.preprocess(notNull, z.number().int().min(1).max(15).optional()),
+    /**
+     * The parameter is active only when each named conditional (the experiment's `conditionals`) takes one of the
+     * listed values; a bare string is one value, and an empty list leaves that conditional unrestricted (as SigOpt
+     * echoes an unconditioned parameter). An inactive parameter is absent from suggestions and must be absent from
+     * observations.
+     */
+    conditions: z.preprocess(
+      notNull,
+      z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1))])).optional(),
+    ),
   })
   .superRefine((p, ctx) => {
+    if (p.precision !== undefined && (p.type !== 'double' || p.grid))
+      ctx.addIssue({ code: 'custom', path: ['precision'], message: 'only for a double parameter with bounds' });
     if (p.type === 'categorical') {
       const values = p.categorical_values;
       if (!values) {
@@ -141,8 +158,15 @@ export const ParameterSchema = z
       }
     }
   })
-  // a grid parameter: its values sorted, its bounds their range (the encoding and the bounds checks use them)
-  .transform((p) => {
+  // a grid parameter: its values sorted, its bounds their range (the encoding and the bounds checks use them);
+  // conditions as lists, without the unrestricted (empty) ones
+  .transform(({ conditions: given, ...rest }) => {
+    let conditions: Record<string, string[]> | undefined;
+    for (const [k, v] of Object.entries(given ?? {})) {
+      const values = typeof v === 'string' ? [v] : v;
+      if (values.length > 0) (conditions ??= {})[k] = values;
+    }
+    const p: typeof rest & { conditions?: Record<string, string[]> } = conditions ? { ...rest, conditions } : rest;
     if (!p.grid) return p;
     const grid = [...p.grid].sort((a, b) => a - b);
     return { ...p, grid, bounds: { min: grid[0], max: grid[grid.length - 1] } };
@@ -206,6 +230,16 @@ export const MetricSchema = z
   });
 export type Metric = z.infer<typeof MetricSchema>;
 
+/**
+ * A conditional (SigOpt's `conditionals`): a named choice among string values that is suggested like a categorical
+ * parameter and decides which parameters are active (their `conditions`).
+ */
+export const ConditionalSchema = z.object({
+  name: z.string().regex(NAME_RE, NAME_MESSAGE),
+  values: z.array(z.string().min(1)).min(2, 'needs at least 2 values'),
+});
+export type Conditional = z.infer<typeof ConditionalSchema>;
+
 export const ExperimentConfigSchema = z
   .object({
     name: z.string().optional(),
@@ -218,6 +252,8 @@ export const ExperimentConfigSchema = z
     initial_design_size: z.number().int().min(1).optional(),
     /** linear constraints on numeric parameters (space/linear-constraints.ts) */
     linear_constraints: z.preprocess(notNull, z.array(LinearConstraintSchema).max(100).optional()),
+    /** choices that switch parameters on and off (ConditionalSchema, the parameters' `conditions`) */
+    conditionals: z.preprocess(notNull, z.array(ConditionalSchema).max(20).optional()),
   })
   .superRefine((c, ctx) => {
     const names = new Set<string>();
@@ -230,6 +266,7 @@ export const ExperimentConfigSchema = z
         });
       names.add(p.name);
     });
+    checkConditionals(c, names, ctx);
     checkLinearConstraints(c, ctx);
     const metricNames = new Set<string>();
     c.metrics.forEach((m, i) => {
@@ -249,6 +286,66 @@ export const ExperimentConfigSchema = z
   });
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 
+/** Conditionals have distinct names of their own and distinct values; conditions name them and their values. */
+function checkConditionals(
+  c: { parameters: Parameter[]; conditionals?: Conditional[] },
+  parameterNames: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const byName = new Map<string, Conditional>();
+  (c.conditionals ?? []).forEach((k, i) => {
+    if (parameterNames.has(k.name) || byName.has(k.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['conditionals', i, 'name'],
+        message: `"${k.name}" is already the name of a ${byName.has(k.name) ? 'conditional' : 'parameter'}`,
+      });
+    k.values.forEach((v, j) => {
+      if (k.values.indexOf(v) !== j)
+        ctx.addIssue({ code: 'custom', path: ['conditionals', i, 'values', j], message: `duplicate value "${v}"` });
+    });
+    byName.set(k.name, k);
+  });
+  c.parameters.forEach((p, i) => {
+    for (const [name, values] of Object.entries(p.conditions ?? {})) {
+      const k = byName.get(name);
+      if (!k) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', i, 'conditions', name],
+          message: `unknown conditional "${name}" (declare it in the experiment's conditionals)`,
+        });
+        continue;
+      }
+      for (const v of values)
+        if (!k.values.includes(v))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['parameters', i, 'conditions', name],
+            message: `"${v}" is not a value of conditional "${name}" (${JSON.stringify(k.values)})`,
+          });
+    }
+  });
+}
+
+/** Whether parameter p is active under the conditionals' values in `a` (always, without conditions). */
+export function isActive(p: Parameter, a: Readonly<Record<string, unknown>>): boolean {
+  if (!p.conditions) return true;
+  for (const [name, values] of Object.entries(p.conditions)) if (!values.includes(String(a[name]))) return false;
+  return true;
+}
+
+/** The conditionals as the categorical parameters the optimizer searches them as. */
+export function conditionalParameters(config: Pick<ExperimentConfig, 'conditionals'>): Parameter[] {
+  return (config.conditionals ?? []).map((k) => ({ name: k.name, type: 'categorical', categorical_values: k.values }));
+}
+
+/** A double rounded to `digits` significant digits, kept within [min, max]. */
+export function roundToPrecision(v: number, digits: number, min: number, max: number): number {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  return Math.min(max, Math.max(min, Number(v.toPrecision(digits))));
+}
+
 /**
  * Terms name numeric parameters (not grids), and the constraints leave some of the space: 4,096 Sobol points of the
  * box are tried (a region smaller than about 1/1000 of the box is refused as empty).
@@ -264,12 +361,16 @@ function checkLinearConstraints(
   constraints.forEach((lc, i) =>
     lc.terms.forEach((t, j) => {
       const p = byName.get(t.name);
-      if (!p || p.type === 'categorical' || p.grid) {
+      if (!p || p.type === 'categorical' || p.grid || p.conditions) {
         ok = false;
         ctx.addIssue({
           code: 'custom',
           path: ['linear_constraints', i, 'terms', j, 'name'],
-          message: p ? `parameter "${t.name}" is not an int or double with bounds` : `unknown parameter "${t.name}"`,
+          message: !p
+            ? `unknown parameter "${t.name}"`
+            : p.conditions
+              ? `parameter "${t.name}" has conditions (a constraint needs its parameters always active)`
+              : `parameter "${t.name}" is not an int or double with bounds`,
         });
       }
     }),
@@ -360,15 +461,24 @@ export function validateAssignments(
     throw new Err(fieldPrefix, 'must be an object mapping parameter names to values');
   }
   const a = assignments as Record<string, unknown>;
-  const known = new Set(config.parameters.map((p) => p.name));
+  const conditionals = conditionalParameters(config);
+  const known = new Set([...config.parameters, ...conditionals].map((p) => p.name));
   for (const k of Object.keys(a)) {
     if (!known.has(k)) throw new Err(`${fieldPrefix}.${k}`, `unknown parameter "${k}"`);
   }
   const out: Assignments = {};
-  for (const p of config.parameters) {
+  // the conditionals first: they decide which parameters are active
+  for (const p of [...conditionals, ...config.parameters]) {
     const field = `${fieldPrefix}.${p.name}`;
     const v = a[p.name];
-    if (v === undefined) throw new Err(field, `missing value for parameter "${p.name}"`);
+    const active = isActive(p, out);
+    if (!active) {
+      if (v !== undefined)
+        throw new Err(field, `parameter "${p.name}" is inactive here (${describeConditions(p)}): leave it out`);
+      continue;
+    }
+    if (v === undefined)
+      throw new Err(field, `missing value for ${conditionals.includes(p) ? 'conditional' : 'parameter'} "${p.name}"`);
     if (p.type === 'categorical') {
       const names = categoricalNames(p);
       if (typeof v !== 'string' || !names.includes(v))
@@ -394,6 +504,14 @@ export function validateAssignments(
     }
   }
   return out;
+}
+
+/** "active when depth is 2 or 3" */
+function describeConditions(p: Parameter): string {
+  const parts = Object.entries(p.conditions ?? {}).map(
+    ([k, values]) => `${k} is ${values.map((v) => JSON.stringify(v)).join(' or ')}`,
+  );
+  return `active when ${parts.join(' and ')}`;
 }
 
 /** Validates one observation against a config; throws ObservationError naming the bad field. */
@@ -443,43 +561,74 @@ interface ColumnInfo {
   categories: string[];
   /** a grid parameter's values, and their positions in the unit interval (in the transformed scale) */
   grid?: { values: number[]; at: number[] };
+  /** a conditional (searched as a categorical parameter), not a parameter */
+  conditional: boolean;
+  /**
+   * Where an inactive parameter sits in the encoding (a conditioned parameter only): its default value's position, or
+   * the middle of its range; all zeros for a categorical. Every point where it is inactive has the same value in its
+   * columns, so the models see no difference there, as SMAC imputes inactive hyperparameters with their default.
+   */
+  inactiveAt: number;
 }
 
-/** The unit-cube encoding of a validated space. */
+/**
+ * The unit-cube encoding of a validated space: one column per numeric parameter (its value scaled to [0, 1], on a log
+ * scale for transformation 'log'), a one-hot block per categorical, then a one-hot block per conditional.
+ */
 export class SpaceEncoding {
   readonly dim: number;
   readonly columns: readonly ColumnInfo[];
-  /** Encoded column indices that belong to int parameters (used for neighbour search). */
+  /** Coordinates of a point of fromParamUnit: one per parameter and conditional. */
   readonly nParams: number;
+  /** Whether some parameter has conditions (then decode omits the inactive ones). */
+  readonly conditional: boolean;
 
   constructor(readonly config: ExperimentConfig) {
     const cols: ColumnInfo[] = [];
     let offset = 0;
-    for (const p of config.parameters) {
+    const conditionals = conditionalParameters(config);
+    for (const p of [...config.parameters, ...conditionals]) {
+      const conditional = conditionals.includes(p);
       if (p.type === 'categorical') {
         const cats = categoricalNames(p);
-        cols.push({ param: p, offset, width: cats.length, lo: 0, hi: 1, log: false, categories: cats });
+        cols.push({
+          param: p,
+          offset,
+          width: cats.length,
+          lo: 0,
+          hi: 1,
+          log: false,
+          categories: cats,
+          conditional,
+          inactiveAt: 0,
+        });
         offset += cats.length;
       } else {
         const log = p.transformation === 'log';
         const lo = log ? Math.log(p.bounds!.min) : p.bounds!.min;
         const hi = log ? Math.log(p.bounds!.max) : p.bounds!.max;
-        const grid = p.grid
-          ? { values: p.grid, at: p.grid.map((v) => ((log ? Math.log(v) : v) - lo) / (hi - lo)) }
-          : undefined;
-        cols.push({ param: p, offset, width: 1, lo, hi, log, categories: [], grid });
+        const at = (v: number) => ((log ? Math.log(v) : v) - lo) / (hi - lo);
+        const grid = p.grid ? { values: p.grid, at: p.grid.map(at) } : undefined;
+        const inactiveAt = typeof p.default_value === 'number' ? at(p.default_value) : 0.5;
+        cols.push({ param: p, offset, width: 1, lo, hi, log, categories: [], grid, conditional, inactiveAt });
         offset += 1;
       }
     }
     this.columns = cols;
     this.dim = offset;
     this.nParams = cols.length;
+    this.conditional = config.parameters.some((p) => p.conditions !== undefined);
   }
 
   encode(a: Assignments): number[] {
     const x = new Array<number>(this.dim).fill(0);
     for (const c of this.columns) {
       const v = a[c.param.name];
+      // an inactive parameter (or one without a value: a neighbour that has just switched it on) at its fixed place
+      if (c.param.conditions && (v === undefined || !isActive(c.param, a))) {
+        if (c.param.type !== 'categorical') x[c.offset] = c.inactiveAt;
+        continue;
+      }
       if (c.param.type === 'categorical') {
         const k = c.categories.indexOf(String(v));
         x[c.offset + (k < 0 ? 0 : k)] = 1;
@@ -491,15 +640,19 @@ export class SpaceEncoding {
     return x;
   }
 
-  /** Decodes a (possibly relaxed) unit-cube point to valid assignments. */
+  /** Decodes a (possibly relaxed) unit-cube point to valid assignments (without the parameters it leaves inactive). */
   decode(x: ArrayLike<number>): Assignments {
     const a: Assignments = {};
+    // conditionals (the last columns) first: they decide which parameters are active
+    for (let i = this.columns.length - 1; i >= 0 && this.columns[i].conditional; i--) {
+      const c = this.columns[i];
+      a[c.param.name] = c.categories[argmax(x, c.offset, c.width)];
+    }
     for (const c of this.columns) {
       const p = c.param;
+      if (c.conditional || !isActive(p, a)) continue;
       if (p.type === 'categorical') {
-        let best = 0;
-        for (let k = 1; k < c.width; k++) if (x[c.offset + k] > x[c.offset + best]) best = k;
-        a[p.name] = c.categories[best];
+        a[p.name] = c.categories[argmax(x, c.offset, c.width)];
       } else if (c.grid) {
         // the nearest grid value in the encoded (transformed) scale
         const u = x[c.offset];
@@ -512,23 +665,43 @@ export class SpaceEncoding {
         const t = c.lo + u * (c.hi - c.lo);
         let v = c.log ? Math.exp(t) : t;
         if (p.type === 'int') v = Math.round(v);
-        a[p.name] = Math.min(p.bounds!.max, Math.max(p.bounds!.min, v));
+        v = Math.min(p.bounds!.max, Math.max(p.bounds!.min, v));
+        a[p.name] = p.precision !== undefined ? roundToPrecision(v, p.precision, p.bounds!.min, p.bounds!.max) : v;
       }
     }
-    return a;
+    return this.ordered(a);
   }
 
-  /** Projects a relaxed point onto the valid lattice (round ints, one-hot categories). */
+  /** Projects a relaxed point onto the valid lattice (round ints, one-hot categories, inactive parameters reset). */
   project(x: ArrayLike<number>): number[] {
     return this.encode(this.decode(x));
   }
 
-  /** Assignments from a point u in [0,1)^nParams (one coordinate per parameter, e.g. a Sobol point). */
+  /**
+   * For each encoded column, whether it is free at the point x: false for the columns of a parameter that x's
+   * conditionals leave inactive (they hold its fixed place).
+   */
+  activeColumns(x: ArrayLike<number>): boolean[] {
+    const free = new Array<boolean>(this.dim).fill(true);
+    if (!this.conditional) return free;
+    const a: Assignments = {};
+    for (const c of this.columns) if (c.conditional) a[c.param.name] = c.categories[argmax(x, c.offset, c.width)];
+    for (const c of this.columns)
+      if (c.param.conditions && !isActive(c.param, a)) for (let k = 0; k < c.width; k++) free[c.offset + k] = false;
+    return free;
+  }
+
+  /** Assignments from a point u in [0,1)^nParams (one coordinate per parameter and conditional, e.g. a Sobol point). */
   fromParamUnit(u: ArrayLike<number>): Assignments {
     const a: Assignments = {};
+    const unit = (i: number) => Math.min(1 - 1e-12, Math.max(0, u[i]));
+    this.columns.forEach((c, i) => {
+      if (c.conditional) a[c.param.name] = c.categories[Math.floor(unit(i) * c.width)];
+    });
     this.columns.forEach((c, i) => {
       const p = c.param;
-      const ui = Math.min(1 - 1e-12, Math.max(0, u[i]));
+      if (c.conditional || !isActive(p, a)) return;
+      const ui = unit(i);
       if (p.type === 'categorical') {
         a[p.name] = c.categories[Math.floor(ui * c.width)];
       } else if (c.grid) {
@@ -543,15 +716,26 @@ export class SpaceEncoding {
         const t = lo + ui * (hi - lo);
         const v = Math.round(c.log ? Math.exp(t) : t);
         a[p.name] = Math.min(p.bounds!.max, Math.max(p.bounds!.min, v));
-      } else if (p.prior) {
-        // the initial design and random draws follow the prior (its inverse CDF)
-        a[p.name] = priorQuantile(p.prior, ui, p.bounds!.min, p.bounds!.max);
       } else {
+        // the initial design and random draws follow the prior (its inverse CDF)
         const t = c.lo + ui * (c.hi - c.lo);
-        a[p.name] = c.log ? Math.min(p.bounds!.max, Math.max(p.bounds!.min, Math.exp(t))) : t;
+        const v = p.prior
+          ? priorQuantile(p.prior, ui, p.bounds!.min, p.bounds!.max)
+          : c.log
+            ? Math.min(p.bounds!.max, Math.max(p.bounds!.min, Math.exp(t)))
+            : t;
+        a[p.name] = p.precision !== undefined ? roundToPrecision(v, p.precision, p.bounds!.min, p.bounds!.max) : v;
       }
     });
-    return a;
+    return this.ordered(a);
+  }
+
+  /** The parameters in the config's order, then the conditionals (decode fills the conditionals first). */
+  private ordered(a: Assignments): Assignments {
+    if (this.config.conditionals === undefined) return a;
+    const out: Assignments = {};
+    for (const c of this.columns) if (a[c.param.name] !== undefined) out[c.param.name] = a[c.param.name];
+    return out;
   }
 
   randomAssignments(rng: Rng): Assignments {
@@ -565,12 +749,13 @@ export class SpaceEncoding {
     return this.columns.some((c) => c.param.type !== 'double' || c.grid !== undefined);
   }
 
-  /** Lattice neighbours of a projected point: each int one step up/down, each categorical switched. */
+  /** Lattice neighbours of a projected point: each int one step up/down, each categorical and conditional switched. */
   neighbours(x: readonly number[]): number[][] {
     const out: number[][] = [];
     const a = this.decode(x);
     for (const c of this.columns) {
       const p = c.param;
+      if (a[p.name] === undefined) continue; // inactive here
       if (c.grid) {
         const k = c.grid.values.indexOf(Number(a[p.name]));
         for (const j of [k - 1, k + 1]) {
@@ -594,12 +779,18 @@ export class SpaceEncoding {
   }
 }
 
-/** A canonical key for duplicate detection (doubles compared to 12 significant digits). */
+/** A canonical key for duplicate detection (doubles compared to 12 significant digits; inactive parameters empty). */
 export function assignmentsKey(config: ExperimentConfig, a: Assignments): string {
-  return config.parameters
-    .map((p) => {
-      const v = a[p.name];
-      return typeof v === 'number' ? (p.type === 'double' ? Number(v.toPrecision(12)) : v) : v;
-    })
-    .join('|');
+  const key = config.parameters.map((p) => {
+    const v = a[p.name];
+    return typeof v === 'number' ? (p.type === 'double' ? Number(v.toPrecision(12)) : v) : (v ?? '');
+  });
+  for (const k of config.conditionals ?? []) key.push(String(a[k.name]));
+  return key.join('|');
+}
+
+function argmax(x: ArrayLike<number>, offset: number, width: number): number {
+  let best = 0;
+  for (let k = 1; k < width; k++) if (x[offset + k] > x[offset + best]) best = k;
+  return best;
 }

@@ -6,6 +6,7 @@ export { SpaceError, ObservationError } from './space/errors.ts';
 export {
   ParameterSchema,
   ConditionalSchema,
+  TaskSchema,
   MetricSchema,
   ExperimentConfigSchema,
   ObservationSchema,
@@ -22,6 +23,7 @@ export {
   SpaceEncoding,
   type Parameter,
   type Conditional,
+  type Task,
   type Metric,
   type ExperimentConfig,
   type Assignments,
@@ -73,6 +75,7 @@ export {
 } from './acquisition/acquisition-function.ts';
 export { inferReferencePoint } from './multi-objective/reference-point.ts';
 export { isFeasible, meetsThreshold } from './multi-objective/feasibility.ts';
+export { REAL_TASK_RESERVE, costSpent, fidelity, realTask } from './multitask.ts';
 export { DEFAULT_OPTIONS, type OptimizerOptions } from './options.ts';
 export { normalPdf, normalCdf, normalLogCdf, erfcx, erfc, log1mexp } from './math/normal.ts';
 export { setLinearAlgebraAccelerator, linearAlgebraInUse, type LinearAlgebraAccelerator } from './math/linalg.ts';

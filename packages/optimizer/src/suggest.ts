@@ -49,6 +49,7 @@ import { isFeasible } from './multi-objective/feasibility.ts';
 import { paretoFront } from './multi-objective/pareto.ts';
 import { inferReferencePoint } from './multi-objective/reference-point.ts';
 import { optimizeAcquisition } from './optim/acquisition-optimizer.ts';
+import { buildMultitaskModel, chooseTask, costSpent, initialTask, realTask, type MultitaskFit } from './multitask.ts';
 import { improvements, trustRegionSide } from './optim/trust-region.ts';
 import { DEFAULT_OPTIONS, type OptimizerOptions } from './options.ts';
 import {
@@ -70,6 +71,8 @@ export interface SuggestInput {
   config: ExperimentConfig;
   observations: Observation[];
   pending?: Assignments[];
+  /** a multitask experiment's pending suggestions' tasks, parallel to `pending` (missing: the real task) */
+  pendingTasks?: (string | undefined)[];
   state?: OptimizerState;
   index?: number;
   /** overrides of single policy constants (options.ts); the defaults are the optimizer */
@@ -78,9 +81,14 @@ export interface SuggestInput {
 
 export interface SuggestOutput {
   assignments: Assignments;
+  /** the task to evaluate it on (multitask experiments only; multitask.ts) */
+  task?: string;
   state: OptimizerState;
   info: { phase: 'initial' | 'model' | 'random'; ms: number };
 }
+
+/** The state key of a multitask experiment's GP (over the parameters and the fidelity). */
+const MULTITASK_MODEL = '__multitask';
 
 const HyperSchema = z.object({
   logLengthscales: z.array(z.number()),
@@ -109,12 +117,19 @@ export function initialDesignSize(config: ExperimentConfig): number {
 
 export function suggest(input: SuggestInput): SuggestOutput {
   const out = suggestBatch(input, 1);
-  return { assignments: out.suggestions[0], state: out.state, info: { phase: out.info.phases[0], ms: out.info.ms } };
+  return {
+    assignments: out.suggestions[0],
+    ...(out.tasks ? { task: out.tasks[0] } : {}),
+    state: out.state,
+    info: { phase: out.info.phases[0], ms: out.info.ms },
+  };
 }
 
 export interface SuggestBatchOutput {
   /** `count` suggestions, in order: the first is what suggest() returns for the same input. */
   suggestions: Assignments[];
+  /** the task of each suggestion (multitask experiments only) */
+  tasks?: string[];
   state: OptimizerState;
   info: { phases: SuggestOutput['info']['phase'][]; ms: number };
 }
@@ -148,9 +163,15 @@ export function suggestBatch(input: SuggestInput, count: number): SuggestBatchOu
   const state: OptimizerState = prevState.success ? { ...prevState.data } : {};
   const picks: Assignments[] = [];
   const phases: SuggestOutput['info']['phase'][] = [];
-  const pick = (a: Assignments, phase: SuggestOutput['info']['phase']) => {
+  const multitask = config.tasks !== undefined;
+  const pickTasks: string[] = [];
+  const pick = (a: Assignments, phase: SuggestOutput['info']['phase'], task?: string) => {
     picks.push(a);
     phases.push(phase);
+    if (multitask)
+      pickTasks.push(
+        task ?? (phase === 'initial' ? initialTask(config, index + picks.length - 1) : realTask(config).name),
+      );
     seen.add(assignmentsKey(config, a));
   };
   const nOk = observations.filter((o) => !o.failed).length;
@@ -174,10 +195,82 @@ export function suggestBatch(input: SuggestInput, count: number): SuggestBatchOu
         else pick(sobolAt(enc, config, seen, at), 'initial');
         continue;
       }
-      modelBatch(count - picks.length, waiting, repeats, rng);
+      if (multitask) multitaskBatch(count - picks.length, repeats, rng);
+      else modelBatch(count - picks.length, waiting, repeats, rng);
     }
   }
-  return { suggestions: picks, state, info: { phases, ms: performance.now() - t0 } };
+  return {
+    suggestions: picks,
+    ...(multitask ? { tasks: pickTasks } : {}),
+    state,
+    info: { phases, ms: performance.now() - t0 },
+  };
+
+  /**
+   * A multitask experiment's model-phase suggestions (multitask.ts): the point by the real task's expected
+   * improvement, then its task by variance reduction per cost; later picks of a batch with the earlier ones believed.
+   */
+  function multitaskBatch(k: number, repeats: RepeatCheck, rng: Rng): void {
+    const prev: State = prevState.success ? prevState.data : {};
+    let fitted: GaussianProcess | undefined;
+    let success: SuccessModel | undefined;
+    const fitter: MultitaskFit = {
+      fit: (X, y, d, warm) => (fitted ??= GaussianProcess.fit(X, y, d, fitOptions(y.length, warm, rng, options))),
+      successFit: (X, d, ok, warm) =>
+        (success ??= SuccessModel.fit(X, d, ok, { warm, rng, maxFitPoints: 128, maxIter: warm ? 20 : 80 })),
+    };
+    const pendingTasks = input.pendingTasks ?? [];
+    const waitingWithTasks = pending.map((a, i) => ({ assignments: a, task: pendingTasks[i] }));
+    for (let j = 0; j < k; j++) {
+      const believed = [
+        ...waitingWithTasks,
+        ...picks.slice(picks.length - j).map((a, i) => ({ assignments: a, task: pickTasks[pickTasks.length - j + i] })),
+      ];
+      const model = buildMultitaskModel(config, enc, observations, believed, fitter, {
+        gp: prev.gp?.[MULTITASK_MODEL],
+        failure: prev.failure,
+      });
+      state.gp = { [MULTITASK_MODEL]: model.hyper };
+      state.fitted_n = observations.length;
+      if (model.success) state.failure = model.success.hyper;
+      const ranked = optimizeAcquisition(
+        enc,
+        withinConstraints(config, enc, (X, m) => model.acquisition.logScore(X, m)),
+        {
+          rng,
+          ...candidateBudget(options, observations.length, model.anchors.length),
+          anchors: model.anchors,
+          rawPoints: sobolRaw(enc.dim, rng),
+          trustRegion: options.trustRegion
+            ? trustRegionSide(
+                modelPhaseImprovements(
+                  config,
+                  observations.filter((o) => o.task === realTask(config).name),
+                ),
+                enc.dim,
+                options.trustRegion,
+              )
+            : 0,
+        },
+      );
+      let a: Assignments | undefined;
+      for (const p of ranked) {
+        const c = enc.decode(p.x);
+        if (
+          !seen.has(assignmentsKey(config, c)) &&
+          !repeats.isRepeat(c) &&
+          satisfiesAll(config.linear_constraints, c)
+        ) {
+          a = c;
+          break;
+        }
+      }
+      a ??= randomNonDuplicate(enc, config, seen, rng);
+      const spent = costSpent(config, [...observations.map((o) => o.task), ...believed.map((b) => b.task)]);
+      pick(a, 'model', chooseTask(config, model.gp, enc.encode(a), spent).task);
+      repeats.add(a);
+    }
+  }
 
   /** The model-phase suggestions: one acquisition optimisation, then greedy picks with the earlier ones believed. */
   function modelBatch(k: number, waiting: Assignments[], repeats: RepeatCheck, rng: Rng): void {

@@ -240,6 +240,16 @@ export const ConditionalSchema = z.object({
 });
 export type Conditional = z.infer<typeof ConditionalSchema>;
 
+/**
+ * A task of a multitask experiment (SigOpt's `tasks`): a cheaper, less faithful version of the evaluation (fewer
+ * epochs, a data subset), with its cost relative to the real one, which has cost 1.
+ */
+export const TaskSchema = z.object({
+  name: z.string().min(1).max(100),
+  cost: z.number().gt(0, 'must be > 0').max(1, 'must be <= 1 (the real evaluation costs 1)'),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
 export const ExperimentConfigSchema = z
   .object({
     name: z.string().optional(),
@@ -254,6 +264,8 @@ export const ExperimentConfigSchema = z
     linear_constraints: z.preprocess(notNull, z.array(LinearConstraintSchema).max(100).optional()),
     /** choices that switch parameters on and off (ConditionalSchema, the parameters' `conditions`) */
     conditionals: z.preprocess(notNull, z.array(ConditionalSchema).max(20).optional()),
+    /** cheaper approximations of the evaluation (multitask.ts); the observation budget then counts their costs */
+    tasks: z.preprocess(notNull, z.array(TaskSchema).max(20).optional()),
   })
   .superRefine((c, ctx) => {
     const names = new Set<string>();
@@ -267,6 +279,7 @@ export const ExperimentConfigSchema = z
       names.add(p.name);
     });
     checkConditionals(c, names, ctx);
+    checkTasks(c, ctx);
     checkLinearConstraints(c, ctx);
     const metricNames = new Set<string>();
     c.metrics.forEach((m, i) => {
@@ -326,6 +339,28 @@ function checkConditionals(
           });
     }
   });
+}
+
+/**
+ * At least 2 tasks, distinct names and costs, one of them the real evaluation (cost 1); an observation budget (in cost
+ * units) to spend; one optimized metric and no constraint metrics (as SigOpt's multitask experiments).
+ */
+function checkTasks(c: { tasks?: Task[]; observation_budget?: number; metrics: Metric[] }, ctx: z.RefinementCtx): void {
+  const tasks = c.tasks;
+  if (tasks === undefined) return;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (tasks.length < 2) issue(['tasks'], 'needs at least 2 tasks (or none)');
+  tasks.forEach((t, i) => {
+    if (tasks.findIndex((u) => u.name === t.name) !== i) issue(['tasks', i, 'name'], `duplicate task name "${t.name}"`);
+    if (tasks.findIndex((u) => u.cost === t.cost) !== i) issue(['tasks', i, 'cost'], `duplicate task cost ${t.cost}`);
+  });
+  if (!tasks.some((t) => t.cost === 1)) issue(['tasks'], 'one task must have cost 1 (the real evaluation)');
+  if (c.observation_budget === undefined)
+    issue(['observation_budget'], 'required with tasks (the budget the tasks spend, in cost units)');
+  if (c.metrics.filter((m) => m.strategy === 'optimize').length !== 1)
+    issue(['tasks'], 'need exactly one metric with strategy optimize');
+  if (c.metrics.some((m) => m.strategy === 'constraint'))
+    issue(['tasks'], 'cannot be combined with constraint metrics');
 }
 
 /** Whether parameter p is active under the conditionals' values in `a` (always, without conditions). */
@@ -419,6 +454,8 @@ export const ObservationSchema = z.object({
   failed: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   suggestion: z.string().optional(),
+  /** the task it was evaluated on (required in a multitask experiment, refused otherwise) */
+  task: z.string().optional(),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 
@@ -543,7 +580,15 @@ export function validateObservation(config: ExperimentConfig, obs: unknown): Obs
       }
     }
   }
+  if (config.tasks) {
+    const names = config.tasks.map((t) => t.name);
+    if (o.task === undefined)
+      throw new ObservationError('task', `required in an experiment with tasks (one of ${JSON.stringify(names)})`);
+    if (!names.includes(o.task))
+      throw new ObservationError('task', `unknown task "${o.task}" (one of ${JSON.stringify(names)})`);
+  } else if (o.task !== undefined) throw new ObservationError('task', 'the experiment has no tasks');
   const out: Observation = { assignments };
+  if (o.task !== undefined) out.task = o.task;
   if (o.values !== undefined) out.values = values.map((v) => ({ ...v }));
   if (o.failed !== undefined) out.failed = o.failed;
   if (o.metadata !== undefined) out.metadata = o.metadata;

@@ -72,6 +72,31 @@ describe('Experiment', () => {
     expect(e.bestAssignments().map((o) => o.assignments.x)).toEqual([0.1, 0.2]);
   });
 
+  it('multitask: suggestions carry their task, observations inherit it, and only real-task ones are best', () => {
+    const e = Experiment.create({
+      parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],
+      metrics: [{ name: 'acc' }],
+      observation_budget: 10,
+      tasks: [
+        { name: 'short', cost: 0.25 },
+        { name: 'full', cost: 1 },
+      ],
+    });
+    const s1 = e.suggest();
+    const s2 = e.suggest();
+    expect([s1.task, s2.task]).toEqual(['short', 'full']); // the initial design cycles from the cheapest
+    e.observe({ suggestion: s1.id, values: { acc: 0.99 } });
+    e.observe({ suggestion: s2.id, values: { acc: 0.5 } });
+    expect(e.observations.map((o) => o.task)).toEqual(['short', 'full']);
+    e.observe({ assignments: { x: 0.3 }, values: { acc: 0.7 }, task: 'full' });
+    expect(() => e.observe({ assignments: { x: 0.4 }, values: { acc: 0.7 } })).toThrow(/task.*required/);
+    // the short task's 0.99 is not a result of the real evaluation
+    expect(e.bestAssignments().map((o) => o.values![0].value)).toEqual([0.7]);
+    const s3 = e.suggest();
+    const f = Experiment.fromJSON(JSON.parse(JSON.stringify(e.toJSON())));
+    expect(f.pending).toEqual([{ id: s3.id, assignments: s3.assignments, task: s3.task }]);
+  });
+
   it('rejects a bad config with a SpaceError naming the field', () => {
     expect(() =>
       Experiment.create({ ...config, parameters: [{ name: 'x', type: 'int', bounds: { min: 3, max: 1 } }] }),

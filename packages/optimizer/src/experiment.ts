@@ -23,6 +23,8 @@ import { isFeasible } from './multi-objective/feasibility.ts';
 export interface PendingSuggestion {
   id: string;
   assignments: Assignments;
+  /** the task to evaluate it on (multitask experiments) */
+  task?: string;
 }
 
 export interface ObserveInput {
@@ -31,13 +33,15 @@ export interface ObserveInput {
   values?: { name: string; value: number; value_stddev?: number }[] | Record<string, number>;
   failed?: boolean;
   metadata?: Record<string, unknown>;
+  /** the task it was evaluated on (multitask experiments; default: its suggestion's) */
+  task?: string;
 }
 
 const ExperimentJsonSchema = z.object({
   version: z.literal(1),
   config: z.unknown(),
   observations: z.array(ObservationSchema),
-  pending: z.array(z.object({ id: z.string(), assignments: AssignmentsSchema })),
+  pending: z.array(z.object({ id: z.string(), assignments: AssignmentsSchema, task: z.string().optional() })),
   next_id: z.number().int().min(1),
   state: z.record(z.string(), z.unknown()),
 });
@@ -62,16 +66,17 @@ export class Experiment {
     return this._pending;
   }
 
-  suggest(): { id: string; assignments: Assignments } {
+  suggest(): { id: string; assignments: Assignments; task?: string } {
     const out = suggest({
       config: this.config,
       observations: this._observations,
       pending: this._pending.map((p) => p.assignments),
+      pendingTasks: this._pending.map((p) => p.task),
       state: this.state,
     });
     this.state = out.state;
-    const s = { id: String(this.nextId++), assignments: out.assignments };
-    this._pending.push({ id: s.id, assignments: { ...s.assignments } });
+    const s = { id: String(this.nextId++), assignments: out.assignments, ...(out.task ? { task: out.task } : {}) };
+    this._pending.push({ id: s.id, assignments: { ...s.assignments }, ...(out.task ? { task: out.task } : {}) });
     return s;
   }
 
@@ -94,6 +99,8 @@ export class Experiment {
     if (obs.failed !== undefined) raw.failed = obs.failed;
     if (obs.metadata !== undefined) raw.metadata = obs.metadata;
     if (obs.suggestion !== undefined) raw.suggestion = obs.suggestion;
+    const task = obs.task ?? (pendingIndex >= 0 ? this._pending[pendingIndex].task : undefined);
+    if (task !== undefined) raw.task = task;
     const o = validateObservation(this.config, raw);
     if (pendingIndex < 0) {
       // an observation without a suggestion id closes an open suggestion with exactly these assignments
@@ -136,6 +143,7 @@ export class Experiment {
       e._pending.push({
         id: p.id,
         assignments: validateAssignments(e.config, p.assignments, `pending[${i}].assignments`),
+        ...(p.task !== undefined ? { task: p.task } : {}),
       }),
     );
     e.nextId = r.data.next_id;
@@ -144,11 +152,15 @@ export class Experiment {
   }
 }
 
-/** Pareto frontier (maximisation orientation per metric objective) of the observations that count. */
+/**
+ * Pareto frontier (maximisation orientation per metric objective) of the observations that count: the feasible ones,
+ * and in a multitask experiment only those of the real task (cost 1), as SigOpt's best assignments.
+ */
 export function bestObservations(config: ExperimentConfig, observations: readonly Observation[]): Observation[] {
   const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
   const valueOf = (o: Observation, name: string) => o.values?.find((v) => v.name === name)?.value;
-  const good = observations.filter((o) => isFeasible(config, o));
+  const real = config.tasks?.find((t) => t.cost === 1)?.name;
+  const good = observations.filter((o) => isFeasible(config, o) && (real === undefined || o.task === real));
   const pts = good.map((o) => objectives.map((m) => (m.objective === 'minimize' ? -1 : 1) * valueOf(o, m.name)!));
   return paretoFront(pts).map((i) => good[i]);
 }

@@ -10,8 +10,9 @@
  * or failed) its logged metric values become that suggestion's observation, in the same transaction. Runs outside an
  * AI experiment (`sigopt.create_run`, `upload_runs`) are stored and listed, and feed no optimizer.
  *
- * Clients: each API token is its own client and user (its id is the client id), so a token sees its own projects,
- * AI experiments and runs, as it sees its own experiments.
+ * Clients: each API token belongs to a client (in an organization) and a user (tokens.ts); every token of a client
+ * sees and changes the client's projects, AI experiments and runs, as it does the client's experiments. Objects record
+ * the user who created them.
  */
 import type { ExperimentConfig } from '@paretobench/optimizer';
 import type { Db } from './database.ts';
@@ -34,6 +35,7 @@ import {
 import { RunStore, type CheckpointRow, type ProjectRow, type RunState, type TrainingRunRow } from './run-store.ts';
 import { pageRequest, parse, parseId, type OptimizationService } from './service.ts';
 import type { ExperimentRow } from './store.ts';
+import { clientRecord, organizationRecord, type Caller, type OrganizationRecord } from './tokens.ts';
 
 type Json = Record<string, unknown>;
 
@@ -60,18 +62,19 @@ export class AiModuleService {
   constructor(
     readonly db: Db,
     private readonly opt: OptimizationService,
-    private readonly tokenName: (tokenId: string) => { name: string | null; created: number } | undefined,
   ) {
     this.runs = new RunStore(db, opt.store);
   }
 
-  // --- tokens and clients ------------------------------------------------------------------
-  tokenSelf(tokenId: string): Json {
+  // --- tokens, clients and organizations -----------------------------------------------------
+  /** The token's client and user (SigOpt's fields), and the client's organization (an extension). */
+  tokenSelf(caller: Caller): Json {
     return {
       object: 'token',
-      token: tokenId,
-      client: tokenId,
-      user: tokenId,
+      token: caller.token,
+      client: caller.client,
+      user: caller.user,
+      organization: clientRecord(this.db, caller.client)?.organization ?? null,
       experiment: null,
       all_experiments: true,
       development: false,
@@ -81,34 +84,61 @@ export class AiModuleService {
     };
   }
 
-  getClient(tokenId: string, clientId: string): Json {
-    this.requireClient(tokenId, clientId);
-    const t = this.tokenName(tokenId);
-    return { object: 'client', id: tokenId, name: t?.name ?? tokenId, created: t?.created ?? 0, organization: null };
+  getClient(caller: Caller, clientId: string): Json {
+    this.requireClient(caller, clientId);
+    const c = clientRecord(this.db, caller.client)!;
+    return { object: 'client', id: c.id, name: c.name ?? c.id, created: c.created, organization: c.organization };
+  }
+
+  /** The caller's own organization (its client's); any other id is 404, as another client's resources are. */
+  getOrganization(caller: Caller, organizationId: string): Json {
+    const own = this.ownOrganization(caller);
+    if (own.id !== organizationId) throw new ApiError(404, `organization ${organizationId} not found`);
+    return organizationObject(own);
+  }
+
+  /** GET /v1/organizations: a page holding the caller's organization. */
+  listOrganizations(caller: Caller): PaginationObject<Json> {
+    return {
+      object: 'pagination',
+      count: 1,
+      data: [organizationObject(this.ownOrganization(caller))],
+      paging: { before: null, after: null },
+    };
+  }
+
+  private ownOrganization(caller: Caller): OrganizationRecord {
+    return organizationRecord(this.db, clientRecord(this.db, caller.client)!.organization)!;
   }
 
   // --- projects ----------------------------------------------------------------------------
-  createProject(tokenId: string, clientId: string, raw: unknown): Json {
-    this.requireClient(tokenId, clientId);
+  createProject(caller: Caller, clientId: string, raw: unknown): Json {
+    this.requireClient(caller, clientId);
     const body = parse(ProjectCreateSchema, raw);
     return this.db
       .transaction(() => {
-        if (this.runs.project(tokenId, body.id)) throw new ApiError(409, `id: project ${body.id} already exists`);
+        if (this.runs.project(caller.client, body.id)) throw new ApiError(409, `id: project ${body.id} already exists`);
         return projectObject(
-          this.runs.insertProject(tokenId, body.id, body.name ?? body.id, metadataText(body.metadata)),
+          this.runs.insertProject(
+            caller.client,
+            caller.user,
+            body.id,
+            body.name ?? body.id,
+            metadataText(body.metadata),
+          ),
         );
       })
       .immediate();
   }
 
-  getProject(tokenId: string, clientId: string, projectId: string): Json {
-    this.requireClient(tokenId, clientId);
-    return projectObject(this.requireProject(tokenId, projectId));
+  getProject(caller: Caller, clientId: string, projectId: string): Json {
+    this.requireClient(caller, clientId);
+    return projectObject(this.requireProject(caller, projectId));
   }
 
-  listProjects(tokenId: string, clientId: string): PaginationObject<Json> {
-    this.requireClient(tokenId, clientId);
-    const rows = this.runs.projects(tokenId);
+  listProjects(caller: Caller, clientId: string): PaginationObject<Json> {
+    this.requireClient(caller, clientId);
+    const rows = this.runs.projects(caller.client);
     return {
       object: 'pagination',
       count: rows.length,
@@ -117,50 +147,50 @@ export class AiModuleService {
     };
   }
 
-  updateProject(tokenId: string, clientId: string, projectId: string, raw: unknown): Json {
-    this.requireClient(tokenId, clientId);
+  updateProject(caller: Caller, clientId: string, projectId: string, raw: unknown): Json {
+    this.requireClient(caller, clientId);
     const body = parse(ProjectUpdateSchema, raw);
     return this.db
       .transaction(() => {
-        this.requireProject(tokenId, projectId);
-        this.runs.updateProject(tokenId, projectId, {
+        this.requireProject(caller, projectId);
+        this.runs.updateProject(caller.client, projectId, {
           name: body.name,
           metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
         });
-        return projectObject(this.requireProject(tokenId, projectId));
+        return projectObject(this.requireProject(caller, projectId));
       })
       .immediate();
   }
 
   // --- AI experiments ----------------------------------------------------------------------
-  createAiExperiment(tokenId: string, clientId: string, projectId: string, raw: unknown): Json {
-    this.requireClient(tokenId, clientId);
+  createAiExperiment(caller: Caller, clientId: string, projectId: string, raw: unknown): Json {
+    this.requireClient(caller, clientId);
     const body = parse(AiExperimentCreateSchema, raw);
     const { budget, metadata, type: _type, ...rest } = body;
     return this.db
       .transaction(() => {
-        this.requireProject(tokenId, projectId);
+        this.requireProject(caller, projectId);
         const core = this.opt.createExperiment(
-          tokenId,
+          caller.token,
           dropUndefined({ ...rest, observation_budget: budget ?? undefined, metadata }),
         );
         const id = Number(core.id);
-        this.runs.insertAiExperiment(id, tokenId, projectId);
-        return this.aiExperimentObject(this.requireAiExperiment(tokenId, String(id)));
+        this.runs.insertAiExperiment(id, caller.client, projectId);
+        return this.aiExperimentObject(this.requireAiExperiment(caller, String(id)));
       })
       .immediate();
   }
 
-  getAiExperiment(tokenId: string, rawId: string): Json {
-    return this.aiExperimentObject(this.requireAiExperiment(tokenId, rawId));
+  getAiExperiment(caller: Caller, rawId: string): Json {
+    return this.aiExperimentObject(this.requireAiExperiment(caller, rawId));
   }
 
-  listAiExperiments(tokenId: string, clientId: string, projectId: string, rawQuery: unknown): PaginationObject<Json> {
-    this.requireClient(tokenId, clientId);
-    this.requireProject(tokenId, projectId);
+  listAiExperiments(caller: Caller, clientId: string, projectId: string, rawQuery: unknown): PaginationObject<Json> {
+    this.requireClient(caller, clientId);
+    this.requireProject(caller, projectId);
     const q = parse(PageQuerySchema, rawQuery ?? {});
-    const page = this.runs.listAiExperiments(tokenId, projectId, pageRequest(q));
-    return pagination(page, (row) => this.aiExperimentObject(this.requireAiExperiment(tokenId, String(row.id))));
+    const page = this.runs.listAiExperiments(caller.client, projectId, pageRequest(q));
+    return pagination(page, (row) => this.aiExperimentObject(this.requireAiExperiment(caller, String(row.id))));
   }
 
   /**
@@ -168,11 +198,11 @@ export class AiModuleService {
    * bounds change): the parameters keep their names and types, and every recorded observation must stay inside the
    * new bounds, else 400 naming the parameter.
    */
-  updateAiExperiment(tokenId: string, rawId: string, raw: unknown): Json {
+  updateAiExperiment(caller: Caller, rawId: string, raw: unknown): Json {
     const body = parse(AiExperimentUpdateSchema, raw);
     return this.db
       .transaction(() => {
-        const { exp } = this.requireAiExperiment(tokenId, rawId);
+        const { exp } = this.requireAiExperiment(caller, rawId);
         const config = JSON.parse(exp.config) as Record<string, unknown> & ExperimentConfig;
         if (body.name !== undefined) config.name = body.name;
         if (body.budget === null) delete config.observation_budget;
@@ -183,29 +213,29 @@ export class AiModuleService {
           config.parameters = this.updatedParameters(exp, config, body.parameters);
         }
         this.opt.replaceConfig(exp, config, body.metadata === undefined ? undefined : metadataText(body.metadata));
-        return this.aiExperimentObject(this.requireAiExperiment(tokenId, rawId));
+        return this.aiExperimentObject(this.requireAiExperiment(caller, rawId));
       })
       .immediate();
   }
 
   /** Marks the AI experiment deleted (and its runs, with include_runs=true). */
-  deleteAiExperiment(tokenId: string, rawId: string, rawQuery: unknown): void {
+  deleteAiExperiment(caller: Caller, rawId: string, rawQuery: unknown): void {
     const q = parse(AiExperimentDeleteQuerySchema, rawQuery ?? {});
     this.db
       .transaction(() => {
-        const { ai } = this.requireAiExperiment(tokenId, rawId);
-        this.opt.deleteExperiment(tokenId, String(ai.id));
+        const { ai } = this.requireAiExperiment(caller, rawId);
+        this.opt.deleteExperiment(caller.token, String(ai.id));
         if (q.include_runs === 'true') {
-          for (const run of this.allRuns(tokenId, ai.project, ai.id)) this.runs.deleteRun(run.id);
+          for (const run of this.allRuns(caller, ai.project, ai.id)) this.runs.deleteRun(run.id);
         }
       })
       .immediate();
   }
 
   /** The runs on the feasible Pareto front of the AI experiment's finished runs (best_assignments, as runs). */
-  bestRuns(tokenId: string, rawId: string): PaginationObject<Json> {
-    const { ai } = this.requireAiExperiment(tokenId, rawId);
-    const best = this.opt.bestAssignments(tokenId, String(ai.id));
+  bestRuns(caller: Caller, rawId: string): PaginationObject<Json> {
+    const { ai } = this.requireAiExperiment(caller, rawId);
+    const best = this.opt.bestAssignments(caller.token, String(ai.id));
     const rows = best.data
       .map((b) => this.runs.runByObservation(Number(b.id)))
       .filter((r): r is TrainingRunRow => r !== undefined);
@@ -219,17 +249,18 @@ export class AiModuleService {
 
   // --- training runs -----------------------------------------------------------------------
   /** A run in an AI experiment: the experiment's next suggestion becomes the run's assignments. */
-  async createExperimentRun(tokenId: string, rawId: string, raw: unknown): Promise<Json> {
+  async createExperimentRun(caller: Caller, rawId: string, raw: unknown): Promise<Json> {
     const body = parse(RunFieldsSchema.pick({ name: true, metadata: true }), raw ?? {});
-    const { ai } = this.requireAiExperiment(tokenId, rawId);
-    const suggestion = await this.opt.createSuggestion(tokenId, String(ai.id), {});
+    const { ai } = this.requireAiExperiment(caller, rawId);
+    const suggestion = await this.opt.createSuggestion(caller.token, String(ai.id), {});
     // the suggestion is stored; should the run not be (a busy or full disk), give the suggestion back
     const giveBack = () =>
       this.db.transaction(() => this.opt.store.setSuggestionState(Number(suggestion.id), 'deleted')).immediate();
     const insert = this.db.transaction(() => {
       const stored = this.opt.store.suggestion(ai.id, Number(suggestion.id))!;
       const row = this.runs.insertRun({
-        client_id: tokenId,
+        client_id: caller.client,
+        user_id: caller.user,
         project: ai.project,
         aiexperiment_id: ai.id,
         suggestion_id: stored.id,
@@ -252,24 +283,24 @@ export class AiModuleService {
   }
 
   /** A run outside any AI experiment (sigopt.create_run): stored as given. */
-  createProjectRun(tokenId: string, clientId: string, projectId: string, raw: unknown): Json {
-    this.requireClient(tokenId, clientId);
+  createProjectRun(caller: Caller, clientId: string, projectId: string, raw: unknown): Json {
+    this.requireClient(caller, clientId);
     return this.db
       .transaction(() => {
-        this.requireProject(tokenId, projectId);
-        return this.runObject(this.insertProjectRun(tokenId, projectId, raw, ''));
+        this.requireProject(caller, projectId);
+        return this.runObject(this.insertProjectRun(caller, projectId, raw, ''));
       })
       .immediate();
   }
 
   /** sigopt.upload_runs: all runs of the batch stored, or none. */
-  createProjectRuns(tokenId: string, clientId: string, projectId: string, raw: unknown): PaginationObject<Json> {
-    this.requireClient(tokenId, clientId);
+  createProjectRuns(caller: Caller, clientId: string, projectId: string, raw: unknown): PaginationObject<Json> {
+    this.requireClient(caller, clientId);
     const body = parse(RunBatchSchema, raw);
     return this.db
       .transaction(() => {
-        this.requireProject(tokenId, projectId);
-        const rows = body.runs.map((r, i) => this.insertProjectRun(tokenId, projectId, r, `runs[${i}]`));
+        this.requireProject(caller, projectId);
+        const rows = body.runs.map((r, i) => this.insertProjectRun(caller, projectId, r, `runs[${i}]`));
         return {
           object: 'pagination' as const,
           count: rows.length,
@@ -280,8 +311,8 @@ export class AiModuleService {
       .immediate();
   }
 
-  getRun(tokenId: string, rawId: string): Json {
-    return this.runObject(this.requireRun(tokenId, rawId));
+  getRun(caller: Caller, rawId: string): Json {
+    return this.runObject(this.requireRun(caller, rawId));
   }
 
   /**
@@ -292,11 +323,11 @@ export class AiModuleService {
    * sys_metadata.failure; failed records a failure. A completed run marked failed later turns its observation into a
    * failure.
    */
-  updateRun(tokenId: string, rawId: string, raw: unknown): Json {
+  updateRun(caller: Caller, rawId: string, raw: unknown): Json {
     const body = parse(RunFieldsSchema, raw);
     return this.db
       .transaction(() => {
-        const row = this.requireRun(tokenId, rawId);
+        const row = this.requireRun(caller, rawId);
         if (body.assignments !== undefined && row.suggestion_id !== null) {
           const fixed = JSON.parse(row.assignments) as Json;
           for (const [k, v] of Object.entries(body.assignments)) {
@@ -310,7 +341,7 @@ export class AiModuleService {
         const ending = row.state !== next.state && next.state !== 'active';
         if (row.aiexperiment_id !== null && row.suggestion_id !== null && ending) {
           if (row.state === 'active' && row.state !== next.state) {
-            const missing = next.state === 'completed' ? this.missingMetric(tokenId, row, next.metric_values) : null;
+            const missing = next.state === 'completed' ? this.missingMetric(caller, row, next.metric_values) : null;
             if (missing !== null) {
               // completed without a value the optimizer needs (the CLI's start-worker ends a run as completed even
               // when the user's program crashed): nothing was measured, so the run failed, and says why
@@ -326,9 +357,9 @@ export class AiModuleService {
             // the suggestion may have been answered or deleted through the core API, or the AI experiment archived:
             // the run still ends, linked to the observation that answered its suggestion, if any
             const held = this.opt.store.suggestion(row.aiexperiment_id, row.suggestion_id);
-            const exp = this.opt.store.experiment(tokenId, row.aiexperiment_id);
+            const exp = this.opt.store.experiment(caller.token, row.aiexperiment_id);
             if (held?.state === 'open' && exp?.state === 'active')
-              observationId = this.recordObservation(tokenId, row, next.state, next.metric_values);
+              observationId = this.recordObservation(caller, row, next.state, next.metric_values);
             else observationId = held?.state === 'closed' ? (this.opt.store.observationOf(held.id)?.id ?? null) : null;
           } else if (row.state === 'completed' && next.state === 'failed' && observationId !== null) {
             this.opt.store.updateObservation(observationId, { metric_values: null, failed: 1, metadata: null });
@@ -345,16 +376,16 @@ export class AiModuleService {
           observation_id: observationId,
           completed: next.state !== 'active' ? (row.completed ?? Math.floor(Date.now() / 1000)) : null,
         });
-        return this.runObject(this.requireRun(tokenId, rawId));
+        return this.runObject(this.requireRun(caller, rawId));
       })
       .immediate();
   }
 
   /** Deletes a run; an unfinished run of an AI experiment gives its suggestion back (no longer pending). */
-  deleteRun(tokenId: string, rawId: string): void {
+  deleteRun(caller: Caller, rawId: string): void {
     this.db
       .transaction(() => {
-        const row = this.requireRun(tokenId, rawId);
+        const row = this.requireRun(caller, rawId);
         if (row.state === 'active' && row.suggestion_id !== null) {
           this.opt.store.setSuggestionState(row.suggestion_id, 'deleted');
         }
@@ -363,21 +394,21 @@ export class AiModuleService {
       .immediate();
   }
 
-  listProjectRuns(tokenId: string, clientId: string, projectId: string, rawQuery: unknown): PaginationObject<Json> {
-    this.requireClient(tokenId, clientId);
-    this.requireProject(tokenId, projectId);
+  listProjectRuns(caller: Caller, clientId: string, projectId: string, rawQuery: unknown): PaginationObject<Json> {
+    this.requireClient(caller, clientId);
+    this.requireProject(caller, projectId);
     const q = parse(RunListQuerySchema, rawQuery ?? {});
     const { filters, ...paging } = q;
     const experiment = filters === undefined ? null : experimentFilter(filters);
-    const page = this.runs.listRuns(tokenId, projectId, experiment, pageRequest(paging));
+    const page = this.runs.listRuns(caller.client, projectId, experiment, pageRequest(paging));
     return pagination(page, (r) => this.runObject(r));
   }
 
-  createCheckpoint(tokenId: string, rawId: string, raw: unknown): Json {
+  createCheckpoint(caller: Caller, rawId: string, raw: unknown): Json {
     const body = parse(CheckpointCreateSchema, raw);
     return this.db
       .transaction(() => {
-        const row = this.requireRun(tokenId, rawId);
+        const row = this.requireRun(caller, rawId);
         const values = body.values.map((v) => ({ name: v.name, value: v.value }));
         return checkpointObject(
           this.runs.insertCheckpoint(row.id, JSON.stringify(values), metadataText(body.metadata)),
@@ -386,48 +417,49 @@ export class AiModuleService {
       .immediate();
   }
 
-  listCheckpoints(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<Json> {
-    const row = this.requireRun(tokenId, rawId);
+  listCheckpoints(caller: Caller, rawId: string, rawQuery: unknown): PaginationObject<Json> {
+    const row = this.requireRun(caller, rawId);
     const q = parse(PageQuerySchema, rawQuery ?? {});
     return pagination(this.runs.listCheckpoints(row.id, pageRequest(q)), checkpointObject);
   }
 
   // --- internals ---------------------------------------------------------------------------
-  /** 404 unless the client id is the token's own (each token is its own client). */
-  requireClient(tokenId: string, clientId: string): void {
-    if (clientId !== tokenId) throw new ApiError(404, `client ${clientId} not found`);
+  /** 404 unless the client id is the token's client. */
+  requireClient(caller: Caller, clientId: string): void {
+    if (clientId !== caller.client) throw new ApiError(404, `client ${clientId} not found`);
   }
 
-  private requireProject(tokenId: string, projectId: string): ProjectRow {
+  private requireProject(caller: Caller, projectId: string): ProjectRow {
     const id = ProjectIdSchema.safeParse(projectId);
-    const row = id.success ? this.runs.project(tokenId, projectId) : undefined;
+    const row = id.success ? this.runs.project(caller.client, projectId) : undefined;
     if (!row) throw new ApiError(404, `project ${projectId} not found`);
     return row;
   }
 
-  private requireAiExperiment(tokenId: string, rawId: string) {
+  private requireAiExperiment(caller: Caller, rawId: string) {
     const id = parseId(rawId, 'aiexperiment');
-    const ai = this.runs.aiExperiment(tokenId, id);
-    const exp = ai ? this.opt.store.experiment(tokenId, id) : undefined;
+    const ai = this.runs.aiExperiment(caller.client, id);
+    const exp = ai ? this.opt.store.experiment(caller.token, id) : undefined;
     if (!ai || !exp) throw new ApiError(404, `aiexperiment ${rawId} not found`);
     return { ai, exp };
   }
 
-  private requireRun(tokenId: string, rawId: string): TrainingRunRow {
-    const row = this.runs.run(tokenId, parseId(rawId, 'training run'));
+  private requireRun(caller: Caller, rawId: string): TrainingRunRow {
+    const row = this.runs.run(caller.client, parseId(rawId, 'training run'));
     if (!row) throw new ApiError(404, `training run ${rawId} not found`);
     return row;
   }
 
-  private allRuns(tokenId: string, project: string, aiExperimentId: number): TrainingRunRow[] {
-    return this.runs.listRuns(tokenId, project, aiExperimentId, { limit: 1_000_000 }).rows;
+  private allRuns(caller: Caller, project: string, aiExperimentId: number): TrainingRunRow[] {
+    return this.runs.listRuns(caller.client, project, aiExperimentId, { limit: 1_000_000 }).rows;
   }
 
-  private insertProjectRun(tokenId: string, projectId: string, raw: unknown, prefix: string): TrainingRunRow {
+  private insertProjectRun(caller: Caller, projectId: string, raw: unknown, prefix: string): TrainingRunRow {
     const body = parse(RunFieldsSchema, raw ?? {}, prefix);
     const empty: TrainingRunRow = {
       id: 0,
-      client_id: tokenId,
+      client_id: caller.client,
+      user_id: caller.user,
       project: projectId,
       aiexperiment_id: null,
       suggestion_id: null,
@@ -445,7 +477,8 @@ export class AiModuleService {
     };
     const merged = mergeRun(empty, body);
     return this.runs.insertRun({
-      client_id: tokenId,
+      client_id: caller.client,
+      user_id: caller.user,
       project: projectId,
       aiexperiment_id: null,
       suggestion_id: null,
@@ -456,8 +489,8 @@ export class AiModuleService {
   }
 
   /** The first optimized or constraint metric of the run's AI experiment without a logged value, or null. */
-  private missingMetric(tokenId: string, row: TrainingRunRow, valuesText: string): string | null {
-    const { exp } = this.requireAiExperiment(tokenId, String(row.aiexperiment_id));
+  private missingMetric(caller: Caller, row: TrainingRunRow, valuesText: string): string | null {
+    const { exp } = this.requireAiExperiment(caller, String(row.aiexperiment_id));
     const config = JSON.parse(exp.config) as ExperimentConfig;
     const logged = JSON.parse(valuesText) as Record<string, StoredRunValue>;
     const m = config.metrics.find((x) => (x.strategy ?? 'optimize') !== 'store' && logged[x.name] === undefined);
@@ -465,8 +498,8 @@ export class AiModuleService {
   }
 
   /** The run's end as an observation of its suggestion (service.ts validates it as any observation). */
-  private recordObservation(tokenId: string, row: TrainingRunRow, state: RunState, valuesText: string): number {
-    const { exp } = this.requireAiExperiment(tokenId, String(row.aiexperiment_id));
+  private recordObservation(caller: Caller, row: TrainingRunRow, state: RunState, valuesText: string): number {
+    const { exp } = this.requireAiExperiment(caller, String(row.aiexperiment_id));
     const config = JSON.parse(exp.config) as ExperimentConfig;
     const logged = JSON.parse(valuesText) as Record<string, StoredRunValue>;
     let body: Json;
@@ -484,7 +517,7 @@ export class AiModuleService {
       }
       body = { suggestion: String(row.suggestion_id), values };
     }
-    return Number(this.opt.createObservation(tokenId, String(exp.id), body).id);
+    return Number(this.opt.createObservation(caller.token, String(exp.id), body).id);
   }
 
   private updatedParameters(
@@ -552,7 +585,7 @@ export class AiModuleService {
       created: core.created,
       updated: core.updated,
       client: ai.client_id,
-      user: ai.client_id,
+      user: exp.user_id,
       project: ai.project,
       parameters: core.parameters,
       metrics: core.metrics,
@@ -578,7 +611,7 @@ export class AiModuleService {
   private runObject(row: TrainingRunRow): Json {
     let doubles: ReadonlySet<string> = new Set();
     if (row.aiexperiment_id !== null) {
-      const exp = this.opt.store.experiment(row.client_id, row.aiexperiment_id);
+      const exp = this.opt.store.clientExperiment(row.client_id, row.aiexperiment_id);
       if (exp) doubles = doubleNames(JSON.parse(exp.config) as ExperimentConfig);
     }
     const fields = JSON.parse(row.fields) as Json;
@@ -592,7 +625,7 @@ export class AiModuleService {
       id: String(row.id),
       name: row.name,
       client: row.client_id,
-      user: row.client_id,
+      user: row.user_id,
       project: row.project,
       experiment: row.aiexperiment_id === null ? null : String(row.aiexperiment_id),
       suggestion: row.suggestion_id === null ? null : String(row.suggestion_id),
@@ -684,11 +717,15 @@ function projectObject(row: ProjectRow): Json {
     id: row.id,
     name: row.name,
     client: row.client_id,
-    user: row.client_id,
+    user: row.user_id,
     created: row.created,
     updated: row.updated,
     metadata: json(row.metadata),
   };
+}
+
+function organizationObject(row: OrganizationRecord): Json {
+  return { object: 'organization', id: row.id, name: row.name ?? row.id, created: row.created, deleted: false };
 }
 
 function checkpointObject(row: CheckpointRow): Json {

@@ -8,7 +8,7 @@ import { ApiError, errorBody } from './errors.ts';
 import { serializeReply } from './objects.ts';
 import { OptimizationService } from './service.ts';
 import { inlineSuggest, SuggestWorkerPool, type SuggestRunner } from './suggest-pool.ts';
-import { tokenFromBasicAuth, tokenRecord, verifyToken } from './tokens.ts';
+import { authenticate, tokenFromBasicAuth, type Caller } from './tokens.ts';
 import { AiModuleService } from './ai-module.ts';
 
 export const DEFAULT_BODY_LIMIT = 1_048_576;
@@ -29,7 +29,8 @@ export interface ServerOptions {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    tokenId: string;
+    /** the token's id, client and user (set by the authentication hook on every /v1/ request) */
+    caller: Caller;
   }
 }
 
@@ -42,7 +43,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const runner =
     opts.suggestRunner ?? ((opts.suggestWorkers ?? 0) > 0 ? new SuggestWorkerPool(opts.suggestWorkers) : inlineSuggest);
   const service = new OptimizationService(db, runner, opts.maxBatch);
-  const ai = new AiModuleService(db, service, (id) => tokenRecord(db, id));
+  const ai = new AiModuleService(db, service);
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -64,7 +65,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (text === '') done(null, undefined);
     else void parseJson(req, text, done);
   });
-  app.decorateRequest('tokenId', '');
+  app.decorateRequest('caller', null as unknown as Caller);
   // the sigopt client updates a training run with the MERGE method (and `X-Response-Content: skip`: answered 204)
   app.addHttpMethod('MERGE', { hasBody: true });
 
@@ -74,9 +75,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (token === null) {
       throw new ApiError(401, 'authorization: send your API token as the HTTP Basic user name');
     }
-    const tokenId = verifyToken(db, token);
-    if (tokenId === null) throw new ApiError(401, 'authorization: invalid or revoked API token');
-    req.tokenId = tokenId;
+    const caller = authenticate(db, token);
+    if (caller === null) throw new ApiError(401, 'authorization: invalid or revoked API token');
+    req.caller = caller;
   });
 
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
@@ -106,7 +107,9 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     reply.code(404).send(errorBody(404, `no such endpoint: ${req.method} ${req.url.split('?')[0]}`));
   });
 
-  const tok = (req: FastifyRequest) => req.tokenId;
+  // the service takes the token (store.ts finds its client); the AI module the caller
+  const tok = (req: FastifyRequest) => req.caller.token;
+  const who = (req: FastifyRequest) => req.caller;
 
   app.get('/health', async () => ({ ok: true }));
 
@@ -193,85 +196,87 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.stoppingCriteria(tok(req), req.params.id),
   );
 
-  // --- the AI module (ai-module.ts): tokens/self, clients, projects, AI experiments, training runs ---------------
+  // --- the AI module (ai-module.ts): tokens/self, clients, organizations, projects, AI experiments, training runs -
   type R = FastifyRequest<{ Params: Params }>;
   const skipOr = (req: FastifyRequest, reply: FastifyReply, body: unknown) =>
     req.headers['x-response-content'] === 'skip' ? reply.code(204).send() : body;
   app.get<{ Params: Params }>('/v1/tokens/:id', async (req) => {
     if (req.params.id !== 'self')
       throw new ApiError(404, `token ${req.params.id} not found (only tokens/self is served)`);
-    return ai.tokenSelf(tok(req));
+    return ai.tokenSelf(who(req));
   });
-  app.get<{ Params: Params }>('/v1/clients/:cid', async (req) => ai.getClient(tok(req), req.params.cid));
+  app.get<{ Params: Params }>('/v1/clients/:cid', async (req) => ai.getClient(who(req), req.params.cid));
+  app.get('/v1/organizations', async (req) => ai.listOrganizations(who(req)));
+  app.get<{ Params: Params }>('/v1/organizations/:id', async (req) => ai.getOrganization(who(req), req.params.id));
   app.post<{ Params: Params }>('/v1/clients/:cid/projects', async (req) =>
-    ai.createProject(tok(req), req.params.cid, req.body),
+    ai.createProject(who(req), req.params.cid, req.body),
   );
-  app.get<{ Params: Params }>('/v1/clients/:cid/projects', async (req) => ai.listProjects(tok(req), req.params.cid));
+  app.get<{ Params: Params }>('/v1/clients/:cid/projects', async (req) => ai.listProjects(who(req), req.params.cid));
   app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid', async (req: R) =>
-    ai.getProject(tok(req), req.params.cid, req.params.pid),
+    ai.getProject(who(req), req.params.cid, req.params.pid),
   );
   app.put<{ Params: Params }>('/v1/clients/:cid/projects/:pid', async (req: R) =>
-    ai.updateProject(tok(req), req.params.cid, req.params.pid, req.body),
+    ai.updateProject(who(req), req.params.cid, req.params.pid, req.body),
   );
   // core experiments through the client (SigOpt's /clients/{id}/experiments) and by project
   app.post<{ Params: Params }>('/v1/clients/:cid/experiments', async (req) => {
-    ai.requireClient(tok(req), req.params.cid);
+    ai.requireClient(who(req), req.params.cid);
     return service.createExperiment(tok(req), req.body);
   });
   app.get<{ Params: Params }>('/v1/clients/:cid/experiments', async (req) => {
-    ai.requireClient(tok(req), req.params.cid);
+    ai.requireClient(who(req), req.params.cid);
     return service.listExperiments(tok(req), req.query);
   });
   app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid/experiments', async (req: R) => {
-    ai.requireClient(tok(req), req.params.cid);
+    ai.requireClient(who(req), req.params.cid);
     return service.listExperiments(tok(req), req.query, req.params.pid);
   });
   app.post<{ Params: Params }>('/v1/clients/:cid/projects/:pid/aiexperiments', async (req: R) =>
-    ai.createAiExperiment(tok(req), req.params.cid, req.params.pid, req.body),
+    ai.createAiExperiment(who(req), req.params.cid, req.params.pid, req.body),
   );
   app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid/aiexperiments', async (req: R) =>
-    ai.listAiExperiments(tok(req), req.params.cid, req.params.pid, req.query),
+    ai.listAiExperiments(who(req), req.params.cid, req.params.pid, req.query),
   );
   app.post<{ Params: Params }>('/v1/clients/:cid/projects/:pid/training_runs', async (req: R) =>
-    ai.createProjectRun(tok(req), req.params.cid, req.params.pid, req.body),
+    ai.createProjectRun(who(req), req.params.cid, req.params.pid, req.body),
   );
   app.post<{ Params: Params }>('/v1/clients/:cid/projects/:pid/training_runs/batch', async (req: R) =>
-    ai.createProjectRuns(tok(req), req.params.cid, req.params.pid, req.body),
+    ai.createProjectRuns(who(req), req.params.cid, req.params.pid, req.body),
   );
   app.get<{ Params: Params }>('/v1/clients/:cid/projects/:pid/training_runs', async (req: R) =>
-    ai.listProjectRuns(tok(req), req.params.cid, req.params.pid, req.query),
+    ai.listProjectRuns(who(req), req.params.cid, req.params.pid, req.query),
   );
-  app.get<{ Params: Params }>('/v1/aiexperiments/:id', async (req) => ai.getAiExperiment(tok(req), req.params.id));
+  app.get<{ Params: Params }>('/v1/aiexperiments/:id', async (req) => ai.getAiExperiment(who(req), req.params.id));
   app.put<{ Params: Params }>('/v1/aiexperiments/:id', async (req) =>
-    ai.updateAiExperiment(tok(req), req.params.id, req.body),
+    ai.updateAiExperiment(who(req), req.params.id, req.body),
   );
   app.delete<{ Params: Params }>('/v1/aiexperiments/:id', async (req, reply) => {
-    ai.deleteAiExperiment(tok(req), req.params.id, req.query);
+    ai.deleteAiExperiment(who(req), req.params.id, req.query);
     return reply.code(204).send();
   });
   app.post<{ Params: Params }>('/v1/aiexperiments/:id/training_runs', async (req) =>
-    ai.createExperimentRun(tok(req), req.params.id, req.body),
+    ai.createExperimentRun(who(req), req.params.id, req.body),
   );
   app.get<{ Params: Params }>('/v1/aiexperiments/:id/best_training_runs', async (req) =>
-    ai.bestRuns(tok(req), req.params.id),
+    ai.bestRuns(who(req), req.params.id),
   );
-  app.get<{ Params: Params }>('/v1/training_runs/:id', async (req) => ai.getRun(tok(req), req.params.id));
+  app.get<{ Params: Params }>('/v1/training_runs/:id', async (req) => ai.getRun(who(req), req.params.id));
   for (const method of ['MERGE', 'PUT'] as const) {
     app.route<{ Params: Params }>({
       method,
       url: '/v1/training_runs/:id',
-      handler: async (req, reply) => skipOr(req, reply, ai.updateRun(tok(req), req.params.id, req.body)),
+      handler: async (req, reply) => skipOr(req, reply, ai.updateRun(who(req), req.params.id, req.body)),
     });
   }
   app.delete<{ Params: Params }>('/v1/training_runs/:id', async (req, reply) => {
-    ai.deleteRun(tok(req), req.params.id);
+    ai.deleteRun(who(req), req.params.id);
     return reply.code(204).send();
   });
   app.post<{ Params: Params }>('/v1/training_runs/:id/checkpoints', async (req, reply) =>
-    skipOr(req, reply, ai.createCheckpoint(tok(req), req.params.id, req.body)),
+    skipOr(req, reply, ai.createCheckpoint(who(req), req.params.id, req.body)),
   );
   app.get<{ Params: Params }>('/v1/training_runs/:id/checkpoints', async (req) =>
-    ai.listCheckpoints(tok(req), req.params.id, req.query),
+    ai.listCheckpoints(who(req), req.params.id, req.query),
   );
 
   app.addHook('onClose', async () => {

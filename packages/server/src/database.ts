@@ -12,27 +12,77 @@ export type Db = Database.Database;
 /**
  * 1: tokens, experiments, suggestions, observations. 2: queued suggestions, the AI module's projects, AI experiments,
  * training runs and checkpoints, and experiments.project. 3: suggestion leases (experiments.suggestion_lease,
- * suggestions.lease_expires). 4: idempotency keys of observation POSTs. Each step adds tables or nullable columns: an
- * older file is upgraded in place at open, its rows untouched.
+ * suggestions.lease_expires). 4: idempotency keys of observation POSTs. 5: organizations, clients (each in an
+ * organization) and users; a token belongs to a client and a user (tokens.client_id, user_id), experiments record their
+ * client and creating user, projects and training runs their user. Each step adds tables or nullable columns: an older
+ * file is upgraded in place at open, its rows untouched but for the columns a step adds and fills (MIGRATIONS).
  */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 /** Nullable columns added to tables that an older file already has (CREATE TABLE IF NOT EXISTS leaves those as they are). */
 const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
   { table: 'experiments', column: 'project', type: 'TEXT' }, // version 2
   { table: 'experiments', column: 'suggestion_lease', type: 'INTEGER' }, // version 3
   { table: 'suggestions', column: 'lease_expires', type: 'INTEGER' }, // version 3
+  { table: 'tokens', column: 'client_id', type: 'TEXT REFERENCES clients(id)' }, // version 5
+  { table: 'tokens', column: 'user_id', type: 'TEXT REFERENCES users(id)' }, // version 5
+  { table: 'experiments', column: 'client_id', type: 'TEXT REFERENCES clients(id)' }, // version 5
+  { table: 'experiments', column: 'user_id', type: 'TEXT REFERENCES users(id)' }, // version 5
+  { table: 'projects', column: 'user_id', type: 'TEXT' }, // version 5
+  { table: 'training_runs', column: 'user_id', type: 'TEXT' }, // version 5
+];
+
+/**
+ * Fills the columns a step added, run once on a file older than the step (after the schema, in the same transaction).
+ * 5: before it every token was its own client and user (the client id was the token id, in experiments.token_id and in
+ * the AI module's client_id columns), so each existing token gets an organization, a client and a user of its own whose
+ * ids are the token's id: its experiments, projects and runs keep their owner, and it sees exactly what it saw.
+ */
+const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 5,
+    sql: `
+INSERT INTO organizations (id, name, created) SELECT id, name, created FROM tokens WHERE client_id IS NULL;
+INSERT INTO clients (id, organization, name, created) SELECT id, id, name, created FROM tokens WHERE client_id IS NULL;
+INSERT INTO users (id, organization, name, created) SELECT id, id, name, created FROM tokens WHERE client_id IS NULL;
+UPDATE tokens SET client_id = id, user_id = id WHERE client_id IS NULL;
+UPDATE experiments SET client_id = token_id, user_id = token_id WHERE client_id IS NULL;
+UPDATE projects SET user_id = client_id WHERE user_id IS NULL;
+UPDATE training_runs SET user_id = client_id WHERE user_id IS NULL;
+`,
+  },
 ];
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS tokens (
+CREATE TABLE IF NOT EXISTS organizations (
   id       TEXT PRIMARY KEY,
   name     TEXT,
-  salt     TEXT NOT NULL,
-  hash     TEXT NOT NULL,
-  created  INTEGER NOT NULL,
-  revoked  INTEGER NOT NULL DEFAULT 0
+  created  INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS clients (
+  id            TEXT PRIMARY KEY,
+  organization  TEXT NOT NULL REFERENCES organizations(id),
+  name          TEXT,
+  created       INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+  id            TEXT PRIMARY KEY,
+  organization  TEXT NOT NULL REFERENCES organizations(id),
+  name          TEXT,
+  created       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS users_name ON users(organization, name);
+CREATE TABLE IF NOT EXISTS tokens (
+  id         TEXT PRIMARY KEY,
+  name       TEXT,
+  salt       TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  created    INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0,
+  client_id  TEXT REFERENCES clients(id),
+  user_id    TEXT REFERENCES users(id)
+);
+CREATE INDEX IF NOT EXISTS tokens_client ON tokens(client_id);
 CREATE TABLE IF NOT EXISTS experiments (
   id               INTEGER PRIMARY KEY AUTOINCREMENT,
   token_id         TEXT NOT NULL REFERENCES tokens(id),
@@ -44,9 +94,12 @@ CREATE TABLE IF NOT EXISTS experiments (
   created          INTEGER NOT NULL,
   updated          INTEGER NOT NULL,
   project          TEXT,
-  suggestion_lease INTEGER
+  suggestion_lease INTEGER,
+  client_id        TEXT REFERENCES clients(id),
+  user_id          TEXT REFERENCES users(id)
 );
 CREATE INDEX IF NOT EXISTS experiments_token ON experiments(token_id, id);
+CREATE INDEX IF NOT EXISTS experiments_client ON experiments(client_id, id);
 CREATE TABLE IF NOT EXISTS suggestions (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,
   experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
@@ -83,6 +136,7 @@ CREATE TABLE IF NOT EXISTS projects (
   metadata   TEXT,
   created    INTEGER NOT NULL,
   updated    INTEGER NOT NULL,
+  user_id    TEXT,
   PRIMARY KEY (client_id, id)
 );
 CREATE TABLE IF NOT EXISTS aiexperiments (
@@ -110,6 +164,7 @@ CREATE TABLE IF NOT EXISTS training_runs (
   created          INTEGER NOT NULL,
   updated          INTEGER NOT NULL,
   completed        INTEGER,
+  user_id          TEXT,
   FOREIGN KEY (client_id, project) REFERENCES projects(client_id, id)
 );
 CREATE INDEX IF NOT EXISTS training_runs_project ON training_runs(client_id, project, id);
@@ -196,6 +251,7 @@ function configure(db: Db, file: string, opts: OpenOptions): Db {
       if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     }
     db.exec(SCHEMA);
+    for (const step of MIGRATIONS) if (version < step.version) db.exec(step.sql);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
   // a read-only file or directory shows now, not on the first write a client sends

@@ -4,7 +4,17 @@
  */
 export { buildServer, DEFAULT_BODY_LIMIT, type ServerOptions } from './app.ts';
 export { openDatabase, type Db } from './database.ts';
-export { createToken, listTokens, revokeToken, verifyToken } from './tokens.ts';
+export {
+  authenticate,
+  createClient,
+  createToken,
+  listClients,
+  listTokens,
+  revokeToken,
+  verifyToken,
+  type Caller,
+  type CreateTokenOptions,
+} from './tokens.ts';
 export { OptimizationService } from './service.ts';
 export { inlineSuggest, SuggestWorkerPool, type SuggestRunner } from './suggest-pool.ts';
 export { ApiError } from './errors.ts';

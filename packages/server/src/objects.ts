@@ -137,6 +137,9 @@ export interface ExperimentObject {
   suggestion_lease_seconds?: number;
   metadata: Record<string, unknown> | null;
   project: string | null;
+  /** the owning client and the user who created it (SigOpt's Experiment.client, .user) */
+  client: string;
+  user: string;
   progress: ProgressObject;
   linear_constraints: Record<string, unknown>[];
   conditionals: { object: 'conditional'; name: string; values: string[] }[];
@@ -284,6 +287,8 @@ export function experimentObject(
     ...(row.suggestion_lease !== null ? { suggestion_lease_seconds: row.suggestion_lease } : {}),
     metadata: json(row.metadata),
     project: row.project ?? null,
+    client: row.client_id,
+    user: row.user_id,
     progress: {
       object: 'progress',
       observation_count: counts.observation_count,

@@ -14,6 +14,8 @@ export interface ProjectRow {
   metadata: string | null;
   created: number;
   updated: number;
+  /** the user who created it */
+  user_id: string;
 }
 
 export interface AiExperimentRow {
@@ -45,6 +47,8 @@ export interface TrainingRunRow {
   created: number;
   updated: number;
   completed: number | null;
+  /** the user who created it */
+  user_id: string;
 }
 
 export interface CheckpointRow {
@@ -80,17 +84,12 @@ export class RunStore {
   }
 
   // --- projects ----------------------------------------------------------------------------
-  insertProject(clientId: string, id: string, name: string, metadata: string | null): ProjectRow {
+  insertProject(clientId: string, userId: string, id: string, name: string, metadata: string | null): ProjectRow {
     const t = nowSeconds();
-    this.sql('INSERT INTO projects (client_id, id, name, metadata, created, updated) VALUES (?, ?, ?, ?, ?, ?)').run(
-      clientId,
-      id,
-      name,
-      metadata,
-      t,
-      t,
-    );
-    return { client_id: clientId, id, name, metadata, created: t, updated: t };
+    this.sql(
+      'INSERT INTO projects (client_id, user_id, id, name, metadata, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(clientId, userId, id, name, metadata, t, t);
+    return { client_id: clientId, user_id: userId, id, name, metadata, created: t, updated: t };
   }
 
   project(clientId: string, id: string): ProjectRow | undefined {
@@ -151,10 +150,12 @@ export class RunStore {
   insertRun(r: Omit<TrainingRunRow, 'id' | 'created' | 'updated' | 'checkpoint_count' | 'deleted'>): TrainingRunRow {
     const t = nowSeconds();
     const res = this.sql(
-      `INSERT INTO training_runs (client_id, project, aiexperiment_id, suggestion_id, observation_id, name, state,
-        assignments, metric_values, fields, created, updated, completed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO training_runs (client_id, user_id, project, aiexperiment_id, suggestion_id, observation_id, name,
+        state, assignments, metric_values, fields, created, updated, completed)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       r.client_id,
+      r.user_id,
       r.project,
       r.aiexperiment_id,
       r.suggestion_id,

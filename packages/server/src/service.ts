@@ -182,7 +182,7 @@ export class OptimizationService {
   createExperiment(tokenId: string, raw: unknown): ExperimentObject {
     const body = parse(ExperimentCreateSchema, raw);
     const { metadata, type: _type, metric, budget, project, suggestion_lease_seconds: lease, ...rest } = body;
-    // a project of the token's client (ai-module.ts: each token is its own client)
+    // a project of the token's client (store.ts resolves the client of the token)
     if (project !== undefined && !this.store.projectExists(tokenId, project))
       throw new ApiError(404, `project: project ${project} not found`);
     if (metric !== undefined && rest.metrics !== undefined) {

@@ -18,6 +18,10 @@ export interface ExperimentRow {
   project: string | null;
   /** seconds an optimizer suggestion stays with the worker it was handed to (null: forever, as on SigOpt) */
   suggestion_lease: number | null;
+  /** the owner: every token of this client sees and changes the experiment (token_id is the token that created it) */
+  client_id: string;
+  /** the user of the creating token */
+  user_id: string;
 }
 
 export interface SuggestionRow {
@@ -72,6 +76,9 @@ export interface PageRequest {
   after?: number;
 }
 
+/** SQL for the client of the token bound at its `?` (experiments and projects belong to clients, not tokens). */
+const CLIENT_OF_TOKEN = '(SELECT client_id FROM tokens WHERE id = ?)';
+
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -101,14 +108,22 @@ export class Store {
   ): number {
     const t = nowSeconds();
     const r = this.sql(
-      'INSERT INTO experiments (token_id, config, metadata, created, updated, project, suggestion_lease) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(tokenId, config, metadata, t, t, project, suggestionLease);
+      `INSERT INTO experiments (token_id, client_id, user_id, config, metadata, created, updated, project, suggestion_lease)
+        SELECT id, client_id, user_id, ?, ?, ?, ?, ?, ? FROM tokens WHERE id = ?`,
+    ).run(config, metadata, t, t, project, suggestionLease, tokenId);
+    if (r.changes !== 1) throw new Error(`no token ${tokenId}`);
     return Number(r.lastInsertRowid);
   }
 
-  /** The experiment when it exists and belongs to `tokenId`. */
+  /** The experiment when it exists and belongs to the client of `tokenId`. */
   experiment(tokenId: string, id: number): ExperimentRow | undefined {
-    return this.sql('SELECT * FROM experiments WHERE id = ? AND token_id = ?').get(id, tokenId) as
+    return this.sql(`SELECT * FROM experiments WHERE id = ? AND client_id = ${CLIENT_OF_TOKEN}`).get(id, tokenId) as
+      ExperimentRow | undefined;
+  }
+
+  /** The experiment when it exists and belongs to the client `clientId`. */
+  clientExperiment(clientId: string, id: number): ExperimentRow | undefined {
+    return this.sql('SELECT * FROM experiments WHERE id = ? AND client_id = ?').get(id, clientId) as
       ExperimentRow | undefined;
   }
 
@@ -140,8 +155,8 @@ export class Store {
   }
 
   /**
-   * The token's experiments (one project's when given); those behind an AI experiment (aiexperiments table) are
-   * listed there, not here.
+   * The experiments of the token's client (one project's when given); those behind an AI experiment (aiexperiments
+   * table) are listed there, not here.
    */
   listExperiments(
     tokenId: string,
@@ -149,7 +164,7 @@ export class Store {
     page: PageRequest,
     project?: string,
   ): Page<ExperimentRow> {
-    let core = 'token_id = ? AND id NOT IN (SELECT id FROM aiexperiments)';
+    let core = `client_id = ${CLIENT_OF_TOKEN} AND id NOT IN (SELECT id FROM aiexperiments)`;
     const params: unknown[] = [tokenId];
     if (project !== undefined) {
       core += ' AND project = ?';
@@ -248,9 +263,12 @@ export class Store {
     return this.page<SuggestionRow>('suggestions', where, params, page);
   }
 
-  /** Whether the client (a token id) has the project (the AI module's projects table). */
-  projectExists(clientId: string, project: string): boolean {
-    return this.sql('SELECT 1 FROM projects WHERE client_id = ? AND id = ?').get(clientId, project) !== undefined;
+  /** Whether the token's client has the project (the AI module's projects table). */
+  projectExists(tokenId: string, project: string): boolean {
+    return (
+      this.sql(`SELECT 1 FROM projects WHERE client_id = ${CLIENT_OF_TOKEN} AND id = ?`).get(tokenId, project) !==
+      undefined
+    );
   }
 
   // --- queued suggestions ------------------------------------------------------------------

@@ -3,6 +3,9 @@
  * (32 random bytes, base64url) is stored only as sha256(salt || secret) with a per-token 16-byte
  * salt. A fast hash is adequate because the secret has 256 bits of entropy (nothing to brute-force),
  * and it keeps authentication cheap on every request.
+ *
+ * Every token belongs to a client (a team, SigOpt's client) and a user; a client belongs to an organization. The
+ * tokens of one client see and change the same experiments, projects and runs; those of other clients get 404.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from './database.ts';
@@ -11,7 +14,28 @@ export interface TokenRecord {
   id: string;
   name: string | null;
   created: number;
+  /** the client whose experiments, projects and runs the token sees and changes */
+  client: string;
+  /** the user the token acts as (experiments and runs record it) */
+  user: string;
 }
+
+/** Who sends a request: the token's id, its client and its user (app.ts resolves it once per request). */
+export interface Caller {
+  token: string;
+  client: string;
+  user: string;
+}
+
+export interface CreateTokenOptions {
+  /** an existing client (its id) the token joins; without it a new client (and organization) is made for the token */
+  client?: string;
+  /** the user of that name in the client's organization (made if there is none); without it a new user */
+  user?: string;
+}
+
+/** An organization, a client or a user that a command names and that does not exist. */
+export class NotFoundError extends Error {}
 
 const TOKEN_PATTERN = /^([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
 
@@ -19,48 +43,162 @@ function hashSecret(salt: Buffer, secret: string): Buffer {
   return createHash('sha256').update(salt).update(secret, 'utf8').digest();
 }
 
-/** Creates a token, stores its salted hash and returns the clear-text token (shown once). */
-export function createToken(db: Db, name?: string): { token: string; record: TokenRecord } {
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Creates a token, stores its salted hash and returns the clear-text token (shown once). Without `opts.client` the
+ * token is a client of its own, as every token was before clients existed: a new organization, client and user whose
+ * ids are the token's id, named `name`. With it the token joins that client (and so sees its experiments). Its user is
+ * the one named `opts.user` in the client's organization (made if missing), else a new one with the token's id.
+ */
+export function createToken(
+  db: Db,
+  name?: string,
+  opts: CreateTokenOptions = {},
+): { token: string; record: TokenRecord } {
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const salt = randomBytes(16);
-  const created = Math.floor(Date.now() / 1000);
-  db.prepare('INSERT INTO tokens (id, name, salt, hash, created) VALUES (?, ?, ?, ?, ?)').run(
-    id,
-    name ?? null,
-    salt.toString('hex'),
-    hashSecret(salt, secret).toString('hex'),
-    created,
-  );
-  return { token: `${id}.${secret}`, record: { id, name: name ?? null, created } };
+  const created = nowSeconds();
+  const label = name ?? null;
+  return db.transaction(() => {
+    let organization: string;
+    let client: string;
+    if (opts.client === undefined) {
+      organization = client = id;
+      db.prepare('INSERT INTO organizations (id, name, created) VALUES (?, ?, ?)').run(id, label, created);
+      db.prepare('INSERT INTO clients (id, organization, name, created) VALUES (?, ?, ?, ?)').run(
+        id,
+        id,
+        label,
+        created,
+      );
+    } else {
+      const c = clientRecord(db, opts.client);
+      if (!c) throw new NotFoundError(`no client with id ${JSON.stringify(opts.client)}`);
+      organization = c.organization;
+      client = c.id;
+    }
+    let user: string | undefined;
+    if (opts.user !== undefined) {
+      const u = db
+        .prepare('SELECT id FROM users WHERE organization = ? AND name = ? ORDER BY created, id LIMIT 1')
+        .get(organization, opts.user) as { id: string } | undefined;
+      user = u?.id;
+    }
+    if (user === undefined) {
+      user = id;
+      db.prepare('INSERT INTO users (id, organization, name, created) VALUES (?, ?, ?, ?)').run(
+        id,
+        organization,
+        opts.user ?? label,
+        created,
+      );
+    }
+    db.prepare(
+      'INSERT INTO tokens (id, name, salt, hash, created, client_id, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(id, label, salt.toString('hex'), hashSecret(salt, secret).toString('hex'), created, client, user);
+    return { token: `${id}.${secret}`, record: { id, name: label, created, client, user } };
+  })();
+}
+
+/**
+ * Creates a client in `opts.organization` (an existing organization's id), or in a new organization of the same name
+ * and id; returns the client's id (random, 16 hex characters, like a token's).
+ */
+export function createClient(db: Db, opts: { name?: string; organization?: string } = {}): ClientRecord {
+  const id = randomBytes(8).toString('hex');
+  const created = nowSeconds();
+  const name = opts.name ?? null;
+  return db.transaction(() => {
+    let organization = opts.organization;
+    if (organization === undefined) {
+      organization = id;
+      db.prepare('INSERT INTO organizations (id, name, created) VALUES (?, ?, ?)').run(id, name, created);
+    } else if (!organizationRecord(db, organization)) {
+      throw new NotFoundError(`no organization with id ${JSON.stringify(organization)}`);
+    }
+    db.prepare('INSERT INTO clients (id, organization, name, created) VALUES (?, ?, ?, ?)').run(
+      id,
+      organization,
+      name,
+      created,
+    );
+    return { id, organization, name, created };
+  })();
+}
+
+export interface ClientRecord {
+  id: string;
+  organization: string;
+  name: string | null;
+  created: number;
+}
+
+export interface OrganizationRecord {
+  id: string;
+  name: string | null;
+  created: number;
+}
+
+export function clientRecord(db: Db, id: string): ClientRecord | undefined {
+  return db.prepare('SELECT id, organization, name, created FROM clients WHERE id = ?').get(id) as
+    ClientRecord | undefined;
+}
+
+export function organizationRecord(db: Db, id: string): OrganizationRecord | undefined {
+  return db.prepare('SELECT id, name, created FROM organizations WHERE id = ?').get(id) as
+    OrganizationRecord | undefined;
+}
+
+export function listClients(db: Db): ClientRecord[] {
+  return db.prepare('SELECT id, organization, name, created FROM clients ORDER BY created, id').all() as ClientRecord[];
+}
+
+/** The token's id, client and user when `token` is a valid, unrevoked token; otherwise null. */
+export function authenticate(db: Db, token: string): Caller | null {
+  const m = TOKEN_PATTERN.exec(token);
+  if (!m) return null;
+  const row = db.prepare('SELECT salt, hash, revoked, client_id, user_id FROM tokens WHERE id = ?').get(m[1]) as
+    { salt: string; hash: string; revoked: number; client_id: string; user_id: string } | undefined;
+  if (!row || row.revoked) return null;
+  const expected = Buffer.from(row.hash, 'hex');
+  const actual = hashSecret(Buffer.from(row.salt, 'hex'), m[2]);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  return { token: m[1], client: row.client_id, user: row.user_id };
 }
 
 /** Returns the token's id when `token` is a valid, unrevoked token; otherwise null. */
 export function verifyToken(db: Db, token: string): string | null {
-  const m = TOKEN_PATTERN.exec(token);
-  if (!m) return null;
-  const row = db.prepare('SELECT salt, hash, revoked FROM tokens WHERE id = ?').get(m[1]) as
-    { salt: string; hash: string; revoked: number } | undefined;
-  if (!row || row.revoked) return null;
-  const expected = Buffer.from(row.hash, 'hex');
-  const actual = hashSecret(Buffer.from(row.salt, 'hex'), m[2]);
-  return expected.length === actual.length && timingSafeEqual(expected, actual) ? m[1] : null;
+  return authenticate(db, token)?.token ?? null;
 }
 
-/** A token's name and creation time by id (the AI module names the client after it). */
-export function tokenRecord(db: Db, id: string): { name: string | null; created: number } | undefined {
-  return db.prepare('SELECT name, created FROM tokens WHERE id = ?').get(id) as
-    { name: string | null; created: number } | undefined;
-}
-
-export function listTokens(db: Db): (TokenRecord & { revoked: boolean })[] {
-  const rows = db.prepare('SELECT id, name, created, revoked FROM tokens ORDER BY created, id').all() as {
+export function listTokens(db: Db): (TokenRecord & { revoked: boolean; user_name: string | null })[] {
+  const rows = db
+    .prepare(
+      `SELECT t.id, t.name, t.created, t.revoked, t.client_id, t.user_id, u.name AS user_name
+       FROM tokens t LEFT JOIN users u ON u.id = t.user_id ORDER BY t.created, t.id`,
+    )
+    .all() as {
     id: string;
     name: string | null;
     created: number;
     revoked: number;
+    client_id: string;
+    user_id: string;
+    user_name: string | null;
   }[];
-  return rows.map((r) => ({ id: r.id, name: r.name, created: r.created, revoked: r.revoked !== 0 }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    created: r.created,
+    client: r.client_id,
+    user: r.user_id,
+    user_name: r.user_name,
+    revoked: r.revoked !== 0,
+  }));
 }
 
 /** Revokes by token id (the part before the dot); returns whether a token was revoked. */

@@ -5,7 +5,9 @@
  *   `run.log_metric`) on the Franke function, then a crashing run, an AI experiment update, a plain run with a
  *   checkpoint, `upload_runs` and archiving;
  * - the client's own integration tests (`integration_test/`, all of them, unmodified, with pytest), whose results are
- *   checked one by one from pytest's JUnit report.
+ *   checked one by one from pytest's JUnit report;
+ * - two tokens of one client (tokens.ts): what tokens/self, clients/{id} and organizations/{id} say of them, and one
+ *   token's run in the other's AI experiment.
  *
  * Fails (never skips) when Python, the client or its test dependencies are missing, saying how to get them.
  */
@@ -15,6 +17,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, serverWithToken, type ChildServer } from './harness.ts';
 import { CLIENT_DIR, PYTHON, requireClient } from './python-client.ts';
+import { openDatabase } from '../src/database.ts';
+import { createToken } from '../src/tokens.ts';
 
 const FRANKE_MAX = 1.2197;
 
@@ -184,6 +188,95 @@ describe('the official sigopt client, current API (projects, AI experiments, tra
     expect(o[good].values).toHaveLength(4);
     expect(o[crashing]).toMatchObject({ finished: 2, remaining: 0, states: ['failed', 'failed'], values: [] });
   }, 300_000);
+
+  it("two tokens of one client (the token CLI's --client, --user): tokens/self, clients/{id} and organizations/{id} name them; the second token runs the first one's AI experiment", async () => {
+    requireClient();
+    // a second token of the served token's client, made while the server runs (as `token create --client` does)
+    const db = openDatabase(path.join(dir, 'server.db'));
+    // the served token was made without --client: its client, organization and user have its id
+    const firstId = token.split('.')[0];
+    const first = { client: firstId, user: firstId };
+    const second = createToken(db, 'colleague', { client: first.client, user: 'colleague' }).token;
+    db.close();
+    const whoAmI = [
+      'import json, sigopt',
+      'from sigopt.interface import get_connection',
+      'c = get_connection()',
+      't = c.tokens("self").fetch()',
+      'cl = c.clients(t.client).fetch()',
+      'org = c.organizations(cl.organization).fetch()',
+      'page = c.organizations().fetch()',
+      'print(json.dumps(dict(client=t.client, user=t.user, client_name=cl.name, organization=cl.organization,',
+      '  org_id=org.id, org_name=org.name, listed=[o.id for o in page.data])))',
+    ].join('\n');
+    const me = await run(['-c', whoAmI], env('colleagues'), dir, 30_000);
+    expect(me.code, me.stderr).toBe(0);
+    const other = await run(['-c', whoAmI], { ...env('colleagues'), SIGOPT_API_TOKEN: second }, dir, 30_000);
+    expect(other.code, other.stderr).toBe(0);
+    const [a, b] = [JSON.parse(me.stdout), JSON.parse(other.stdout)];
+    expect(a).toEqual({
+      client: first.client,
+      user: first.user,
+      client_name: 'sigopt-python',
+      organization: first.client,
+      org_id: first.client,
+      org_name: 'sigopt-python',
+      listed: [first.client],
+    });
+    expect(b).toEqual({ ...a, user: second.split('.')[0] });
+    // the first token makes a project and an AI experiment; the second runs a trial of it, which the first sees
+    const create = await run(
+      [
+        '-c',
+        [
+          'import sigopt',
+          'sigopt.create_project()',
+          'e = sigopt.create_experiment(name="shared", parameters=[dict(name="x", type="double", bounds=dict(min=0, max=1))],',
+          '  metrics=[dict(name="v", objective="maximize")], budget=3)',
+          'print(e.id)',
+        ].join('\n'),
+      ],
+      env('colleagues'),
+      dir,
+      30_000,
+    );
+    expect(create.code, create.stderr).toBe(0);
+    const id = create.stdout.trim();
+    const trial = await run(
+      [
+        '-c',
+        [
+          'import json, sys, sigopt',
+          'e = sigopt.get_aiexperiment(sys.argv[1])',
+          'with e.create_run() as r:',
+          '  r.log_metric("v", r.params.x)',
+          'print(json.dumps(dict(user=e.user)))',
+        ].join('\n'),
+        id,
+      ],
+      { ...env('colleagues'), SIGOPT_API_TOKEN: second },
+      dir,
+      60_000,
+    );
+    expect(trial.code, trial.stderr).toBe(0);
+    expect(JSON.parse(trial.stdout).user).toBe(first.user);
+    const seen = await run(
+      [
+        '-c',
+        [
+          'import json, sys, sigopt',
+          'e = sigopt.get_aiexperiment(sys.argv[1])',
+          'print(json.dumps(dict(finished=e.progress.finished_run_count, users=[r.user for r in e.get_runs()])))',
+        ].join('\n'),
+        id,
+      ],
+      env('colleagues'),
+      dir,
+      30_000,
+    );
+    expect(seen.code, seen.stderr).toBe(0);
+    expect(JSON.parse(seen.stdout)).toEqual({ finished: 1, users: [second.split('.')[0]] });
+  }, 150_000);
 
   it("the client's own integration tests, unmodified: every one passes but one that reads xgboost >= 2.0's booster config", async () => {
     requireClient(['pytest', 'xgboost', 'sklearn']);

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PACKAGE_DIR } from '../../test/harness.ts';
+import { PACKAGE_DIR, basic } from '../../test/harness.ts';
+import { buildServer } from '../app.ts';
 import { openDatabase } from '../database.ts';
-import { verifyToken } from '../tokens.ts';
+import { authenticate, verifyToken } from '../tokens.ts';
 import { tokenCli } from './token.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pb-server-cli-'));
@@ -64,6 +65,73 @@ describe('token CLI', () => {
     const revoke = cli(['--db', path.join(dir, 'x.db'), 'revoke', 'ffffffffffffffff']);
     expect(revoke.code).toBe(2);
     expect(revoke.err).toContain('ffffffffffffffff');
+  });
+
+  it('creates a client (and organization), tokens of it with named users, and lists them; the tokens share experiments', async () => {
+    const db = path.join(dir, 'clients.db');
+    const made = cli(['--db', db, 'create-client', '--name', 'vision-team']);
+    expect(made.code, made.err).toBe(0);
+    const client = made.out.trim();
+    expect(client).toMatch(/^[0-9a-f]{16}$/);
+    const alice = cli([
+      '--db',
+      db,
+      'create',
+      '--client',
+      client,
+      '--user',
+      'alice',
+      '--name',
+      'alice-laptop',
+    ]).out.trim();
+    const bob = cli(['--db', db, 'create', '--client', client, '--user', 'bob']).out.trim();
+    const aliceAgain = cli(['--db', db, 'create', '--client', client, '--user', 'alice']).out.trim();
+    const loner = cli(['--db', db, 'create', '--name', 'loner']).out.trim(); // no options: a client of its own
+    const handle = openDatabase(db);
+    const [a, b, a2, l] = [alice, bob, aliceAgain, loner].map((t) => authenticate(handle, t)!);
+    expect([a.client, b.client, a2.client]).toEqual([client, client, client]);
+    expect(a2.user).toBe(a.user);
+    expect(b.user).not.toBe(a.user);
+    expect(l).toEqual({ token: l.token, client: l.token, user: l.token });
+    // a second client in the same organization
+    const org = cli(['--db', db, 'clients'])
+      .out.split('\n')
+      .find((line) => line.startsWith(client))!
+      .split('\t')[1];
+    const sibling = cli(['--db', db, 'create-client', '--name', 'nlp-team', '--organization', org]);
+    expect(sibling.code, sibling.err).toBe(0);
+    const clients = cli(['--db', db, 'clients']).out;
+    expect(clients).toContain(`${client}\t${org}\tvision-team\t`);
+    expect(clients).toContain(`${sibling.out.trim()}\t${org}\tnlp-team\t`);
+    expect(clients).toContain(`${l.client}\t${l.client}\tloner\t`);
+    const list = cli(['--db', db, 'list']).out;
+    expect(list).toContain(`${a.token}\talice-laptop\t`);
+    expect(list).toMatch(new RegExp(`${a.token}\\t.*\\tclient ${client}\\tuser ${a.user} \\(alice\\)`));
+    // alice's experiment is bob's to see, not the loner's
+    const app = buildServer({ db: handle });
+    const get = (url: string, token: string) =>
+      app.inject({ method: 'GET', url, headers: { authorization: basic(token) } }).then((r) => r.statusCode);
+    const exp = await app.inject({
+      method: 'POST',
+      url: '/v1/experiments',
+      headers: { authorization: basic(alice), 'content-type': 'application/json' },
+      payload: JSON.stringify({ parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }] }),
+    });
+    const id = (JSON.parse(exp.body) as { id: string }).id;
+    expect(await get(`/v1/experiments/${id}`, bob)).toBe(200);
+    expect(await get(`/v1/experiments/${id}`, loner)).toBe(404);
+    await app.close();
+    handle.close();
+    // errors: an unknown client or organization, options a command does not take
+    const unknown = cli(['--db', db, 'create', '--client', 'ffffffffffffffff']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no client with id "ffffffffffffffff"');
+    const noOrg = cli(['--db', db, 'create-client', '--organization', 'nope']);
+    expect(noOrg.code).toBe(2);
+    expect(noOrg.err).toContain('no organization with id "nope"');
+    const misplaced = cli(['--db', db, 'list', '--client', client]);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.err).toContain('list takes no --client');
   });
 });
 

@@ -1,14 +1,30 @@
 /**
- * API token administration.
- *   npx nx run server:token -- --db FILE create [--name NAME]   prints a new token (shown once)
- *   npx nx run server:token -- --db FILE list                   ids, names, creation, revoked
+ * API token, client and organization administration.
+ *   npx nx run server:token -- --db FILE create [--name NAME]   prints a new token (shown once) of a new client (and
+ *                                                               organization and user) of its own
+ *     ... create --client ID [--user USER] [--name NAME]        a token of an existing client: it sees and changes that
+ *                                                               client's experiments; --user USER: the user of that name
+ *                                                               in the client's organization (made if missing), else a
+ *                                                               new user
+ *   npx nx run server:token -- --db FILE create-client [--name NAME] [--organization ORG]
+ *                                                               prints a new client's id (in a new organization, or ORG)
+ *   npx nx run server:token -- --db FILE clients                client ids, organizations, names, creation
+ *   npx nx run server:token -- --db FILE list                   token ids, names, creation, client, user, revoked
  *   npx nx run server:token -- --db FILE revoke ID              ID = the part before the dot
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StorageError, openDatabase } from '../database.ts';
-import { createToken, listTokens, revokeToken } from '../tokens.ts';
+import {
+  NotFoundError,
+  clientRecord,
+  createClient,
+  createToken,
+  listClients,
+  listTokens,
+  revokeToken,
+} from '../tokens.ts';
 
 class UsageError extends Error {}
 
@@ -16,7 +32,27 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
-const USAGE = 'usage: token --db FILE create [--name NAME] | list | revoke ID  [--verbose: stack traces of errors]';
+const USAGE =
+  'usage: token --db FILE create [--name NAME] [--client ID] [--user USER] | create-client [--name NAME] ' +
+  '[--organization ORG] | clients | list | revoke ID  [--verbose: stack traces of errors]';
+
+const OPTIONS = {
+  db: { type: 'string' },
+  name: { type: 'string' },
+  client: { type: 'string' },
+  user: { type: 'string' },
+  organization: { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const;
+
+/** The options each command takes (besides --db and --verbose). */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  create: ['name', 'client', 'user'],
+  'create-client': ['name', 'organization'],
+  clients: [],
+  list: [],
+  revoke: [],
+};
 
 export interface CliIo {
   out(text: string): void;
@@ -43,19 +79,9 @@ export function tokenCli(argv: string[], io: CliIo): number {
 }
 
 function run(argv: string[], io: CliIo): void {
-  let parsed: ReturnType<
-    typeof parseArgs<{
-      options: { db: { type: 'string' }; name: { type: 'string' }; verbose: { type: 'boolean' } };
-      allowPositionals: true;
-    }>
-  >;
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: { db: { type: 'string' }, name: { type: 'string' }, verbose: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     fail(`${(err as Error).message}\n${USAGE}`);
   }
@@ -63,18 +89,42 @@ function run(argv: string[], io: CliIo): void {
   if (!values.db) fail(`--db FILE is required\n${USAGE}`);
   if (values.db === ':memory:') fail('--db must be a file: a token in an in-memory database would vanish on exit');
   const [command, arg] = positionals;
+  const allowed = COMMAND_OPTIONS[command ?? ''];
+  if (allowed === undefined) fail(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
+  for (const option of ['name', 'client', 'user', 'organization'] as const) {
+    if (values[option] !== undefined && !allowed.includes(option)) fail(`${command} takes no --${option}\n${USAGE}`);
+  }
   const db = openDatabase(values.db);
   try {
     switch (command) {
       case 'create': {
-        const { token } = createToken(db, values.name);
+        if (values.client !== undefined && !clientRecord(db, values.client)) {
+          fail(`no client with id ${JSON.stringify(values.client)} (see the clients command)`);
+        }
+        const { token } = createToken(db, values.name, { client: values.client, user: values.user });
         io.out(`${token}\n`);
         break;
       }
+      case 'create-client': {
+        try {
+          io.out(`${createClient(db, { name: values.name, organization: values.organization }).id}\n`);
+        } catch (err) {
+          if (err instanceof NotFoundError) fail(err.message);
+          throw err;
+        }
+        break;
+      }
+      case 'clients':
+        for (const c of listClients(db)) {
+          io.out(`${c.id}\t${c.organization}\t${c.name ?? ''}\t${new Date(c.created * 1000).toISOString()}\n`);
+        }
+        break;
       case 'list':
         for (const t of listTokens(db)) {
+          const user = t.user_name === null ? t.user : `${t.user} (${t.user_name})`;
           io.out(
-            `${t.id}\t${t.name ?? ''}\t${new Date(t.created * 1000).toISOString()}${t.revoked ? '\trevoked' : ''}\n`,
+            `${t.id}\t${t.name ?? ''}\t${new Date(t.created * 1000).toISOString()}\tclient ${t.client}\tuser ${user}` +
+              `${t.revoked ? '\trevoked' : ''}\n`,
           );
         }
         break;
@@ -83,8 +133,6 @@ function run(argv: string[], io: CliIo): void {
         if (!revokeToken(db, arg.split('.')[0])) fail(`no active token with id ${JSON.stringify(arg)}`);
         io.out(`revoked ${arg.split('.')[0]}\n`);
         break;
-      default:
-        fail(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
     }
   } finally {
     db.close();

@@ -102,6 +102,8 @@ export const ExperimentObject = z.looseObject({
   metrics: z.array(z.looseObject({ name: z.string().nullable() })).optional(),
   observation_budget: z.number().nullable().optional(),
   parallel_bandwidth: z.number().nullable().optional(),
+  /** SigOpt's multisolution experiments: how many solutions best_assignments returns */
+  num_solutions: z.number().int().nullable().optional(),
   metadata: Metadata.optional(),
   project: z.string().nullable().optional(),
   progress: ProgressObject.nullable().optional(),

@@ -56,6 +56,12 @@ export const SuggestionLeaseSchema = z
   .min(1)
   .max(7 * 24 * 3600);
 
+/**
+ * SigOpt's multisolution experiments: how many good and different solutions best_assignments returns (1 by default;
+ * more needs a single optimized metric and an observation budget, checked by the server). Fixed at creation.
+ */
+export const NumSolutionsSchema = z.number().int('must be an integer >= 1').min(1, 'must be an integer >= 1');
+
 export const ExperimentCreateSchema = z.strictObject({
   name: z.string().min(1).max(500).optional(),
   type: z.literal('offline').optional(),
@@ -67,6 +73,7 @@ export const ExperimentCreateSchema = z.strictObject({
   /** the AI module's name for observation_budget, accepted here too */
   budget: z.unknown().optional(),
   parallel_bandwidth: z.unknown().optional(),
+  num_solutions: NumSolutionsSchema.nullable().optional(),
   seed: z.unknown().optional(),
   method: z.unknown().optional(),
   initial_design_size: z.unknown().optional(),
@@ -95,6 +102,7 @@ export type ExperimentUpdate = z.infer<typeof ExperimentUpdateSchema>;
 export const IMMUTABLE_EXPERIMENT_FIELDS = [
   'parameters',
   'metrics',
+  'num_solutions',
   'seed',
   'method',
   'initial_design_size',
@@ -202,6 +210,7 @@ export const AiExperimentCreateSchema = z.strictObject({
   metrics: z.array(z.unknown()),
   budget: z.number().int().positive().nullable().optional(),
   parallel_bandwidth: z.number().int().positive().nullable().optional(),
+  num_solutions: NumSolutionsSchema.nullable().optional(),
   seed: z.unknown().optional(),
   method: z.unknown().optional(),
   initial_design_size: z.unknown().optional(),
@@ -215,6 +224,7 @@ export const AiExperimentUpdateSchema = z.strictObject({
   name: z.string().min(1).max(500).optional(),
   budget: z.number().int().positive().nullable().optional(),
   parallel_bandwidth: z.number().int().positive().nullable().optional(),
+  num_solutions: z.never({ error: 'cannot be changed after the experiment is created' }).optional(),
   parameters: z.array(z.unknown()).optional(),
   metadata: MetadataSchema.nullable().optional(),
 });

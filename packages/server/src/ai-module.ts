@@ -591,7 +591,7 @@ export class AiModuleService {
       metrics: core.metrics,
       budget,
       parallel_bandwidth: core.parallel_bandwidth,
-      num_solutions: 1,
+      num_solutions: core.num_solutions,
       conditionals: core.conditionals,
       linear_constraints: core.linear_constraints,
       metadata: core.metadata,

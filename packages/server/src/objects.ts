@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Assignments, Conditional, ExperimentConfig, Parameter, Metric } from '@paretobench/optimizer';
 import type { ExperimentCounts, ExperimentRow, ObservationRow, Page, QueuedRow, SuggestionRow } from './store.ts';
+import { numSolutions } from './num-solutions.ts';
 
 /**
  * A double parameter's value that happens to be integral (0, 1, -3). JSON has one number type, but SigOpt's API wrote
@@ -131,6 +132,8 @@ export interface ExperimentObject {
   metrics: Record<string, unknown>[];
   observation_budget: number | null;
   parallel_bandwidth: number | null;
+  /** SigOpt's multisolution experiments: how many solutions best_assignments returns (num-solutions.ts) */
+  num_solutions: number;
   seed: number;
   method: string;
   initial_design_size: number | null;
@@ -281,6 +284,7 @@ export function experimentObject(
     metrics: config.metrics.map(metricObject),
     observation_budget: budget,
     parallel_bandwidth: config.parallel_bandwidth ?? null,
+    num_solutions: numSolutions(config),
     seed: config.seed ?? 0,
     method: config.method ?? 'mobo',
     initial_design_size: config.initial_design_size ?? null,

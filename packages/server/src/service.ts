@@ -14,6 +14,7 @@
  */
 import {
   isFeasible,
+  diverseSolutions,
   satisfies,
   parameterImportances,
   stoppingCriteria,
@@ -66,6 +67,7 @@ import {
   type PageQuery,
 } from '@paretobench/client';
 import { SerialQueue } from './serial-queue.ts';
+import { keepNumSolutions, numSolutions } from './num-solutions.ts';
 import { Store, nowSeconds, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
 
 const DEFAULT_PAGE = 100;
@@ -237,7 +239,7 @@ export class OptimizationService {
           if (body[key] === null) delete config[key];
           else if (body[key] !== undefined) config[key] = body[key];
         }
-        const checked = this.parseConfig(config);
+        const checked = this.parseConfig(config, 'observation_budget');
         this.store.updateExperiment(row.id, {
           config: JSON.stringify(checked),
           metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
@@ -256,7 +258,7 @@ export class OptimizationService {
    * inside the caller's transaction; the optimizer's warm-start state is dropped (the space may have changed).
    */
   replaceConfig(exp: ExperimentRow, config: unknown, metadata?: string | null): void {
-    const checked = this.parseConfig(config);
+    const checked = this.parseConfig(config, 'budget');
     this.store.updateExperiment(exp.id, { config: JSON.stringify(checked), metadata });
     this.store.clearOptimizerState(exp.id);
   }
@@ -707,6 +709,18 @@ export class OptimizationService {
   bestAssignments(tokenId: string, rawId: string): PaginationObject<BestAssignmentsObject> {
     const exp = this.requireExperiment(tokenId, rawId);
     const config = JSON.parse(exp.config) as ExperimentConfig;
+    // num_solutions > 1: that many good and mutually distant feasible observations, best first (the optimizer's rule)
+    if (numSolutions(config) > 1) {
+      const rows = this.store.allObservations(exp.id);
+      const picked = diverseSolutions(config, rows.map(rowToObservation), numSolutions(config));
+      const doubles = doubleNames(config);
+      return {
+        object: 'pagination',
+        count: picked.length,
+        data: picked.map((i) => bestAssignmentsObject(rows[i], doubles)),
+        paging: { before: null, after: null },
+      };
+    }
     const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
     const candidates: ObservationRow[] = [];
     const points: number[][] = [];
@@ -769,9 +783,10 @@ export class OptimizationService {
   }
 
   // --- internals ---------------------------------------------------------------------------
-  private parseConfig(input: unknown): ExperimentConfig {
+  /** A config checked as the optimizer parses it, keeping num_solutions (a 400 on it names `field`: num-solutions.ts). */
+  private parseConfig(input: unknown, field = 'num_solutions'): ExperimentConfig {
     try {
-      return parseExperimentConfig(input);
+      return keepNumSolutions(input, parseExperimentConfig(input), field);
     } catch (err) {
       if (err instanceof SpaceError) throw new ApiError(400, prefixedMessage(err.field, err.message));
       throw err;

@@ -45,7 +45,11 @@ describe("the response schemas read SigOpt's answers (the official client's fixt
     expect(e.progress?.observation_count).toBe(3);
     expect(e.progress?.best_observation?.failed).toBe(true);
     expect(e.progress?.best_observation?.values.map((v) => v.value)).toEqual([null, null]);
-    expect(e.tasks).toHaveLength(2); // unknown to us, kept
+    expect(e.tasks?.map((t) => [t.name, t.cost])).toEqual([
+      ['task 1', 0.567],
+      ['task 2', 1],
+    ]);
+    expect(e.progress?.observation_budget_consumed).toBe(3);
   });
 
   it('suggestion and queued suggestion', () => {
@@ -53,7 +57,9 @@ describe("the response schemas read SigOpt's answers (the official client's fixt
     expect(s.assignments).toEqual({ a: 1, b: 'c' });
     expect(s.state).toBe('open');
     expect(s.sequence).toBeUndefined();
+    expect(s.task).toEqual({ object: 'task', name: 'task 1', cost: 0.567 });
     expect(QueuedSuggestionObject.parse(fixture('queued_suggestion')).experiment).toBe('1');
+    expect(QueuedSuggestionObject.parse(fixture('queued_suggestion')).task?.name).toBe('task 1');
   });
 
   it('pagination and token', () => {

@@ -28,6 +28,15 @@ export const MetricEvaluationObject = z.looseObject({
 });
 export type MetricEvaluationObject = z.infer<typeof MetricEvaluationObject>;
 
+/** SigOpt's Task object: a multitask experiment's task, its name and cost (the real task costs 1). */
+export const TaskObject = z.looseObject({
+  object: z.literal('task').optional(),
+  name: z.string(),
+  /** always sent by this service and by SigOpt's fixtures; optional for a service that names the task only */
+  cost: z.number().optional(),
+});
+export type TaskObject = z.infer<typeof TaskObject>;
+
 export const ObservationObject = z.looseObject({
   object: z.literal('observation'),
   id: ResourceId,
@@ -40,6 +49,8 @@ export const ObservationObject = z.looseObject({
   failed: z.boolean(),
   metadata: Metadata.optional(),
   created: z.number().optional(),
+  /** the task it was evaluated on (multitask experiments) */
+  task: TaskObject.nullable().optional(),
 });
 export type ObservationObject = z.infer<typeof ObservationObject>;
 
@@ -55,6 +66,8 @@ export const SuggestionObject = z.looseObject({
   sequence: z.number().int().nonnegative().optional(),
   /** this service's extension: an open leased suggestion's lease end (unix seconds) */
   lease_expires: z.number().optional(),
+  /** the task to evaluate it on (multitask experiments) */
+  task: TaskObject.nullable().optional(),
 });
 export type SuggestionObject = z.infer<typeof SuggestionObject>;
 
@@ -64,6 +77,8 @@ export const QueuedSuggestionObject = z.looseObject({
   experiment: ResourceId.optional(),
   assignments: AssignmentsObject,
   created: z.number().optional(),
+  /** the task of the suggestion it becomes (multitask experiments) */
+  task: TaskObject.nullable().optional(),
 });
 export type QueuedSuggestionObject = z.infer<typeof QueuedSuggestionObject>;
 
@@ -80,6 +95,8 @@ export type BestAssignmentsObject = z.infer<typeof BestAssignmentsObject>;
 export const ProgressObject = z.looseObject({
   object: z.literal('progress'),
   observation_count: z.number().int().nonnegative(),
+  /** the budget the observations spent: the sum of their tasks' costs in a multitask experiment, else their count */
+  observation_budget_consumed: z.number().nonnegative().optional(),
   /** this service's extensions */
   failed_observation_count: z.number().int().nonnegative().optional(),
   open_suggestion_count: z.number().int().nonnegative().optional(),
@@ -109,6 +126,8 @@ export const ExperimentObject = z.looseObject({
   progress: ProgressObject.nullable().optional(),
   linear_constraints: z.array(z.unknown()).optional(),
   conditionals: z.array(z.unknown()).optional(),
+  /** a multitask experiment's tasks */
+  tasks: z.array(TaskObject).nullable().optional(),
   /** this service's extensions: the optimizer's configuration and the suggestion lease */
   seed: z.number().optional(),
   method: z.string().optional(),

@@ -5,8 +5,11 @@ import {
   ExperimentCreateSchema,
   ExperimentUpdateSchema,
   IMMUTABLE_EXPERIMENT_FIELDS,
+  ObservationCreateSchema,
+  QueuedSuggestionCreateSchema,
+  SuggestionCreateSchema,
 } from './requests.ts';
-import { ExperimentObject } from './objects.ts';
+import { ExperimentObject, ObservationObject, SuggestionObject } from './objects.ts';
 
 const experiment = {
   name: 'plane',
@@ -49,5 +52,58 @@ describe('num_solutions in request bodies', () => {
     expect(ExperimentObject.parse({ ...base, num_solutions: 4 }).num_solutions).toBe(4);
     expect(ExperimentObject.parse({ ...base, num_solutions: null }).num_solutions).toBeNull();
     expect(ExperimentObject.parse(base).num_solutions).toBeUndefined();
+  });
+});
+
+describe('tasks (multitask experiments) in request bodies and objects', () => {
+  const tasks = [
+    { name: 'cheap', cost: 0.1 },
+    { name: 'real', cost: 1 },
+  ];
+
+  it('an experiment create takes tasks (checked by the server), fixed afterwards; AI experiments have none', () => {
+    expect(ExperimentCreateSchema.parse({ ...experiment, observation_budget: 5, tasks }).tasks).toEqual(tasks);
+    expect(IMMUTABLE_EXPERIMENT_FIELDS).toContain('tasks');
+    expect(ExperimentUpdateSchema.safeParse({ tasks }).success).toBe(false);
+    expect(AiExperimentCreateSchema.safeParse({ ...experiment, tasks }).error!.issues[0]).toMatchObject({
+      code: 'unrecognized_keys',
+    });
+  });
+
+  it('observations, manual and queued suggestions name a task by name or as a Task object, and nothing else', () => {
+    const a = { x: 0.5 };
+    for (const task of ['cheap', { name: 'cheap' }, { name: 'cheap', cost: 0.1 }, { object: 'task', name: 'cheap' }]) {
+      expect(ObservationCreateSchema.parse({ assignments: a, value: 1, task }).task).toEqual(task);
+      expect(SuggestionCreateSchema.parse({ assignments: a, task }).task).toEqual(task);
+      expect(QueuedSuggestionCreateSchema.parse({ assignments: a, task }).task).toEqual(task);
+    }
+    for (const bad of [7, '', { cost: 0.1 }, { name: 'cheap', colour: 'red' }, { object: 'metric', name: 'cheap' }]) {
+      const r = ObservationCreateSchema.safeParse({ assignments: a, value: 1, task: bad });
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+      expect(r.error!.issues[0].path[0]).toBe('task');
+    }
+  });
+
+  it('objects read tasks, a task and the budget consumed, and refuse a malformed task', () => {
+    const base = { object: 'experiment', id: '1', state: 'active', parameters: [{ name: 'x', type: 'double' }] };
+    const echoed = tasks.map((t) => ({ object: 'task', ...t }));
+    const e = ExperimentObject.parse({
+      ...base,
+      tasks: echoed,
+      progress: { object: 'progress', observation_count: 2, observation_budget_consumed: 1.1 },
+    });
+    expect(e.tasks?.map((t) => [t.name, t.cost])).toEqual([
+      ['cheap', 0.1],
+      ['real', 1],
+    ]);
+    expect(e.progress?.observation_budget_consumed).toBe(1.1);
+    expect(ExperimentObject.safeParse({ ...base, tasks: [{ cost: 0.1 }] }).success).toBe(false);
+    expect(ExperimentObject.safeParse({ ...base, tasks: [{ name: 'cheap', cost: '0.1' }] }).success).toBe(false);
+    const s = { object: 'suggestion', id: '1', assignments: { x: 1 }, state: 'open' };
+    expect(SuggestionObject.parse({ ...s, task: echoed[0] }).task?.cost).toBe(0.1);
+    expect(SuggestionObject.safeParse({ ...s, task: 'cheap' }).success).toBe(false);
+    const o = { object: 'observation', id: '1', assignments: { x: 1 }, values: [], failed: false };
+    expect(ObservationObject.parse({ ...o, task: echoed[1] }).task?.name).toBe('real');
+    expect(ObservationObject.parse(o).task).toBeUndefined();
   });
 });

@@ -62,6 +62,21 @@ export const SuggestionLeaseSchema = z
  */
 export const NumSolutionsSchema = z.number().int('must be an integer >= 1').min(1, 'must be an integer >= 1');
 
+/**
+ * A task named where a multitask experiment's task is chosen (a queued or manual suggestion, an observation without a
+ * suggestion): its name, or a Task object as SigOpt wrote it (`{ name }`, `{ name, cost }`, or one read back with
+ * `object: 'task'`). The server checks the name (and a given cost) against the experiment's tasks.
+ */
+export const TaskRefSchema = z.union([
+  z.string().min(1).max(100),
+  z.strictObject({
+    object: z.literal('task').optional(),
+    name: z.string().min(1).max(100),
+    cost: z.number().optional(),
+  }),
+]);
+export type TaskRef = z.infer<typeof TaskRefSchema>;
+
 export const ExperimentCreateSchema = z.strictObject({
   name: z.string().min(1).max(500).optional(),
   type: z.literal('offline').optional(),
@@ -79,6 +94,11 @@ export const ExperimentCreateSchema = z.strictObject({
   initial_design_size: z.unknown().optional(),
   linear_constraints: z.unknown().optional(),
   conditionals: z.unknown().optional(),
+  /**
+   * SigOpt's multitask experiments: `[{ name, cost }]`, at least 2, one of cost 1 (the real evaluation), the others
+   * cheaper (0 < cost < 1); needs an observation budget (in cost units). Checked by the optimizer; fixed at creation.
+   */
+  tasks: z.unknown().optional(),
   suggestion_lease_seconds: SuggestionLeaseSchema.nullable().optional(),
   /** a project of the token's client (the AI module's projects) */
   project: z
@@ -109,18 +129,23 @@ export const IMMUTABLE_EXPERIMENT_FIELDS = [
   'type',
   'linear_constraints',
   'conditionals',
+  'tasks',
 ];
 
 export const AssignmentsSchema = z.record(z.string(), z.union([z.number(), z.string()]));
 
 export const SuggestionCreateSchema = z.strictObject({
   assignments: AssignmentsSchema.optional(),
+  /** a manual suggestion's task in a multitask experiment (default: the real task, cost 1) */
+  task: TaskRefSchema.nullable().optional(),
   metadata: MetadataSchema.nullable().optional(),
 });
 export type SuggestionCreate = z.infer<typeof SuggestionCreateSchema>;
 
 export const QueuedSuggestionCreateSchema = z.strictObject({
   assignments: AssignmentsSchema,
+  /** its task in a multitask experiment (default: the real task, cost 1) */
+  task: TaskRefSchema.nullable().optional(),
 });
 
 export const MetricValueSchema = z.strictObject({
@@ -136,6 +161,11 @@ export const ObservationCreateSchema = z.strictObject({
   value: z.number().optional(),
   value_stddev: z.number().nonnegative().optional(),
   failed: z.boolean().optional(),
+  /**
+   * The task it was evaluated on, in a multitask experiment: taken from its suggestion when it has one (a different
+   * task is refused), required otherwise.
+   */
+  task: TaskRefSchema.nullable().optional(),
   metadata: MetadataSchema.nullable().optional(),
 });
 export type ObservationCreate = z.infer<typeof ObservationCreateSchema>;

@@ -307,7 +307,7 @@ describe('database schema upgrade', () => {
       raw.pragma('user_version = 1');
       raw.close();
       const db = openDatabase(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(6);
       const tables = (
         db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
       ).map((t) => t.name);

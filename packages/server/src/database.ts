@@ -14,10 +14,12 @@ export type Db = Database.Database;
  * training runs and checkpoints, and experiments.project. 3: suggestion leases (experiments.suggestion_lease,
  * suggestions.lease_expires). 4: idempotency keys of observation POSTs. 5: organizations, clients (each in an
  * organization) and users; a token belongs to a client and a user (tokens.client_id, user_id), experiments record their
- * client and creating user, projects and training runs their user. Each step adds tables or nullable columns: an older
+ * client and creating user, projects and training runs their user. 6: multitask experiments: the task (its name) of a
+suggestion, a queued suggestion and an observation (suggestions.task, queued_suggestions.task, observations.task;
+null in an experiment without tasks). Each step adds tables or nullable columns: an older
  * file is upgraded in place at open, its rows untouched but for the columns a step adds and fills (MIGRATIONS).
  */
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 /** Nullable columns added to tables that an older file already has (CREATE TABLE IF NOT EXISTS leaves those as they are). */
 const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
@@ -30,6 +32,9 @@ const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] 
   { table: 'experiments', column: 'user_id', type: 'TEXT REFERENCES users(id)' }, // version 5
   { table: 'projects', column: 'user_id', type: 'TEXT' }, // version 5
   { table: 'training_runs', column: 'user_id', type: 'TEXT' }, // version 5
+  { table: 'suggestions', column: 'task', type: 'TEXT' }, // version 6
+  { table: 'queued_suggestions', column: 'task', type: 'TEXT' }, // version 6
+  { table: 'observations', column: 'task', type: 'TEXT' }, // version 6
 ];
 
 /**
@@ -37,6 +42,7 @@ const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] 
  * 5: before it every token was its own client and user (the client id was the token id, in experiments.token_id and in
  * the AI module's client_id columns), so each existing token gets an organization, a client and a user of its own whose
  * ids are the token's id: its experiments, projects and runs keep their owner, and it sees exactly what it saw.
+ * 6 fills nothing: no experiment had tasks before it, and a null task is "the experiment has no tasks".
  */
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -108,7 +114,8 @@ CREATE TABLE IF NOT EXISTS suggestions (
   state          TEXT NOT NULL CHECK (state IN ('open', 'closed', 'deleted')),
   seq            INTEGER NOT NULL,
   created        INTEGER NOT NULL,
-  lease_expires  INTEGER
+  lease_expires  INTEGER,
+  task           TEXT
 );
 CREATE INDEX IF NOT EXISTS suggestions_experiment ON suggestions(experiment_id, state, id);
 CREATE TABLE IF NOT EXISTS observations (
@@ -119,14 +126,16 @@ CREATE TABLE IF NOT EXISTS observations (
   metric_values  TEXT,
   failed         INTEGER NOT NULL,
   metadata       TEXT,
-  created        INTEGER NOT NULL
+  created        INTEGER NOT NULL,
+  task           TEXT
 );
 CREATE INDEX IF NOT EXISTS observations_experiment ON observations(experiment_id, id);
 CREATE TABLE IF NOT EXISTS queued_suggestions (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,
   experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
   assignments    TEXT NOT NULL,
-  created        INTEGER NOT NULL
+  created        INTEGER NOT NULL,
+  task           TEXT
 );
 CREATE INDEX IF NOT EXISTS queued_suggestions_experiment ON queued_suggestions(experiment_id, id);
 CREATE TABLE IF NOT EXISTS projects (

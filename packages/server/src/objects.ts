@@ -3,7 +3,7 @@
  * best_assignments, pagination.
  */
 import { randomBytes } from 'node:crypto';
-import type { Assignments, Conditional, ExperimentConfig, Parameter, Metric } from '@paretobench/optimizer';
+import type { Assignments, Conditional, ExperimentConfig, Parameter, Metric, Task } from '@paretobench/optimizer';
 import type { ExperimentCounts, ExperimentRow, ObservationRow, Page, QueuedRow, SuggestionRow } from './store.ts';
 import { numSolutions } from './num-solutions.ts';
 
@@ -55,6 +55,41 @@ export function wireAssignments(text: string, doubles: ReadonlySet<string>): Ass
   return out as unknown as Assignments;
 }
 
+/** SigOpt's Task object: a task of a multitask experiment, its name and its cost relative to the real task's 1. */
+export interface TaskObject {
+  object: 'task';
+  name: string;
+  cost: number;
+}
+
+/** The experiment's tasks (undefined: it has none), as objects.ts's builders take them. */
+export type Tasks = readonly Task[] | undefined;
+
+export function taskObject(t: Task): TaskObject {
+  return { object: 'task', name: t.name, cost: t.cost };
+}
+
+/**
+ * `{ task }` for a row that has a task (a multitask experiment's suggestion, queued suggestion or observation), else
+ * nothing: an experiment without tasks answers as before, with no `task` field.
+ */
+function taskField(task: string | null, tasks: Tasks): { task?: TaskObject } {
+  if (task === null) return {};
+  const t = tasks?.find((x) => x.name === task);
+  return { task: t ? taskObject(t) : { object: 'task', name: task, cost: 1 } };
+}
+
+/**
+ * The observation budget spent (SigOpt's progress.observation_budget_consumed): each observation's task cost, 1 for an
+ * observation without a task (so the observation count in an experiment without tasks). Rounded to 1e-9, so that
+ * ten observations of cost 0.1 spend 1, not 0.9999999999999999.
+ */
+export function budgetConsumed(perTask: readonly { task: string | null; n: number }[], tasks: Tasks): number {
+  let total = 0;
+  for (const { task, n } of perTask) total += n * (tasks?.find((t) => t.name === task)?.cost ?? 1);
+  return Math.round(total * 1e9) / 1e9;
+}
+
 export interface MetricEvaluation {
   object: 'metric_evaluation';
   name: string;
@@ -74,6 +109,8 @@ export interface ObservationObject {
   failed: boolean;
   metadata: Record<string, unknown> | null;
   created: number;
+  /** the task it was evaluated on (multitask experiments only) */
+  task?: TaskObject;
 }
 
 export interface SuggestionObject {
@@ -91,6 +128,8 @@ export interface SuggestionObject {
   sequence: number;
   /** an open leased suggestion's lease end (unix seconds); absent when the experiment has no lease */
   lease_expires?: number;
+  /** the task to evaluate it on (multitask experiments only) */
+  task?: TaskObject;
 }
 
 export interface BestAssignmentsObject {
@@ -115,6 +154,9 @@ export interface ProgressObject {
   observation_count: number;
   failed_observation_count: number;
   open_suggestion_count: number;
+  /** SigOpt's: the budget the observations spent, the sum of their tasks' costs (each counts 1 without tasks) */
+  observation_budget_consumed: number;
+  /** observation_budget minus observation_budget_consumed, at least 0 */
   remaining_budget: number | null;
   first_observation: ObservationObject | null;
   last_observation: ObservationObject | null;
@@ -146,6 +188,8 @@ export interface ExperimentObject {
   progress: ProgressObject;
   linear_constraints: Record<string, unknown>[];
   conditionals: { object: 'conditional'; name: string; values: string[] }[];
+  /** a multitask experiment's tasks (absent without tasks) */
+  tasks?: TaskObject[];
   development: false;
 }
 
@@ -203,7 +247,7 @@ function evaluations(row: { metric_values: string | null }): MetricEvaluation[] 
   }));
 }
 
-export function observationObject(row: ObservationRow, doubles: ReadonlySet<string>): ObservationObject {
+export function observationObject(row: ObservationRow, doubles: ReadonlySet<string>, tasks: Tasks): ObservationObject {
   const values = evaluations(row);
   return {
     object: 'observation',
@@ -217,10 +261,11 @@ export function observationObject(row: ObservationRow, doubles: ReadonlySet<stri
     failed: row.failed !== 0,
     metadata: json(row.metadata),
     created: row.created,
+    ...taskField(row.task, tasks),
   };
 }
 
-export function suggestionObject(row: SuggestionRow, doubles: ReadonlySet<string>): SuggestionObject {
+export function suggestionObject(row: SuggestionRow, doubles: ReadonlySet<string>, tasks: Tasks): SuggestionObject {
   return {
     object: 'suggestion',
     id: String(row.id),
@@ -231,6 +276,7 @@ export function suggestionObject(row: SuggestionRow, doubles: ReadonlySet<string
     created: row.created,
     sequence: row.seq,
     ...(row.state === 'open' && row.lease_expires !== null ? { lease_expires: row.lease_expires } : {}),
+    ...taskField(row.task, tasks),
   };
 }
 
@@ -240,15 +286,22 @@ export interface QueuedSuggestionObject {
   experiment: string;
   assignments: Assignments;
   created: number;
+  /** the task of the suggestion it becomes (multitask experiments only) */
+  task?: TaskObject;
 }
 
-export function queuedSuggestionObject(row: QueuedRow, doubles: ReadonlySet<string>): QueuedSuggestionObject {
+export function queuedSuggestionObject(
+  row: QueuedRow,
+  doubles: ReadonlySet<string>,
+  tasks: Tasks,
+): QueuedSuggestionObject {
   return {
     object: 'queued_suggestion',
     id: String(row.id),
     experiment: String(row.experiment_id),
     assignments: wireAssignments(row.assignments, doubles),
     created: row.created,
+    ...taskField(row.task, tasks),
   };
 }
 
@@ -272,6 +325,7 @@ export function experimentObject(
   const config = JSON.parse(row.config) as ExperimentConfig;
   const budget = config.observation_budget ?? null;
   const doubles = doubleNames(config);
+  const consumed = budgetConsumed(counts.observations_per_task, config.tasks);
   return {
     object: 'experiment',
     id: String(row.id),
@@ -298,12 +352,14 @@ export function experimentObject(
       observation_count: counts.observation_count,
       failed_observation_count: counts.failed_observation_count,
       open_suggestion_count: counts.open_suggestion_count,
-      remaining_budget: budget === null ? null : Math.max(0, budget - counts.observation_count),
-      first_observation: ends.first ? observationObject(ends.first, doubles) : null,
-      last_observation: ends.last ? observationObject(ends.last, doubles) : null,
+      observation_budget_consumed: consumed,
+      remaining_budget: budget === null ? null : Math.max(0, Math.round((budget - consumed) * 1e9) / 1e9),
+      first_observation: ends.first ? observationObject(ends.first, doubles, config.tasks) : null,
+      last_observation: ends.last ? observationObject(ends.last, doubles, config.tasks) : null,
     },
     linear_constraints: (config.linear_constraints ?? []).map((c) => ({ object: 'linear_constraint', ...c })),
     conditionals: (config.conditionals ?? []).map((k) => ({ object: 'conditional', name: k.name, values: k.values })),
+    ...(config.tasks ? { tasks: config.tasks.map(taskObject) } : {}),
     development: false,
   };
 }

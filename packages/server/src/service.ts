@@ -22,11 +22,13 @@ import {
   SpaceError,
   paretoFront,
   parseExperimentConfig,
+  realTask,
   validateObservation,
   type Assignments,
   type ExperimentConfig,
   type Observation,
   type OptimizerState,
+  type Task,
 } from '@paretobench/optimizer';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
@@ -35,6 +37,7 @@ import { inlineSuggest, type SuggestRunner } from './suggest-pool.ts';
 import { ApiError, prefixedMessage, zodToApiError } from './errors.ts';
 import {
   bestAssignmentsObject,
+  budgetConsumed,
   experimentObject,
   observationObject,
   pagination,
@@ -44,6 +47,7 @@ import {
   doubleNames,
   serializeReply,
   wireAssignments,
+  type Tasks,
   type BestAssignmentsObject,
   type ExperimentObject,
   type ObservationObject,
@@ -65,6 +69,7 @@ import {
   SuggestionListQuerySchema,
   SuggestionUpdateSchema,
   type PageQuery,
+  type TaskRef,
 } from '@paretobench/client';
 import { SerialQueue } from './serial-queue.ts';
 import { keepNumSolutions, numSolutions } from './num-solutions.ts';
@@ -138,7 +143,39 @@ function rowToObservation(row: ObservationRow): Observation {
   if (row.metric_values !== null) obs.values = JSON.parse(row.metric_values) as Observation['values'];
   if (row.failed) obs.failed = true;
   if (row.suggestion_id !== null) obs.suggestion = String(row.suggestion_id);
+  if (row.task !== null) obs.task = row.task;
   return obs;
+}
+
+/**
+ * The task a body names (`task`: a name, or a Task object with a name and perhaps its cost), checked against the
+ * experiment's tasks: undefined when none is named; 400 naming `field` when the experiment has no tasks, the name is
+ * not one of them, or a given cost is not that task's.
+ */
+function namedTask(config: ExperimentConfig, ref: TaskRef | null | undefined, field: string): Task | undefined {
+  if (ref === undefined || ref === null) return undefined;
+  const name = typeof ref === 'string' ? ref : ref.name;
+  if (!config.tasks) throw new ApiError(400, `${field}: the experiment has no tasks`);
+  const task = config.tasks.find((t) => t.name === name);
+  if (!task) {
+    throw new ApiError(
+      400,
+      `${field}: unknown task ${JSON.stringify(name)} (one of ${JSON.stringify(config.tasks.map((t) => t.name))})`,
+    );
+  }
+  if (typeof ref !== 'string' && ref.cost !== undefined && ref.cost !== task.cost)
+    throw new ApiError(400, `${field}.cost: task ${JSON.stringify(name)} costs ${task.cost}, not ${ref.cost}`);
+  return task;
+}
+
+/**
+ * The task of a suggestion a client chooses (manual or queued): the named one, else in a multitask experiment the real
+ * task (cost 1), the evaluation a chosen point is usually meant for; null without tasks.
+ */
+function chosenTask(config: ExperimentConfig, ref: TaskRef | null | undefined): string | null {
+  const named = namedTask(config, ref, 'task');
+  if (named) return named.name;
+  return config.tasks ? realTask(config).name : null;
 }
 
 function sameAssignments(a: Assignments, b: Assignments): string | null {
@@ -289,7 +326,8 @@ export class OptimizationService {
         .transaction(() => {
           const exp = this.requireActiveExperiment(tokenId, rawId);
           const config = JSON.parse(exp.config) as ExperimentConfig;
-          const assignments = this.suggestable(config, manual);
+          const task = chosenTask(config, body.task);
+          const assignments = this.suggestable(config, manual, task);
           this.store.bumpIndex(exp.id, 1);
           return suggestionObject(
             this.store.insertSuggestion(
@@ -298,11 +336,19 @@ export class OptimizationService {
               metadataText(body.metadata),
               exp.next_index,
               exp.suggestion_lease,
+              task,
             ),
             doubleNames(config),
+            config.tasks,
           );
         })
         .immediate();
+    }
+    if (body.task !== undefined && body.task !== null) {
+      throw new ApiError(
+        400,
+        'task: only with assignments (a manual suggestion); the optimizer chooses the task of its own suggestions',
+      );
     }
     // before the optimizer is asked: an open suggestion whose lease ended (its worker is gone), then a queued one
     const fromQueue = this.db
@@ -319,7 +365,11 @@ export class OptimizationService {
               metadata = metadataText(body.metadata);
               this.store.setSuggestionMetadata(expired.id, metadata);
             }
-            return suggestionObject({ ...expired, metadata, lease_expires: leaseExpires }, doublesOf(exp));
+            return suggestionObject(
+              { ...expired, metadata, lease_expires: leaseExpires },
+              doublesOf(exp),
+              tasksOf(exp),
+            );
           }
         }
         const q = this.store.popQueued(exp.id);
@@ -331,8 +381,9 @@ export class OptimizationService {
           metadataText(body.metadata),
           exp.next_index,
           exp.suggestion_lease,
+          q.task,
         );
-        return suggestionObject(row, doublesOf(exp));
+        return suggestionObject(row, doublesOf(exp), tasksOf(exp));
       })
       .immediate();
     if (fromQueue) return fromQueue;
@@ -375,11 +426,15 @@ export class OptimizationService {
     for (let attempt = 1; ; attempt++) {
       const snapshot = this.db.transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
+        const config = JSON.parse(exp.config) as ExperimentConfig;
+        const open = this.store.openSuggestions(exp.id);
         return {
           configText: exp.config,
-          config: JSON.parse(exp.config) as ExperimentConfig,
+          config,
           observations: this.store.allObservations(exp.id).map(rowToObservation),
-          pending: this.store.openSuggestions(exp.id).map((s) => JSON.parse(s.assignments) as Assignments),
+          pending: open.map((s) => JSON.parse(s.assignments) as Assignments),
+          // a multitask experiment's open suggestions' tasks, parallel to pending (the budget they will spend)
+          ...(config.tasks ? { pendingTasks: open.map((s) => s.task ?? undefined) } : {}),
           state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
           index: exp.next_index,
         };
@@ -399,8 +454,10 @@ export class OptimizationService {
                 metadataOf(i),
                 snapshot.index + i,
                 exp.suggestion_lease,
+                out.tasks?.[i] ?? null,
               ),
               doubleNames(snapshot.config),
+              snapshot.config.tasks,
             ),
           );
         })
@@ -420,15 +477,16 @@ export class OptimizationService {
     const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
     if (!row || row.state === 'deleted')
       throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
-    return suggestionObject(row, doublesOf(exp));
+    return suggestionObject(row, doublesOf(exp), tasksOf(exp));
   }
 
   listSuggestions(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<SuggestionObject> {
     const q = parse(SuggestionListQuerySchema, rawQuery ?? {});
     const exp = this.requireExperiment(tokenId, rawId);
     const doubles = doublesOf(exp);
+    const tasks = tasksOf(exp);
     return pagination(this.store.listSuggestions(exp.id, q.state ?? 'all', pageRequest(q)), (row) =>
-      suggestionObject(row, doubles),
+      suggestionObject(row, doubles, tasks),
     );
   }
 
@@ -455,10 +513,12 @@ export class OptimizationService {
       .transaction(() => {
         const exp = this.requireActiveExperiment(tokenId, rawId);
         const config = JSON.parse(exp.config) as ExperimentConfig;
-        const assignments = this.suggestable(config, body.assignments);
+        const task = chosenTask(config, body.task);
+        const assignments = this.suggestable(config, body.assignments, task);
         return queuedSuggestionObject(
-          this.store.insertQueued(exp.id, JSON.stringify(assignments)),
+          this.store.insertQueued(exp.id, JSON.stringify(assignments), task),
           doubleNames(config),
+          config.tasks,
         );
       })
       .immediate();
@@ -468,14 +528,17 @@ export class OptimizationService {
     const exp = this.requireExperiment(tokenId, rawId);
     const row = this.store.queued(exp.id, parseId(rawQid, 'queued suggestion'));
     if (!row) throw new ApiError(404, `queued suggestion ${rawQid} not found in experiment ${exp.id}`);
-    return queuedSuggestionObject(row, doublesOf(exp));
+    return queuedSuggestionObject(row, doublesOf(exp), tasksOf(exp));
   }
 
   listQueuedSuggestions(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<QueuedSuggestionObject> {
     const exp = this.requireExperiment(tokenId, rawId);
     const q = parse(PageQuerySchema, rawQuery ?? {});
     const doubles = doublesOf(exp);
-    return pagination(this.store.listQueued(exp.id, pageRequest(q)), (row) => queuedSuggestionObject(row, doubles));
+    const tasks = tasksOf(exp);
+    return pagination(this.store.listQueued(exp.id, pageRequest(q)), (row) =>
+      queuedSuggestionObject(row, doubles, tasks),
+    );
   }
 
   deleteQueuedSuggestion(tokenId: string, rawId: string, rawQid: string): void {
@@ -509,7 +572,7 @@ export class OptimizationService {
           this.store.setSuggestionMetadata(row.id, metadata);
           updated = { ...updated, metadata };
         }
-        return suggestionObject(updated, doublesOf(exp));
+        return suggestionObject(updated, doublesOf(exp), tasksOf(exp));
       })
       .immediate();
   }
@@ -534,6 +597,7 @@ export class OptimizationService {
         // the stored answer first: a retry whose first attempt was stored before the experiment was deleted gets it
         const exp = this.requireExperiment(tokenId, rawId);
         const doubles = doublesOf(exp);
+        const tasks = tasksOf(exp);
         return this.once(
           tokenId,
           key,
@@ -541,7 +605,7 @@ export class OptimizationService {
           raw,
           () => {
             activeOnly(exp, rawId);
-            return observationObject(this.insertObservation(exp, raw, ''), doubles);
+            return observationObject(this.insertObservation(exp, raw, ''), doubles, tasks);
           },
           (stored: ObservationObject) => rewired(stored, doubles),
         );
@@ -562,6 +626,7 @@ export class OptimizationService {
       .transaction(() => {
         const exp = this.requireExperiment(tokenId, rawId);
         const doubles = doublesOf(exp);
+        const tasks = tasksOf(exp);
         return this.once(
           tokenId,
           key,
@@ -573,7 +638,7 @@ export class OptimizationService {
             return {
               object: 'pagination' as const,
               count: rows.length,
-              data: rows.map((row) => observationObject(row, doubles)),
+              data: rows.map((row) => observationObject(row, doubles, tasks)),
               paging: { before: null, after: null },
             };
           },
@@ -622,7 +687,7 @@ export class OptimizationService {
     const exp = this.requireExperiment(tokenId, rawId);
     const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
     if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
-    return observationObject(row, doublesOf(exp));
+    return observationObject(row, doublesOf(exp), tasksOf(exp));
   }
 
   /**
@@ -653,6 +718,7 @@ export class OptimizationService {
               values,
               failed: failed || undefined,
               suggestion: before.suggestion,
+              task: before.task,
             }),
             '',
           );
@@ -664,7 +730,7 @@ export class OptimizationService {
           this.store.updateObservation(row.id, updated);
           // the warm-start hyperparameters were fitted to the old data: refit on the next suggestion
           this.store.clearOptimizerState(exp.id);
-          return observationObject({ ...row, ...updated }, doublesOf(exp));
+          return observationObject({ ...row, ...updated }, doublesOf(exp), tasksOf(exp));
         })
         .immediate(),
     );
@@ -698,13 +764,18 @@ export class OptimizationService {
     const q = parse(PageQuerySchema, rawQuery ?? {});
     const exp = this.requireExperiment(tokenId, rawId);
     const doubles = doublesOf(exp);
-    return pagination(this.store.listObservations(exp.id, pageRequest(q)), (row) => observationObject(row, doubles));
+    const tasks = tasksOf(exp);
+    return pagination(this.store.listObservations(exp.id, pageRequest(q)), (row) =>
+      observationObject(row, doubles, tasks),
+    );
   }
 
   /**
    * The Pareto frontier of the non-failed observations: points in the "all optimize metrics
    * maximised" orientation, restricted to the feasible observations (the optimizer's `isFeasible`: every metric
-   * threshold met, constraint metrics and optimize metrics with a threshold; 'store' metrics are ignored).
+   * threshold met, constraint metrics and optimize metrics with a threshold; 'store' metrics are ignored). In a
+   * multitask experiment only the real task's (cost 1) observations count, as SigOpt's: a cheaper task's value is not
+   * the objective's.
    */
   bestAssignments(tokenId: string, rawId: string): PaginationObject<BestAssignmentsObject> {
     const exp = this.requireExperiment(tokenId, rawId);
@@ -722,10 +793,12 @@ export class OptimizationService {
       };
     }
     const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
+    const real = config.tasks ? realTask(config).name : undefined;
     const candidates: ObservationRow[] = [];
     const points: number[][] = [];
     for (const row of this.store.allObservations(exp.id)) {
       if (row.failed || row.metric_values === null) continue;
+      if (real !== undefined && row.task !== real) continue;
       const recorded = JSON.parse(row.metric_values) as { name: string; value: number }[];
       if (!isFeasible(config, { assignments: {}, values: recorded })) continue;
       const values = new Map(recorded.map((v) => [v.name, v.value]));
@@ -772,14 +845,29 @@ export class OptimizationService {
     return { object: 'importances', importances: m?.importances ?? {} };
   }
 
-  /** Whether the experiment may stop: its budget reached, or no improvement of the feasible front for a while. */
+  /**
+   * Whether the experiment may stop: its budget reached, or no improvement of the feasible front for a while. In a
+   * multitask experiment the budget is spent in task costs (progress.observation_budget_consumed) and only the real
+   * task's observations can improve the front (the optimizer's stoppingCriteria counts observations and knows no
+   * tasks, so it is given the real task's observations and no budget, and the budget is checked here).
+   */
   stoppingCriteria(tokenId: string, rawId: string): Record<string, unknown> {
     const exp = this.requireExperiment(tokenId, rawId);
     const config = JSON.parse(exp.config) as ExperimentConfig;
-    return {
-      object: 'stopping_criteria',
-      ...stoppingCriteria(config, this.store.allObservations(exp.id).map(rowToObservation)),
-    };
+    const observations = this.store.allObservations(exp.id).map(rowToObservation);
+    if (!config.tasks) return { object: 'stopping_criteria', ...stoppingCriteria(config, observations) };
+    const { observation_budget: budget, ...unbudgeted } = config;
+    const real = realTask(config).name;
+    const judged = stoppingCriteria(
+      unbudgeted,
+      observations.filter((o) => o.task === real),
+    );
+    const consumed = budgetConsumed(this.store.counts(exp.id).observations_per_task, config.tasks);
+    const reasons = [
+      ...(budget !== undefined && consumed >= budget ? ['observation_budget_reached'] : []),
+      ...judged.reasons,
+    ];
+    return { object: 'stopping_criteria', should_stop: reasons.length > 0, reasons };
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -793,9 +881,17 @@ export class OptimizationService {
     }
   }
 
-  /** Assignments a client asks to be suggested (manual or queued): in the space and inside every linear constraint. */
-  private suggestable(config: ExperimentConfig, raw: Record<string, number | string>): Observation['assignments'] {
-    const assignments = this.validate(config, { assignments: raw, failed: true }, '').assignments;
+  /**
+   * Assignments a client asks to be suggested (manual or queued), on `task` (a multitask experiment's; null without
+   * tasks): in the space and inside every linear constraint.
+   */
+  private suggestable(
+    config: ExperimentConfig,
+    raw: Record<string, number | string>,
+    task: string | null,
+  ): Observation['assignments'] {
+    const probe = task === null ? { assignments: raw, failed: true } : { assignments: raw, failed: true, task };
+    const assignments = this.validate(config, probe, '').assignments;
     (config.linear_constraints ?? []).forEach((c, i) => {
       if (!satisfies(c, assignments))
         throw new ApiError(400, `assignments: outside linear_constraints[${i}] (${c.type} ${c.threshold})`);
@@ -820,6 +916,8 @@ export class OptimizationService {
     const config = JSON.parse(exp.config) as ExperimentConfig;
     let assignments = body.assignments;
     let suggestionId: number | null = null;
+    // the task: the suggestion's when it has one (a named one must agree), else the body's (required with tasks)
+    let task = namedTask(config, body.task, at('task'))?.name;
     if (body.suggestion !== undefined) {
       const s = this.store.suggestion(exp.id, Number(body.suggestion));
       if (!s || s.state === 'deleted') {
@@ -837,6 +935,15 @@ export class OptimizationService {
       }
       assignments = suggested;
       suggestionId = s.id;
+      if (s.task !== null) {
+        if (task !== undefined && task !== s.task) {
+          throw new ApiError(
+            400,
+            `${at('task')}: ${JSON.stringify(task)} differs from suggestion ${s.id}'s task ${JSON.stringify(s.task)}`,
+          );
+        }
+        task = s.task;
+      }
     } else if (assignments === undefined) {
       throw new ApiError(400, `${at('suggestion')}: an observation needs a suggestion id or assignments`);
     }
@@ -847,6 +954,7 @@ export class OptimizationService {
       failed: body.failed,
       metadata: body.metadata ?? undefined,
       suggestion: suggestionId === null ? undefined : String(suggestionId),
+      task,
     });
     const obs = this.validate(config, candidate, prefix);
     let row: ObservationRow;
@@ -858,6 +966,7 @@ export class OptimizationService {
         metric_values: obs.values && obs.values.length > 0 ? JSON.stringify(obs.values) : null,
         failed: obs.failed ? 1 : 0,
         metadata: metadataText(body.metadata),
+        task: obs.task ?? null,
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -893,6 +1002,11 @@ function rewired(o: ObservationObject, doubles: ReadonlySet<string>): Observatio
 
 function doublesOf(exp: { config: string }): ReadonlySet<string> {
   return doubleNames(JSON.parse(exp.config) as ExperimentConfig);
+}
+
+/** A stored experiment's tasks (undefined: it has none). */
+function tasksOf(exp: { config: string }): Tasks {
+  return (JSON.parse(exp.config) as ExperimentConfig).tasks;
 }
 
 /** How often a suggestion batch is computed again when the configuration keeps changing under it. */

@@ -34,6 +34,8 @@ export interface SuggestionRow {
   created: number;
   /** when the lease of an open suggestion ends (unix seconds; null: not leased) */
   lease_expires: number | null;
+  /** the name of the task to evaluate it on (multitask experiments; null otherwise) */
+  task: string | null;
 }
 
 export interface ObservationRow {
@@ -45,6 +47,8 @@ export interface ObservationRow {
   failed: number;
   metadata: string | null;
   created: number;
+  /** the name of the task it was evaluated on (multitask experiments; null otherwise) */
+  task: string | null;
 }
 
 export interface QueuedRow {
@@ -52,12 +56,16 @@ export interface QueuedRow {
   experiment_id: number;
   assignments: string;
   created: number;
+  /** the name of the task the suggestion it becomes is to be evaluated on (multitask experiments; null otherwise) */
+  task: string | null;
 }
 
 export interface ExperimentCounts {
   observation_count: number;
   failed_observation_count: number;
   open_suggestion_count: number;
+  /** how many observations each task has (task null: observations without a task) */
+  observations_per_task: { task: string | null; n: number }[];
 }
 
 export interface Page<T> {
@@ -182,7 +190,15 @@ export class Store {
     const s = this.sql("SELECT COUNT(*) AS n FROM suggestions WHERE experiment_id = ? AND state = 'open'").get(
       experimentId,
     ) as { n: number };
-    return { observation_count: o.n, failed_observation_count: o.f, open_suggestion_count: s.n };
+    const perTask = this.sql(
+      'SELECT task, COUNT(*) AS n FROM observations WHERE experiment_id = ? GROUP BY task ORDER BY task',
+    ).all(experimentId) as { task: string | null; n: number }[];
+    return {
+      observation_count: o.n,
+      failed_observation_count: o.f,
+      open_suggestion_count: s.n,
+      observations_per_task: perTask,
+    };
   }
 
   firstAndLastObservation(experimentId: number): { first?: ObservationRow; last?: ObservationRow } {
@@ -196,19 +212,20 @@ export class Store {
   }
 
   // --- suggestions -------------------------------------------------------------------------
-  /** An open suggestion; with `lease` (seconds) it is leased until now + lease. */
+  /** An open suggestion; with `lease` (seconds) it is leased until now + lease; `task`: a multitask experiment's. */
   insertSuggestion(
     experimentId: number,
     assignments: string,
     metadata: string | null,
     seq: number,
     lease: number | null = null,
+    task: string | null = null,
   ): SuggestionRow {
     const created = nowSeconds();
     const leaseExpires = lease === null ? null : created + lease;
     const r = this.sql(
-      "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created, lease_expires) VALUES (?, ?, ?, 'open', ?, ?, ?)",
-    ).run(experimentId, assignments, metadata, seq, created, leaseExpires);
+      "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created, lease_expires, task) VALUES (?, ?, ?, 'open', ?, ?, ?, ?)",
+    ).run(experimentId, assignments, metadata, seq, created, leaseExpires, task);
     return {
       id: Number(r.lastInsertRowid),
       experiment_id: experimentId,
@@ -218,6 +235,7 @@ export class Store {
       seq,
       created,
       lease_expires: leaseExpires,
+      task,
     };
   }
 
@@ -272,14 +290,12 @@ export class Store {
   }
 
   // --- queued suggestions ------------------------------------------------------------------
-  insertQueued(experimentId: number, assignments: string): QueuedRow {
+  insertQueued(experimentId: number, assignments: string, task: string | null = null): QueuedRow {
     const created = nowSeconds();
-    const r = this.sql('INSERT INTO queued_suggestions (experiment_id, assignments, created) VALUES (?, ?, ?)').run(
-      experimentId,
-      assignments,
-      created,
-    );
-    return { id: Number(r.lastInsertRowid), experiment_id: experimentId, assignments, created };
+    const r = this.sql(
+      'INSERT INTO queued_suggestions (experiment_id, assignments, created, task) VALUES (?, ?, ?, ?)',
+    ).run(experimentId, assignments, created, task);
+    return { id: Number(r.lastInsertRowid), experiment_id: experimentId, assignments, created, task };
   }
 
   queued(experimentId: number, id: number): QueuedRow | undefined {
@@ -336,8 +352,8 @@ export class Store {
   insertObservation(o: Omit<ObservationRow, 'id' | 'created'>): ObservationRow {
     const created = nowSeconds();
     const r = this.sql(
-      'INSERT INTO observations (experiment_id, suggestion_id, assignments, metric_values, failed, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(o.experiment_id, o.suggestion_id, o.assignments, o.metric_values, o.failed, o.metadata, created);
+      'INSERT INTO observations (experiment_id, suggestion_id, assignments, metric_values, failed, metadata, created, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(o.experiment_id, o.suggestion_id, o.assignments, o.metric_values, o.failed, o.metadata, created, o.task);
     return { ...o, id: Number(r.lastInsertRowid), created };
   }
 

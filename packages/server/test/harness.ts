@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../src/app.ts';
+import { buildServer, type ServerOptions } from '../src/app.ts';
 import { openDatabase, type Db } from '../src/database.ts';
 import { createToken } from '../src/tokens.ts';
 import { spawnServer, type ChildServer } from '../src/child-server.ts';
@@ -34,11 +34,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function makeHarness(opts: { bodyLimit?: number } = {}): Promise<Harness> {
+export async function makeHarness(
+  opts: { bodyLimit?: number; suggestRunner?: ServerOptions['suggestRunner'] } = {},
+): Promise<Harness> {
   const db = openDatabase(':memory:');
   const tokenA = createToken(db, 'alice').token;
   const tokenB = createToken(db, 'bob').token;
-  const app = buildServer({ db, bodyLimit: opts.bodyLimit });
+  const app = buildServer({ db, bodyLimit: opts.bodyLimit, suggestRunner: opts.suggestRunner });
   await app.ready();
   return {
     app,

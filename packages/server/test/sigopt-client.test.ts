@@ -184,6 +184,43 @@ print(json.dumps(dict(
     keys=keys, lrs=lrs, rejected=rejected, count=f.progress.observation_count)))
 `;
 
+/**
+ * A multitask experiment as SigOpt's documentation ran one: tasks with costs, suggestions read with `suggestion.task`,
+ * observations reported with `suggestion=` (their task inherited), until the budget, spent in task costs, is used up.
+ * The cheap task reads 0.5 too high, so a cheap observation would be the best if it counted.
+ */
+const MULTITASK_FLOW = `
+import json, sys, sigopt
+conn = sigopt.Connection(client_token=sys.argv[2])
+conn.set_api_url(sys.argv[1])
+e = conn.experiments().create(
+    name='multitask', observation_budget=4,
+    parameters=[dict(name='x', type='double', bounds=dict(min=0, max=1)),
+                dict(name='y', type='double', bounds=dict(min=0, max=1))],
+    metrics=[dict(name='f', objective='maximize')],
+    tasks=[dict(name='cheap', cost=0.1), dict(name='expensive', cost=1)])
+ex = conn.experiments(e.id)
+seen = []
+while len(seen) < 40:
+    f = ex.fetch()
+    if f.progress.observation_budget_consumed >= f.observation_budget:
+        break
+    s = ex.suggestions().create()
+    v = -(s.assignments['x'] - 0.3) ** 2 - (s.assignments['y'] - 0.6) ** 2 + (0.5 if s.task.name == 'cheap' else 0.0)
+    o = ex.observations().create(suggestion=s.id, value=v)
+    seen.append(dict(task=s.task.name, cost=s.task.cost, observed_task=o.task.name, value=v, observation=o.id))
+f = ex.fetch()
+try:
+    ex.observations().create(assignments=dict(x=0.5, y=0.5), value=1.0, task=dict(name='free'))
+    rejected = None
+except sigopt.exception.ApiException as err:
+    rejected = [err.status_code, str(err)]
+print(json.dumps(dict(
+    tasks=[[t.name, t.cost] for t in f.tasks], seen=seen, budget=f.observation_budget,
+    consumed=f.progress.observation_budget_consumed, count=f.progress.observation_count, rejected=rejected,
+    best=[dict(id=b.id, value=b.value) for b in ex.best_assignments().fetch().iterate_pages()])))
+`;
+
 describe('the official sigopt Python client on the Franke example', () => {
   let dir: string;
   let server: ChildServer | undefined;
@@ -282,6 +319,41 @@ describe('the official sigopt Python client on the Franke example', () => {
     expect(out.rejected?.[0]).toBe(400);
     expect(out.rejected?.[1]).toMatch(/assignments\.units_2.*inactive/);
     expect(out.count).toBe(12);
+  });
+
+  it('runs a multitask experiment: suggestions carry their task, the budget is spent in task costs, the best counts only the real task', () => {
+    const out = runFlow(MULTITASK_FLOW) as {
+      tasks: [string, number][];
+      seen: { task: string; cost: number; observed_task: string; value: number; observation: string }[];
+      budget: number;
+      consumed: number;
+      count: number;
+      rejected: [number, string] | null;
+      best: { id: string; value: number }[];
+    };
+    expect(out.tasks).toEqual([
+      ['cheap', 0.1],
+      ['expensive', 1],
+    ]);
+    const cost = Object.fromEntries(out.tasks);
+    expect(out.seen[0].task).toBe('cheap'); // the initial design starts with the cheapest task
+    for (const s of out.seen) {
+      expect(s.cost).toBe(cost[s.task]);
+      expect(s.observed_task).toBe(s.task);
+    }
+    const spent = out.seen.reduce((sum, s) => sum + s.cost, 0);
+    expect(out.consumed).toBeCloseTo(spent, 9);
+    expect(out.consumed).toBeGreaterThanOrEqual(out.budget);
+    expect(out.consumed - out.seen[out.seen.length - 1].cost).toBeLessThan(out.budget);
+    expect(out.count).toBe(out.seen.length);
+    expect(out.rejected?.[0]).toBe(400);
+    expect(out.rejected?.[1]).toMatch(/task: unknown task "free"/);
+    const real = out.seen.filter((s) => s.task === 'expensive');
+    expect(real.length).toBeGreaterThan(0);
+    expect(out.seen.some((s) => s.task === 'cheap' && s.value > Math.max(...real.map((r) => r.value)))).toBe(true);
+    expect(out.best).toHaveLength(1);
+    expect(real.map((r) => r.observation)).toContain(out.best[0].id);
+    expect(out.best[0].value).toBe(Math.max(...real.map((r) => r.value)));
   });
 
   it('corrects observations (update, delete one, delete all) and tags a suggestion, as SigOpt let it', () => {

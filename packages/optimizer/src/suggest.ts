@@ -41,7 +41,8 @@ import { chebyshevScalarise, simplexWeights } from './acquisition/parego.ts';
 import { Sobol } from './design/sobol.ts';
 import { SOBOL_MAX_DIM } from './design/sobol-directions.ts';
 import { Rng } from './math/rng.ts';
-import { GaussianProcess, sampleHyperparameters, type GpHyperparameters } from './models/gp.ts';
+import { BelievedCandidates } from './models/believed-candidates.ts';
+import { GaussianProcess, sampleHyperparameters, type GpHyperparameters, type Posterior } from './models/gp.ts';
 import { SuccessModel } from './models/success-model.ts';
 import { PriorWeight } from './acquisition/prior-weight.ts';
 import { satisfiesAll } from './space/linear-constraints.ts';
@@ -317,6 +318,24 @@ export function suggestBatch(input: SuggestInput, count: number): SuggestBatchOu
       candidates.map((c) => c.x),
       enc.dim,
     );
+    // Each model with the waiting points conditioned on once, then this batch's picks believed by rank-one updates
+    // of the candidates' variances (models/believed-candidates.ts): the posterior a full conditioning would give.
+    const Xw = toMatrix(
+      waiting.map((a) => enc.encode(a)),
+      enc.dim,
+    );
+    const picked: number[][] = [enc.encode(candidates[0].a)];
+    const believers = new Map<GaussianProcess, BelievedCandidates>();
+    const believer = (gp: GaussianProcess): Posterior => {
+      let b = believers.get(gp);
+      if (!b) {
+        const base = waiting.length > 0 ? gp.condition(Xw, gp.predictMean(Xw, waiting.length)) : gp;
+        b = new BelievedCandidates(base, X, candidates.length);
+        believers.set(gp, b);
+      }
+      while (b.count < picked.length) b.believe(picked[b.count]);
+      return b;
+    };
     for (let j = 1; j < k; j++) {
       const believed = buildAcquisition(
         config,
@@ -328,6 +347,7 @@ export function suggestBatch(input: SuggestInput, count: number): SuggestBatchOu
         state,
         options,
         memo,
+        believer,
       );
       const scores = believed.logScore(X, candidates.length);
       let best = -1;
@@ -336,6 +356,7 @@ export function suggestBatch(input: SuggestInput, count: number): SuggestBatchOu
       const a = best >= 0 ? candidates[best].a : randomNonDuplicate(enc, config, seen, rng);
       pick(a, 'model');
       repeats.add(a);
+      picked.push(enc.encode(a));
     }
   }
 }
@@ -544,6 +565,8 @@ function buildAcquisition(
   state: OptimizerState,
   options: OptimizerOptions,
   memo: ModelMemo = { ensembles: new Map() },
+  /** the model with the pending points believed (default: conditioned on them at its means) */
+  believer?: (gp: GaussianProcess) => Posterior,
 ): AcquisitionFunction & { anchors: number[][] } {
   const D = enc.dim;
   const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
@@ -562,8 +585,10 @@ function buildAcquisition(
   state.fitted_n = refit ? observations.length : prev.fitted_n;
   const reuse = (h: GpHyperparameters | undefined) => (!refit && h && h.logLengthscales.length === D ? h : undefined);
 
-  const believe = (gp: GaussianProcess): GaussianProcess =>
-    pending.length === 0 ? gp : gp.condition(XpM, gp.predict(XpM, pending.length).mean); // kriging believer
+  const believe =
+    believer ??
+    ((gp: GaussianProcess): Posterior =>
+      pending.length === 0 ? gp : gp.condition(XpM, gp.predictMean(XpM, pending.length))); // kriging believer
   /**
    * The MAP model (warm-started from the previous call's state) plus models at hyperparameters drawn from their
    * posterior (integrated acquisition), denoised; from the memo when this call's batch already built them.
@@ -600,7 +625,7 @@ function buildAcquisition(
       atObserved: base.meanAtTrainingInputs().subarray(0, ok.length),
     }));
   /** The MAP model alone (constraint metrics), denoised, the pending points believed. */
-  const fitMetric = (name: string, y: Float64Array, X: Float64Array): GaussianProcess =>
+  const fitMetric = (name: string, y: Float64Array, X: Float64Array): Posterior =>
     believe(ensembleOf(name, y, X, false)[0]);
 
   // Objectives in maximisation orientation. The objective models also see the failed points: a failure that reports
@@ -699,7 +724,7 @@ function buildAcquisition(
       const ref = objectives.map((m, j) => (m.threshold !== undefined ? sign(m) * m.threshold : inferred[j]));
       const believed: number[][] = [];
       if (pending.length > 0) {
-        const means = models.map((g) => g.predict(XpM, pending.length).mean);
+        const means = models.map((g) => g.predictMean(XpM, pending.length));
         for (let i = 0; i < pending.length; i++) believed.push(means.map((p) => p[i]));
       }
       const all = [...observedFront, ...believed];
@@ -743,7 +768,7 @@ function buildAcquisition(
         denoised.forEach((v, i) => {
           if (feasible[i]) best = Math.max(best, v);
         });
-        if (pending.length > 0) for (const v of gp.predict(XpM, pending.length).mean) best = Math.max(best, v);
+        if (pending.length > 0) for (const v of gp.predictMean(XpM, pending.length)) best = Math.max(best, v);
         return new LogExpectedImprovement(gp, best);
       }),
     );

@@ -11,7 +11,7 @@
  *   (Gardner et al. 2014) and SigOpt's failure regions: P(constraint metric meets its threshold) (constraint.ts)
  *   and P(success) from the success model (models/success-model.ts).
  */
-import type { GaussianProcess } from '../models/gp.ts';
+import type { Posterior } from '../models/gp.ts';
 
 export interface AcquisitionFunction {
   logScore(X: Float64Array, m: number): Float64Array;
@@ -21,7 +21,7 @@ export interface AcquisitionFunction {
  * A pointwise acquisition of one GP: `f(mean, standard deviation)` of the posterior at each of the m candidates.
  */
 export function scorePosterior(
-  model: GaussianProcess,
+  model: Posterior,
   X: Float64Array,
   m: number,
   f: (mu: number, sigma: number) => number,

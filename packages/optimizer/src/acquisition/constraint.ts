@@ -4,7 +4,7 @@
  * optimization with inequality constraints").
  */
 import { normalLogCdf } from '../math/normal.ts';
-import type { GaussianProcess } from '../models/gp.ts';
+import type { Posterior } from '../models/gp.ts';
 import { scorePosterior, type AcquisitionFunction } from './acquisition-function.ts';
 
 /** log P(f >= threshold) for f ~ N(mu, sigma^2). */
@@ -14,7 +14,7 @@ export function logProbabilityAbove(mu: number, sigma: number, threshold: number
 
 export class LogProbabilityOfFeasibility implements AcquisitionFunction {
   constructor(
-    readonly model: GaussianProcess,
+    readonly model: Posterior,
     readonly threshold: number,
   ) {}
 

@@ -25,7 +25,7 @@
  *
  * Per candidate the cost is O(sum_j |breakpoints_j|) log-h evaluations plus one addition per column and objective.
  */
-import type { GaussianProcess } from '../models/gp.ts';
+import type { Posterior } from '../models/gp.ts';
 import type { AcquisitionFunction } from './acquisition-function.ts';
 import { logH } from './log-ei.ts';
 import { logHDiff } from './log-ehvi.ts';
@@ -227,7 +227,7 @@ export function hviColumns(prep: EhviColumnsPrepared, y: readonly number[]): num
  */
 export class LogExpectedHypervolumeImprovement implements AcquisitionFunction {
   constructor(
-    readonly models: readonly GaussianProcess[],
+    readonly models: readonly Posterior[],
     readonly prepared: EhviColumnsPrepared,
   ) {
     if (models.length !== prepared.m) {

@@ -25,7 +25,7 @@
  *
  * Three or more objectives use the same closed form over a decomposition into columns (log-ehvi-columns.ts).
  */
-import type { GaussianProcess } from '../models/gp.ts';
+import type { Posterior } from '../models/gp.ts';
 import type { AcquisitionFunction } from './acquisition-function.ts';
 import { logH } from './log-ei.ts';
 import { normalCdfOverPdf, normalLogCdf, log1mexp } from '../math/normal.ts';
@@ -245,7 +245,7 @@ export function hvi2dPrepared(prep: Ehvi2dPrepared, y0: number, y1: number): num
  */
 export class LogExpectedHypervolumeImprovement2d implements AcquisitionFunction {
   constructor(
-    readonly models: readonly [GaussianProcess, GaussianProcess],
+    readonly models: readonly [Posterior, Posterior],
     readonly prepared: Ehvi2dPrepared,
   ) {}
 

@@ -11,7 +11,7 @@
  * a feasible observed input (the plug-in form of noisy EI, Letham et al. 2019), see GaussianProcess.denoised().
  */
 import { erfcx, expNegHalfSq, INV_SQRT_2PI, LOG_SQRT_2PI, log1mexp, SQRT2 } from '../math/normal.ts';
-import type { GaussianProcess } from '../models/gp.ts';
+import type { Posterior } from '../models/gp.ts';
 import { scorePosterior, type AcquisitionFunction } from './acquisition-function.ts';
 
 const HALF_LOG_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
@@ -52,7 +52,7 @@ export function logExpectedImprovement(mu: number, sigma: number, best: number):
 /** log EI under one GP posterior against a fixed incumbent. */
 export class LogExpectedImprovement implements AcquisitionFunction {
   constructor(
-    readonly model: GaussianProcess,
+    readonly model: Posterior,
     readonly best: number,
   ) {}
 

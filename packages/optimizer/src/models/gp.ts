@@ -192,6 +192,13 @@ export interface Prediction {
   variance: Float64Array;
 }
 
+/** What an acquisition needs of a model: its posterior mean and latent variance at m points (row-major m x d). */
+export interface Posterior {
+  predict(Xs: Float64Array, m: number): Prediction;
+  /** the posterior mean alone (no variances: no triangular solves) */
+  predictMean(Xs: Float64Array, m: number): Float64Array;
+}
+
 /** A GP posterior with fixed hyperparameters. Outputs are reported on the original scale. */
 export class GaussianProcess {
   readonly n: number;
@@ -240,7 +247,12 @@ export class GaussianProcess {
     this.alpha = solveUpperT(this.L, n, solveLower(this.L, n, ys));
   }
 
-  private kernel(A: Float64Array, ia: number, B: ArrayLike<number>, ib: number): number {
+  /** The prior covariance of rows ia of A and ib of B (offsets into the row-major arrays), standardised scale. */
+  covariance(A: ArrayLike<number>, ia: number, B: ArrayLike<number>, ib: number): number {
+    return this.kernel(A, ia, B, ib);
+  }
+
+  private kernel(A: ArrayLike<number>, ia: number, B: ArrayLike<number>, ib: number): number {
     let r2 = 0;
     for (let k = 0; k < this.d; k++) {
       const diff = A[ia + k] - B[ib + k];
@@ -256,12 +268,34 @@ export class GaussianProcess {
    * when one is installed), which is most of a suggestion's time at a few hundred observations.
    */
   predict(Xs: Float64Array, m: number): Prediction {
+    return this.predictWithFactors(Xs, m, false);
+  }
+
+  /** The posterior mean at m points: k*^T alpha, O(m n). */
+  predictMean(Xs: Float64Array, m: number): Float64Array {
+    const mean = new Float64Array(m);
+    for (let c = 0; c < m; c++) {
+      let mu = 0;
+      for (let i = 0; i < this.n; i++) mu += this.kernel(Xs, c * this.d, this.X, i * this.d) * this.alpha[i];
+      mean[c] = this.yMean + this.yStd * mu;
+    }
+    return mean;
+  }
+
+  /**
+   * predict(), and with `keep` also the rows L^{-1} k* (m x n, row-major) it computed, for rank-one updates of the
+   * same candidates' variances (models/believed-candidates.ts).
+   */
+  predictWithFactors(Xs: Float64Array, m: number, keep: true): Prediction & { factors: Float64Array };
+  predictWithFactors(Xs: Float64Array, m: number, keep: false): Prediction;
+  predictWithFactors(Xs: Float64Array, m: number, keep: boolean): Prediction & { factors?: Float64Array } {
     const n = this.n;
     const d = this.d;
     const mean = new Float64Array(m);
     const variance = new Float64Array(m);
     const chunk = Math.max(8, Math.min(m, 128));
     const K = new Float64Array(chunk * n); // kernel rows k*, then L^{-1} k*
+    const factors = keep ? new Float64Array(m * n) : undefined;
     const invL2 = this.invL2;
     const s2 = this.s2;
     const X = this.X;
@@ -294,8 +328,9 @@ export class GaussianProcess {
         for (let i = 0; i < n; i++) q += K[row + i] * K[row + i];
         variance[c0 + b] = Math.max(s2 - q, 1e-12) * ystd2;
       }
+      factors?.set(K.subarray(0, nb * n), c0 * n);
     }
-    return { mean, variance };
+    return factors ? { mean, variance, factors } : { mean, variance };
   }
 
   /**

@@ -37,7 +37,6 @@ import { inlineSuggest, type SuggestRunner } from './suggest-pool.ts';
 import { ApiError, prefixedMessage, zodToApiError } from './errors.ts';
 import {
   bestAssignmentsObject,
-  budgetConsumed,
   experimentObject,
   observationObject,
   pagination,
@@ -846,28 +845,16 @@ export class OptimizationService {
   }
 
   /**
-   * Whether the experiment may stop: its budget reached, or no improvement of the feasible front for a while. In a
-   * multitask experiment the budget is spent in task costs (progress.observation_budget_consumed) and only the real
-   * task's observations can improve the front (the optimizer's stoppingCriteria counts observations and knows no
-   * tasks, so it is given the real task's observations and no budget, and the budget is checked here).
+   * Whether the experiment may stop: its budget reached (a multitask experiment's in task costs), or no improvement of
+   * the feasible front (the real task's, with tasks) for a while: the optimizer's stoppingCriteria.
    */
   stoppingCriteria(tokenId: string, rawId: string): Record<string, unknown> {
     const exp = this.requireExperiment(tokenId, rawId);
     const config = JSON.parse(exp.config) as ExperimentConfig;
-    const observations = this.store.allObservations(exp.id).map(rowToObservation);
-    if (!config.tasks) return { object: 'stopping_criteria', ...stoppingCriteria(config, observations) };
-    const { observation_budget: budget, ...unbudgeted } = config;
-    const real = realTask(config).name;
-    const judged = stoppingCriteria(
-      unbudgeted,
-      observations.filter((o) => o.task === real),
-    );
-    const consumed = budgetConsumed(this.store.counts(exp.id).observations_per_task, config.tasks);
-    const reasons = [
-      ...(budget !== undefined && consumed >= budget ? ['observation_budget_reached'] : []),
-      ...judged.reasons,
-    ];
-    return { object: 'stopping_criteria', should_stop: reasons.length > 0, reasons };
+    return {
+      object: 'stopping_criteria',
+      ...stoppingCriteria(config, this.store.allObservations(exp.id).map(rowToObservation)),
+    };
   }
 
   // --- internals ---------------------------------------------------------------------------

@@ -64,3 +64,35 @@ describe('stoppingCriteria', () => {
     expect(stoppingCriteria(two, [...base, ...trade, ...dominated.slice(0, 9), obs2(100, 5)]).reasons).toEqual([]);
   });
 });
+
+describe('stoppingCriteria of a multitask experiment', () => {
+  const config = parseExperimentConfig({
+    parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],
+    metrics: [{ name: 'f' }],
+    observation_budget: 3,
+    tasks: [
+      { name: 'cheap', cost: 0.1 },
+      { name: 'real', cost: 1 },
+    ],
+  });
+  const on = (task: string, f: number): Observation => ({ ...obs(f), task });
+
+  it('spends the budget in task costs (ten 0.1-cost observations spend 1)', () => {
+    const cheap = Array.from({ length: 10 }, (_, i) => on('cheap', i));
+    expect(stoppingCriteria(config, [...cheap, on('real', 0)]).reasons).toEqual([]);
+    expect(stoppingCriteria(config, [...cheap, on('real', 0), on('real', 1)]).reasons).toEqual([
+      'observation_budget_reached',
+    ]);
+  });
+
+  it('judges stagnation on the real task alone: cheap improvements do not count, nor make the window', () => {
+    const { observation_budget: _, ...unbudgeted } = config;
+    const K = 10;
+    const real = Array.from({ length: 2 * K }, (_, i) => on('real', i < K ? i : 0));
+    // the last K real observations improved nothing; cheap ones with ever better values in between change nothing
+    const mixed = real.flatMap((o, i) => [o, on('cheap', 100 + i)]);
+    expect(stoppingCriteria(unbudgeted, mixed).reasons).toEqual(['possible_stagnation']);
+    // 2K observations in all, but fewer than 2K of the real task: too early to judge
+    expect(stoppingCriteria(unbudgeted, mixed.slice(0, 2 * K + 1)).reasons).toEqual([]);
+  });
+});

@@ -1,15 +1,20 @@
 /**
  * Whether an experiment may stop, as SigOpt's `stopping_criteria` said it: `should_stop` with its reasons.
  *
- * - `observation_budget_reached`: as many observations as the experiment's `observation_budget`.
+ * - `observation_budget_reached`: as many observations as the experiment's `observation_budget` (a multitask
+ *   experiment's: observations' task costs adding up to it).
  * - `possible_stagnation`: none of the last K observations improved the feasible front (K = the initial design's
  *   size for the experiment's parameters, 2 (p + 1), and at least 10), after at least 2K observations. An observation
  *   improves the front when it is feasible and no earlier feasible observation is at least as good on every optimized
  *   metric (with one metric: it beats the best so far).
  *
+ * In a multitask experiment only the real task's observations can improve the front: a cheaper task's value is not the
+ * objective's.
+ *
  * Advice, not a rule: the service keeps suggesting either way.
  */
 import { isFeasible } from '../multi-objective/feasibility.ts';
+import { costSpent, realTask } from '../multitask.ts';
 import type { ExperimentConfig, Observation } from '../space/space.ts';
 
 export interface StoppingCriteria {
@@ -21,11 +26,22 @@ export function stagnationWindow(config: Pick<ExperimentConfig, 'parameters'>): 
   return Math.max(10, 2 * (config.parameters.length + 1));
 }
 
-export function stoppingCriteria(config: ExperimentConfig, observations: readonly Observation[]): StoppingCriteria {
+export function stoppingCriteria(config: ExperimentConfig, all: readonly Observation[]): StoppingCriteria {
   const reasons: string[] = [];
-  if (config.observation_budget !== undefined && observations.length >= config.observation_budget) {
+  // the budget spent, rounded as the service reports it (ten 0.1-cost observations spend 1, not 0.9999999999999999)
+  const spent = config.tasks
+    ? Math.round(
+        costSpent(
+          config,
+          all.map((o) => o.task),
+        ) * 1e9,
+      ) / 1e9
+    : all.length;
+  if (config.observation_budget !== undefined && spent >= config.observation_budget) {
     reasons.push('observation_budget_reached');
   }
+  const real = config.tasks ? realTask(config).name : undefined;
+  const observations = real === undefined ? all : all.filter((o) => o.task === real);
   const K = stagnationWindow(config);
   if (observations.length >= 2 * K) {
     const optimized = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');

@@ -49,4 +49,38 @@ describe('parameterImportances', () => {
       { metric: 'g', importances: {} },
     ]);
   });
+
+  it('in a multitask experiment sees the task as an input, not as a parameter: a cheap task observed in one corner with an offset does not make that corner\u2019s parameter important', () => {
+    const tasks = parseExperimentConfig({
+      parameters: [
+        { name: 'x', type: 'double', bounds: { min: 0, max: 1 } },
+        { name: 'y', type: 'double', bounds: { min: 0, max: 1 } },
+      ],
+      metrics: [{ name: 'f' }],
+      observation_budget: 40,
+      tasks: [
+        { name: 'full', cost: 1 },
+        { name: 'quick', cost: 0.1 },
+      ],
+    });
+    // f depends on x alone on both tasks; the quick task reads 3 lower and was only run at y >= 0.5, the real one at
+    // y < 0.5: pooled as one function, the step in y at 0.5 would be its largest feature
+    const pts = new Sobol(2, { seed: 5 });
+    const obs: Observation[] = Array.from({ length: 40 }, () => {
+      const [x, y] = pts.next();
+      const quick = y >= 0.5;
+      return {
+        assignments: { x, y },
+        values: [{ name: 'f', value: Math.sin(2 * Math.PI * x) - (quick ? 3 : 0) }],
+        task: quick ? 'quick' : 'full',
+      };
+    });
+    const [f] = parameterImportances(tasks, obs);
+    expect(Object.keys(f.importances).sort()).toEqual(['x', 'y']);
+    expect(f.importances.x + f.importances.y).toBeCloseTo(1, 12);
+    expect(f.importances.x).toBeGreaterThan(0.8);
+    // the same data without tasks (the pooled fit this replaces) puts y ahead
+    const pooled = parameterImportances({ ...tasks, tasks: undefined }, obs)[0].importances;
+    expect(pooled.y).toBeGreaterThan(pooled.x);
+  });
 });

@@ -7,10 +7,15 @@
  *
  * The dimension-scaled length-scale prior pulls the length scales of parameters the data say nothing about towards
  * long values, so they come out near zero instead of at random.
+ *
+ * In a multitask experiment the GP is the multitask model's (multitask.ts): every observation, with its task's
+ * fidelity as one more input, so a cheap task's values inform the parameters' length scales without being taken for
+ * the real task's; the fidelity column itself is not a parameter and gets no importance.
  */
 import { GaussianProcess } from './gp.ts';
 import { SpaceEncoding, type ExperimentConfig, type Observation } from '../space/space.ts';
 import { Rng } from '../math/rng.ts';
+import { fidelity, withFidelity } from '../multitask.ts';
 
 export interface MetricImportances {
   metric: string;
@@ -30,17 +35,23 @@ export function parameterImportances(
     .map((m) => {
       const rows: number[][] = [];
       const y: number[] = [];
+      const fidelities: number[] = [];
       for (const o of observations) {
         if (o.failed) continue;
         const v = o.values?.find((x) => x.name === m.name)?.value;
         if (v === undefined || !Number.isFinite(v)) continue;
         rows.push(enc.encode(o.assignments));
         y.push(v);
+        if (config.tasks) fidelities.push(fidelity(config, o.task));
       }
       if (y.length < 3) return { metric: m.name, importances: {} };
-      const X = new Float64Array(rows.length * D);
-      rows.forEach((r, i) => X.set(r, i * D));
-      const gp = GaussianProcess.fit(X, Float64Array.from(y), D, { rng: new Rng(config.seed ?? 0), maxFitPoints: 256 });
+      const flat = rows.flat();
+      const X = config.tasks ? withFidelity(flat, rows.length, D, fidelities) : Float64Array.from(flat);
+      const width = config.tasks ? D + 1 : D;
+      const gp = GaussianProcess.fit(X, Float64Array.from(y), width, {
+        rng: new Rng(config.seed ?? 0),
+        maxFitPoints: 256,
+      });
       const relevance = enc.columns.map((c) => {
         let r = 0;
         for (let k = c.offset; k < c.offset + c.width; k++) r = Math.max(r, Math.exp(-gp.hyper.logLengthscales[k]));

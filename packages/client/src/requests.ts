@@ -180,6 +180,8 @@ export const ObservationUpdateSchema = z.strictObject({
   value_stddev: z.number().nonnegative().optional(),
   failed: z.boolean().optional(),
   metadata: MetadataSchema.nullable().optional(),
+  /** a multitask experiment's observation made without a suggestion: the task it was in fact evaluated on */
+  task: TaskRefSchema.optional(),
 });
 
 /** PUT on a suggestion: its metadata. */

@@ -344,6 +344,7 @@ describe('multitask experiments: suggestions', () => {
     );
     const o = await observe(id, { suggestion: s.id, value: 1 });
     expect(o).not.toHaveProperty('task');
+    await refused('PUT', `/v1/experiments/${id}/observations/${o.id}`, { task: 'cheap' }, 'task', /no tasks/);
     expect(inputs[0].pendingTasks).toBeUndefined();
   });
 });
@@ -408,13 +409,30 @@ describe('multitask experiments: observations', () => {
     expect(inputs[0].observations.map((o) => o.task)).toEqual(['medium', 'cheap', 'expensive', 'cheap']);
   });
 
-  it('keep their task through a correction (PUT)', async () => {
+  it('keep their task through a correction (PUT) unless it names one; one made for a suggestion keeps the suggestion\u2019s', async () => {
     const id = await create();
+    const url = `/v1/experiments/${id}`;
     const o = await observe(id, { assignments: { x: 0.5, y: 0.5 }, value: 1, task: 'cheap' });
-    const fixed = await h.call('PUT', `/v1/experiments/${id}/observations/${o.id}`, { value: 4 });
+    const fixed = await h.call('PUT', `${url}/observations/${o.id}`, { value: 4 });
     expect(fixed.status, fixed.text).toBe(200);
     expect(fixed.json).toMatchObject({ value: 4, task: { name: 'cheap', cost: 0.1 } });
-    await refused('PUT', `/v1/experiments/${id}/observations/${o.id}`, { task: 'expensive' }, 'task', /unknown field/);
+    expect((await h.call('GET', url)).json.progress.observation_budget_consumed).toBe(0.1);
+    // the task it was in fact run on: the budget spent follows
+    const moved = await h.call('PUT', `${url}/observations/${o.id}`, { task: { name: 'expensive', cost: 1 } });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.json).toMatchObject({ value: 4, task: { object: 'task', name: 'expensive', cost: 1 } });
+    expect((await h.call('GET', `${url}/observations/${o.id}`)).json.task.name).toBe('expensive');
+    expect((await h.call('GET', url)).json.progress.observation_budget_consumed).toBe(1);
+    await refused('PUT', `${url}/observations/${o.id}`, { task: 'free' }, 'task', /unknown task "free"/);
+    await refused('PUT', `${url}/observations/${o.id}`, { task: { name: 'cheap', cost: 1 } }, 'task.cost');
+    // an observation of a suggestion: its task is the suggestion's
+    const s = await suggest(id);
+    const so = await observe(id, { suggestion: s.id, value: 2 });
+    const other = TASKS.find((t) => t.name !== s.task.name)!.name;
+    await refused('PUT', `${url}/observations/${so.id}`, { task: other }, 'task', /differs from suggestion/);
+    const same = await h.call('PUT', `${url}/observations/${so.id}`, { task: s.task.name, value: 3 });
+    expect(same.status, same.text).toBe(200);
+    expect(same.json).toMatchObject({ value: 3, task: s.task });
   });
 });
 

@@ -693,7 +693,9 @@ export class OptimizationService {
    * PUT on an observation: corrects its values, its failure or its metadata (fields left out stay as they were) and
    * checks the result as a new observation would be checked, so a correction cannot store what a create would refuse.
    * Values given without `failed` make a failed observation a successful one; `failed: true` alone drops the values
-   * (a crash), `failed: true` with values keeps those (a rule failure: the values it was judged on).
+   * (a crash), `failed: true` with values keeps those (a rule failure: the values it was judged on). In a multitask
+   * experiment `task` corrects the task of an observation made without a suggestion; one made for a suggestion keeps
+   * the suggestion's (naming another is a 400, as on create).
    */
   updateObservation(tokenId: string, rawId: string, rawOid: string, raw: unknown): Promise<ObservationObject> {
     const body = parse(ObservationUpdateSchema, raw ?? {});
@@ -710,6 +712,13 @@ export class OptimizationService {
           const failed = body.failed ?? (given !== undefined ? false : row.failed === 1);
           const before = rowToObservation(row);
           const values = given ?? (body.failed === true ? undefined : before.values);
+          const task = namedTask(config, body.task, 'task')?.name ?? before.task;
+          if (row.suggestion_id !== null && task !== before.task) {
+            throw new ApiError(
+              400,
+              `task: ${JSON.stringify(task)} differs from suggestion ${row.suggestion_id}'s task ${JSON.stringify(before.task)}`,
+            );
+          }
           const obs = this.validate(
             config,
             dropUndefined({
@@ -717,7 +726,7 @@ export class OptimizationService {
               values,
               failed: failed || undefined,
               suggestion: before.suggestion,
-              task: before.task,
+              task,
             }),
             '',
           );
@@ -725,6 +734,7 @@ export class OptimizationService {
             metric_values: obs.values && obs.values.length > 0 ? JSON.stringify(obs.values) : null,
             failed: obs.failed ? 1 : 0,
             metadata: body.metadata === undefined ? row.metadata : metadataText(body.metadata),
+            task: task ?? null,
           };
           this.store.updateObservation(row.id, updated);
           // the warm-start hyperparameters were fitted to the old data: refit on the next suggestion

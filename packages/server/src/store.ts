@@ -357,13 +357,18 @@ export class Store {
     return { ...o, id: Number(r.lastInsertRowid), created };
   }
 
-  updateObservation(id: number, o: Pick<ObservationRow, 'metric_values' | 'failed' | 'metadata'>): void {
+  /** Corrects an observation; its task changes only when `task` is given. */
+  updateObservation(
+    id: number,
+    o: Pick<ObservationRow, 'metric_values' | 'failed' | 'metadata'> & { task?: string | null },
+  ): void {
     this.sql('UPDATE observations SET metric_values = ?, failed = ?, metadata = ? WHERE id = ?').run(
       o.metric_values,
       o.failed,
       o.metadata,
       id,
     );
+    if (o.task !== undefined) this.sql('UPDATE observations SET task = ? WHERE id = ?').run(o.task, id);
   }
 
   /** Deletes one observation (experimentId given: every observation of the experiment); returns how many. */

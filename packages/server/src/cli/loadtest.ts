@@ -262,9 +262,11 @@ function hostileRequests(victimExp: string, victimSuggestion: string, attackerEx
     'metadata',
   ]) {
     for (const v of junk) {
+      // valid values of the field are not hostile: a name, a seed, no budget (SigOpt's default), metadata
       if (
         (field === 'name' && v === 'str') ||
         (field === 'seed' && v === -1) ||
+        (field === 'observation_budget' && v === null) ||
         (field === 'metadata' && (v === null || (typeof v === 'object' && !Array.isArray(v))))
       )
         continue;
@@ -284,7 +286,8 @@ function hostileRequests(victimExp: string, victimSuggestion: string, attackerEx
     { ...p0, bounds: { min: 'a', max: 1 } },
     { ...p0, bounds: null },
     { ...p0, name: '' },
-    { ...p0, name: 'a b' },
+    { ...p0, name: 'a b ' }, // inner spaces are valid ("Validation Accuracy"), trailing ones are not
+    { ...p0, name: '1x' },
     { ...p0, transformation: 'log' },
     { ...p0, transformation: 'sqrt' },
     { name: 'c', type: 'categorical', categorical_values: [] },
@@ -325,7 +328,8 @@ function hostileRequests(victimExp: string, victimSuggestion: string, attackerEx
       body: JSON.stringify({ ...valid, metrics: bad }),
     });
   }
-  for (const field of ['parameters', 'metrics']) {
+  // without metrics an experiment has SigOpt's default one ("value"): only missing parameters are hostile
+  for (const field of ['parameters']) {
     const { [field]: _drop, ...rest } = valid;
     out.push({ label: `missing ${field}`, method: 'POST', path: '/v1/experiments', body: JSON.stringify(rest) });
   }
@@ -335,6 +339,7 @@ function hostileRequests(victimExp: string, victimSuggestion: string, attackerEx
   for (const field of ['assignments', 'values', 'failed', 'metadata', 'suggestion', 'value']) {
     for (const v of junk) {
       if (field === 'metadata' && (v === null || (typeof v === 'object' && !Array.isArray(v)))) continue;
+      if (field === 'failed' && v === true) continue; // a failure that carries its values: valid
       out.push({
         label: `observation.${field}=${JSON.stringify(v)}`,
         method: 'POST',
@@ -605,6 +610,9 @@ async function hostilePhase(dir: string) {
   });
 }
 
+/** A wrong command line: reported in one line. */
+class UsageError extends Error {}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -620,10 +628,10 @@ async function main() {
   });
   const clients = Number(values.clients);
   if (!Number.isInteger(clients) || clients < 1 || clients > 256)
-    throw new Error('--clients must be an integer in [1, 256]');
+    throw new UsageError('--clients must be an integer in [1, 256]');
   const levels = values.levels.split(',').map(Number);
   if (levels.some((l) => !Number.isInteger(l) || l < clients || l > 5000))
-    throw new Error(`--levels must be integers in [clients, 5000]`);
+    throw new UsageError(`--levels must be integers in [clients, 5000]`);
   const phases = new Set(values.phases.split(','));
   serverArgs = ['--suggest-workers', values['suggest-workers'], '--max-batch', values['max-batch']];
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-loadtest-'));
@@ -667,6 +675,9 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`loadtest: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+  // a wrong option is one line; a failure during the run keeps its stack
+  const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const text = err instanceof Error ? (usage ? err.message : (err.stack ?? err.message)) : String(err);
+  process.stderr.write(`loadtest: ${text}\n`);
+  process.exit(usage ? 2 : 1);
 });

@@ -12,7 +12,12 @@ computed by the same TypeScript code for every method. Requests on stdin, one an
   {"op": "ask"}                                                                  -> {"trial": 0, "params": {...}}
   {"op": "tell", "trial": 0, "values": [1.5, -2.0]}                              -> {"ok": true}
   {"op": "tell", "trial": 1, "failed": true}                                     -> {"ok": true}   (TrialState.FAIL)
+  {"op": "add", "params": {...}, "values": [1.5, -2.0]}                          -> {"ok": true}
+  {"op": "add", "params": {...}, "failed": true}                                 -> {"ok": true}
   {"op": "close"}                                                                -> {"ok": true}, then exit
+
+Several trials may be asked before they are told (parallel workers); "add" records a finished trial Optuna did not
+propose (a study resumed from its journal: the trials run before the restart).
 
 Samplers: TPESampler(multivariate=True, seed=seed) with its default n_startup_trials; NSGAIISampler(seed=seed).
 Any error is answered as {"error": "<message>"} and ends the process with status 1.
@@ -101,11 +106,23 @@ def main():
                     values = req["values"]
                     study.tell(trial, values[0] if len(values) == 1 else values)
                 reply({"ok": True})
+            elif op == "add":
+                params = {}
+                for name, dist in dists.items():
+                    v = req["params"][name]
+                    params[name] = int(v) if isinstance(dist, IntDistribution) else v
+                if req.get("failed"):
+                    done = optuna.trial.create_trial(params=params, distributions=dists, state=TrialState.FAIL)
+                else:
+                    values = req["values"]
+                    done = optuna.trial.create_trial(params=params, distributions=dists, values=values)
+                study.add_trial(done)
+                reply({"ok": True})
             elif op == "close":
                 reply({"ok": True})
                 return
             else:
-                raise ValueError(f"op must be init, ask, tell or close (got {op!r})")
+                raise ValueError(f"op must be init, ask, tell, add or close (got {op!r})")
         except Exception as e:  # answer, then stop: the runner treats an error as fatal
             reply({"error": f"{type(e).__name__}: {e}"})
             sys.exit(1)

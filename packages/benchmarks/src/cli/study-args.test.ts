@@ -62,7 +62,10 @@ describe('parseStudyArgs', () => {
     expect(
       error(['rotten', '--optimizer-method', 'random', '--optimizer-url', 'http://127.0.0.1:1', '--token', 't']),
     ).toMatch(/^--optimizer-method: only in-process/);
-    expect(error(['rotten', '--optimizer-method', 'tpe'])).toMatch(/^--optimizer-method: /);
+    expect(parseStudyArgs(['rotten', '--trainer', 'surrogate', '--optimizer-method', 'tpe']).optimizerMethod).toBe(
+      'tpe',
+    );
+    expect(error(['rotten', '--optimizer-method', 'cmaes'])).toMatch(/^--optimizer-method: /);
     // --remote: the service holds the trials; one comparison per run
     const url = ['--optimizer-url', 'http://127.0.0.1:1', '--token', 't'];
     expect(parseStudyArgs(['rotten', ...url, '--remote', '--lease', '30'])).toMatchObject({ remote: true, lease: 30 });

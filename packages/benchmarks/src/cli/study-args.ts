@@ -69,7 +69,8 @@ export function studyUsage(): string {
   --trainer     real (default) | surrogate (trials drawn from random forests fitted on real trainings, see
                 --archive; the preset's budgets at the archive's fidelity) | fake (closed-form stand-in, for tests)
   --archive     the trial archive of --trainer surrogate (default reports/archives/<study>-default)
-  --optimizer-method  mobo (default: the optimizer) | random | sobol: what runs in the optimizer arm's place
+  --optimizer-method  mobo (default: the optimizer) | random | sobol | tpe (Optuna's multivariate TPE, Debian's
+                python3-optuna): what runs in the optimizer arm's place, to compare through the same runner and report
   --jobs        repeats run side by side, in child processes (surrogate and fake trainers, not with --optimizer-url;
                 default: one per core for surrogate, 1 otherwise)
   --verbose     stack traces with errors`;

@@ -21,6 +21,7 @@ import { activeSeconds, computeReplicates } from '../report/replicates.ts';
 import { replicateArms, type Arm } from './replicates.ts';
 import { runStudyTrials } from './run-study.ts';
 import { InProcessSuggester, type Suggester } from './suggesters.ts';
+import { OptunaSuggester } from './optuna-suggester.ts';
 import { RestSuggester } from './rest-suggester.ts';
 import { defaultArchiveDir, loadSurrogate } from '../surrogate/load.ts';
 import { surrogatePreset } from '../surrogate/study-preset.ts';
@@ -226,7 +227,9 @@ async function runArm(
         lag,
         outDir: arm.outDir,
       })
-    : new InProcessSuggester(study, arm.preset, arm.seed, lag, args.optimizerMethod);
+    : args.optimizerMethod === 'tpe'
+      ? new OptunaSuggester(study, arm.preset, arm.seed, lag)
+      : new InProcessSuggester(study, arm.preset, arm.seed, lag, args.optimizerMethod);
   const progress = createProgress({ tty: io.tty, write: io.log, accuracyMetric: study.accuracyMetric });
   try {
     const result = await runStudyTrials({

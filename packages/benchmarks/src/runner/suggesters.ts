@@ -64,11 +64,11 @@ export function toObservation(record: TrialRecord): Observation {
 }
 
 /**
- * What runs in the optimizer arm: the optimizer ('mobo'), or random search / the Sobol sequence in its place
- * (`--optimizer-method`), to compare them through the same runner and report, or to show what a gate on the optimizer's
- * figures sees when the optimizer is no better than random.
+ * What runs in the optimizer arm: the optimizer ('mobo'), or random search / the Sobol sequence / Optuna's multivariate
+ * TPE ('tpe', optuna-suggester.ts) in its place (`--optimizer-method`), to compare them through the same runner and
+ * report, or to show what a gate on the optimizer's figures sees when the optimizer is no better than random.
  */
-export const OPTIMIZER_METHODS = ['mobo', 'random', 'sobol'] as const;
+export const OPTIMIZER_METHODS = ['mobo', 'random', 'sobol', 'tpe'] as const;
 export type OptimizerMethod = (typeof OPTIMIZER_METHODS)[number];
 
 export class InProcessSuggester implements Suggester {
@@ -82,7 +82,13 @@ export class InProcessSuggester implements Suggester {
    */
   private state: OptimizerState | undefined;
 
-  constructor(study: Study, preset: Preset, seed: number, lag: number, method: OptimizerMethod = 'mobo') {
+  constructor(
+    study: Study,
+    preset: Preset,
+    seed: number,
+    lag: number,
+    method: Exclude<OptimizerMethod, 'tpe'> = 'mobo',
+  ) {
     this.kind = method === 'mobo' ? 'in-process' : `in-process-${method}`;
     this.mobo = { ...experimentConfig(study, preset, seed, 'mobo', lag + 1), method };
     this.rand = experimentConfig(study, preset, seed, 'random', 1);

@@ -130,6 +130,30 @@ export class OptunaPeer {
     );
   }
 
+  /**
+   * A trial proposed while others are still out (parallel workers): its Optuna number and parameters, told later with
+   * tellTrial(). Not mixed with ask()/tell() on one peer.
+   */
+  async askTrial(): Promise<{ trial: number; params: Assignments }> {
+    const a = await this.request({ op: 'ask' });
+    if (!('trial' in a)) throw new Error('optuna peer: ask answered without a trial');
+    return { trial: a.trial, params: a.params };
+  }
+
+  /** The outcome of a trial from askTrial() (values in maximisation orientation). */
+  async tellTrial(trial: number, outcome: Outcome): Promise<void> {
+    await this.request(
+      outcome.failed ? { op: 'tell', trial, failed: true } : { op: 'tell', trial, values: outcome.values },
+    );
+  }
+
+  /** A finished trial Optuna did not propose (a resumed run's earlier trials), recorded with its outcome. */
+  async add(params: Assignments, outcome: Outcome): Promise<void> {
+    await this.request(
+      outcome.failed ? { op: 'add', params, failed: true } : { op: 'add', params, values: outcome.values },
+    );
+  }
+
   async close(): Promise<void> {
     if (!this.closed) {
       await this.request({ op: 'close' }).catch(() => undefined);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudyArgs } from './study-args.ts';
 
@@ -66,6 +67,17 @@ describe('parseStudyArgs', () => {
       'tpe',
     );
     expect(error(['rotten', '--optimizer-method', 'cmaes'])).toMatch(/^--optimizer-method: /);
+    // --budget: a budget sweep of one preset, in its own default folder
+    expect(parseStudyArgs(['diatom', '--budget', '40'])).toMatchObject({
+      budget: 40,
+      out: path.join('reports', 'diatom-default-b40'),
+    });
+    expect(parseStudyArgs(['diatom']).budget).toBeNull();
+    expect(error(['diatom', '--budget', '0'])).toMatch(/^--budget: /);
+    expect(error(['diatom', '--budget', 'x'])).toMatch(/^--budget: expected an integer/);
+    expect(error(['rotten', '--budget', '16', '--optimizer-url', 'http://127.0.0.1:1', '--token', 't'])).toMatch(
+      /^--budget: only in-process/,
+    );
     // --remote: the service holds the trials; one comparison per run
     const url = ['--optimizer-url', 'http://127.0.0.1:1', '--token', 't'];
     expect(parseStudyArgs(['rotten', ...url, '--remote', '--lease', '30'])).toMatchObject({ remote: true, lease: 30 });

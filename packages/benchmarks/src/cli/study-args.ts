@@ -20,7 +20,12 @@ export const StudyArgsSchema = z.object({
   seeds: z.number().int().min(1).max(64).nullable(),
   /** Repeats: complete comparisons, each optimizer seed against its own random arm (null: not asked). */
   repeats: z.number().int().min(1).max(1000).nullable(),
-  /** What runs in the optimizer arm (runner/suggesters.ts): the optimizer, or random search / Sobol in its place. */
+  /**
+   * The optimizer arm's budget instead of the preset's, the random arm's scaled to keep the preset's ratio (a budget
+   * sweep of one preset); null: the preset's.
+   */
+  budget: z.number().int().min(1).max(100_000).nullable(),
+  /** What runs in the optimizer arm (runner/suggesters.ts): the optimizer, or random search / Sobol / TPE in its place. */
   optimizerMethod: z.enum(OPTIMIZER_METHODS),
   /** Repeats run side by side (surrogate and fake trainers; a real trainer's parallelism is --workers). */
   jobs: z.number().int().min(1).max(64),
@@ -69,6 +74,8 @@ export function studyUsage(): string {
   --trainer     real (default) | surrogate (trials drawn from random forests fitted on real trainings, see
                 --archive; the preset's budgets at the archive's fidelity) | fake (closed-form stand-in, for tests)
   --archive     the trial archive of --trainer surrogate (default reports/archives/<study>-default)
+  --budget      N optimizer trials instead of the preset's, the random arm's budget scaled to keep the preset's ratio
+                (a budget sweep; default --out reports/<study>-<preset>-b<N>); not with --optimizer-url
   --optimizer-method  mobo (default: the optimizer) | random | sobol | tpe (Optuna's multivariate TPE, Debian's
                 python3-optuna): what runs in the optimizer arm's place, to compare through the same runner and report
   --jobs        repeats run side by side, in child processes (surrogate and fake trainers, not with --optimizer-url;
@@ -98,6 +105,7 @@ const STRING_OPTIONS = [
   'jobs',
   'optimizer-method',
   'lease',
+  'budget',
 ];
 
 /** `--workers -1` as `--workers=-1`: node's parseArgs takes a value starting with '-' for an option ("ambiguous"). */
@@ -129,6 +137,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
         archive: { type: 'string' },
         jobs: { type: 'string' },
         'optimizer-method': { type: 'string', default: 'mobo' },
+        budget: { type: 'string' },
         'data-dir': { type: 'string' },
         out: { type: 'string' },
         trainer: { type: 'string', default: 'real' },
@@ -162,6 +171,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     repeats: values.repeats === undefined ? null : intFlag('repeats', values.repeats, 1),
     archive: values.archive ?? null,
     optimizerMethod: values['optimizer-method'],
+    budget: values.budget === undefined ? null : intFlag('budget', values.budget, 1),
     jobs: intFlag(
       'jobs',
       values.jobs,
@@ -170,7 +180,9 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
         : 1,
     ),
     dataDir: values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR ?? null,
-    out: values.out ?? path.join('reports', `${study}-${preset}`),
+    out:
+      values.out ??
+      path.join('reports', `${study}-${preset}${values.budget === undefined ? '' : `-b${values.budget}`}`),
     trainer: values.trainer,
     backend: values.backend,
     optimizerUrl: values['optimizer-url'] ?? null,
@@ -201,6 +213,9 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
   }
   if (parsed.data.optimizerUrl && parsed.data.optimizerMethod !== 'mobo') {
     throw new Error('--optimizer-method: only in-process (without --optimizer-url)');
+  }
+  if (parsed.data.budget !== null && parsed.data.optimizerUrl) {
+    throw new Error('--budget: only in-process (without --optimizer-url: remote workers read the preset itself)');
   }
   if (parsed.data.jobs > 1 && parsed.data.optimizerUrl) {
     throw new Error('--jobs: not with --optimizer-url (every repeat asks the one service; run them in turn)');

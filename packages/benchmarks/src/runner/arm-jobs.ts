@@ -36,6 +36,7 @@ export function armCommand(args: StudyArgs, arm: Arm): string[] {
   ];
   if (args.archive !== null) out.push('--archive', args.archive);
   if (args.optimizerMethod !== 'mobo') out.push('--optimizer-method', args.optimizerMethod);
+  if (args.budget !== null) out.push('--budget', String(args.budget));
   return out;
 }
 

@@ -6,7 +6,7 @@ import { gemmAdvice } from '@paretobench/models/openblas-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { getPreset, type Preset } from '../studies/presets.ts';
+import { getPreset, withBudget, type Preset } from '../studies/presets.ts';
 import { getStudy } from '../studies/registry.ts';
 import type { Study } from '../studies/study.ts';
 import type { TrialRecord } from '../journal/records.ts';
@@ -49,7 +49,7 @@ export async function runStudy(args: StudyArgs, io: StudyCommandIo): Promise<{ s
 async function runLocked(args: StudyArgs, io: StudyCommandIo): Promise<{ summary: Summary }> {
   const t0 = Date.now();
   const study = await getStudy(args.study);
-  const named = getPreset(study, args.preset);
+  const named = withBudget(getPreset(study, args.preset), args.budget);
   const surrogate =
     args.trainer === 'surrogate'
       ? loadSurrogate(study, args.archive ?? defaultArchiveDir(study.name), { log: io.log })

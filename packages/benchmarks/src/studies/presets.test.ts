@@ -4,7 +4,7 @@ import { judgeOutcome } from '../runner/judge.ts';
 import type { TrialOutcome } from '../runner/protocol.ts';
 import DIATOM from './diatom/index.ts';
 import ROTTEN from './rotten/index.ts';
-import { PRESET_NAMES, getPreset } from './presets.ts';
+import { PRESET_NAMES, getPreset, withBudget } from './presets.ts';
 import type { Study } from './study.ts';
 
 /**
@@ -169,5 +169,16 @@ describe('presets', () => {
     const lines = ROTTEN.describePreset(getPreset(ROTTEN, 'default')).join('\n');
     expect(lines).toMatch(/budgets optimizer 12 vs random 45/);
     expect(lines).toMatch(/failure rule: accuracy < 0.7 or training time > 100 s \(paper 0.75 \/ 250 s\)/);
+  });
+
+  it('--budget sets the optimizer arm\u2019s budget and scales the random arm\u2019s to the preset\u2019s ratio, saying so', () => {
+    const diatom = withBudget(getPreset(DIATOM, 'default'), 40);
+    expect(diatom.budgets).toEqual({ optimizer: 40, random: 400 });
+    expect(diatom.scope).toMatch(/^Budgets changed on the command line \(--budget 40\): 40 optimizer vs 400 random/);
+    expect(diatom.fixedEpochs).toBe(getPreset(DIATOM, 'default').fixedEpochs);
+    // rotten's 12 : 45 (1 : 3.75) at 16 optimizer trials: 60 random
+    expect(withBudget(getPreset(ROTTEN, 'default'), 16).budgets).toEqual({ optimizer: 16, random: 60 });
+    expect(withBudget(getPreset(ROTTEN, 'default'), 7).budgets).toEqual({ optimizer: 7, random: 26 });
+    expect(withBudget(getPreset(ROTTEN, 'default'), null)).toEqual(getPreset(ROTTEN, 'default'));
   });
 });

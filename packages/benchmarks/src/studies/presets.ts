@@ -81,6 +81,24 @@ export function getPreset(study: Pick<Study, 'presets'>, name: string): Preset {
   return PresetSchema.parse(study.presets[name as PresetName]);
 }
 
+/**
+ * The preset with `optimizer` trials in the optimizer arm and the random arm's budget scaled to keep the preset's
+ * ratio (`--budget`, a budget sweep of one preset); the preset itself for null. Its scope says so, since the preset's
+ * own text describes its own budgets.
+ */
+export function withBudget(preset: Preset, optimizer: number | null): Preset {
+  if (optimizer === null || optimizer === preset.budgets.optimizer) return preset;
+  const random = Math.round((optimizer * preset.budgets.random) / preset.budgets.optimizer);
+  return PresetSchema.parse({
+    ...preset,
+    budgets: { optimizer, random },
+    scope:
+      `Budgets changed on the command line (--budget ${optimizer}): ${optimizer} optimizer vs ${random} random ` +
+      `trials instead of the preset's ${preset.budgets.optimizer} vs ${preset.budgets.random}, same ratio. ` +
+      `The preset's own description, at its own budgets: ${preset.scope}`,
+  });
+}
+
 /*
  * The lines of a preset description every study shares; a study's `describePreset` puts its own lines (epochs,
  * model settings, failure rule) between them.

@@ -140,9 +140,15 @@ export const TokenObject = z.looseObject({
   token: z.string().optional(),
   client: ResourceId.nullable().optional(),
   user: ResourceId.nullable().optional(),
+  /** the organisation of the token's client (this service; SigOpt's Token object has no such field) */
+  organization: ResourceId.nullable().optional(),
+  /** an experiment-scoped token's experiment (null: a client token) */
+  experiment: ResourceId.nullable().optional(),
+  all_experiments: z.boolean().optional(),
   token_type: z.string().optional(),
   permissions: z.string().optional(),
   development: z.boolean().optional(),
+  expires: z.number().int().nullable().optional(),
 });
 export type TokenObject = z.infer<typeof TokenObject>;
 

@@ -32,6 +32,9 @@ describe('@paretobench/client against the service', () => {
   it('creates, reads, lists and updates an experiment', async () => {
     const token = await client.tokenSelf();
     expect(token.client).toMatch(/^[0-9a-z-]+$/);
+    expect(token).toMatchObject({ experiment: null, all_experiments: true, expires: null });
+    // a token made without a client is a client of its own, in an organisation of its own of the same id
+    expect(token.organization).toBe(token.client);
     // the token's id (the part before the dot), never the secret
     expect(ctx.token.startsWith(`${token.token}.`)).toBe(true);
     const e = await client.createExperiment(BODY);

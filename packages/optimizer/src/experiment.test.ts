@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ObservationError } from './space/errors.ts';
-import { Experiment } from './experiment.ts';
+import { Experiment, bestObservationIndices, bestObservations } from './experiment.ts';
+import { parseExperimentConfig, type Observation } from './space/space.ts';
 
 const config = {
   name: 'toy',
@@ -101,5 +102,56 @@ describe('Experiment', () => {
     expect(() =>
       Experiment.create({ ...config, parameters: [{ name: 'x', type: 'int', bounds: { min: 3, max: 1 } }] }),
     ).toThrow(/parameters\[0\]\.bounds\.min/);
+  });
+});
+
+describe('bestObservations', () => {
+  const config = parseExperimentConfig({
+    parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],
+    metrics: [
+      { name: 'acc', objective: 'maximize' },
+      { name: 'time', objective: 'minimize', threshold: 10 },
+    ],
+  });
+  const at = (acc: number, time: number, extra: Partial<Observation> = {}): Observation => ({
+    assignments: { x: 0.5 },
+    values: [
+      { name: 'acc', value: acc },
+      { name: 'time', value: time },
+    ],
+    ...extra,
+  });
+
+  it('is the feasible Pareto front in observation order: failures, threshold misses and missing values do not count', () => {
+    const obs: Observation[] = [
+      at(0.9, 8), // front
+      at(0.5, 2), // front
+      at(0.95, 12), // over the time threshold
+      at(0.8, 9), // dominated by 0
+      at(0.99, 1, { failed: true }), // a failure with values
+      { assignments: { x: 0.1 }, values: [{ name: 'acc', value: 1 }] }, // no time
+      at(0.6, 1), // front, dominates 1
+    ];
+    expect(bestObservationIndices(config, obs)).toEqual([0, 6]);
+    expect(bestObservations(config, obs)).toEqual([obs[0], obs[6]]);
+    expect(bestObservationIndices(config, [])).toEqual([]);
+  });
+
+  it('counts only the real task in a multitask experiment', () => {
+    const tasks = parseExperimentConfig({
+      parameters: [{ name: 'x', type: 'double', bounds: { min: 0, max: 1 } }],
+      metrics: [{ name: 'acc' }],
+      observation_budget: 10,
+      tasks: [
+        { name: 'full', cost: 1 },
+        { name: 'quick', cost: 0.2 },
+      ],
+    });
+    const obs: Observation[] = [
+      { assignments: { x: 0.1 }, values: [{ name: 'acc', value: 0.9 }], task: 'quick' },
+      { assignments: { x: 0.2 }, values: [{ name: 'acc', value: 0.7 }], task: 'full' },
+      { assignments: { x: 0.3 }, values: [{ name: 'acc', value: 0.8 }], task: 'full' },
+    ];
+    expect(bestObservationIndices(tasks, obs)).toEqual([2]);
   });
 });

@@ -157,10 +157,27 @@ export class Experiment {
  * and in a multitask experiment only those of the real task (cost 1), as SigOpt's best assignments.
  */
 export function bestObservations(config: ExperimentConfig, observations: readonly Observation[]): Observation[] {
+  return bestObservationIndices(config, observations).map((i) => observations[i]);
+}
+
+/**
+ * The positions in `observations` of bestObservations(), ascending. An observation missing an objective's value
+ * (possible only where values were not validated against the metrics) does not count.
+ */
+export function bestObservationIndices(config: ExperimentConfig, observations: readonly Observation[]): number[] {
   const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
   const valueOf = (o: Observation, name: string) => o.values?.find((v) => v.name === name)?.value;
   const real = config.tasks?.find((t) => t.cost === 1)?.name;
-  const good = observations.filter((o) => isFeasible(config, o) && (real === undefined || o.task === real));
-  const pts = good.map((o) => objectives.map((m) => (m.objective === 'minimize' ? -1 : 1) * valueOf(o, m.name)!));
-  return paretoFront(pts).map((i) => good[i]);
+  const counted: number[] = [];
+  const pts: number[][] = [];
+  observations.forEach((o, i) => {
+    if (!isFeasible(config, o) || (real !== undefined && o.task !== real)) return;
+    const p = objectives.map((m) => (m.objective === 'minimize' ? -1 : 1) * (valueOf(o, m.name) ?? Number.NaN));
+    if (p.some(Number.isNaN)) return;
+    counted.push(i);
+    pts.push(p);
+  });
+  return paretoFront(pts)
+    .map((k) => counted[k])
+    .sort((a, b) => a - b);
 }

@@ -44,7 +44,13 @@ export {
   type SuggestBatchOutput,
   type OptimizerState,
 } from './suggest.ts';
-export { Experiment, bestObservations, type PendingSuggestion, type ObserveInput } from './experiment.ts';
+export {
+  Experiment,
+  bestObservations,
+  bestObservationIndices,
+  type PendingSuggestion,
+  type ObserveInput,
+} from './experiment.ts';
 export {
   logEhvi2d,
   ehvi2d,

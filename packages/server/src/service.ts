@@ -13,14 +13,13 @@
  * - a suggestion takes at most one observation (checked here and by a UNIQUE index).
  */
 import {
-  isFeasible,
+  bestObservationIndices,
   diverseSolutions,
   satisfies,
   parameterImportances,
   stoppingCriteria,
   ObservationError,
   SpaceError,
-  paretoFront,
   parseExperimentConfig,
   realTask,
   validateObservation,
@@ -789,42 +788,19 @@ export class OptimizationService {
   bestAssignments(tokenId: string, rawId: string): PaginationObject<BestAssignmentsObject> {
     const exp = this.requireExperiment(tokenId, rawId);
     const config = JSON.parse(exp.config) as ExperimentConfig;
-    // num_solutions > 1: that many good and mutually distant feasible observations, best first (the optimizer's rule)
-    if (numSolutions(config) > 1) {
-      const rows = this.store.allObservations(exp.id);
-      const picked = diverseSolutions(config, rows.map(rowToObservation), numSolutions(config));
-      const doubles = doubleNames(config);
-      return {
-        object: 'pagination',
-        count: picked.length,
-        data: picked.map((i) => bestAssignmentsObject(rows[i], doubles)),
-        paging: { before: null, after: null },
-      };
-    }
-    const optimize = config.metrics.filter((m) => (m.strategy ?? 'optimize') === 'optimize');
-    const real = config.tasks ? realTask(config).name : undefined;
-    const candidates: ObservationRow[] = [];
-    const points: number[][] = [];
-    for (const row of this.store.allObservations(exp.id)) {
-      if (row.failed || row.metric_values === null) continue;
-      if (real !== undefined && row.task !== real) continue;
-      const recorded = JSON.parse(row.metric_values) as { name: string; value: number }[];
-      if (!isFeasible(config, { assignments: {}, values: recorded })) continue;
-      const values = new Map(recorded.map((v) => [v.name, v.value]));
-      const point = optimize.map((m) => {
-        const v = values.get(m.name);
-        return v === undefined ? Number.NaN : (m.objective ?? 'maximize') === 'maximize' ? v : -v;
-      });
-      if (point.some(Number.isNaN)) continue;
-      candidates.push(row);
-      points.push(point);
-    }
-    const front = points.length > 0 ? [...paretoFront(points)].sort((a, b) => a - b) : [];
+    const rows = this.store.allObservations(exp.id);
+    const observations = rows.map(rowToObservation);
+    // num_solutions > 1: that many good and mutually distant feasible observations, best first (the optimizer's rule);
+    // else the feasible Pareto front in observation order (the optimizer's bestObservations)
+    const picked =
+      numSolutions(config) > 1
+        ? diverseSolutions(config, observations, numSolutions(config))
+        : bestObservationIndices(config, observations);
     const doubles = doubleNames(config);
     return {
       object: 'pagination',
-      count: front.length,
-      data: front.map((i) => bestAssignmentsObject(candidates[i], doubles)),
+      count: picked.length,
+      data: picked.map((i) => bestAssignmentsObject(rows[i], doubles)),
       paging: { before: null, after: null },
     };
   }

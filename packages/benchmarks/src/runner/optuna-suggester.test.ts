@@ -73,8 +73,10 @@ describe('OptunaSuggester', () => {
     }
   }, 60_000);
 
-  it('tells Optuna every metric in maximisation orientation, and a failure as a failure', () => {
+  it('tells Optuna every metric in maximisation orientation, and a failure as a failure; its kind names the version', () => {
+    requireOptuna();
     const s = new OptunaSuggester(study, preset, 0, 0);
+    expect(s.kind).toMatch(/^optuna-tpe-\d+\.\d+/);
     expect(study.metrics.map((m) => m.objective)).toEqual(['maximize', 'minimize']);
     expect(s.outcome(record(2, {}))).toEqual({ values: [0.52, -98] });
     expect(s.outcome(record(2, {}, true))).toEqual({ failed: true });
@@ -92,18 +94,45 @@ describe('OptunaSuggester', () => {
       r.metrics = { accuracy: 1 - Number(a.dropout_rate), training_time: 50 };
       history.push(r);
     }
-    const resumed = new OptunaSuggester(study, preset, 7, 0);
+    const warnings: string[] = [];
+    // 6 in flight, so trials 30..35 are asked while the last proposals train (each sees 24..29 of the 30)
+    const resumed = new OptunaSuggester(study, preset, 7, 6, (line) => warnings.push(line));
     try {
       const next: number[] = [];
       for (let k = 30; k < 36; k++) next.push(Number((await resumed.optimizer(k, history, [])).dropout_rate));
       // dropout_rate is in [0.1, 0.9]; uniform draws would average 0.5
       expect(next.reduce((x, y) => x + y, 0) / next.length).toBeLessThan(0.3);
+      // these trials were not Optuna's: replaying them cannot match, and it says so once
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/other parameters for trial 0 than the journal holds/);
     } finally {
       await resumed.close();
     }
   }, 60_000);
 
+  it('after a restart replays its own journal and goes on exactly as the uninterrupted run', async () => {
+    requireOptuna();
+    const straight = new OptunaSuggester(study, preset, 3, 1);
+    const warnings: string[] = [];
+    const resumed = new OptunaSuggester(study, preset, 3, 1, (line) => warnings.push(line));
+    try {
+      const all = await run(straight, 22, 5);
+      // killed after 16 trials were handed out (15 finished, trial 15 training), past TPE's 10 startup trials, so
+      // Optuna's own random state has moved: the new peer asks for trial 16
+      const out: Assignments[] = [];
+      for (let k = 16; k < 22; k++) {
+        const seen = all.slice(0, k - 1).map((a, i) => record(i, a, i === 5));
+        out.push(await resumed.optimizer(k, seen, [all[k - 1]]));
+      }
+      expect(out).toEqual(all.slice(16));
+      expect(warnings).toEqual([]);
+    } finally {
+      await Promise.all([straight.close(), resumed.close()]);
+    }
+  }, 60_000);
+
   it('draws the random arm from the same stream as with our optimizer', async () => {
+    requireOptuna();
     const s = new OptunaSuggester(study, preset, 5, 1);
     const ours = new InProcessSuggester(study, preset, 5, 1);
     for (const j of [0, 1, 17]) expect(await s.random(j)).toEqual(await ours.random(j));

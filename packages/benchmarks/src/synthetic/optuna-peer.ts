@@ -78,6 +78,7 @@ export class OptunaPeer {
     python?: string;
   }): Promise<OptunaPeer> {
     const python = opts.python ?? optunaPython();
+    const space = spaceOf(opts.parameters); // before the child exists: a space Optuna cannot take leaves no process
     const child = spawn(python, [OPTUNA_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
     const peer = new OptunaPeer(child);
     await new Promise<void>((resolve, reject) => {
@@ -89,7 +90,7 @@ export class OptunaPeer {
       sampler: opts.sampler,
       seed: opts.seed,
       directions: Array(opts.objectives).fill('maximize'),
-      space: spaceOf(opts.parameters),
+      space,
     });
     if ('ok' in a) peer.version = a.optuna ?? '';
     return peer;

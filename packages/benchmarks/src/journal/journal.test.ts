@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal, JournalError, headerMismatches, readJournal } from './journal.ts';
+import { studyFingerprint } from '../runner/run-study.ts';
 import DIATOM from '../studies/diatom/index.ts';
 import { getPreset } from '../studies/presets.ts';
 import { header, record } from '../../test/fixtures.ts';
@@ -71,5 +72,14 @@ describe('Journal', () => {
     expect(diff.some((d) => d.startsWith('preset.name: journal has "smoke"'))).toBe(true);
     expect(diff.some((d) => d.startsWith('preset.budgets:'))).toBe(true);
     expect(headerMismatches(a, header({ fingerprint: 'zzz' }))[0]).toMatch(/^fingerprint/);
+    expect(diff.some((d) => d.startsWith('preset.scope'))).toBe(false);
+  });
+
+  it('does not tell a reworded preset description from the preset: neither the header check nor the fingerprint', () => {
+    const preset = getPreset(DIATOM, 'default');
+    const reworded = { ...preset, scope: 'What this preset can show, said again.' };
+    expect(headerMismatches(header({ preset }), header({ preset: reworded }))).toEqual([]);
+    expect(studyFingerprint(DIATOM, reworded, 0)).toBe(studyFingerprint(DIATOM, preset, 0));
+    expect(studyFingerprint(DIATOM, { ...preset, fixedEpochs: 9 }, 0)).not.toBe(studyFingerprint(DIATOM, preset, 0));
   });
 });

@@ -121,6 +121,7 @@ export function headerMismatches(existing: JournalHeader, wanted: JournalHeader)
   const a = existing.preset as Record<string, unknown>;
   const b = wanted.preset as Record<string, unknown>;
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (key === 'scope') continue; // prose (what the preset can show), not a setting: see studyFingerprint
     if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
       out.push(`preset.${key}: journal has ${JSON.stringify(a[key])}, command asks for ${JSON.stringify(b[key])}`);
     }

@@ -61,11 +61,13 @@ export interface StudyRunResult {
 }
 
 export function studyFingerprint(study: Study, preset: Preset, seed: number): string {
+  // the preset's scope is prose about what it can show: rewording it must not orphan a run's journal
+  const { scope: _prose, ...settings } = preset;
   const canonical = JSON.stringify({
     study: study.name,
     parameters: study.parameters,
     metrics: study.metrics,
-    preset,
+    preset: settings,
     seed,
   });
   return crypto.createHash('sha256').update(canonical).digest('hex');

@@ -73,6 +73,13 @@ describe('parseStudyArgs', () => {
       out: path.join('reports', 'diatom-default-b40'),
     });
     expect(parseStudyArgs(['diatom']).budget).toBeNull();
+    expect(parseStudyArgs(['diatom', '--budget', '040']).out).toBe(path.join('reports', 'diatom-default-b40'));
+    expect(parseStudyArgs(['diatom', '--budget', '40', '--optimizer-method', 'tpe']).out).toBe(
+      path.join('reports', 'diatom-default-b40-tpe'),
+    );
+    expect(parseStudyArgs(['rotten', '--optimizer-method', 'sobol']).out).toBe(
+      path.join('reports', 'rotten-default-sobol'),
+    );
     expect(error(['diatom', '--budget', '0'])).toMatch(/^--budget: /);
     expect(error(['diatom', '--budget', 'x'])).toMatch(/^--budget: expected an integer/);
     expect(error(['rotten', '--budget', '16', '--optimizer-url', 'http://127.0.0.1:1', '--token', 't'])).toMatch(

@@ -75,7 +75,7 @@ export function studyUsage(): string {
                 --archive; the preset's budgets at the archive's fidelity) | fake (closed-form stand-in, for tests)
   --archive     the trial archive of --trainer surrogate (default reports/archives/<study>-default)
   --budget      N optimizer trials instead of the preset's, the random arm's budget scaled to keep the preset's ratio
-                (a budget sweep; default --out reports/<study>-<preset>-b<N>); not with --optimizer-url
+                (a budget sweep; default --out reports/<study>-<preset>-b<N>[-<method>]); not with --optimizer-url
   --optimizer-method  mobo (default: the optimizer) | random | sobol | tpe (Optuna's multivariate TPE, Debian's
                 python3-optuna): what runs in the optimizer arm's place, to compare through the same runner and report
   --jobs        repeats run side by side, in child processes (surrogate and fake trainers, not with --optimizer-url;
@@ -162,6 +162,10 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     );
   const study = positionals[0];
   const preset = values.preset;
+  const budget = values.budget === undefined ? null : intFlag('budget', values.budget, 1);
+  const method = values['optimizer-method'];
+  // a budget sweep or a peer in the optimizer's place gets a folder of its own (another run's journal is refused)
+  const defaultOut = `${study}-${preset}${budget === null ? '' : `-b${budget}`}${method === 'mobo' ? '' : `-${method}`}`;
   const parsed = StudyArgsSchema.safeParse({
     study,
     preset,
@@ -171,7 +175,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
     repeats: values.repeats === undefined ? null : intFlag('repeats', values.repeats, 1),
     archive: values.archive ?? null,
     optimizerMethod: values['optimizer-method'],
-    budget: values.budget === undefined ? null : intFlag('budget', values.budget, 1),
+    budget,
     jobs: intFlag(
       'jobs',
       values.jobs,
@@ -180,9 +184,7 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
         : 1,
     ),
     dataDir: values['data-dir'] ?? process.env.PARETOBENCH_DATA_DIR ?? null,
-    out:
-      values.out ??
-      path.join('reports', `${study}-${preset}${values.budget === undefined ? '' : `-b${values.budget}`}`),
+    out: values.out ?? path.join('reports', defaultOut),
     trainer: values.trainer,
     backend: values.backend,
     optimizerUrl: values['optimizer-url'] ?? null,

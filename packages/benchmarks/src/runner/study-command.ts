@@ -196,6 +196,15 @@ function readArm(arm: Arm): ArmResult {
   const journalFile = path.join(arm.outDir, 'trials.jsonl');
   const j = readJournal(journalFile);
   if (!j.header) throw new Error(`${journalFile}: no journal to report on`);
+  // a report of other budgets than the journal's would count its trials against the wrong budgets (--budget)
+  const ran = j.header.preset.budgets;
+  const asked = arm.preset.budgets;
+  if (ran.optimizer !== asked.optimizer || ran.random !== asked.random) {
+    throw new Error(
+      `${journalFile}: the journal ran ${ran.optimizer} optimizer vs ${ran.random} random trials, the command asks ` +
+        `for ${asked.optimizer} vs ${asked.random}; give the run's --preset and --budget`,
+    );
+  }
   return {
     arm,
     trials: j.trials,

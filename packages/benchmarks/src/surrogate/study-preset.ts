@@ -31,9 +31,11 @@ export function surrogatePreset(study: Study, named: Preset, loaded: LoadedSurro
       `Every trial here is a surrogate evaluation, not a training: random forests fitted on ${d.trials} real ` +
       `trainings at the ${atFidelity.name} preset's fidelity (archive ${loaded.archiveDir}, journals hash ` +
       `${loaded.archiveHash}), with training noise measured on ${d.noise.groups} repeated configurations. ` +
-      `It runs ${named.budgets.optimizer} optimizer vs ${named.budgets.random} random trials (the ${named.name} ` +
-      `preset's budgets${named.scope.startsWith('Budgets changed') ? ', changed with --budget' : ''}) on that ` +
-      `landscape, with the ${atFidelity.name} preset's failure ` +
+      `It runs ${named.budgets.optimizer} optimizer vs ${named.budgets.random} random trials (` +
+      (named.scope.startsWith('Budgets changed')
+        ? `set with --budget, at the ${named.name} preset's ratio`
+        : `the ${named.name} preset's budgets`) +
+      `) on that landscape, with the ${atFidelity.name} preset's failure ` +
       `rule. It can show how the optimizer compares with random search at these budgets, repeated, on a landscape ` +
       "learned from this study's real trainings; it cannot show the accuracies or times of real trainings at " +
       "other fidelities, and where the archive is thin the landscape is the model's guess (see the validation " +

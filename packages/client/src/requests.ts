@@ -181,7 +181,7 @@ export const ObservationUpdateSchema = z.strictObject({
   failed: z.boolean().optional(),
   metadata: MetadataSchema.nullable().optional(),
   /** a multitask experiment's observation made without a suggestion: the task it was in fact evaluated on */
-  task: TaskRefSchema.optional(),
+  task: TaskRefSchema.nullable().optional(),
 });
 
 /** PUT on a suggestion: its metadata. */

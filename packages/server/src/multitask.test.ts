@@ -417,6 +417,10 @@ describe('multitask experiments: observations', () => {
     expect(fixed.status, fixed.text).toBe(200);
     expect(fixed.json).toMatchObject({ value: 4, task: { name: 'cheap', cost: 0.1 } });
     expect((await h.call('GET', url)).json.progress.observation_budget_consumed).toBe(0.1);
+    // task: null, as a client echoing a field it does not set sends it, leaves the task as it was
+    const echoed = await h.call('PUT', `${url}/observations/${o.id}`, { value: 4, task: null });
+    expect(echoed.status, echoed.text).toBe(200);
+    expect(echoed.json.task.name).toBe('cheap');
     // the task it was in fact run on: the budget spent follows
     const moved = await h.call('PUT', `${url}/observations/${o.id}`, { task: { name: 'expensive', cost: 1 } });
     expect(moved.status, moved.text).toBe(200);

@@ -157,3 +157,39 @@ describe('serve CLI flags', () => {
     await server.stop();
   });
 });
+
+describe('loadtest CLI flags', () => {
+  it('a wrong flag exits 2 with one line naming it, before any server starts', () => {
+    const run = (args: string[]) => {
+      try {
+        execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/loadtest.ts', ...args], {
+          cwd: PACKAGE_DIR,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
+        return { code: 0, err: '' };
+      } catch (e) {
+        const err = e as { status: number; stderr: string };
+        return { code: err.status, err: err.stderr };
+      }
+    };
+    for (const [args, message] of [
+      [['--hepl'], /^loadtest: Unknown option '--hepl'\n$/],
+      [['--phases', 'load,nothing'], /^loadtest: --phases: a comma-separated subset of load,kill,hostile/],
+      [['--method', 'cma'], /^loadtest: --method must be mobo, random or sobol/],
+      [['--max-batch', '0'], /^loadtest: --max-batch must be an integer in \[1, 1024\]/],
+      [['--suggest-workers', '2x'], /^loadtest: --suggest-workers must be an integer in \[0, 64\]/],
+      [['--clients', '0'], /^loadtest: --clients must be an integer in \[1, 256\]/],
+    ] as const) {
+      const r = run([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    const help = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/loadtest.ts', '--help'], {
+      cwd: PACKAGE_DIR,
+      encoding: 'utf8',
+    });
+    expect(help).toMatch(/^usage: tsx packages\/server\/src\/cli\/loadtest.ts \[--clients 32\]/);
+  }, 60_000);
+});

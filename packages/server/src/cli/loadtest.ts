@@ -610,6 +610,12 @@ async function hostilePhase(dir: string) {
   });
 }
 
+const USAGE = `usage: tsx packages/server/src/cli/loadtest.ts [--clients 32] [--levels 100,480] [--out FILE.json]
+         [--phases load,kill,hostile] [--method mobo|random|sobol] [--suggest-workers 1] [--max-batch 32]
+Load (32 clients at each level of observations), kill -9 and hostile-input phases against a serve child process on
+127.0.0.1; prints one JSON document (also written to --out). See the header of this file for each phase.
+`;
+
 /** A wrong command line: reported in one line. */
 class UsageError extends Error {}
 
@@ -623,9 +629,14 @@ async function main() {
       out: { type: 'string' },
       'suggest-workers': { type: 'string', default: '1' },
       'max-batch': { type: 'string', default: '32' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const clients = Number(values.clients);
   if (!Number.isInteger(clients) || clients < 1 || clients > 256)
     throw new UsageError('--clients must be an integer in [1, 256]');
@@ -633,6 +644,22 @@ async function main() {
   if (levels.some((l) => !Number.isInteger(l) || l < clients || l > 5000))
     throw new UsageError(`--levels must be integers in [clients, 5000]`);
   const phases = new Set(values.phases.split(','));
+  const unknown = [...phases].filter((p) => !['load', 'kill', 'hostile'].includes(p));
+  if (unknown.length > 0 || phases.size === 0)
+    throw new UsageError(
+      `--phases: a comma-separated subset of load,kill,hostile (got ${JSON.stringify(values.phases)})`,
+    );
+  if (!['mobo', 'random', 'sobol'].includes(values.method))
+    throw new UsageError(`--method must be mobo, random or sobol (got ${JSON.stringify(values.method)})`);
+  // the server's own ranges (serve.ts), checked here so that a bad value is this line, not a server that never starts
+  for (const [flag, lo, hi] of [
+    ['suggest-workers', 0, 64],
+    ['max-batch', 1, 1024],
+  ] as const) {
+    const v = Number(values[flag]);
+    if (!/^\d+$/.test(values[flag]) || v < lo || v > hi)
+      throw new UsageError(`--${flag} must be an integer in [${lo}, ${hi}] (got ${JSON.stringify(values[flag])})`);
+  }
   serverArgs = ['--suggest-workers', values['suggest-workers'], '--max-batch', values['max-batch']];
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-loadtest-'));
   const result: Record<string, unknown> = {

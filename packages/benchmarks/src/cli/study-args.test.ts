@@ -80,6 +80,13 @@ describe('parseStudyArgs', () => {
     expect(parseStudyArgs(['rotten', '--optimizer-method', 'sobol']).out).toBe(
       path.join('reports', 'rotten-default-sobol'),
     );
+    expect(parseStudyArgs(['diatom', '--trainer', 'surrogate', '--preset', 'paper']).out).toBe(
+      path.join('reports', 'diatom-paper-surrogate'),
+    );
+    expect(
+      parseStudyArgs(['diatom', '--trainer', 'surrogate', '--budget', '80', '--optimizer-method', 'tpe']).out,
+    ).toBe(path.join('reports', 'diatom-default-surrogate-b80-tpe'));
+    expect(parseStudyArgs(['diatom']).out).toBe(path.join('reports', 'diatom-default'));
     expect(error(['diatom', '--budget', '0'])).toMatch(/^--budget: /);
     expect(error(['diatom', '--budget', 'x'])).toMatch(/^--budget: expected an integer/);
     expect(error(['rotten', '--budget', '16', '--optimizer-url', 'http://127.0.0.1:1', '--token', 't'])).toMatch(

@@ -63,7 +63,8 @@ export function studyUsage(): string {
   --workers     worker processes training in parallel (default: one per core)
   --seeds       K optimizer runs (seeds S..S+K-1), each against the same random-search arm; the report shows the
                 distribution of their figures (default: the preset's, 4 for "default", 1 otherwise)
-  --out         output directory (default reports/<study>-<preset>/): trials.jsonl, summary.json, report.html
+  --out         output directory (default reports/<study>-<preset>/, with -surrogate, -b<N> and -<method> for those
+                options): trials.jsonl, summary.json, report.html
   --report-only rebuild summary.json and report.html from the journal without training
   --remote      the trials live in the service at --optimizer-url: create the study's two experiments there (or find
                 them), wait while benchmarks:worker processes on any machine train them (progress from the
@@ -75,7 +76,7 @@ export function studyUsage(): string {
                 --archive; the preset's budgets at the archive's fidelity) | fake (closed-form stand-in, for tests)
   --archive     the trial archive of --trainer surrogate (default reports/archives/<study>-default)
   --budget      N optimizer trials instead of the preset's, the random arm's budget scaled to keep the preset's ratio
-                (a budget sweep; default --out reports/<study>-<preset>-b<N>[-<method>]); not with --optimizer-url
+                (a budget sweep; its own default --out, see --out); not with --optimizer-url
   --optimizer-method  mobo (default: the optimizer) | random | sobol | tpe (Optuna's multivariate TPE, Debian's
                 python3-optuna): what runs in the optimizer arm's place, to compare through the same runner and report
   --jobs        repeats run side by side, in child processes (surrogate and fake trainers, not with --optimizer-url;
@@ -164,8 +165,11 @@ export function parseStudyArgs(argv: string[]): StudyArgs {
   const preset = values.preset;
   const budget = values.budget === undefined ? null : intFlag('budget', values.budget, 1);
   const method = values['optimizer-method'];
-  // a budget sweep or a peer in the optimizer's place gets a folder of its own (another run's journal is refused)
-  const defaultOut = `${study}-${preset}${budget === null ? '' : `-b${budget}`}${method === 'mobo' ? '' : `-${method}`}`;
+  // a surrogate run, a budget sweep or a peer in the optimizer's place gets a folder of its own (another run's journal
+  // there would be refused): reports/<study>-<preset>[-surrogate][-b<N>][-<method>]
+  const defaultOut =
+    `${study}-${preset}${values.trainer === 'surrogate' ? '-surrogate' : ''}` +
+    `${budget === null ? '' : `-b${budget}`}${method === 'mobo' ? '' : `-${method}`}`;
   const parsed = StudyArgsSchema.safeParse({
     study,
     preset,

@@ -81,7 +81,7 @@ export {
 } from './acquisition/acquisition-function.ts';
 export { inferReferencePoint } from './multi-objective/reference-point.ts';
 export { isFeasible, meetsThreshold } from './multi-objective/feasibility.ts';
-export { REAL_TASK_RESERVE, costSpent, fidelity, realTask } from './multitask.ts';
+export { REAL_TASK_RESERVE, costSpent, fidelity, realTask, roundedCost } from './multitask.ts';
 export { diverseSolutions, solutionDistance, type DiverseSolutionsOptions } from './solutions/diverse-solutions.ts';
 export { DEFAULT_OPTIONS, type OptimizerOptions } from './options.ts';
 export { normalPdf, normalCdf, normalLogCdf, erfcx, erfc, log1mexp } from './math/normal.ts';

@@ -57,6 +57,14 @@ export function costSpent(config: ExperimentConfig, tasks: readonly (string | un
   return total;
 }
 
+/**
+ * A budget spent as SigOpt reports it (progress.observation_budget_consumed): rounded to 1e-9, so that ten
+ * observations of cost 0.1 spend 1, not 0.9999999999999999. The service's figure and stoppingCriteria use it alike.
+ */
+export function roundedCost(total: number): number {
+  return Math.round(total * 1e9) / 1e9;
+}
+
 /** The task of initial-design point number `index`: the tasks in turn, cheapest first. */
 export function initialTask(config: ExperimentConfig, index: number): string {
   const byCost = [...config.tasks!].sort((a, b) => a.cost - b.cost);

@@ -3,6 +3,7 @@
  * best_assignments, pagination.
  */
 import { randomBytes } from 'node:crypto';
+import { roundedCost } from '@paretobench/optimizer';
 import type { Assignments, Conditional, ExperimentConfig, Parameter, Metric, Task } from '@paretobench/optimizer';
 import type { ExperimentCounts, ExperimentRow, ObservationRow, Page, QueuedRow, SuggestionRow } from './store.ts';
 import { numSolutions } from './num-solutions.ts';
@@ -81,13 +82,13 @@ function taskField(task: string | null, tasks: Tasks): { task?: TaskObject } {
 
 /**
  * The observation budget spent (SigOpt's progress.observation_budget_consumed): each observation's task cost, 1 for an
- * observation without a task (so the observation count in an experiment without tasks). Rounded to 1e-9, so that
- * ten observations of cost 0.1 spend 1, not 0.9999999999999999.
+ * observation without a task (so the observation count in an experiment without tasks), rounded as the optimizer's
+ * roundedCost.
  */
 export function budgetConsumed(perTask: readonly { task: string | null; n: number }[], tasks: Tasks): number {
   let total = 0;
   for (const { task, n } of perTask) total += n * (tasks?.find((t) => t.name === task)?.cost ?? 1);
-  return Math.round(total * 1e9) / 1e9;
+  return roundedCost(total);
 }
 
 export interface MetricEvaluation {
@@ -353,7 +354,7 @@ export function experimentObject(
       failed_observation_count: counts.failed_observation_count,
       open_suggestion_count: counts.open_suggestion_count,
       observation_budget_consumed: consumed,
-      remaining_budget: budget === null ? null : Math.max(0, Math.round((budget - consumed) * 1e9) / 1e9),
+      remaining_budget: budget === null ? null : Math.max(0, roundedCost(budget - consumed)),
       first_observation: ends.first ? observationObject(ends.first, doubles, config.tasks) : null,
       last_observation: ends.last ? observationObject(ends.last, doubles, config.tasks) : null,
     },

@@ -14,7 +14,7 @@
  * Advice, not a rule: the service keeps suggesting either way.
  */
 import { isFeasible } from '../multi-objective/feasibility.ts';
-import { costSpent, realTask } from '../multitask.ts';
+import { costSpent, realTask, roundedCost } from '../multitask.ts';
 import type { ExperimentConfig, Observation } from '../space/space.ts';
 
 export interface StoppingCriteria {
@@ -28,14 +28,13 @@ export function stagnationWindow(config: Pick<ExperimentConfig, 'parameters'>): 
 
 export function stoppingCriteria(config: ExperimentConfig, all: readonly Observation[]): StoppingCriteria {
   const reasons: string[] = [];
-  // the budget spent, rounded as the service reports it (ten 0.1-cost observations spend 1, not 0.9999999999999999)
   const spent = config.tasks
-    ? Math.round(
+    ? roundedCost(
         costSpent(
           config,
           all.map((o) => o.task),
-        ) * 1e9,
-      ) / 1e9
+        ),
+      )
     : all.length;
   if (config.observation_budget !== undefined && spent >= config.observation_budget) {
     reasons.push('observation_budget_reached');

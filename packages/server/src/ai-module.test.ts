@@ -7,7 +7,7 @@ import { openDatabase } from './database.ts';
 import { buildServer } from './app.ts';
 import { createToken } from './tokens.ts';
 import { inlineSuggest, type SuggestRunner } from './suggest-pool.ts';
-import { basic, makeHarness, toyValues, twoMetricExperiment, type Harness } from '../test/harness.ts';
+import { basic, makeHarness, testStorage, toyValues, twoMetricExperiment, type Harness } from '../test/harness.ts';
 
 const clientOf = (token: string) => token.split('.')[0];
 
@@ -250,13 +250,13 @@ describe('AI module: AI experiments and training runs', () => {
     });
     expect(batch.json.count).toBe(2);
     // a bad run in a batch: 400 naming it, and none of the batch is stored
-    const before = h.dump();
+    const before = await h.dump();
     const bad = await h.call('POST', `/v1/clients/${me}/projects/toy/training_runs/batch`, {
       runs: [{ name: 'ok' }, { state: 'finished' }],
     });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toMatch(/^runs\[1\]\.state: /);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     const filter = encodeURIComponent(JSON.stringify([{ field: 'experiment', operator: '==', value: expId }]));
     const mine = await h.call('GET', `/v1/clients/${me}/projects/toy/training_runs?filters=${filter}`);
     expect(mine.json.data.map((x: { id: string }) => x.id)).toEqual([r.id]);
@@ -359,8 +359,8 @@ describe('core experiments in projects', () => {
 
 describe('an AI experiment updated while its suggestions are computed', () => {
   it('computes them again for the new bounds: no stored suggestion outside what the client was told', async () => {
-    const db = openDatabase(':memory:');
-    const token = createToken(db, 'alice').token;
+    const db = await testStorage();
+    const token = (await createToken(db, 'alice')).token;
     // the first optimizer call waits until the update below has been stored; the later ones run at once
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -409,7 +409,7 @@ describe('an AI experiment updated while its suggestions are computed', () => {
       expect(open.data[0].assignments.x).toBeGreaterThanOrEqual(2);
     } finally {
       await app.close();
-      db.close();
+      await db.close();
     }
   });
 });

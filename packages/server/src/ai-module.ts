@@ -15,7 +15,6 @@
  * the user who created them.
  */
 import type { ExperimentConfig } from '@paretobench/optimizer';
-import type { Db } from './database.ts';
 import { ApiError } from './errors.ts';
 import { doubleNames, experimentObject, json, pagination, wireAssignments, type PaginationObject } from './objects.ts';
 import {
@@ -32,9 +31,17 @@ import {
   RunListQuerySchema,
   type RunFields,
 } from '@paretobench/client';
-import { RunStore, type CheckpointRow, type ProjectRow, type RunState, type TrainingRunRow } from './run-store.ts';
+import {
+  RunStore,
+  type AiExperimentRow,
+  type CheckpointRow,
+  type ProjectRow,
+  type RunState,
+  type TrainingRunRow,
+} from './run-store.ts';
 import { pageRequest, parse, parseId, type OptimizationService } from './service.ts';
-import type { ExperimentRow } from './store.ts';
+import type { ExperimentRow, Store } from './store.ts';
+import type { Storage } from './storage/storage.ts';
 import { clientRecord, organizationRecord, type Caller, type OrganizationRecord } from './tokens.ts';
 
 type Json = Record<string, unknown>;
@@ -56,25 +63,36 @@ const MERGED_FIELDS = [
   'assignments_sources',
 ] as const;
 
-export class AiModuleService {
-  readonly runs: RunStore;
+/** One transaction's (or snapshot's) access: the core store and the AI module's runs, on one connection. */
+interface Tx {
+  store: Store;
+  runs: RunStore;
+}
 
+export class AiModuleService {
   constructor(
-    readonly db: Db,
+    readonly storage: Storage,
     private readonly opt: OptimizationService,
-  ) {
-    this.runs = new RunStore(db, opt.store);
+  ) {}
+
+  private write<T>(fn: (t: Tx) => Promise<T>, experiment?: number): Promise<T> {
+    return this.opt.write((store) => fn({ store, runs: new RunStore(store) }), experiment);
+  }
+
+  private read<T>(fn: (t: Tx) => Promise<T>): Promise<T> {
+    return this.opt.read((store) => fn({ store, runs: new RunStore(store) }));
   }
 
   // --- tokens, clients and organizations -----------------------------------------------------
   /** The token's client and user (SigOpt's fields), and the client's organization (an extension). */
-  tokenSelf(caller: Caller): Json {
+  async tokenSelf(caller: Caller): Promise<Json> {
+    const client = await this.read((t) => clientRecord(t.store.c, caller.client));
     return {
       object: 'token',
       token: caller.token,
       client: caller.client,
       user: caller.user,
-      organization: clientRecord(this.db, caller.client)?.organization ?? null,
+      organization: client?.organization ?? null,
       experiment: null,
       all_experiments: true,
       development: false,
@@ -84,113 +102,123 @@ export class AiModuleService {
     };
   }
 
-  getClient(caller: Caller, clientId: string): Json {
+  async getClient(caller: Caller, clientId: string): Promise<Json> {
     this.requireClient(caller, clientId);
-    const c = clientRecord(this.db, caller.client)!;
+    const c = (await this.read((t) => clientRecord(t.store.c, caller.client)))!;
     return { object: 'client', id: c.id, name: c.name ?? c.id, created: c.created, organization: c.organization };
   }
 
   /** The caller's own organization (its client's); any other id is 404, as another client's resources are. */
-  getOrganization(caller: Caller, organizationId: string): Json {
-    const own = this.ownOrganization(caller);
+  async getOrganization(caller: Caller, organizationId: string): Promise<Json> {
+    const own = await this.ownOrganization(caller);
     if (own.id !== organizationId) throw new ApiError(404, `organization ${organizationId} not found`);
     return organizationObject(own);
   }
 
   /** GET /v1/organizations: a page holding the caller's organization. */
-  listOrganizations(caller: Caller): PaginationObject<Json> {
+  async listOrganizations(caller: Caller): Promise<PaginationObject<Json>> {
     return {
       object: 'pagination',
       count: 1,
-      data: [organizationObject(this.ownOrganization(caller))],
+      data: [organizationObject(await this.ownOrganization(caller))],
       paging: { before: null, after: null },
     };
   }
 
-  private ownOrganization(caller: Caller): OrganizationRecord {
-    return organizationRecord(this.db, clientRecord(this.db, caller.client)!.organization)!;
+  private ownOrganization(caller: Caller): Promise<OrganizationRecord> {
+    return this.read(
+      async (t) => (await organizationRecord(t.store.c, (await clientRecord(t.store.c, caller.client))!.organization))!,
+    );
   }
 
   // --- projects ----------------------------------------------------------------------------
-  createProject(caller: Caller, clientId: string, raw: unknown): Json {
+  createProject(caller: Caller, clientId: string, raw: unknown): Promise<Json> {
     this.requireClient(caller, clientId);
     const body = parse(ProjectCreateSchema, raw);
-    return this.db
-      .transaction(() => {
-        if (this.runs.project(caller.client, body.id)) throw new ApiError(409, `id: project ${body.id} already exists`);
-        return projectObject(
-          this.runs.insertProject(
-            caller.client,
-            caller.user,
-            body.id,
-            body.name ?? body.id,
-            metadataText(body.metadata),
-          ),
-        );
-      })
-      .immediate();
+    return this.write(async (t) => {
+      if (await t.runs.project(caller.client, body.id))
+        throw new ApiError(409, `id: project ${body.id} already exists`);
+      return projectObject(
+        await t.runs.insertProject(
+          caller.client,
+          caller.user,
+          body.id,
+          body.name ?? body.id,
+          metadataText(body.metadata),
+        ),
+      );
+    });
   }
 
-  getProject(caller: Caller, clientId: string, projectId: string): Json {
+  getProject(caller: Caller, clientId: string, projectId: string): Promise<Json> {
     this.requireClient(caller, clientId);
-    return projectObject(this.requireProject(caller, projectId));
+    return this.read(async (t) => projectObject(await this.requireProject(t, caller, projectId)));
   }
 
-  listProjects(caller: Caller, clientId: string): PaginationObject<Json> {
+  listProjects(caller: Caller, clientId: string): Promise<PaginationObject<Json>> {
     this.requireClient(caller, clientId);
-    const rows = this.runs.projects(caller.client);
-    return {
-      object: 'pagination',
-      count: rows.length,
-      data: rows.map(projectObject),
-      paging: { before: null, after: null },
-    };
+    return this.read(async (t) => {
+      const rows = await t.runs.projects(caller.client);
+      return {
+        object: 'pagination' as const,
+        count: rows.length,
+        data: rows.map(projectObject),
+        paging: { before: null, after: null },
+      };
+    });
   }
 
-  updateProject(caller: Caller, clientId: string, projectId: string, raw: unknown): Json {
+  updateProject(caller: Caller, clientId: string, projectId: string, raw: unknown): Promise<Json> {
     this.requireClient(caller, clientId);
     const body = parse(ProjectUpdateSchema, raw);
-    return this.db
-      .transaction(() => {
-        this.requireProject(caller, projectId);
-        this.runs.updateProject(caller.client, projectId, {
-          name: body.name,
-          metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
-        });
-        return projectObject(this.requireProject(caller, projectId));
-      })
-      .immediate();
+    return this.write(async (t) => {
+      await this.requireProject(t, caller, projectId);
+      await t.runs.updateProject(caller.client, projectId, {
+        name: body.name,
+        metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
+      });
+      return projectObject(await this.requireProject(t, caller, projectId));
+    });
   }
 
   // --- AI experiments ----------------------------------------------------------------------
-  createAiExperiment(caller: Caller, clientId: string, projectId: string, raw: unknown): Json {
+  createAiExperiment(caller: Caller, clientId: string, projectId: string, raw: unknown): Promise<Json> {
     this.requireClient(caller, clientId);
     const body = parse(AiExperimentCreateSchema, raw);
     const { budget, metadata, type: _type, ...rest } = body;
-    return this.db
-      .transaction(() => {
-        this.requireProject(caller, projectId);
-        const core = this.opt.createExperiment(
-          caller.token,
-          dropUndefined({ ...rest, observation_budget: budget ?? undefined, metadata }),
-        );
-        const id = Number(core.id);
-        this.runs.insertAiExperiment(id, caller.client, projectId);
-        return this.aiExperimentObject(this.requireAiExperiment(caller, String(id)));
-      })
-      .immediate();
+    return this.write(async (t) => {
+      await this.requireProject(t, caller, projectId);
+      const core = await this.opt.createExperimentIn(
+        t.store,
+        caller.token,
+        dropUndefined({ ...rest, observation_budget: budget ?? undefined, metadata }),
+      );
+      const id = Number(core.id);
+      await t.runs.insertAiExperiment(id, caller.client, projectId);
+      return this.aiExperimentObject(t, await this.requireAiExperiment(t, caller, String(id)));
+    });
   }
 
-  getAiExperiment(caller: Caller, rawId: string): Json {
-    return this.aiExperimentObject(this.requireAiExperiment(caller, rawId));
+  getAiExperiment(caller: Caller, rawId: string): Promise<Json> {
+    return this.read(async (t) => this.aiExperimentObject(t, await this.requireAiExperiment(t, caller, rawId)));
   }
 
-  listAiExperiments(caller: Caller, clientId: string, projectId: string, rawQuery: unknown): PaginationObject<Json> {
+  listAiExperiments(
+    caller: Caller,
+    clientId: string,
+    projectId: string,
+    rawQuery: unknown,
+  ): Promise<PaginationObject<Json>> {
     this.requireClient(caller, clientId);
-    this.requireProject(caller, projectId);
-    const q = parse(PageQuerySchema, rawQuery ?? {});
-    const page = this.runs.listAiExperiments(caller.client, projectId, pageRequest(q));
-    return pagination(page, (row) => this.aiExperimentObject(this.requireAiExperiment(caller, String(row.id))));
+    return this.read(async (t) => {
+      await this.requireProject(t, caller, projectId);
+      const q = parse(PageQuerySchema, rawQuery ?? {});
+      const page = await t.runs.listAiExperiments(caller.client, projectId, pageRequest(q));
+      const objects: Json[] = [];
+      for (const row of page.rows)
+        objects.push(await this.aiExperimentObject(t, await this.requireAiExperiment(t, caller, String(row.id))));
+      return pagination({ ...page, rows: objects }, (o) => o);
+    });
   }
 
   /**
@@ -198,11 +226,11 @@ export class AiModuleService {
    * bounds change): the parameters keep their names and types, and every recorded observation must stay inside the
    * new bounds, else 400 naming the parameter.
    */
-  updateAiExperiment(caller: Caller, rawId: string, raw: unknown): Json {
+  updateAiExperiment(caller: Caller, rawId: string, raw: unknown): Promise<Json> {
     const body = parse(AiExperimentUpdateSchema, raw);
-    return this.db
-      .transaction(() => {
-        const { exp } = this.requireAiExperiment(caller, rawId);
+    return this.write(
+      async (t) => {
+        const { exp } = await this.requireAiExperiment(t, caller, rawId);
         const config = JSON.parse(exp.config) as Record<string, unknown> & ExperimentConfig;
         if (body.name !== undefined) config.name = body.name;
         if (body.budget === null) delete config.observation_budget;
@@ -210,109 +238,112 @@ export class AiModuleService {
         if (body.parallel_bandwidth === null) delete config.parallel_bandwidth;
         else if (body.parallel_bandwidth !== undefined) config.parallel_bandwidth = body.parallel_bandwidth;
         if (body.parameters !== undefined) {
-          config.parameters = this.updatedParameters(exp, config, body.parameters);
+          config.parameters = await this.updatedParameters(t, exp, config, body.parameters);
         }
-        this.opt.replaceConfig(exp, config, body.metadata === undefined ? undefined : metadataText(body.metadata));
-        return this.aiExperimentObject(this.requireAiExperiment(caller, rawId));
-      })
-      .immediate();
+        await this.opt.replaceConfig(
+          t.store,
+          exp,
+          config,
+          body.metadata === undefined ? undefined : metadataText(body.metadata),
+        );
+        return this.aiExperimentObject(t, await this.requireAiExperiment(t, caller, rawId));
+      },
+      parseId(rawId, 'aiexperiment'),
+    );
   }
 
   /** Marks the AI experiment deleted (and its runs, with include_runs=true). */
-  deleteAiExperiment(caller: Caller, rawId: string, rawQuery: unknown): void {
+  deleteAiExperiment(caller: Caller, rawId: string, rawQuery: unknown): Promise<void> {
     const q = parse(AiExperimentDeleteQuerySchema, rawQuery ?? {});
-    this.db
-      .transaction(() => {
-        const { ai } = this.requireAiExperiment(caller, rawId);
-        this.opt.deleteExperiment(caller.token, String(ai.id));
+    return this.write(
+      async (t) => {
+        const { ai } = await this.requireAiExperiment(t, caller, rawId);
+        await this.opt.deleteExperimentIn(t.store, caller.token, String(ai.id));
         if (q.include_runs === 'true') {
-          for (const run of this.allRuns(caller, ai.project, ai.id)) this.runs.deleteRun(run.id);
+          for (const run of await this.allRuns(t, caller, ai.project, ai.id)) await t.runs.deleteRun(run.id);
         }
-      })
-      .immediate();
+      },
+      parseId(rawId, 'aiexperiment'),
+    );
   }
 
   /** The runs on the feasible Pareto front of the AI experiment's finished runs (best_assignments, as runs). */
-  bestRuns(caller: Caller, rawId: string): PaginationObject<Json> {
-    const { ai } = this.requireAiExperiment(caller, rawId);
-    const best = this.opt.bestAssignments(caller.token, String(ai.id));
-    const rows = best.data
-      .map((b) => this.runs.runByObservation(Number(b.id)))
-      .filter((r): r is TrainingRunRow => r !== undefined);
-    return {
-      object: 'pagination',
-      count: rows.length,
-      data: rows.map((r) => this.runObject(r)),
-      paging: { before: null, after: null },
-    };
+  bestRuns(caller: Caller, rawId: string): Promise<PaginationObject<Json>> {
+    return this.read(async (t) => {
+      const { ai } = await this.requireAiExperiment(t, caller, rawId);
+      const best = await this.opt.bestAssignmentsIn(t.store, caller.token, String(ai.id));
+      const rows: TrainingRunRow[] = [];
+      for (const b of best.data) {
+        const r = await t.runs.runByObservation(Number(b.id));
+        if (r !== undefined) rows.push(r);
+      }
+      const data: Json[] = [];
+      for (const r of rows) data.push(await this.runObject(t, r));
+      return { object: 'pagination' as const, count: rows.length, data, paging: { before: null, after: null } };
+    });
   }
 
   // --- training runs -----------------------------------------------------------------------
   /** A run in an AI experiment: the experiment's next suggestion becomes the run's assignments. */
   async createExperimentRun(caller: Caller, rawId: string, raw: unknown): Promise<Json> {
     const body = parse(RunFieldsSchema.pick({ name: true, metadata: true }), raw ?? {});
-    const { ai } = this.requireAiExperiment(caller, rawId);
+    const { ai } = await this.read((t) => this.requireAiExperiment(t, caller, rawId));
     const suggestion = await this.opt.createSuggestion(caller.token, String(ai.id), {});
-    // the suggestion is stored; should the run not be (a busy or full disk), give the suggestion back
-    const giveBack = () =>
-      this.db.transaction(() => this.opt.store.setSuggestionState(Number(suggestion.id), 'deleted')).immediate();
-    const insert = this.db.transaction(() => {
-      const stored = this.opt.store.suggestion(ai.id, Number(suggestion.id))!;
-      const row = this.runs.insertRun({
-        client_id: caller.client,
-        user_id: caller.user,
-        project: ai.project,
-        aiexperiment_id: ai.id,
-        suggestion_id: stored.id,
-        observation_id: null,
-        name: body.name ?? null,
-        state: 'active',
-        assignments: stored.assignments,
-        metric_values: '{}',
-        fields: JSON.stringify(dropUndefined({ metadata: body.metadata ?? undefined })),
-        completed: null,
-      });
-      return this.runObject(row);
-    });
     try {
-      return insert.immediate();
+      return await this.write(async (t) => {
+        const stored = (await t.store.suggestion(ai.id, Number(suggestion.id)))!;
+        const row = await t.runs.insertRun({
+          client_id: caller.client,
+          user_id: caller.user,
+          project: ai.project,
+          aiexperiment_id: ai.id,
+          suggestion_id: stored.id,
+          observation_id: null,
+          name: body.name ?? null,
+          state: 'active',
+          assignments: stored.assignments,
+          metric_values: '{}',
+          fields: JSON.stringify(dropUndefined({ metadata: body.metadata ?? undefined })),
+          completed: null,
+        });
+        return this.runObject(t, row);
+      }, ai.id);
     } catch (err) {
-      giveBack();
+      // the suggestion is stored; the run could not be (a busy or full disk): give the suggestion back
+      await this.write((t) => t.store.setSuggestionState(Number(suggestion.id), 'deleted'), ai.id);
       throw err;
     }
   }
 
   /** A run outside any AI experiment (sigopt.create_run): stored as given. */
-  createProjectRun(caller: Caller, clientId: string, projectId: string, raw: unknown): Json {
+  createProjectRun(caller: Caller, clientId: string, projectId: string, raw: unknown): Promise<Json> {
     this.requireClient(caller, clientId);
-    return this.db
-      .transaction(() => {
-        this.requireProject(caller, projectId);
-        return this.runObject(this.insertProjectRun(caller, projectId, raw, ''));
-      })
-      .immediate();
+    return this.write(async (t) => {
+      await this.requireProject(t, caller, projectId);
+      return this.runObject(t, await this.insertProjectRun(t, caller, projectId, raw, ''));
+    });
   }
 
   /** sigopt.upload_runs: all runs of the batch stored, or none. */
-  createProjectRuns(caller: Caller, clientId: string, projectId: string, raw: unknown): PaginationObject<Json> {
+  createProjectRuns(
+    caller: Caller,
+    clientId: string,
+    projectId: string,
+    raw: unknown,
+  ): Promise<PaginationObject<Json>> {
     this.requireClient(caller, clientId);
     const body = parse(RunBatchSchema, raw);
-    return this.db
-      .transaction(() => {
-        this.requireProject(caller, projectId);
-        const rows = body.runs.map((r, i) => this.insertProjectRun(caller, projectId, r, `runs[${i}]`));
-        return {
-          object: 'pagination' as const,
-          count: rows.length,
-          data: rows.map((r) => this.runObject(r)),
-          paging: { before: null, after: null },
-        };
-      })
-      .immediate();
+    return this.write(async (t) => {
+      await this.requireProject(t, caller, projectId);
+      const data: Json[] = [];
+      for (const [i, r] of body.runs.entries())
+        data.push(await this.runObject(t, await this.insertProjectRun(t, caller, projectId, r, `runs[${i}]`)));
+      return { object: 'pagination' as const, count: data.length, data, paging: { before: null, after: null } };
+    });
   }
 
-  getRun(caller: Caller, rawId: string): Json {
-    return this.runObject(this.requireRun(caller, rawId));
+  getRun(caller: Caller, rawId: string): Promise<Json> {
+    return this.read(async (t) => this.runObject(t, await this.requireRun(t, caller, rawId)));
   }
 
   /**
@@ -323,104 +354,113 @@ export class AiModuleService {
    * sys_metadata.failure; failed records a failure. A completed run marked failed later turns its observation into a
    * failure.
    */
-  updateRun(caller: Caller, rawId: string, raw: unknown): Json {
+  async updateRun(caller: Caller, rawId: string, raw: unknown): Promise<Json> {
     const body = parse(RunFieldsSchema, raw);
-    return this.db
-      .transaction(() => {
-        const row = this.requireRun(caller, rawId);
-        if (body.assignments !== undefined && row.suggestion_id !== null) {
-          const fixed = JSON.parse(row.assignments) as Json;
-          for (const [k, v] of Object.entries(body.assignments)) {
-            if (k in fixed && fixed[k] !== v) {
-              throw new ApiError(400, `assignments.${k}: fixed by the run's suggestion (${JSON.stringify(fixed[k])})`);
-            }
+    // about the run's AI experiment, when it has one: serialised with that experiment's other transactions
+    const before = await this.read((t) => this.requireRun(t, caller, rawId));
+    return this.write(async (t) => {
+      const row = await this.requireRun(t, caller, rawId);
+      if (body.assignments !== undefined && row.suggestion_id !== null) {
+        const fixed = JSON.parse(row.assignments) as Json;
+        for (const [k, v] of Object.entries(body.assignments)) {
+          if (k in fixed && fixed[k] !== v) {
+            throw new ApiError(400, `assignments.${k}: fixed by the run's suggestion (${JSON.stringify(fixed[k])})`);
           }
         }
-        const next = mergeRun(row, body);
-        let observationId = row.observation_id;
-        const ending = row.state !== next.state && next.state !== 'active';
-        if (row.aiexperiment_id !== null && row.suggestion_id !== null && ending) {
-          if (row.state === 'active' && row.state !== next.state) {
-            const missing = next.state === 'completed' ? this.missingMetric(caller, row, next.metric_values) : null;
-            if (missing !== null) {
-              // completed without a value the optimizer needs (the CLI's start-worker ends a run as completed even
-              // when the user's program crashed): nothing was measured, so the run failed, and says why
-              next.state = 'failed';
-              const fields = JSON.parse(next.fields) as Json;
-              const sys = fields.sys_metadata;
-              fields.sys_metadata = {
-                ...(typeof sys === 'object' && sys !== null ? sys : {}),
-                failure: `ended without a value for metric "${missing}"`,
-              };
-              next.fields = JSON.stringify(fields);
-            }
-            // the suggestion may have been answered or deleted through the core API, or the AI experiment archived:
-            // the run still ends, linked to the observation that answered its suggestion, if any
-            const held = this.opt.store.suggestion(row.aiexperiment_id, row.suggestion_id);
-            const exp = this.opt.store.experiment(caller.token, row.aiexperiment_id);
-            if (held?.state === 'open' && exp?.state === 'active')
-              observationId = this.recordObservation(caller, row, next.state, next.metric_values);
-            else observationId = held?.state === 'closed' ? (this.opt.store.observationOf(held.id)?.id ?? null) : null;
-          } else if (row.state === 'completed' && next.state === 'failed' && observationId !== null) {
-            this.opt.store.updateObservation(observationId, { metric_values: null, failed: 1, metadata: null });
+      }
+      const next = mergeRun(row, body);
+      let observationId = row.observation_id;
+      const ending = row.state !== next.state && next.state !== 'active';
+      if (row.aiexperiment_id !== null && row.suggestion_id !== null && ending) {
+        if (row.state === 'active' && row.state !== next.state) {
+          const missing =
+            next.state === 'completed' ? await this.missingMetric(t, caller, row, next.metric_values) : null;
+          if (missing !== null) {
+            // completed without a value the optimizer needs (the CLI's start-worker ends a run as completed even
+            // when the user's program crashed): nothing was measured, so the run failed, and says why
+            next.state = 'failed';
+            const fields = JSON.parse(next.fields) as Json;
+            const sys = fields.sys_metadata;
+            fields.sys_metadata = {
+              ...(typeof sys === 'object' && sys !== null ? sys : {}),
+              failure: `ended without a value for metric "${missing}"`,
+            };
+            next.fields = JSON.stringify(fields);
           }
+          // the suggestion may have been answered or deleted through the core API, or the AI experiment archived:
+          // the run still ends, linked to the observation that answered its suggestion, if any
+          const held = await t.store.suggestion(row.aiexperiment_id, row.suggestion_id);
+          const exp = await t.store.experiment(caller.token, row.aiexperiment_id);
+          if (held?.state === 'open' && exp?.state === 'active')
+            observationId = await this.recordObservation(t, caller, row, next.state, next.metric_values);
+          else observationId = held?.state === 'closed' ? ((await t.store.observationOf(held.id))?.id ?? null) : null;
+        } else if (row.state === 'completed' && next.state === 'failed' && observationId !== null) {
+          await t.store.updateObservation(observationId, { metric_values: null, failed: 1, metadata: null });
         }
-        if (row.state !== 'active' && next.state === 'active') {
-          throw new ApiError(400, `state: run ${row.id} has ended (${row.state}); it cannot become active again`);
-        }
-        if (row.state === 'failed' && next.state === 'completed') {
-          throw new ApiError(400, `state: run ${row.id} has failed; a failed run cannot become completed`);
-        }
-        this.runs.updateRun(row.id, {
-          ...next,
-          observation_id: observationId,
-          completed: next.state !== 'active' ? (row.completed ?? Math.floor(Date.now() / 1000)) : null,
-        });
-        return this.runObject(this.requireRun(caller, rawId));
-      })
-      .immediate();
+      }
+      if (row.state !== 'active' && next.state === 'active') {
+        throw new ApiError(400, `state: run ${row.id} has ended (${row.state}); it cannot become active again`);
+      }
+      if (row.state === 'failed' && next.state === 'completed') {
+        throw new ApiError(400, `state: run ${row.id} has failed; a failed run cannot become completed`);
+      }
+      await t.runs.updateRun(row.id, {
+        ...next,
+        observation_id: observationId,
+        completed: next.state !== 'active' ? (row.completed ?? Math.floor(Date.now() / 1000)) : null,
+      });
+      return this.runObject(t, await this.requireRun(t, caller, rawId));
+    }, before.aiexperiment_id ?? undefined);
   }
 
   /** Deletes a run; an unfinished run of an AI experiment gives its suggestion back (no longer pending). */
-  deleteRun(caller: Caller, rawId: string): void {
-    this.db
-      .transaction(() => {
-        const row = this.requireRun(caller, rawId);
-        if (row.state === 'active' && row.suggestion_id !== null) {
-          this.opt.store.setSuggestionState(row.suggestion_id, 'deleted');
-        }
-        this.runs.deleteRun(row.id);
-      })
-      .immediate();
+  async deleteRun(caller: Caller, rawId: string): Promise<void> {
+    const before = await this.read((t) => this.requireRun(t, caller, rawId));
+    await this.write(async (t) => {
+      const row = await this.requireRun(t, caller, rawId);
+      if (row.state === 'active' && row.suggestion_id !== null) {
+        await t.store.setSuggestionState(row.suggestion_id, 'deleted');
+      }
+      await t.runs.deleteRun(row.id);
+    }, before.aiexperiment_id ?? undefined);
   }
 
-  listProjectRuns(caller: Caller, clientId: string, projectId: string, rawQuery: unknown): PaginationObject<Json> {
+  listProjectRuns(
+    caller: Caller,
+    clientId: string,
+    projectId: string,
+    rawQuery: unknown,
+  ): Promise<PaginationObject<Json>> {
     this.requireClient(caller, clientId);
-    this.requireProject(caller, projectId);
-    const q = parse(RunListQuerySchema, rawQuery ?? {});
-    const { filters, ...paging } = q;
-    const experiment = filters === undefined ? null : experimentFilter(filters);
-    const page = this.runs.listRuns(caller.client, projectId, experiment, pageRequest(paging));
-    return pagination(page, (r) => this.runObject(r));
+    return this.read(async (t) => {
+      await this.requireProject(t, caller, projectId);
+      const q = parse(RunListQuerySchema, rawQuery ?? {});
+      const { filters, ...paging } = q;
+      const experiment = filters === undefined ? null : experimentFilter(filters);
+      const page = await t.runs.listRuns(caller.client, projectId, experiment, pageRequest(paging));
+      const objects: Json[] = [];
+      for (const r of page.rows) objects.push(await this.runObject(t, r));
+      return pagination({ ...page, rows: objects }, (o) => o);
+    });
   }
 
-  createCheckpoint(caller: Caller, rawId: string, raw: unknown): Json {
+  createCheckpoint(caller: Caller, rawId: string, raw: unknown): Promise<Json> {
     const body = parse(CheckpointCreateSchema, raw);
-    return this.db
-      .transaction(() => {
-        const row = this.requireRun(caller, rawId);
-        const values = body.values.map((v) => ({ name: v.name, value: v.value }));
-        return checkpointObject(
-          this.runs.insertCheckpoint(row.id, JSON.stringify(values), metadataText(body.metadata)),
-        );
-      })
-      .immediate();
+    return this.write(async (t) => {
+      const row = await this.requireRun(t, caller, rawId);
+      const values = body.values.map((v) => ({ name: v.name, value: v.value }));
+      return checkpointObject(
+        await t.runs.insertCheckpoint(row.id, JSON.stringify(values), metadataText(body.metadata)),
+      );
+    });
   }
 
-  listCheckpoints(caller: Caller, rawId: string, rawQuery: unknown): PaginationObject<Json> {
-    const row = this.requireRun(caller, rawId);
-    const q = parse(PageQuerySchema, rawQuery ?? {});
-    return pagination(this.runs.listCheckpoints(row.id, pageRequest(q)), checkpointObject);
+  listCheckpoints(caller: Caller, rawId: string, rawQuery: unknown): Promise<PaginationObject<Json>> {
+    return this.read(async (t) => {
+      const row = await this.requireRun(t, caller, rawId);
+      const q = parse(PageQuerySchema, rawQuery ?? {});
+      return pagination(await t.runs.listCheckpoints(row.id, pageRequest(q)), checkpointObject);
+    });
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -429,32 +469,42 @@ export class AiModuleService {
     if (clientId !== caller.client) throw new ApiError(404, `client ${clientId} not found`);
   }
 
-  private requireProject(caller: Caller, projectId: string): ProjectRow {
+  private async requireProject(t: Tx, caller: Caller, projectId: string): Promise<ProjectRow> {
     const id = ProjectIdSchema.safeParse(projectId);
-    const row = id.success ? this.runs.project(caller.client, projectId) : undefined;
+    const row = id.success ? await t.runs.project(caller.client, projectId) : undefined;
     if (!row) throw new ApiError(404, `project ${projectId} not found`);
     return row;
   }
 
-  private requireAiExperiment(caller: Caller, rawId: string) {
+  private async requireAiExperiment(
+    t: Tx,
+    caller: Caller,
+    rawId: string,
+  ): Promise<{ ai: AiExperimentRow; exp: ExperimentRow }> {
     const id = parseId(rawId, 'aiexperiment');
-    const ai = this.runs.aiExperiment(caller.client, id);
-    const exp = ai ? this.opt.store.experiment(caller.token, id) : undefined;
+    const ai = await t.runs.aiExperiment(caller.client, id);
+    const exp = ai ? await t.store.experiment(caller.token, id) : undefined;
     if (!ai || !exp) throw new ApiError(404, `aiexperiment ${rawId} not found`);
     return { ai, exp };
   }
 
-  private requireRun(caller: Caller, rawId: string): TrainingRunRow {
-    const row = this.runs.run(caller.client, parseId(rawId, 'training run'));
+  private async requireRun(t: Tx, caller: Caller, rawId: string): Promise<TrainingRunRow> {
+    const row = await t.runs.run(caller.client, parseId(rawId, 'training run'));
     if (!row) throw new ApiError(404, `training run ${rawId} not found`);
     return row;
   }
 
-  private allRuns(caller: Caller, project: string, aiExperimentId: number): TrainingRunRow[] {
-    return this.runs.listRuns(caller.client, project, aiExperimentId, { limit: 1_000_000 }).rows;
+  private async allRuns(t: Tx, caller: Caller, project: string, aiExperimentId: number): Promise<TrainingRunRow[]> {
+    return (await t.runs.listRuns(caller.client, project, aiExperimentId, { limit: 1_000_000 })).rows;
   }
 
-  private insertProjectRun(caller: Caller, projectId: string, raw: unknown, prefix: string): TrainingRunRow {
+  private insertProjectRun(
+    t: Tx,
+    caller: Caller,
+    projectId: string,
+    raw: unknown,
+    prefix: string,
+  ): Promise<TrainingRunRow> {
     const body = parse(RunFieldsSchema, raw ?? {}, prefix);
     const empty: TrainingRunRow = {
       id: 0,
@@ -476,7 +526,7 @@ export class AiModuleService {
       completed: null,
     };
     const merged = mergeRun(empty, body);
-    return this.runs.insertRun({
+    return t.runs.insertRun({
       client_id: caller.client,
       user_id: caller.user,
       project: projectId,
@@ -489,8 +539,8 @@ export class AiModuleService {
   }
 
   /** The first optimized or constraint metric of the run's AI experiment without a logged value, or null. */
-  private missingMetric(caller: Caller, row: TrainingRunRow, valuesText: string): string | null {
-    const { exp } = this.requireAiExperiment(caller, String(row.aiexperiment_id));
+  private async missingMetric(t: Tx, caller: Caller, row: TrainingRunRow, valuesText: string): Promise<string | null> {
+    const { exp } = await this.requireAiExperiment(t, caller, String(row.aiexperiment_id));
     const config = JSON.parse(exp.config) as ExperimentConfig;
     const logged = JSON.parse(valuesText) as Record<string, StoredRunValue>;
     const m = config.metrics.find((x) => (x.strategy ?? 'optimize') !== 'store' && logged[x.name] === undefined);
@@ -498,8 +548,14 @@ export class AiModuleService {
   }
 
   /** The run's end as an observation of its suggestion (service.ts validates it as any observation). */
-  private recordObservation(caller: Caller, row: TrainingRunRow, state: RunState, valuesText: string): number {
-    const { exp } = this.requireAiExperiment(caller, String(row.aiexperiment_id));
+  private async recordObservation(
+    t: Tx,
+    caller: Caller,
+    row: TrainingRunRow,
+    state: RunState,
+    valuesText: string,
+  ): Promise<number> {
+    const { exp } = await this.requireAiExperiment(t, caller, String(row.aiexperiment_id));
     const config = JSON.parse(exp.config) as ExperimentConfig;
     const logged = JSON.parse(valuesText) as Record<string, StoredRunValue>;
     let body: Json;
@@ -517,14 +573,15 @@ export class AiModuleService {
       }
       body = { suggestion: String(row.suggestion_id), values };
     }
-    return Number(this.opt.createObservation(caller.token, String(exp.id), body).id);
+    return Number((await this.opt.createObservationIn(t.store, caller.token, String(exp.id), body)).id);
   }
 
-  private updatedParameters(
+  private async updatedParameters(
+    t: Tx,
     exp: ExperimentRow,
     config: ExperimentConfig,
     raw: unknown[],
-  ): ExperimentConfig['parameters'] {
+  ): Promise<ExperimentConfig['parameters']> {
     const byName = new Map(config.parameters.map((p) => [p.name, p]));
     if (raw.length !== config.parameters.length) {
       throw new ApiError(
@@ -534,11 +591,12 @@ export class AiModuleService {
     }
     // every recorded observation, open suggestion (a run in progress) and queued suggestion must stay inside
     const observed = [
-      ...this.opt.store.allObservations(exp.id).map((o) => ({ what: 'an observation', a: o.assignments })),
-      ...this.opt.store.openSuggestions(exp.id).map((o) => ({ what: `open suggestion ${o.id}`, a: o.assignments })),
-      ...this.opt.store
-        .listQueued(exp.id, { limit: 1_000_000 })
-        .rows.map((o) => ({ what: `queued suggestion ${o.id}`, a: o.assignments })),
+      ...(await t.store.allObservations(exp.id)).map((o) => ({ what: 'an observation', a: o.assignments })),
+      ...(await t.store.openSuggestions(exp.id)).map((o) => ({ what: `open suggestion ${o.id}`, a: o.assignments })),
+      ...(await t.store.listQueued(exp.id, { limit: 1_000_000 })).rows.map((o) => ({
+        what: `queued suggestion ${o.id}`,
+        a: o.assignments,
+      })),
     ].map((x) => ({ what: x.what, a: JSON.parse(x.a) as Json }));
     return raw.map((p, i) => {
       const q = (p ?? {}) as Json;
@@ -566,15 +624,18 @@ export class AiModuleService {
     });
   }
 
-  private aiExperimentObject({
-    ai,
-    exp,
-  }: {
-    ai: { id: number; project: string; client_id: string };
-    exp: ExperimentRow;
-  }): Json {
-    const core = experimentObject(exp, this.opt.store.counts(exp.id), {});
-    const counts = this.runs.runCounts(ai.id);
+  private async aiExperimentObject(
+    t: Tx,
+    {
+      ai,
+      exp,
+    }: {
+      ai: { id: number; project: string; client_id: string };
+      exp: ExperimentRow;
+    },
+  ): Promise<Json> {
+    const core = experimentObject(exp, await t.store.counts(exp.id), {});
+    const counts = await t.runs.runCounts(ai.id);
     const budget = core.observation_budget;
     return {
       object: 'aiexperiment',
@@ -608,10 +669,10 @@ export class AiModuleService {
     };
   }
 
-  private runObject(row: TrainingRunRow): Json {
+  private async runObject(t: Tx, row: TrainingRunRow): Promise<Json> {
     let doubles: ReadonlySet<string> = new Set();
     if (row.aiexperiment_id !== null) {
-      const exp = this.opt.store.clientExperiment(row.client_id, row.aiexperiment_id);
+      const exp = await t.store.clientExperiment(row.client_id, row.aiexperiment_id);
       if (exp) doubles = doubleNames(JSON.parse(exp.config) as ExperimentConfig);
     }
     const fields = JSON.parse(row.fields) as Json;

@@ -320,10 +320,10 @@ describe('corrections: PUT and DELETE on observations, PUT on suggestions', () =
     expect(put.json.suggestion).toBe(first.suggestion);
     expect(
       (
-        h.db.prepare('SELECT optimizer_state FROM experiments WHERE id = ?').get(Number(exp)) as {
-          optimizer_state: string | null;
-        }
-      ).optimizer_state,
+        await h.sql<{ optimizer_state: string | null }>('SELECT optimizer_state FROM experiments WHERE id = ?', [
+          Number(exp),
+        ])
+      )[0].optimizer_state,
     ).toBeNull();
     // stored: a fresh GET sees the correction; metadata alone leaves the values
     const meta = await h.call('PUT', `${url}/${obs[0]}`, { metadata: null });
@@ -369,15 +369,15 @@ describe('corrections: PUT and DELETE on observations, PUT on suggestions', () =
   it('deletes one observation or all of them; the optimizer forgets them and the suggestions stay closed', async () => {
     const { exp, obs, open } = await observed();
     const url = `/v1/experiments/${exp}/observations`;
-    const state = () =>
+    const state = async () =>
       (
-        h.db.prepare('SELECT optimizer_state FROM experiments WHERE id = ?').get(Number(exp)) as {
-          optimizer_state: string | null;
-        }
-      ).optimizer_state;
-    expect(state()).not.toBeNull(); // the suggestions stored their warm-start state
+        await h.sql<{ optimizer_state: string | null }>('SELECT optimizer_state FROM experiments WHERE id = ?', [
+          Number(exp),
+        ])
+      )[0].optimizer_state;
+    expect(await state()).not.toBeNull(); // the suggestions stored their warm-start state
     expect((await h.call('DELETE', `${url}/${obs[0]}`)).status).toBe(204);
-    expect(state()).toBeNull(); // forgotten: the next suggestion fits afresh
+    expect(await state()).toBeNull(); // forgotten: the next suggestion fits afresh
     expect((await h.call('GET', `${url}/${obs[0]}`)).status).toBe(404);
     expect((await h.call('DELETE', `${url}/${obs[0]}`)).status).toBe(404);
     const left = (await h.call('GET', url)).json;
@@ -491,11 +491,11 @@ describe('queued suggestions', () => {
     const s3 = (await h.call('POST', `/v1/experiments/${e.id}/suggestions`)).json;
     expect([s1.assignments, s2.assignments]).not.toContainEqual(s3.assignments);
     // a point outside the space is refused naming the field, and nothing is queued
-    const before = h.dump();
+    const before = await h.dump();
     const bad = await h.call('POST', url, { assignments: { x: 2, n: 1, c: 'a' } });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toMatch(/^assignments\.x: /);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     expect((await h.call('GET', url, undefined, h.tokenB)).status).toBe(404);
   });
 });
@@ -706,7 +706,7 @@ describe('Idempotency-Key on observation POSTs', () => {
     const first = await h.call('POST', url, { assignments: a, values: toyValues(a) }, h.tokenA, key);
     expect(first.text).toContain('"x":0.0');
     // what is stored holds no per-process marker (a restarted server has another one and could not undo it)
-    const stored = h.db.prepare('SELECT response FROM idempotency_keys').all() as { response: string }[];
+    const stored = await h.sql<{ response: string }>('SELECT response FROM idempotency_keys');
     expect(stored.length).toBeGreaterThan(0);
     for (const row of stored) expect(row.response).not.toMatch(/pb-double|\\u0000/);
     const batchKey = { 'idempotency-key': 'double-batch' };

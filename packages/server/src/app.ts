@@ -3,7 +3,9 @@
  * Authentication: HTTP Basic with an API token as the user name (password ignored).
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { openDatabase, storageReason, type Db } from './database.ts';
+import type { Db } from './database.ts';
+import { SqliteStorage } from './storage/sqlite.ts';
+import type { Storage } from './storage/storage.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { serializeReply } from './objects.ts';
 import { OptimizationService } from './service.ts';
@@ -14,8 +16,11 @@ import { AiModuleService } from './ai-module.ts';
 export const DEFAULT_BODY_LIMIT = 1_048_576;
 
 export interface ServerOptions {
-  /** an open database, or a file path (':memory:' for a throwaway one) */
-  db: Db | string;
+  /**
+   * an open storage (storage/open.ts: a SQLite file or a PostgreSQL database), an open SQLite database, or a SQLite file
+   * path (':memory:' for a throwaway one)
+   */
+  db: Storage | Db | string;
   /** maximum request body in bytes (default 1 MiB); larger bodies get 413 */
   bodyLimit?: number;
   logger?: boolean;
@@ -39,11 +44,16 @@ type Params = { id: string; sid: string; oid: string; cid: string; pid: string }
 /** Builds the app (not listening). Closing the app closes the database when it opened it. */
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const ownsDb = typeof opts.db === 'string';
-  const db = typeof opts.db === 'string' ? openDatabase(opts.db) : opts.db;
+  const storage: Storage =
+    typeof opts.db === 'string'
+      ? SqliteStorage.open(opts.db)
+      : 'dialect' in opts.db
+        ? opts.db
+        : new SqliteStorage(opts.db);
   const runner =
     opts.suggestRunner ?? ((opts.suggestWorkers ?? 0) > 0 ? new SuggestWorkerPool(opts.suggestWorkers) : inlineSuggest);
-  const service = new OptimizationService(db, runner, opts.maxBatch);
-  const ai = new AiModuleService(db, service);
+  const service = new OptimizationService(storage, runner, opts.maxBatch);
+  const ai = new AiModuleService(storage, service);
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -75,7 +85,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (token === null) {
       throw new ApiError(401, 'authorization: send your API token as the HTTP Basic user name');
     }
-    const caller = authenticate(db, token);
+    const caller = await authenticate(storage, token);
     if (caller === null) throw new ApiError(401, 'authorization: invalid or revoked API token');
     req.caller = caller;
   });
@@ -89,10 +99,10 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (status >= 400 && status < 500) {
       return reply.code(status).send(errorBody(status, `(body): ${err.message}`));
     }
-    // a failing database (read-only, full disk, corrupt) is named in the log line, with the file
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_')) {
-      const line = `storage error on database ${db.name}: ${storageReason(err)}`;
+    // a failing database (read-only, full disk, corrupt, a lost connection) is named in the log line
+    const reason = storage.describeError(err);
+    if (reason !== null) {
+      const line = `storage error on database ${storage.name}: ${reason}`;
       if (opts.logger) req.log.error({ err }, line);
       else process.stderr.write(`${new Date().toISOString()} 500 ${req.method} ${req.url}: ${line}\n`);
       return reply.code(500).send(errorBody(500, `internal error: storage: ${err.message}`));
@@ -120,7 +130,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.updateExperiment(tok(req), req.params.id, req.body),
   );
   app.delete<{ Params: Params }>('/v1/experiments/:id', async (req, reply) => {
-    service.deleteExperiment(tok(req), req.params.id);
+    await service.deleteExperiment(tok(req), req.params.id);
     return reply.code(204).send();
   });
 
@@ -131,7 +141,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.listSuggestions(tok(req), req.params.id, req.query),
   );
   app.delete<{ Params: Params }>('/v1/experiments/:id/suggestions', async (req, reply) => {
-    service.deleteOpenSuggestions(tok(req), req.params.id, req.query);
+    await service.deleteOpenSuggestions(tok(req), req.params.id, req.query);
     return reply.code(204).send();
   });
   app.get<{ Params: Params }>('/v1/experiments/:id/suggestions/:sid', async (req) =>
@@ -141,7 +151,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.updateSuggestion(tok(req), req.params.id, req.params.sid, req.body),
   );
   app.delete<{ Params: Params }>('/v1/experiments/:id/suggestions/:sid', async (req, reply) => {
-    service.deleteSuggestion(tok(req), req.params.id, req.params.sid);
+    await service.deleteSuggestion(tok(req), req.params.id, req.params.sid);
     return reply.code(204).send();
   });
 
@@ -183,7 +193,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     service.getQueuedSuggestion(tok(req), req.params.id, req.params.sid),
   );
   app.delete<{ Params: Params }>('/v1/experiments/:id/queued_suggestions/:sid', async (req, reply) => {
-    service.deleteQueuedSuggestion(tok(req), req.params.id, req.params.sid);
+    await service.deleteQueuedSuggestion(tok(req), req.params.id, req.params.sid);
     return reply.code(204).send();
   });
   app.get<{ Params: Params }>('/v1/experiments/:id/importances', async (req) =>
@@ -251,7 +261,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     ai.updateAiExperiment(who(req), req.params.id, req.body),
   );
   app.delete<{ Params: Params }>('/v1/aiexperiments/:id', async (req, reply) => {
-    ai.deleteAiExperiment(who(req), req.params.id, req.query);
+    await ai.deleteAiExperiment(who(req), req.params.id, req.query);
     return reply.code(204).send();
   });
   app.post<{ Params: Params }>('/v1/aiexperiments/:id/training_runs', async (req) =>
@@ -265,15 +275,15 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     app.route<{ Params: Params }>({
       method,
       url: '/v1/training_runs/:id',
-      handler: async (req, reply) => skipOr(req, reply, ai.updateRun(who(req), req.params.id, req.body)),
+      handler: async (req, reply) => skipOr(req, reply, await ai.updateRun(who(req), req.params.id, req.body)),
     });
   }
   app.delete<{ Params: Params }>('/v1/training_runs/:id', async (req, reply) => {
-    ai.deleteRun(who(req), req.params.id);
+    await ai.deleteRun(who(req), req.params.id);
     return reply.code(204).send();
   });
   app.post<{ Params: Params }>('/v1/training_runs/:id/checkpoints', async (req, reply) =>
-    skipOr(req, reply, ai.createCheckpoint(who(req), req.params.id, req.body)),
+    skipOr(req, reply, await ai.createCheckpoint(who(req), req.params.id, req.body)),
   );
   app.get<{ Params: Params }>('/v1/training_runs/:id/checkpoints', async (req) =>
     ai.listCheckpoints(who(req), req.params.id, req.query),
@@ -281,7 +291,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   app.addHook('onClose', async () => {
     await runner.close();
-    if (ownsDb) db.close();
+    if (ownsDb) await storage.close();
   });
   return app;
 }

@@ -11,23 +11,23 @@ afterEach(async () => {
 });
 
 describe('tokens', () => {
-  it('stores only a salted hash and verifies the clear-text token', () => {
-    const { token, record } = createToken(h.db, 'carol');
-    const row = h.db.prepare('SELECT * FROM tokens WHERE id = ?').get(record.id) as { salt: string; hash: string };
+  it('stores only a salted hash and verifies the clear-text token', async () => {
+    const { token, record } = await createToken(h.storage, 'carol');
+    const [row] = await h.sql<{ salt: string; hash: string }>('SELECT * FROM tokens WHERE id = ?', [record.id]);
     const secret = token.split('.')[1];
     expect(JSON.stringify(row)).not.toContain(secret);
     expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(verifyToken(h.db, token)).toBe(record.id);
-    expect(verifyToken(h.db, `${record.id}.${'A'.repeat(43)}`)).toBeNull();
-    expect(verifyToken(h.db, 'garbage')).toBeNull();
-    expect(revokeToken(h.db, record.id)).toBe(true);
-    expect(verifyToken(h.db, token)).toBeNull();
+    expect(await verifyToken(h.storage, token)).toBe(record.id);
+    expect(await verifyToken(h.storage, `${record.id}.${'A'.repeat(43)}`)).toBeNull();
+    expect(await verifyToken(h.storage, 'garbage')).toBeNull();
+    expect(await revokeToken(h.storage, record.id)).toBe(true);
+    expect(await verifyToken(h.storage, token)).toBeNull();
   });
 
-  it('two tokens never share a salt', () => {
-    const a = createToken(h.db).record.id;
-    const b = createToken(h.db).record.id;
-    const salts = h.db.prepare('SELECT salt FROM tokens WHERE id IN (?, ?)').all(a, b) as { salt: string }[];
+  it('two tokens never share a salt', async () => {
+    const a = (await createToken(h.storage)).record.id;
+    const b = (await createToken(h.storage)).record.id;
+    const salts = await h.sql<{ salt: string }>('SELECT salt FROM tokens WHERE id IN (?, ?)', [a, b]);
     expect(salts[0].salt).not.toBe(salts[1].salt);
   });
 
@@ -60,7 +60,7 @@ describe('authentication and isolation', () => {
       })
     ).json;
     const s2 = (await h.call('POST', `/v1/experiments/${exp.id}/suggestions`)).json;
-    const before = h.dump();
+    const before = await h.dump();
     const B = h.tokenB;
     const attempts: [string, string, unknown?][] = [
       ['GET', `/v1/experiments/${exp.id}`],
@@ -83,7 +83,7 @@ describe('authentication and isolation', () => {
       expect(r.json).toMatchObject({ object: 'error', status: 404 });
     }
     expect((await h.call('GET', '/v1/experiments', undefined, B)).json.count).toBe(0);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     // B's own experiment cannot take A's suggestion either
     const expB = (await h.call('POST', '/v1/experiments', twoMetricExperiment(), B)).json;
     const cross = await h.call(

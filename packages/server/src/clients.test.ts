@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer } from './app.ts';
 import { openDatabase } from './database.ts';
+import { SqliteStorage } from './storage/sqlite.ts';
 import { authenticate, createClient, createToken } from './tokens.ts';
 import { basic, makeHarness, toyValues, twoMetricExperiment, type Harness } from '../test/harness.ts';
 
@@ -25,7 +26,7 @@ describe('clients: tokens of one client share its objects', () => {
   beforeEach(async () => {
     h = await makeHarness();
     clientA = idOf(h.tokenA);
-    mate = createToken(h.db, 'carol-laptop', { client: clientA, user: 'carol' }).token;
+    mate = (await createToken(h.storage, 'carol-laptop', { client: clientA, user: 'carol' })).token;
   });
   afterEach(async () => h.close());
 
@@ -51,7 +52,7 @@ describe('clients: tokens of one client share its objects', () => {
     const mine = (await h.call('GET', `/v1/experiments/${exp.id}`)).json;
     expect(mine).toMatchObject({ name: 'renamed', progress: { observation_count: 1 } });
     // an experiment the mate creates is the client's, recorded as the mate's user
-    const mateUser = authenticate(h.db, mate)!.user;
+    const mateUser = (await authenticate(h.storage, mate))!.user;
     expect(mateUser).not.toBe(clientA);
     const theirs = (await h.call('POST', '/v1/experiments', twoMetricExperiment(), mate)).json;
     expect(theirs).toMatchObject({ client: clientA, user: mateUser });
@@ -89,7 +90,7 @@ describe('clients: tokens of one client share its objects', () => {
     expect(ended.status).toBe(200);
     expect(ended.json.observation).toMatch(/^\d+$/);
     const mateRun = (await h.call('POST', `/v1/aiexperiments/${ai.id}/training_runs`, {}, mate)).json;
-    expect(mateRun).toMatchObject({ client: clientA, user: authenticate(h.db, mate)!.user });
+    expect(mateRun).toMatchObject({ client: clientA, user: (await authenticate(h.storage, mate))!.user });
     const listed = await h.call('GET', `/v1/clients/${clientA}/projects/shared/training_runs`, undefined, mate);
     expect(listed.json.count).toBe(2);
     expect((await h.call('GET', `/v1/aiexperiments/${ai.id}`)).json.progress).toMatchObject({
@@ -148,22 +149,22 @@ describe('clients: tokens of one client share its objects', () => {
     expect((await h.call('GET', `/v1/organizations/${clientB}`, undefined, mate)).status).toBe(404);
     expect((await h.call('GET', `/v1/organizations/${clientA}`, undefined, h.tokenB)).status).toBe(404);
     // a token asking for a user name of the organization gets that user: carol's, or alice's (A's, named after it)
-    const again = createToken(h.db, 'carol-cluster', { client: clientA, user: 'carol' }).token;
+    const again = (await createToken(h.storage, 'carol-cluster', { client: clientA, user: 'carol' })).token;
     expect((await h.call('GET', '/v1/tokens/self', undefined, again)).json.user).toBe(mateId);
-    const alice = createToken(h.db, 'alice-cluster', { client: clientA, user: 'alice' }).token;
+    const alice = (await createToken(h.storage, 'alice-cluster', { client: clientA, user: 'alice' })).token;
     expect((await h.call('GET', '/v1/tokens/self', undefined, alice)).json.user).toBe(clientA);
     // a user name of another organization is another user
-    const bobHere = createToken(h.db, 'bob?', { client: clientA, user: 'bob' }).token;
+    const bobHere = (await createToken(h.storage, 'bob?', { client: clientA, user: 'bob' })).token;
     expect((await h.call('GET', '/v1/tokens/self', undefined, bobHere)).json.user).toBe(idOf(bobHere));
   });
 
   it('a client made without a token (in a new organization, or in an existing one) takes tokens', async () => {
-    const team = createClient(h.db, { name: 'team' });
+    const team = await createClient(h.storage, { name: 'team' });
     expect(team.organization).toBe(team.id);
-    const sibling = createClient(h.db, { name: 'team-2', organization: team.organization });
-    const t1 = createToken(h.db, 'one', { client: team.id }).token;
-    const t2 = createToken(h.db, 'two', { client: team.id, user: 'bob' }).token;
-    const t3 = createToken(h.db, 'three', { client: sibling.id }).token;
+    const sibling = await createClient(h.storage, { name: 'team-2', organization: team.organization });
+    const t1 = (await createToken(h.storage, 'one', { client: team.id })).token;
+    const t2 = (await createToken(h.storage, 'two', { client: team.id, user: 'bob' })).token;
+    const t3 = (await createToken(h.storage, 'three', { client: sibling.id })).token;
     const exp = (await h.call('POST', '/v1/experiments', twoMetricExperiment(), t1)).json;
     expect(exp.client).toBe(team.id);
     expect((await h.call('GET', `/v1/experiments/${exp.id}`, undefined, t2)).status).toBe(200);
@@ -174,8 +175,8 @@ describe('clients: tokens of one client share its objects', () => {
       name: 'team-2',
       organization: team.organization,
     });
-    expect(() => createToken(h.db, 'x', { client: 'nope' })).toThrow(/no client/);
-    expect(() => createClient(h.db, { organization: 'nope' })).toThrow(/no organization/);
+    await expect(createToken(h.storage, 'x', { client: 'nope' })).rejects.toThrow(/no client/);
+    await expect(createClient(h.storage, { organization: 'nope' })).rejects.toThrow(/no organization/);
   });
 });
 
@@ -365,7 +366,7 @@ describe('database schema 5: a version-4 file upgrades in place', () => {
       expect((await call('GET', '/v1/training_runs/1', old.token)).status).toBe(200);
       expect((await call('GET', '/v1/training_runs/1', other.token)).status).toBe(404);
       // a new token of the old token's client (its id), as the old token's user (found by name): it shares them
-      const mate = createToken(db, 'laptop', { client: oldId, user: 'olduser' }).token;
+      const mate = (await createToken(new SqliteStorage(db), 'laptop', { client: oldId, user: 'olduser' })).token;
       expect((await call('GET', '/v1/experiments/1', mate)).status).toBe(200);
       expect((await call('POST', '/v1/experiments/1/suggestions', mate, {})).status).toBe(200);
       expect((await call('GET', `/v1/clients/${oldId}/projects/proj`, mate)).status).toBe(200);

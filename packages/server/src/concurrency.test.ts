@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { suggestBatch } from '@paretobench/optimizer';
-import { basic, toyValues, twoMetricExperiment } from '../test/harness.ts';
+import { basic, testStorage, toyValues, twoMetricExperiment } from '../test/harness.ts';
 import { buildServer } from './app.ts';
 import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
-import { openDatabase } from './database.ts';
 import { createToken } from './tokens.ts';
 
 let app: FastifyInstance;
@@ -12,9 +11,10 @@ let url: string;
 let token: string;
 
 beforeAll(async () => {
-  const db = openDatabase(':memory:');
-  token = createToken(db).token;
+  const db = await testStorage();
+  token = (await createToken(db)).token;
   app = buildServer({ db, suggestWorkers: 1 }); // suggest() in a worker thread, as `serve` runs it
+  app.addHook('onClose', () => db.close());
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
@@ -69,8 +69,8 @@ describe('concurrent clients over 127.0.0.1', () => {
 describe('suggestion requests that arrive together', () => {
   /** 12 simultaneous suggestion requests on a model-phase experiment, the first optimizer call held until all wait. */
   async function together(maxBatch?: number) {
-    const db = openDatabase(':memory:');
-    const tok = createToken(db).token;
+    const db = await testStorage();
+    const tok = (await createToken(db)).token;
     const calls: number[] = [];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
@@ -106,17 +106,25 @@ describe('suggestion requests that arrive together', () => {
     const requests = Array.from({ length: 12 }, (_, i) =>
       call('POST', `/v1/experiments/${exp.id}/suggestions`, { metadata: { worker: i } }),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    // every request waiting (PostgreSQL's reads take longer than SQLite's in memory)
+    await new Promise((r) => setTimeout(r, process.env.PARETOBENCH_TEST_POSTGRES_URL ? 1000 : 100));
     release();
     const got = await Promise.all(requests);
     const open = await call('GET', `/v1/experiments/${exp.id}/suggestions?state=open&limit=100`);
     await local.close();
+    await db.close();
     return { calls, got, open: open.data as { id: string }[] };
   }
 
+  const onPostgres = process.env.PARETOBENCH_TEST_POSTGRES_URL !== undefined;
+
   it('are answered by one batch: 12 concurrent requests, 2 optimizer calls, 12 distinct stored suggestions', async () => {
     const { calls, got, open } = await together();
-    expect(calls).toEqual([1, 11]);
+    // the first request starts a batch at once; on SQLite it starts before any other request has arrived, on
+    // PostgreSQL (whose lock and reads take a few ms) others may join it first: two calls either way
+    expect(calls).toHaveLength(2);
+    expect(calls[0] + calls[1]).toBe(12);
+    if (!onPostgres) expect(calls).toEqual([1, 11]);
     expect(new Set(got.map((s) => s.id)).size).toBe(12);
     expect(new Set(got.map((s) => JSON.stringify(s.assignments))).size).toBe(12);
     // each request got its own metadata back, and the stored open suggestions are exactly these
@@ -126,7 +134,10 @@ describe('suggestion requests that arrive together', () => {
 
   it('at most maxBatch per batch (maxBatch 1: one optimizer call per request, as before batching)', async () => {
     const four = await together(4);
-    expect(four.calls).toEqual([1, 4, 4, 3]);
+    expect(four.calls.every((n) => n <= 4)).toBe(true);
+    expect(four.calls.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(four.calls.length).toBeLessThanOrEqual(4);
+    if (!onPostgres) expect(four.calls).toEqual([1, 4, 4, 3]);
     expect(new Set(four.got.map((s) => JSON.stringify(s.assignments))).size).toBe(12);
     const one = await together(1);
     expect(one.calls).toEqual(Array(12).fill(1));

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer, toyValues, twoMetricExperiment, type ChildServer } from '../test/harness.ts';
 import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
 import { openDatabase } from './database.ts';
+import { SqliteStorage } from './storage/sqlite.ts';
 import { createToken } from './tokens.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pb-server-durability-'));
@@ -24,9 +25,9 @@ describe('durability', () => {
 
   it('keeps every acknowledged observation across kill -9 during concurrent load', async () => {
     const file = path.join(dir, 'kill9.db');
-    const db = openDatabase(file);
-    const token = createToken(db, 'durability').token;
-    db.close();
+    const db = SqliteStorage.open(file);
+    const token = (await createToken(db, 'durability')).token;
+    await db.close();
 
     server = await spawnServer(file);
     const client = new SigoptClient({ url: server.url, token, retries: 0, timeoutMs: 10_000 });

@@ -1,9 +1,12 @@
 /**
  * @paretobench/server: a SigOpt-compatible (v1) optimization service over @paretobench/optimizer,
- * stored in SQLite. Its client is @paretobench/client.
+ * stored in SQLite (one file) or PostgreSQL (shared by several server replicas). Its client is @paretobench/client.
  */
 export { buildServer, DEFAULT_BODY_LIMIT, type ServerOptions } from './app.ts';
 export { openDatabase, type Db } from './database.ts';
+export { openStorage, isPostgresUrl } from './storage/open.ts';
+export { SqliteStorage } from './storage/sqlite.ts';
+export type { SqlConnection, Storage } from './storage/storage.ts';
 export {
   authenticate,
   createClient,

@@ -85,12 +85,12 @@ async function refused(
   field: string,
   pattern: RegExp = /./,
 ): Promise<void> {
-  const before = h.dump();
+  const before = await h.dump();
   const r = await h.call(method, url, body);
   expect(r.status, r.text).toBe(400);
   expect(r.json.message.startsWith(`${field}: `), r.json.message).toBe(true);
   expect(r.json.message).toMatch(pattern);
-  expect(h.dump()).toBe(before);
+  expect(await h.dump()).toBe(before);
 }
 
 describe('multitask experiments: creation', () => {

@@ -100,7 +100,7 @@ describe('num_solutions: validation and echo', () => {
   });
 
   it('refuses a num_solutions that is not an integer >= 1, or more than 1 without one optimized metric or a budget', async () => {
-    const before = h.dump();
+    const before = await h.dump();
     const cases: [Record<string, unknown>, RegExp][] = [
       [planeExperiment({ num_solutions: 0 }), /^num_solutions: must be an integer >= 1/],
       [planeExperiment({ num_solutions: 2.5 }), /^num_solutions: must be an integer >= 1/],
@@ -114,10 +114,10 @@ describe('num_solutions: validation and echo', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.json.message).toMatch(message);
     }
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     const me = clientOf(h.tokenA);
     await h.call('POST', `/v1/clients/${me}/projects`, { id: 'p' });
-    const afterProject = h.dump();
+    const afterProject = await h.dump();
     const { observation_budget: _b, ...body } = planeExperiment();
     const noBudget = await h.call('POST', `/v1/clients/${me}/projects/p/aiexperiments`, { ...body, num_solutions: 2 });
     expect(noBudget.status).toBe(400);
@@ -129,7 +129,7 @@ describe('num_solutions: validation and echo', () => {
     });
     expect(zero.status).toBe(400);
     expect(zero.json.message).toMatch(/^num_solutions: /);
-    expect(h.dump()).toBe(afterProject);
+    expect(await h.dump()).toBe(afterProject);
     // `budget`, the AI module's name for it, counts as the observation budget; num_solutions may equal it
     const equal = await h.call('POST', '/v1/experiments', planeExperiment({ num_solutions: 3, budget: 3 }));
     expect(equal.status).toBe(400); // differs from observation_budget 30
@@ -142,7 +142,7 @@ describe('num_solutions: validation and echo', () => {
 
   it('keeps num_solutions fixed: PUT may not change it, nor take the budget it needs away', async () => {
     const exp = (await h.call('POST', '/v1/experiments', planeExperiment({ num_solutions: 3 }))).json;
-    const before = h.dump();
+    const before = await h.dump();
     for (const body of [{ num_solutions: 1 }, { num_solutions: 3 }, { name: 'x', num_solutions: 5 }]) {
       const r = await h.call('PUT', `/v1/experiments/${exp.id}`, body);
       expect(r.status).toBe(400);
@@ -154,7 +154,7 @@ describe('num_solutions: validation and echo', () => {
     const lowered = await h.call('PUT', `/v1/experiments/${exp.id}`, { observation_budget: 2 });
     expect(lowered.status).toBe(400);
     expect(lowered.json.message).toMatch(/^observation_budget: /);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
     // other changes keep it
     const renamed = await h.call('PUT', `/v1/experiments/${exp.id}`, { name: 'renamed', observation_budget: 12 });
     expect(renamed.status, renamed.text).toBe(200);

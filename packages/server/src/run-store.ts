@@ -3,8 +3,7 @@
  * holds its space, suggestions and observations), training runs and their checkpoints. No business rules here; see
  * ai-module.ts.
  */
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './database.ts';
+import type { SqlConnection } from './storage/storage.ts';
 import { nowSeconds, type Page, type PageRequest, type Store } from './store.ts';
 
 export interface ProjectRow {
@@ -67,70 +66,68 @@ export interface RunCounts {
 }
 
 export class RunStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly c: SqlConnection;
 
-  constructor(
-    readonly db: Db,
-    private readonly store: Store,
-  ) {}
-
-  private sql(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+  /** On the connection of `store` (the same transaction). */
+  constructor(private readonly store: Store) {
+    this.c = store.c;
   }
 
   // --- projects ----------------------------------------------------------------------------
-  insertProject(clientId: string, userId: string, id: string, name: string, metadata: string | null): ProjectRow {
+  async insertProject(
+    clientId: string,
+    userId: string,
+    id: string,
+    name: string,
+    metadata: string | null,
+  ): Promise<ProjectRow> {
     const t = nowSeconds();
-    this.sql(
+    await this.c.run(
       'INSERT INTO projects (client_id, user_id, id, name, metadata, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(clientId, userId, id, name, metadata, t, t);
+      [clientId, userId, id, name, metadata, t, t],
+    );
     return { client_id: clientId, user_id: userId, id, name, metadata, created: t, updated: t };
   }
 
-  project(clientId: string, id: string): ProjectRow | undefined {
-    return this.sql('SELECT * FROM projects WHERE client_id = ? AND id = ?').get(clientId, id) as
-      ProjectRow | undefined;
+  project(clientId: string, id: string): Promise<ProjectRow | undefined> {
+    return this.c.get<ProjectRow>('SELECT * FROM projects WHERE client_id = ? AND id = ?', [clientId, id]);
   }
 
-  projects(clientId: string): ProjectRow[] {
-    return this.sql('SELECT * FROM projects WHERE client_id = ? ORDER BY created DESC, id').all(
-      clientId,
-    ) as ProjectRow[];
+  projects(clientId: string): Promise<ProjectRow[]> {
+    return this.c.all<ProjectRow>('SELECT * FROM projects WHERE client_id = ? ORDER BY created DESC, id', [clientId]);
   }
 
-  updateProject(clientId: string, id: string, fields: { name?: string; metadata?: string | null }): void {
-    const row = this.project(clientId, id);
+  async updateProject(
+    clientId: string,
+    id: string,
+    fields: { name?: string; metadata?: string | null },
+  ): Promise<void> {
+    const row = await this.project(clientId, id);
     if (!row) return;
-    this.sql('UPDATE projects SET name = ?, metadata = ?, updated = ? WHERE client_id = ? AND id = ?').run(
+    await this.c.run('UPDATE projects SET name = ?, metadata = ?, updated = ? WHERE client_id = ? AND id = ?', [
       fields.name ?? row.name,
       fields.metadata === undefined ? row.metadata : fields.metadata,
       nowSeconds(),
       clientId,
       id,
-    );
+    ]);
   }
 
   // --- AI experiments ----------------------------------------------------------------------
-  insertAiExperiment(experimentId: number, clientId: string, project: string): void {
-    this.sql('INSERT INTO aiexperiments (id, client_id, project, created) VALUES (?, ?, ?, ?)').run(
+  async insertAiExperiment(experimentId: number, clientId: string, project: string): Promise<void> {
+    await this.c.run('INSERT INTO aiexperiments (id, client_id, project, created) VALUES (?, ?, ?, ?)', [
       experimentId,
       clientId,
       project,
       nowSeconds(),
-    );
+    ]);
   }
 
-  aiExperiment(clientId: string, id: number): AiExperimentRow | undefined {
-    return this.sql('SELECT * FROM aiexperiments WHERE id = ? AND client_id = ?').get(id, clientId) as
-      AiExperimentRow | undefined;
+  aiExperiment(clientId: string, id: number): Promise<AiExperimentRow | undefined> {
+    return this.c.get<AiExperimentRow>('SELECT * FROM aiexperiments WHERE id = ? AND client_id = ?', [id, clientId]);
   }
 
-  listAiExperiments(clientId: string, project: string, page: PageRequest): Page<AiExperimentRow> {
+  listAiExperiments(clientId: string, project: string, page: PageRequest): Promise<Page<AiExperimentRow>> {
     return this.store.page<AiExperimentRow>(
       'aiexperiments',
       'client_id = ? AND project = ?',
@@ -139,68 +136,81 @@ export class RunStore {
     );
   }
 
-  runCounts(aiExperimentId: number): RunCounts {
-    const r = this.sql(
-      "SELECT COUNT(*) AS total, COALESCE(SUM(state = 'active'), 0) AS active FROM training_runs WHERE aiexperiment_id = ? AND deleted = 0",
-    ).get(aiExperimentId) as { total: number; active: number };
+  async runCounts(aiExperimentId: number): Promise<RunCounts> {
+    const r = (await this.c.get<{ total: number; active: number }>(
+      "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN state = 'active' THEN 1 ELSE 0 END), 0) AS active FROM training_runs WHERE aiexperiment_id = ? AND deleted = 0",
+      [aiExperimentId],
+    ))!;
     return { active: r.active, finished: r.total - r.active, total: r.total };
   }
 
   // --- training runs -----------------------------------------------------------------------
-  insertRun(r: Omit<TrainingRunRow, 'id' | 'created' | 'updated' | 'checkpoint_count' | 'deleted'>): TrainingRunRow {
+  async insertRun(
+    r: Omit<TrainingRunRow, 'id' | 'created' | 'updated' | 'checkpoint_count' | 'deleted'>,
+  ): Promise<TrainingRunRow> {
     const t = nowSeconds();
-    const res = this.sql(
+    const res = (await this.c.get<{ id: number }>(
       `INSERT INTO training_runs (client_id, user_id, project, aiexperiment_id, suggestion_id, observation_id, name,
         state, assignments, metric_values, fields, created, updated, completed)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      r.client_id,
-      r.user_id,
-      r.project,
-      r.aiexperiment_id,
-      r.suggestion_id,
-      r.observation_id,
-      r.name,
-      r.state,
-      r.assignments,
-      r.metric_values,
-      r.fields,
-      t,
-      t,
-      r.completed,
-    );
-    return { ...r, id: Number(res.lastInsertRowid), created: t, updated: t, checkpoint_count: 0, deleted: 0 };
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        r.client_id,
+        r.user_id,
+        r.project,
+        r.aiexperiment_id,
+        r.suggestion_id,
+        r.observation_id,
+        r.name,
+        r.state,
+        r.assignments,
+        r.metric_values,
+        r.fields,
+        t,
+        t,
+        r.completed,
+      ],
+    ))!;
+    return { ...r, id: res.id, created: t, updated: t, checkpoint_count: 0, deleted: 0 };
   }
 
-  run(clientId: string, id: number): TrainingRunRow | undefined {
-    return this.sql('SELECT * FROM training_runs WHERE id = ? AND client_id = ? AND deleted = 0').get(id, clientId) as
-      TrainingRunRow | undefined;
+  run(clientId: string, id: number): Promise<TrainingRunRow | undefined> {
+    return this.c.get<TrainingRunRow>('SELECT * FROM training_runs WHERE id = ? AND client_id = ? AND deleted = 0', [
+      id,
+      clientId,
+    ]);
   }
 
-  runByObservation(observationId: number): TrainingRunRow | undefined {
-    return this.sql('SELECT * FROM training_runs WHERE observation_id = ? AND deleted = 0').get(observationId) as
-      TrainingRunRow | undefined;
+  runByObservation(observationId: number): Promise<TrainingRunRow | undefined> {
+    return this.c.get<TrainingRunRow>('SELECT * FROM training_runs WHERE observation_id = ? AND deleted = 0', [
+      observationId,
+    ]);
   }
 
-  updateRun(
+  async updateRun(
     id: number,
     r: Pick<
       TrainingRunRow,
       'name' | 'state' | 'assignments' | 'metric_values' | 'fields' | 'observation_id' | 'completed'
     >,
-  ): void {
-    this.sql(
+  ): Promise<void> {
+    await this.c.run(
       `UPDATE training_runs SET name = ?, state = ?, assignments = ?, metric_values = ?, fields = ?, observation_id = ?,
         completed = ?, updated = ? WHERE id = ?`,
-    ).run(r.name, r.state, r.assignments, r.metric_values, r.fields, r.observation_id, r.completed, nowSeconds(), id);
+      [r.name, r.state, r.assignments, r.metric_values, r.fields, r.observation_id, r.completed, nowSeconds(), id],
+    );
   }
 
-  deleteRun(id: number): void {
-    this.sql('UPDATE training_runs SET deleted = 1, updated = ? WHERE id = ?').run(nowSeconds(), id);
+  async deleteRun(id: number): Promise<void> {
+    await this.c.run('UPDATE training_runs SET deleted = 1, updated = ? WHERE id = ?', [nowSeconds(), id]);
   }
 
   /** A project's runs (one AI experiment's when aiExperimentId is given). */
-  listRuns(clientId: string, project: string, aiExperimentId: number | null, page: PageRequest): Page<TrainingRunRow> {
+  listRuns(
+    clientId: string,
+    project: string,
+    aiExperimentId: number | null,
+    page: PageRequest,
+  ): Promise<Page<TrainingRunRow>> {
     return aiExperimentId === null
       ? this.store.page<TrainingRunRow>(
           'training_runs',
@@ -217,28 +227,23 @@ export class RunStore {
   }
 
   // --- checkpoints -------------------------------------------------------------------------
-  insertCheckpoint(runId: number, metricValues: string, metadata: string | null): CheckpointRow {
+  async insertCheckpoint(runId: number, metricValues: string, metadata: string | null): Promise<CheckpointRow> {
     const t = nowSeconds();
-    const seq = (this.sql('SELECT checkpoint_count AS n FROM training_runs WHERE id = ?').get(runId) as { n: number })
-      .n;
-    const res = this.sql(
-      'INSERT INTO checkpoints (training_run_id, seq, metric_values, metadata, created) VALUES (?, ?, ?, ?, ?)',
-    ).run(runId, seq, metricValues, metadata, t);
-    this.sql('UPDATE training_runs SET checkpoint_count = checkpoint_count + 1, updated = ? WHERE id = ?').run(
+    const seq = (await this.c.get<{ n: number }>('SELECT checkpoint_count AS n FROM training_runs WHERE id = ?', [
+      runId,
+    ]))!.n;
+    const res = (await this.c.get<{ id: number }>(
+      'INSERT INTO checkpoints (training_run_id, seq, metric_values, metadata, created) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      [runId, seq, metricValues, metadata, t],
+    ))!;
+    await this.c.run('UPDATE training_runs SET checkpoint_count = checkpoint_count + 1, updated = ? WHERE id = ?', [
       t,
       runId,
-    );
-    return {
-      id: Number(res.lastInsertRowid),
-      training_run_id: runId,
-      seq,
-      metric_values: metricValues,
-      metadata,
-      created: t,
-    };
+    ]);
+    return { id: res.id, training_run_id: runId, seq, metric_values: metricValues, metadata, created: t };
   }
 
-  listCheckpoints(runId: number, page: PageRequest): Page<CheckpointRow> {
+  listCheckpoints(runId: number, page: PageRequest): Promise<Page<CheckpointRow>> {
     return this.store.page<CheckpointRow>('checkpoints', 'training_run_id = ?', [runId], page);
   }
 }

@@ -3,10 +3,11 @@
  * optimizer's stateless `suggest()` producing assignments.
  *
  * Consistency rules:
- * - every mutating call runs in one IMMEDIATE transaction (so it is serialised per database, also
- *   across processes sharing the file); any thrown error rolls it back, so a rejected request
- *   never changes stored state;
- * - suggestion creation is serialised per experiment: it reads observations + open suggestions
+ * - every mutating call runs in one transaction of the storage (storage/storage.ts: SQLite or PostgreSQL),
+ *   serialised with the other transactions about the same experiment in every server sharing the database; any
+ *   thrown error rolls it back, so a rejected request never changes stored state;
+ * - suggestion creation is serialised per experiment (in this process and, through the storage's exclusive lock,
+ *   across servers): it reads observations + open suggestions
  *   (passed as `pending`) and the stored optimizer warm-start state, calls suggest() with `index` =
  *   the experiment's sequence counter (inline or in a worker thread), and stores the result, so
  *   suggestions are deterministic for a given history of API calls and seed;
@@ -31,7 +32,6 @@ import {
 } from '@paretobench/optimizer';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { Db } from './database.ts';
 import { inlineSuggest, type SuggestRunner } from './suggest-pool.ts';
 import { ApiError, prefixedMessage, zodToApiError } from './errors.ts';
 import {
@@ -72,6 +72,7 @@ import {
 import { SerialQueue } from './serial-queue.ts';
 import { keepNumSolutions, numSolutions } from './num-solutions.ts';
 import { Store, nowSeconds, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
+import { isUniqueViolation, type Storage } from './storage/storage.ts';
 
 const DEFAULT_PAGE = 100;
 /** The metric of an experiment created without any (SigOpt's own Franke example does that): observed with `value`. */
@@ -182,10 +183,6 @@ function sameAssignments(a: Assignments, b: Assignments): string | null {
   return null;
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /** The most waiting suggestion requests of one experiment that one batch answers, by default. */
 export const DEFAULT_MAX_BATCH = 32;
 
@@ -196,7 +193,6 @@ interface WaitingSuggestion {
 }
 
 export class OptimizationService {
-  readonly store: Store;
   private readonly suggestQueue = new SerialQueue<number>();
   /**
    * Per experiment, the suggestion requests waiting for the next batch: requests that arrive while the experiment's
@@ -205,22 +201,44 @@ export class OptimizationService {
   private readonly waiting = new Map<number, WaitingSuggestion[]>();
 
   constructor(
-    readonly db: Db,
+    readonly storage: Storage,
     private readonly runner: SuggestRunner = inlineSuggest,
     /** the most waiting requests of one experiment answered by one batch (1: each request alone) */
     private readonly maxBatch = DEFAULT_MAX_BATCH,
   ) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1)
       throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
-    this.store = new Store(db);
+  }
+
+  /** `fn` in one transaction (about `experiment` when given: serialised with that experiment's other ones). */
+  write<T>(fn: (store: Store) => Promise<T>, experiment?: number): Promise<T> {
+    return this.storage.write((c) => fn(new Store(c)), experiment);
+  }
+
+  /** `fn` on one consistent snapshot. */
+  read<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.storage.read((c) => fn(new Store(c)));
+  }
+
+  /**
+   * `task` alone among the experiment's suggestion batches and corrections: in this process (its queue, where waiting
+   * requests join the next batch) and across every server sharing the database (storage's exclusive lock).
+   */
+  private serialized<T>(experiment: number, task: () => Promise<T>): Promise<T> {
+    return this.suggestQueue.run(experiment, () => this.storage.exclusive(experiment, task));
   }
 
   // --- experiments -------------------------------------------------------------------------
-  createExperiment(tokenId: string, raw: unknown): ExperimentObject {
+  createExperiment(tokenId: string, raw: unknown): Promise<ExperimentObject> {
+    return this.write((store) => this.createExperimentIn(store, tokenId, raw));
+  }
+
+  /** createExperiment inside the caller's transaction (the AI module's). */
+  async createExperimentIn(store: Store, tokenId: string, raw: unknown): Promise<ExperimentObject> {
     const body = parse(ExperimentCreateSchema, raw);
     const { metadata, type: _type, metric, budget, project, suggestion_lease_seconds: lease, ...rest } = body;
     // a project of the token's client (store.ts resolves the client of the token)
-    if (project !== undefined && !this.store.projectExists(tokenId, project))
+    if (project !== undefined && !(await store.projectExists(tokenId, project)))
       throw new ApiError(404, `project: project ${project} not found`);
     if (metric !== undefined && rest.metrics !== undefined) {
       throw new ApiError(400, 'metric: give either metric (one metric) or metrics, not both');
@@ -235,77 +253,79 @@ export class OptimizationService {
         observation_budget: rest.observation_budget ?? budget,
       }),
     );
-    const id = this.store.insertExperiment(
+    const id = await store.insertExperiment(
       tokenId,
       JSON.stringify(config),
       metadataText(metadata),
       project ?? null,
       lease ?? null,
     );
-    return this.experimentView(this.store.experiment(tokenId, id)!);
+    return this.experimentView(store, (await store.experiment(tokenId, id))!);
   }
 
-  getExperiment(tokenId: string, rawId: string): ExperimentObject {
-    return this.experimentView(this.requireExperiment(tokenId, rawId));
+  getExperiment(tokenId: string, rawId: string): Promise<ExperimentObject> {
+    return this.read(async (store) => this.experimentView(store, await this.requireExperiment(store, tokenId, rawId)));
   }
 
   /** The token's experiments, or one project's (404 when the token's client has no such project). */
-  listExperiments(tokenId: string, rawQuery: unknown, project?: string): PaginationObject<ExperimentObject> {
+  listExperiments(tokenId: string, rawQuery: unknown, project?: string): Promise<PaginationObject<ExperimentObject>> {
     const q = parse(ExperimentListQuerySchema, rawQuery ?? {});
-    if (project !== undefined && !this.store.projectExists(tokenId, project))
-      throw new ApiError(404, `project ${project} not found`);
-    const page = this.store.listExperiments(tokenId, q.state ?? 'active', pageRequest(q), project);
-    return pagination(page, (row) => this.experimentView(row));
+    return this.read(async (store) => {
+      if (project !== undefined && !(await store.projectExists(tokenId, project)))
+        throw new ApiError(404, `project ${project} not found`);
+      const page = await store.listExperiments(tokenId, q.state ?? 'active', pageRequest(q), project);
+      const views = await Promise.all(page.rows.map((row) => this.experimentView(store, row)));
+      return pagination({ ...page, rows: views }, (v) => v);
+    });
   }
 
-  updateExperiment(tokenId: string, rawId: string, raw: unknown): ExperimentObject {
+  updateExperiment(tokenId: string, rawId: string, raw: unknown): Promise<ExperimentObject> {
     if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
       for (const key of IMMUTABLE_EXPERIMENT_FIELDS) {
         if (key in raw) throw new ApiError(400, `${key}: cannot be changed after the experiment is created`);
       }
     }
     const body = parse(ExperimentUpdateSchema, raw);
-    return this.db
-      .transaction(() => {
-        const row = this.requireExperiment(tokenId, rawId);
-        const config = JSON.parse(row.config) as Record<string, unknown>;
-        if (body.name !== undefined) config.name = body.name;
-        for (const key of ['observation_budget', 'parallel_bandwidth'] as const) {
-          if (body[key] === null) delete config[key];
-          else if (body[key] !== undefined) config[key] = body[key];
-        }
-        const checked = this.parseConfig(config, 'observation_budget');
-        this.store.updateExperiment(row.id, {
-          config: JSON.stringify(checked),
-          metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
-          state: body.state,
-          suggestion_lease: body.suggestion_lease_seconds,
-        });
-        // leases switched off: the open suggestions stay with their takers, as without a lease
-        if (body.suggestion_lease_seconds === null) this.store.clearLeases(row.id);
-        return this.experimentView(this.store.experiment(tokenId, row.id)!);
-      })
-      .immediate();
+    return this.write(async (store) => {
+      const row = await this.requireExperiment(store, tokenId, rawId);
+      const config = JSON.parse(row.config) as Record<string, unknown>;
+      if (body.name !== undefined) config.name = body.name;
+      for (const key of ['observation_budget', 'parallel_bandwidth'] as const) {
+        if (body[key] === null) delete config[key];
+        else if (body[key] !== undefined) config[key] = body[key];
+      }
+      const checked = this.parseConfig(config, 'observation_budget');
+      await store.updateExperiment(row.id, {
+        config: JSON.stringify(checked),
+        metadata: body.metadata === undefined ? undefined : metadataText(body.metadata),
+        state: body.state,
+        suggestion_lease: body.suggestion_lease_seconds,
+      });
+      // leases switched off: the open suggestions stay with their takers, as without a lease
+      if (body.suggestion_lease_seconds === null) await store.clearLeases(row.id);
+      return this.experimentView(store, (await store.experiment(tokenId, row.id))!);
+    }, experimentId(rawId));
   }
 
   /**
    * Stores a changed configuration of an existing experiment, checked like a new one (the AI module's updates),
    * inside the caller's transaction; the optimizer's warm-start state is dropped (the space may have changed).
    */
-  replaceConfig(exp: ExperimentRow, config: unknown, metadata?: string | null): void {
+  async replaceConfig(store: Store, exp: ExperimentRow, config: unknown, metadata?: string | null): Promise<void> {
     const checked = this.parseConfig(config, 'budget');
-    this.store.updateExperiment(exp.id, { config: JSON.stringify(checked), metadata });
-    this.store.clearOptimizerState(exp.id);
+    await store.updateExperiment(exp.id, { config: JSON.stringify(checked), metadata });
+    await store.clearOptimizerState(exp.id);
   }
 
   /** Marks the experiment deleted (hidden from lists; PUT state "active" restores it). */
-  deleteExperiment(tokenId: string, rawId: string): void {
-    this.db
-      .transaction(() => {
-        const row = this.requireExperiment(tokenId, rawId);
-        this.store.updateExperiment(row.id, { state: 'deleted' });
-      })
-      .immediate();
+  deleteExperiment(tokenId: string, rawId: string): Promise<void> {
+    return this.write((store) => this.deleteExperimentIn(store, tokenId, rawId), experimentId(rawId));
+  }
+
+  /** deleteExperiment inside the caller's transaction. */
+  async deleteExperimentIn(store: Store, tokenId: string, rawId: string): Promise<void> {
+    const row = await this.requireExperiment(store, tokenId, rawId);
+    await store.updateExperiment(row.id, { state: 'deleted' });
   }
 
   // --- suggestions -------------------------------------------------------------------------
@@ -317,30 +337,35 @@ export class OptimizationService {
    */
   async createSuggestion(tokenId: string, rawId: string, raw: unknown): Promise<SuggestionObject> {
     const body = parse(SuggestionCreateSchema, raw ?? {});
-    const first = this.requireActiveExperiment(tokenId, rawId);
+    const id = experimentId(rawId);
+    // whether a leased suggestion whose lease ended or a queued one waits (read first: most requests find neither,
+    // and then take no write lock before the optimizer)
+    const handBack = await this.read(async (store) => {
+      const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+      if (exp.suggestion_lease !== null && (await store.expiredLease(exp.id, nowSeconds())) !== undefined) return true;
+      return store.hasQueued(exp.id);
+    });
     if (body.assignments !== undefined) {
       const manual = body.assignments;
-      return this.db
-        .transaction(() => {
-          const exp = this.requireActiveExperiment(tokenId, rawId);
-          const config = JSON.parse(exp.config) as ExperimentConfig;
-          const task = chosenTask(config, body.task);
-          const assignments = this.suggestable(config, manual, task);
-          this.store.bumpIndex(exp.id, 1);
-          return suggestionObject(
-            this.store.insertSuggestion(
-              exp.id,
-              JSON.stringify(assignments),
-              metadataText(body.metadata),
-              exp.next_index,
-              exp.suggestion_lease,
-              task,
-            ),
-            doubleNames(config),
-            config.tasks,
-          );
-        })
-        .immediate();
+      return this.write(async (store) => {
+        const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+        const config = JSON.parse(exp.config) as ExperimentConfig;
+        const task = chosenTask(config, body.task);
+        const assignments = this.suggestable(config, manual, task);
+        await store.bumpIndex(exp.id, 1);
+        return suggestionObject(
+          await store.insertSuggestion(
+            exp.id,
+            JSON.stringify(assignments),
+            metadataText(body.metadata),
+            exp.next_index,
+            exp.suggestion_lease,
+            task,
+          ),
+          doubleNames(config),
+          config.tasks,
+        );
+      }, id);
     }
     if (body.task !== undefined && body.task !== null) {
       throw new ApiError(
@@ -349,53 +374,53 @@ export class OptimizationService {
       );
     }
     // before the optimizer is asked: an open suggestion whose lease ended (its worker is gone), then a queued one
-    const fromQueue = this.db
-      .transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
-        if (exp.suggestion_lease !== null) {
-          const now = nowSeconds();
-          const expired = this.store.expiredLease(exp.id, now);
-          if (expired) {
-            const leaseExpires = now + exp.suggestion_lease;
-            this.store.setLease(expired.id, leaseExpires);
-            let metadata = expired.metadata;
-            if (body.metadata !== undefined) {
-              metadata = metadataText(body.metadata);
-              this.store.setSuggestionMetadata(expired.id, metadata);
+    const fromQueue = !handBack
+      ? null
+      : await this.write(async (store) => {
+          const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+          if (exp.suggestion_lease !== null) {
+            const now = nowSeconds();
+            const expired = await store.expiredLease(exp.id, now);
+            if (expired) {
+              const leaseExpires = now + exp.suggestion_lease;
+              await store.setLease(expired.id, leaseExpires);
+              let metadata = expired.metadata;
+              if (body.metadata !== undefined) {
+                metadata = metadataText(body.metadata);
+                await store.setSuggestionMetadata(expired.id, metadata);
+              }
+              return suggestionObject(
+                { ...expired, metadata, lease_expires: leaseExpires },
+                doublesOf(exp),
+                tasksOf(exp),
+              );
             }
-            return suggestionObject(
-              { ...expired, metadata, lease_expires: leaseExpires },
-              doublesOf(exp),
-              tasksOf(exp),
-            );
           }
-        }
-        const q = this.store.popQueued(exp.id);
-        if (!q) return null;
-        this.store.bumpIndex(exp.id, 1);
-        const row = this.store.insertSuggestion(
-          exp.id,
-          q.assignments,
-          metadataText(body.metadata),
-          exp.next_index,
-          exp.suggestion_lease,
-          q.task,
-        );
-        return suggestionObject(row, doublesOf(exp), tasksOf(exp));
-      })
-      .immediate();
+          const q = await store.popQueued(exp.id);
+          if (!q) return null;
+          await store.bumpIndex(exp.id, 1);
+          const row = await store.insertSuggestion(
+            exp.id,
+            q.assignments,
+            metadataText(body.metadata),
+            exp.next_index,
+            exp.suggestion_lease,
+            q.task,
+          );
+          return suggestionObject(row, doublesOf(exp), tasksOf(exp));
+        }, id);
     if (fromQueue) return fromQueue;
     return new Promise<SuggestionObject>((resolve, reject) => {
       const request = { metadata: metadataText(body.metadata), resolve, reject };
-      const queued = this.waiting.get(first.id);
+      const queued = this.waiting.get(id);
       if (queued && queued.length < this.maxBatch) {
         queued.push(request); // a batch is queued and not started: it answers this request too
         return;
       }
       const batch = [request];
-      this.waiting.set(first.id, batch);
-      void this.suggestQueue.run(first.id, async () => {
-        if (this.waiting.get(first.id) === batch) this.waiting.delete(first.id);
+      this.waiting.set(id, batch);
+      void this.serialized(id, async () => {
+        if (this.waiting.get(id) === batch) this.waiting.delete(id);
         try {
           const rows = await this.computeSuggestions(tokenId, rawId, batch.length, (i) => batch[i].metadata);
           batch.forEach((r, i) => r.resolve(rows[i]));
@@ -422,44 +447,41 @@ export class OptimizationService {
     metadataOf: (i: number) => string | null,
   ): Promise<SuggestionObject[]> {
     for (let attempt = 1; ; attempt++) {
-      const snapshot = this.db.transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
+      const snapshot = await this.read(async (store) => {
+        const exp = await this.requireActiveExperiment(store, tokenId, rawId);
         const config = JSON.parse(exp.config) as ExperimentConfig;
-        const open = this.store.openSuggestions(exp.id);
+        const open = await store.openSuggestions(exp.id);
         return {
           configText: exp.config,
           config,
-          observations: this.store.allObservations(exp.id).map(rowToObservation),
+          observations: (await store.allObservations(exp.id)).map(rowToObservation),
           pending: open.map((s) => JSON.parse(s.assignments) as Assignments),
           // a multitask experiment's open suggestions' tasks, parallel to pending (the budget they will spend)
           ...(config.tasks ? { pendingTasks: open.map((s) => s.task ?? undefined) } : {}),
           state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
           index: exp.next_index,
         };
-      })();
+      });
       const { configText: _text, ...input } = snapshot;
       const out = await this.runner.run(input, count);
-      const stored = this.db
-        .transaction(() => {
-          const exp = this.requireActiveExperiment(tokenId, rawId);
-          if (exp.config !== snapshot.configText) return null;
-          this.store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
-          return out.suggestions.map((assignments, i) =>
-            suggestionObject(
-              this.store.insertSuggestion(
-                exp.id,
-                JSON.stringify(assignments),
-                metadataOf(i),
-                snapshot.index + i,
-                exp.suggestion_lease,
-                out.tasks?.[i] ?? null,
-              ),
-              doubleNames(snapshot.config),
-              snapshot.config.tasks,
-            ),
+      const stored = await this.write(async (store) => {
+        const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+        if (exp.config !== snapshot.configText) return null;
+        await store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
+        const made: SuggestionObject[] = [];
+        for (const [i, assignments] of out.suggestions.entries()) {
+          const row = await store.insertSuggestion(
+            exp.id,
+            JSON.stringify(assignments),
+            metadataOf(i),
+            snapshot.index + i,
+            exp.suggestion_lease,
+            out.tasks?.[i] ?? null,
           );
-        })
-        .immediate();
+          made.push(suggestionObject(row, doubleNames(snapshot.config), snapshot.config.tasks));
+        }
+        return made;
+      }, experimentId(rawId));
       if (stored !== null) return stored;
       if (attempt >= MAX_RECOMPUTES) {
         throw new ApiError(
@@ -470,117 +492,122 @@ export class OptimizationService {
     }
   }
 
-  getSuggestion(tokenId: string, rawId: string, rawSid: string): SuggestionObject {
-    const exp = this.requireExperiment(tokenId, rawId);
-    const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
-    if (!row || row.state === 'deleted')
-      throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
-    return suggestionObject(row, doublesOf(exp), tasksOf(exp));
+  getSuggestion(tokenId: string, rawId: string, rawSid: string): Promise<SuggestionObject> {
+    return this.read(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      const row = await store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
+      if (!row || row.state === 'deleted')
+        throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
+      return suggestionObject(row, doublesOf(exp), tasksOf(exp));
+    });
   }
 
-  listSuggestions(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<SuggestionObject> {
+  listSuggestions(tokenId: string, rawId: string, rawQuery: unknown): Promise<PaginationObject<SuggestionObject>> {
     const q = parse(SuggestionListQuerySchema, rawQuery ?? {});
-    const exp = this.requireExperiment(tokenId, rawId);
-    const doubles = doublesOf(exp);
-    const tasks = tasksOf(exp);
-    return pagination(this.store.listSuggestions(exp.id, q.state ?? 'all', pageRequest(q)), (row) =>
-      suggestionObject(row, doubles, tasks),
-    );
+    return this.read(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      const doubles = doublesOf(exp);
+      const tasks = tasksOf(exp);
+      return pagination(await store.listSuggestions(exp.id, q.state ?? 'all', pageRequest(q)), (row) =>
+        suggestionObject(row, doubles, tasks),
+      );
+    });
   }
 
   /** Deletes an open suggestion: it stops counting as pending and cannot be observed. */
-  deleteSuggestion(tokenId: string, rawId: string, rawSid: string): void {
-    this.db
-      .transaction(() => {
-        const exp = this.requireExperiment(tokenId, rawId);
-        const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
-        if (!row || row.state === 'deleted')
-          throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
-        if (row.state === 'closed')
-          throw new ApiError(409, `suggestion ${rawSid} already has an observation and cannot be deleted`);
-        this.store.setSuggestionState(row.id, 'deleted');
-      })
-      .immediate();
+  deleteSuggestion(tokenId: string, rawId: string, rawSid: string): Promise<void> {
+    return this.write(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      const row = await store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
+      if (!row || row.state === 'deleted')
+        throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
+      if (row.state === 'closed')
+        throw new ApiError(409, `suggestion ${rawSid} already has an observation and cannot be deleted`);
+      await store.setSuggestionState(row.id, 'deleted');
+    }, experimentId(rawId));
   }
 
   // --- queued suggestions ------------------------------------------------------------------
   /** Queues assignments: the next suggestion requests are answered with them, oldest first, before the optimizer. */
-  createQueuedSuggestion(tokenId: string, rawId: string, raw: unknown): QueuedSuggestionObject {
+  createQueuedSuggestion(tokenId: string, rawId: string, raw: unknown): Promise<QueuedSuggestionObject> {
     const body = parse(QueuedSuggestionCreateSchema, raw);
-    return this.db
-      .transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
-        const config = JSON.parse(exp.config) as ExperimentConfig;
-        const task = chosenTask(config, body.task);
-        const assignments = this.suggestable(config, body.assignments, task);
-        return queuedSuggestionObject(
-          this.store.insertQueued(exp.id, JSON.stringify(assignments), task),
-          doubleNames(config),
-          config.tasks,
-        );
-      })
-      .immediate();
+    return this.write(async (store) => {
+      const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+      const config = JSON.parse(exp.config) as ExperimentConfig;
+      const task = chosenTask(config, body.task);
+      const assignments = this.suggestable(config, body.assignments, task);
+      return queuedSuggestionObject(
+        await store.insertQueued(exp.id, JSON.stringify(assignments), task),
+        doubleNames(config),
+        config.tasks,
+      );
+    }, experimentId(rawId));
   }
 
-  getQueuedSuggestion(tokenId: string, rawId: string, rawQid: string): QueuedSuggestionObject {
-    const exp = this.requireExperiment(tokenId, rawId);
-    const row = this.store.queued(exp.id, parseId(rawQid, 'queued suggestion'));
-    if (!row) throw new ApiError(404, `queued suggestion ${rawQid} not found in experiment ${exp.id}`);
-    return queuedSuggestionObject(row, doublesOf(exp), tasksOf(exp));
+  getQueuedSuggestion(tokenId: string, rawId: string, rawQid: string): Promise<QueuedSuggestionObject> {
+    return this.read(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      const row = await store.queued(exp.id, parseId(rawQid, 'queued suggestion'));
+      if (!row) throw new ApiError(404, `queued suggestion ${rawQid} not found in experiment ${exp.id}`);
+      return queuedSuggestionObject(row, doublesOf(exp), tasksOf(exp));
+    });
   }
 
-  listQueuedSuggestions(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<QueuedSuggestionObject> {
-    const exp = this.requireExperiment(tokenId, rawId);
-    const q = parse(PageQuerySchema, rawQuery ?? {});
-    const doubles = doublesOf(exp);
-    const tasks = tasksOf(exp);
-    return pagination(this.store.listQueued(exp.id, pageRequest(q)), (row) =>
-      queuedSuggestionObject(row, doubles, tasks),
-    );
+  listQueuedSuggestions(
+    tokenId: string,
+    rawId: string,
+    rawQuery: unknown,
+  ): Promise<PaginationObject<QueuedSuggestionObject>> {
+    return this.read(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      const q = parse(PageQuerySchema, rawQuery ?? {});
+      const doubles = doublesOf(exp);
+      const tasks = tasksOf(exp);
+      return pagination(await store.listQueued(exp.id, pageRequest(q)), (row) =>
+        queuedSuggestionObject(row, doubles, tasks),
+      );
+    });
   }
 
-  deleteQueuedSuggestion(tokenId: string, rawId: string, rawQid: string): void {
-    this.db
-      .transaction(() => {
-        const exp = this.requireExperiment(tokenId, rawId);
-        if (this.store.deleteQueued(exp.id, parseId(rawQid, 'queued suggestion')) === 0)
-          throw new ApiError(404, `queued suggestion ${rawQid} not found in experiment ${exp.id}`);
-      })
-      .immediate();
+  deleteQueuedSuggestion(tokenId: string, rawId: string, rawQid: string): Promise<void> {
+    return this.write(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      if ((await store.deleteQueued(exp.id, parseId(rawQid, 'queued suggestion'))) === 0)
+        throw new ApiError(404, `queued suggestion ${rawQid} not found in experiment ${exp.id}`);
+    }, experimentId(rawId));
   }
 
   /** PUT on a suggestion: replaces its metadata (null clears it); open or closed, not deleted. */
-  updateSuggestion(tokenId: string, rawId: string, rawSid: string, raw: unknown): SuggestionObject {
+  updateSuggestion(tokenId: string, rawId: string, rawSid: string, raw: unknown): Promise<SuggestionObject> {
     const body = parse(SuggestionUpdateSchema, raw ?? {});
-    return this.db
-      .transaction(() => {
-        const exp = this.requireActiveExperiment(tokenId, rawId);
-        const row = this.store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
-        if (!row || row.state === 'deleted')
-          throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
-        let updated = row;
-        // any PUT on a leased open suggestion renews its lease (a worker's heartbeat)
-        if (row.state === 'open' && exp.suggestion_lease !== null) {
-          const leaseExpires = nowSeconds() + exp.suggestion_lease;
-          this.store.setLease(row.id, leaseExpires);
-          updated = { ...updated, lease_expires: leaseExpires };
-        }
-        if (body.metadata !== undefined) {
-          const metadata = metadataText(body.metadata);
-          this.store.setSuggestionMetadata(row.id, metadata);
-          updated = { ...updated, metadata };
-        }
-        return suggestionObject(updated, doublesOf(exp), tasksOf(exp));
-      })
-      .immediate();
+    return this.write(async (store) => {
+      const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+      const row = await store.suggestion(exp.id, parseId(rawSid, 'suggestion'));
+      if (!row || row.state === 'deleted')
+        throw new ApiError(404, `suggestion ${rawSid} not found in experiment ${exp.id}`);
+      let updated = row;
+      // any PUT on a leased open suggestion renews its lease (a worker's heartbeat)
+      if (row.state === 'open' && exp.suggestion_lease !== null) {
+        const leaseExpires = nowSeconds() + exp.suggestion_lease;
+        await store.setLease(row.id, leaseExpires);
+        updated = { ...updated, lease_expires: leaseExpires };
+      }
+      if (body.metadata !== undefined) {
+        const metadata = metadataText(body.metadata);
+        await store.setSuggestionMetadata(row.id, metadata);
+        updated = { ...updated, metadata };
+      }
+      return suggestionObject(updated, doublesOf(exp), tasksOf(exp));
+    }, experimentId(rawId));
   }
 
   /** DELETE /suggestions?state=open: deletes every open suggestion; returns how many. */
-  deleteOpenSuggestions(tokenId: string, rawId: string, rawQuery: unknown): number {
+  deleteOpenSuggestions(tokenId: string, rawId: string, rawQuery: unknown): Promise<number> {
     parse(SuggestionDeleteAllQuerySchema, rawQuery ?? {});
-    return this.db
-      .transaction(() => this.store.deleteOpenSuggestions(this.requireExperiment(tokenId, rawId).id))
-      .immediate();
+    return this.write(
+      async (store) => store.deleteOpenSuggestions((await this.requireExperiment(store, tokenId, rawId)).id),
+      experimentId(rawId),
+    );
   }
 
   // --- observations ------------------------------------------------------------------------
@@ -588,27 +615,40 @@ export class OptimizationService {
    * With an `Idempotency-Key` header (`idempotencyKey`), a retry of the same request (a client that timed out before
    * the answer arrived) gets the first answer again and stores nothing; the key, per token, is kept for a day.
    */
-  createObservation(tokenId: string, rawId: string, raw: unknown, idempotencyKey?: unknown): ObservationObject {
+  createObservation(
+    tokenId: string,
+    rawId: string,
+    raw: unknown,
+    idempotencyKey?: unknown,
+  ): Promise<ObservationObject> {
     const key = parseIdempotencyKey(idempotencyKey);
-    return this.db
-      .transaction(() => {
-        // the stored answer first: a retry whose first attempt was stored before the experiment was deleted gets it
-        const exp = this.requireExperiment(tokenId, rawId);
-        const doubles = doublesOf(exp);
-        const tasks = tasksOf(exp);
-        return this.once(
-          tokenId,
-          key,
-          `POST /v1/experiments/${exp.id}/observations`,
-          raw,
-          () => {
-            activeOnly(exp, rawId);
-            return observationObject(this.insertObservation(exp, raw, ''), doubles, tasks);
-          },
-          (stored: ObservationObject) => rewired(stored, doubles),
-        );
-      })
-      .immediate();
+    return this.write((store) => this.createObservationIn(store, tokenId, rawId, raw, key), experimentId(rawId));
+  }
+
+  /** createObservation inside the caller's transaction (the AI module's, with no idempotency key). */
+  async createObservationIn(
+    store: Store,
+    tokenId: string,
+    rawId: string,
+    raw: unknown,
+    key: string | null = null,
+  ): Promise<ObservationObject> {
+    // the stored answer first: a retry whose first attempt was stored before the experiment was deleted gets it
+    const exp = await this.requireExperiment(store, tokenId, rawId);
+    const doubles = doublesOf(exp);
+    const tasks = tasksOf(exp);
+    return this.once(
+      store,
+      tokenId,
+      key,
+      `POST /v1/experiments/${exp.id}/observations`,
+      raw,
+      async () => {
+        activeOnly(exp, rawId);
+        return observationObject(await this.insertObservation(store, exp, raw, ''), doubles, tasks);
+      },
+      (stored: ObservationObject) => rewired(stored, doubles),
+    );
   }
 
   /** All-or-nothing: either every observation of the batch is stored or none is. Idempotency keys as above. */
@@ -617,36 +657,37 @@ export class OptimizationService {
     rawId: string,
     raw: unknown,
     idempotencyKey?: unknown,
-  ): PaginationObject<ObservationObject> {
+  ): Promise<PaginationObject<ObservationObject>> {
     const key = parseIdempotencyKey(idempotencyKey);
     const body = parse(ObservationBatchSchema, raw);
-    return this.db
-      .transaction(() => {
-        const exp = this.requireExperiment(tokenId, rawId);
-        const doubles = doublesOf(exp);
-        const tasks = tasksOf(exp);
-        return this.once(
-          tokenId,
-          key,
-          `POST /v1/experiments/${exp.id}/observations/batch`,
-          raw,
-          () => {
-            activeOnly(exp, rawId);
-            const rows = body.observations.map((o, i) => this.insertObservation(exp, o, `observations[${i}]`));
-            return {
-              object: 'pagination' as const,
-              count: rows.length,
-              data: rows.map((row) => observationObject(row, doubles, tasks)),
-              paging: { before: null, after: null },
-            };
-          },
-          (stored: PaginationObject<ObservationObject>) => ({
-            ...stored,
-            data: stored.data.map((o) => rewired(o, doubles)),
-          }),
-        );
-      })
-      .immediate();
+    return this.write(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      const doubles = doublesOf(exp);
+      const tasks = tasksOf(exp);
+      return this.once(
+        store,
+        tokenId,
+        key,
+        `POST /v1/experiments/${exp.id}/observations/batch`,
+        raw,
+        async () => {
+          activeOnly(exp, rawId);
+          const rows: ObservationRow[] = [];
+          for (const [i, o] of body.observations.entries())
+            rows.push(await this.insertObservation(store, exp, o, `observations[${i}]`));
+          return {
+            object: 'pagination' as const,
+            count: rows.length,
+            data: rows.map((row) => observationObject(row, doubles, tasks)),
+            paging: { before: null, after: null },
+          };
+        },
+        (stored: PaginationObject<ObservationObject>) => ({
+          ...stored,
+          data: stored.data.map((o) => rewired(o, doubles)),
+        }),
+      );
+    }, experimentId(rawId));
   }
 
   /**
@@ -656,17 +697,18 @@ export class OptimizationService {
    * `0.0`, no process-specific markers, so a replay after a restart is the same text) and `revive` marks its doubles
    * again when it is replayed.
    */
-  private once<T>(
+  private async once<T>(
+    store: Store,
     tokenId: string,
     key: string | null,
     route: string,
     raw: unknown,
-    create: () => T,
+    create: () => Promise<T>,
     revive: (stored: T) => T,
-  ): T {
+  ): Promise<T> {
     if (key === null) return create();
     const request = createHash('sha256').update(route).update('\n').update(JSON.stringify(raw)).digest('hex');
-    const seen = this.store.idempotent(tokenId, key, IDEMPOTENCY_TTL_SECONDS);
+    const seen = await store.idempotent(tokenId, key, IDEMPOTENCY_TTL_SECONDS);
     if (seen) {
       if (seen.request !== request) {
         throw new ApiError(
@@ -676,16 +718,26 @@ export class OptimizationService {
       }
       return revive(JSON.parse(seen.response) as T);
     }
-    const answer = create();
-    this.store.insertIdempotent(tokenId, key, request, serializeReply(answer), IDEMPOTENCY_TTL_SECONDS);
+    const answer = await create();
+    try {
+      await store.insertIdempotent(tokenId, key, request, serializeReply(answer), IDEMPOTENCY_TTL_SECONDS);
+    } catch (err) {
+      // another server stored the same key meanwhile (a request about another experiment, so not serialised with
+      // this one): this transaction rolls back, and the client's retry gets the stored answer or the 422
+      if (isUniqueViolation(err))
+        throw new ApiError(409, `Idempotency-Key: ${JSON.stringify(key)} is being used by a concurrent request`);
+      throw err;
+    }
     return answer;
   }
 
-  getObservation(tokenId: string, rawId: string, rawOid: string): ObservationObject {
-    const exp = this.requireExperiment(tokenId, rawId);
-    const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
-    if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
-    return observationObject(row, doublesOf(exp), tasksOf(exp));
+  getObservation(tokenId: string, rawId: string, rawOid: string): Promise<ObservationObject> {
+    return this.read(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      const row = await store.observation(exp.id, parseId(rawOid, 'observation'));
+      if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
+      return observationObject(row, doublesOf(exp), tasksOf(exp));
+    });
   }
 
   /**
@@ -696,51 +748,50 @@ export class OptimizationService {
    * experiment `task` corrects the task of an observation made without a suggestion; one made for a suggestion keeps
    * the suggestion's (naming another is a 400, as on create).
    */
-  updateObservation(tokenId: string, rawId: string, rawOid: string, raw: unknown): Promise<ObservationObject> {
+  async updateObservation(tokenId: string, rawId: string, rawOid: string, raw: unknown): Promise<ObservationObject> {
     const body = parse(ObservationUpdateSchema, raw ?? {});
-    // in the experiment's suggestion queue: a suggestion computing meanwhile would store the state this clears
-    const first = this.requireActiveExperiment(tokenId, rawId);
-    return this.suggestQueue.run(first.id, async () =>
-      this.db
-        .transaction(() => {
-          const exp = this.requireActiveExperiment(tokenId, rawId);
-          const row = this.store.observation(exp.id, parseId(rawOid, 'observation'));
-          if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
-          const config = JSON.parse(exp.config) as ExperimentConfig;
-          const given = metricValues(config, body, (f) => f);
-          const failed = body.failed ?? (given !== undefined ? false : row.failed === 1);
-          const before = rowToObservation(row);
-          const values = given ?? (body.failed === true ? undefined : before.values);
-          const task = namedTask(config, body.task, 'task')?.name ?? before.task;
-          if (row.suggestion_id !== null && task !== before.task) {
-            throw new ApiError(
-              400,
-              `task: ${JSON.stringify(task)} differs from suggestion ${row.suggestion_id}'s task ${JSON.stringify(before.task)}`,
-            );
-          }
-          const obs = this.validate(
-            config,
-            dropUndefined({
-              assignments: before.assignments,
-              values,
-              failed: failed || undefined,
-              suggestion: before.suggestion,
-              task,
-            }),
-            '',
+    const id = experimentId(rawId);
+    await this.read((store) => this.requireActiveExperiment(store, tokenId, rawId));
+    // serialised with suggestion batches: one computing meanwhile would store the state this clears
+    return this.serialized(id, async () =>
+      this.write(async (store) => {
+        const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+        const row = await store.observation(exp.id, parseId(rawOid, 'observation'));
+        if (!row) throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
+        const config = JSON.parse(exp.config) as ExperimentConfig;
+        const given = metricValues(config, body, (f) => f);
+        const failed = body.failed ?? (given !== undefined ? false : row.failed === 1);
+        const before = rowToObservation(row);
+        const values = given ?? (body.failed === true ? undefined : before.values);
+        const task = namedTask(config, body.task, 'task')?.name ?? before.task;
+        if (row.suggestion_id !== null && task !== before.task) {
+          throw new ApiError(
+            400,
+            `task: ${JSON.stringify(task)} differs from suggestion ${row.suggestion_id}'s task ${JSON.stringify(before.task)}`,
           );
-          const updated = {
-            metric_values: obs.values && obs.values.length > 0 ? JSON.stringify(obs.values) : null,
-            failed: obs.failed ? 1 : 0,
-            metadata: body.metadata === undefined ? row.metadata : metadataText(body.metadata),
-            task: task ?? null,
-          };
-          this.store.updateObservation(row.id, updated);
-          // the warm-start hyperparameters were fitted to the old data: refit on the next suggestion
-          this.store.clearOptimizerState(exp.id);
-          return observationObject({ ...row, ...updated }, doublesOf(exp), tasksOf(exp));
-        })
-        .immediate(),
+        }
+        const obs = this.validate(
+          config,
+          dropUndefined({
+            assignments: before.assignments,
+            values,
+            failed: failed || undefined,
+            suggestion: before.suggestion,
+            task,
+          }),
+          '',
+        );
+        const updated = {
+          metric_values: obs.values && obs.values.length > 0 ? JSON.stringify(obs.values) : null,
+          failed: obs.failed ? 1 : 0,
+          metadata: body.metadata === undefined ? row.metadata : metadataText(body.metadata),
+          task: task ?? null,
+        };
+        await store.updateObservation(row.id, updated);
+        // the warm-start hyperparameters were fitted to the old data: refit on the next suggestion
+        await store.clearOptimizerState(exp.id);
+        return observationObject({ ...row, ...updated }, doublesOf(exp), tasksOf(exp));
+      }, id),
     );
   }
 
@@ -748,34 +799,35 @@ export class OptimizationService {
    * DELETE on an observation (oid given) or on all of an experiment's observations. The optimizer forgets them; a
    * suggestion they answered stays closed, as on SigOpt. Returns how many were deleted.
    */
-  deleteObservations(tokenId: string, rawId: string, rawOid?: string): Promise<number> {
-    const first = this.requireActiveExperiment(tokenId, rawId);
-    return this.suggestQueue.run(first.id, async () =>
-      this.db
-        .transaction(() => {
-          const exp = this.requireActiveExperiment(tokenId, rawId);
-          const n =
-            rawOid === undefined
-              ? this.store.deleteObservations(exp.id)
-              : this.store.deleteObservations(exp.id, parseId(rawOid, 'observation'));
-          if (n === 0 && rawOid !== undefined) {
-            throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
-          }
-          if (n > 0) this.store.clearOptimizerState(exp.id);
-          return n;
-        })
-        .immediate(),
+  async deleteObservations(tokenId: string, rawId: string, rawOid?: string): Promise<number> {
+    const id = experimentId(rawId);
+    await this.read((store) => this.requireActiveExperiment(store, tokenId, rawId));
+    return this.serialized(id, async () =>
+      this.write(async (store) => {
+        const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+        const n =
+          rawOid === undefined
+            ? await store.deleteObservations(exp.id)
+            : await store.deleteObservations(exp.id, parseId(rawOid, 'observation'));
+        if (n === 0 && rawOid !== undefined) {
+          throw new ApiError(404, `observation ${rawOid} not found in experiment ${exp.id}`);
+        }
+        if (n > 0) await store.clearOptimizerState(exp.id);
+        return n;
+      }, id),
     );
   }
 
-  listObservations(tokenId: string, rawId: string, rawQuery: unknown): PaginationObject<ObservationObject> {
+  listObservations(tokenId: string, rawId: string, rawQuery: unknown): Promise<PaginationObject<ObservationObject>> {
     const q = parse(PageQuerySchema, rawQuery ?? {});
-    const exp = this.requireExperiment(tokenId, rawId);
-    const doubles = doublesOf(exp);
-    const tasks = tasksOf(exp);
-    return pagination(this.store.listObservations(exp.id, pageRequest(q)), (row) =>
-      observationObject(row, doubles, tasks),
-    );
+    return this.read(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      const doubles = doublesOf(exp);
+      const tasks = tasksOf(exp);
+      return pagination(await store.listObservations(exp.id, pageRequest(q)), (row) =>
+        observationObject(row, doubles, tasks),
+      );
+    });
   }
 
   /**
@@ -785,10 +837,19 @@ export class OptimizationService {
    * multitask experiment only the real task's (cost 1) observations count, as SigOpt's: a cheaper task's value is not
    * the objective's.
    */
-  bestAssignments(tokenId: string, rawId: string): PaginationObject<BestAssignmentsObject> {
-    const exp = this.requireExperiment(tokenId, rawId);
+  bestAssignments(tokenId: string, rawId: string): Promise<PaginationObject<BestAssignmentsObject>> {
+    return this.read((store) => this.bestAssignmentsIn(store, tokenId, rawId));
+  }
+
+  /** bestAssignments on the caller's snapshot or transaction. */
+  async bestAssignmentsIn(
+    store: Store,
+    tokenId: string,
+    rawId: string,
+  ): Promise<PaginationObject<BestAssignmentsObject>> {
+    const exp = await this.requireExperiment(store, tokenId, rawId);
     const config = JSON.parse(exp.config) as ExperimentConfig;
-    const rows = this.store.allObservations(exp.id);
+    const rows = await store.allObservations(exp.id);
     const observations = rows.map(rowToObservation);
     // num_solutions > 1: that many good and mutually distant feasible observations, best first (the optimizer's rule);
     // else the feasible Pareto front in observation order (the optimizer's bestObservations)
@@ -809,10 +870,9 @@ export class OptimizationService {
    * Parameter importances per metric (not `store` metrics), from the length scales of a GP fitted on the successful
    * observations (optimizer models/importances.ts); empty maps below 3 of them.
    */
-  metricImportances(tokenId: string, rawId: string): PaginationObject<Record<string, unknown>> {
-    const exp = this.requireExperiment(tokenId, rawId);
-    const config = JSON.parse(exp.config) as ExperimentConfig;
-    const all = parameterImportances(config, this.store.allObservations(exp.id).map(rowToObservation));
+  async metricImportances(tokenId: string, rawId: string): Promise<PaginationObject<Record<string, unknown>>> {
+    const { config, observations } = await this.history(tokenId, rawId);
+    const all = parameterImportances(config, observations);
     return {
       object: 'pagination',
       count: all.length,
@@ -822,11 +882,10 @@ export class OptimizationService {
   }
 
   /** SigOpt's single-metric `importances`: those of the first optimized metric. */
-  importances(tokenId: string, rawId: string): Record<string, unknown> {
-    const exp = this.requireExperiment(tokenId, rawId);
-    const config = JSON.parse(exp.config) as ExperimentConfig;
+  async importances(tokenId: string, rawId: string): Promise<Record<string, unknown>> {
+    const { config } = await this.history(tokenId, rawId);
     const first = config.metrics.find((m) => (m.strategy ?? 'optimize') === 'optimize')!;
-    const m = this.metricImportances(tokenId, rawId).data.find((x) => x.metric === first.name);
+    const m = (await this.metricImportances(tokenId, rawId)).data.find((x) => x.metric === first.name);
     return { object: 'importances', importances: m?.importances ?? {} };
   }
 
@@ -834,13 +893,20 @@ export class OptimizationService {
    * Whether the experiment may stop: its budget reached (a multitask experiment's in task costs), or no improvement of
    * the feasible front (the real task's, with tasks) for a while: the optimizer's stoppingCriteria.
    */
-  stoppingCriteria(tokenId: string, rawId: string): Record<string, unknown> {
-    const exp = this.requireExperiment(tokenId, rawId);
-    const config = JSON.parse(exp.config) as ExperimentConfig;
-    return {
-      object: 'stopping_criteria',
-      ...stoppingCriteria(config, this.store.allObservations(exp.id).map(rowToObservation)),
-    };
+  async stoppingCriteria(tokenId: string, rawId: string): Promise<Record<string, unknown>> {
+    const { config, observations } = await this.history(tokenId, rawId);
+    return { object: 'stopping_criteria', ...stoppingCriteria(config, observations) };
+  }
+
+  /** An experiment's configuration and observations, read in one snapshot (the model is fitted after it is read). */
+  private history(tokenId: string, rawId: string): Promise<{ config: ExperimentConfig; observations: Observation[] }> {
+    return this.read(async (store) => {
+      const exp = await this.requireExperiment(store, tokenId, rawId);
+      return {
+        config: JSON.parse(exp.config) as ExperimentConfig,
+        observations: (await store.allObservations(exp.id)).map(rowToObservation),
+      };
+    });
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -883,7 +949,12 @@ export class OptimizationService {
     }
   }
 
-  private insertObservation(exp: ExperimentRow, raw: unknown, prefix: string): ObservationRow {
+  private async insertObservation(
+    store: Store,
+    exp: ExperimentRow,
+    raw: unknown,
+    prefix: string,
+  ): Promise<ObservationRow> {
     const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
     const body = parse(ObservationCreateSchema, raw, prefix);
     const config = JSON.parse(exp.config) as ExperimentConfig;
@@ -892,7 +963,7 @@ export class OptimizationService {
     // the task: the suggestion's when it has one (a named one must agree), else the body's (required with tasks)
     let task = namedTask(config, body.task, at('task'))?.name;
     if (body.suggestion !== undefined) {
-      const s = this.store.suggestion(exp.id, Number(body.suggestion));
+      const s = await store.suggestion(exp.id, Number(body.suggestion));
       if (!s || s.state === 'deleted') {
         throw new ApiError(404, `${at('suggestion')}: suggestion ${body.suggestion} not found in experiment ${exp.id}`);
       }
@@ -932,7 +1003,7 @@ export class OptimizationService {
     const obs = this.validate(config, candidate, prefix);
     let row: ObservationRow;
     try {
-      row = this.store.insertObservation({
+      row = await store.insertObservation({
         experiment_id: exp.id,
         suggestion_id: suggestionId,
         assignments: JSON.stringify(obs.assignments),
@@ -947,23 +1018,23 @@ export class OptimizationService {
       }
       throw err;
     }
-    if (suggestionId !== null) this.store.setSuggestionState(suggestionId, 'closed');
-    else this.store.bumpIndex(exp.id, 1);
+    if (suggestionId !== null) await store.setSuggestionState(suggestionId, 'closed');
+    else await store.bumpIndex(exp.id, 1);
     return row;
   }
 
-  private requireExperiment(tokenId: string, rawId: string): ExperimentRow {
-    const row = this.store.experiment(tokenId, parseId(rawId, 'experiment'));
+  async requireExperiment(store: Store, tokenId: string, rawId: string): Promise<ExperimentRow> {
+    const row = await store.experiment(tokenId, experimentId(rawId));
     if (!row) throw new ApiError(404, `experiment ${rawId} not found`);
     return row;
   }
 
-  private requireActiveExperiment(tokenId: string, rawId: string): ExperimentRow {
-    return activeOnly(this.requireExperiment(tokenId, rawId), rawId);
+  async requireActiveExperiment(store: Store, tokenId: string, rawId: string): Promise<ExperimentRow> {
+    return activeOnly(await this.requireExperiment(store, tokenId, rawId), rawId);
   }
 
-  private experimentView(row: ExperimentRow): ExperimentObject {
-    return experimentObject(row, this.store.counts(row.id), this.store.firstAndLastObservation(row.id));
+  async experimentView(store: Store, row: ExperimentRow): Promise<ExperimentObject> {
+    return experimentObject(row, await store.counts(row.id), await store.firstAndLastObservation(row.id));
   }
 }
 
@@ -996,6 +1067,11 @@ function parseIdempotencyKey(raw: unknown): string | null {
     throw new ApiError(400, 'Idempotency-Key: must be 1 to 255 visible ASCII characters (a UUID, say)');
   }
   return raw;
+}
+
+/** The id in an experiment's URL (a 404 naming it when it cannot be one). */
+export function experimentId(rawId: string): number {
+  return parseId(rawId, 'experiment');
 }
 
 /** The experiment row, unless it is deleted (409). */

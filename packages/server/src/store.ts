@@ -1,9 +1,9 @@
 /**
- * SQL access to experiments, suggestions and observations (no business rules here; see service.ts).
- * Rows keep JSON columns as text; ids are SQLite integer keys, exposed as decimal strings by the API.
+ * SQL access to experiments, suggestions and observations (no business rules here; see service.ts), on one connection
+ * of a transaction (storage/storage.ts: SQLite or PostgreSQL, the same statements).
+ * Rows keep JSON columns as text; ids are integer keys, exposed as decimal strings by the API.
  */
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './database.ts';
+import type { SqlConnection, SqlValue } from './storage/storage.ts';
 
 export interface ExperimentRow {
   id: number;
@@ -92,74 +92,64 @@ export function nowSeconds(): number {
 }
 
 export class Store {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(readonly db: Db) {}
-
-  /** Prepared statement for `sql`, compiled once per Store. */
-  private sql(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
+  constructor(readonly c: SqlConnection) {}
 
   // --- experiments -------------------------------------------------------------------------
-  insertExperiment(
+  async insertExperiment(
     tokenId: string,
     config: string,
     metadata: string | null,
     project: string | null = null,
     suggestionLease: number | null = null,
-  ): number {
+  ): Promise<number> {
     const t = nowSeconds();
-    const r = this.sql(
+    const r = await this.c.get<{ id: number }>(
       `INSERT INTO experiments (token_id, client_id, user_id, config, metadata, created, updated, project, suggestion_lease)
-        SELECT id, client_id, user_id, ?, ?, ?, ?, ?, ? FROM tokens WHERE id = ?`,
-    ).run(config, metadata, t, t, project, suggestionLease, tokenId);
-    if (r.changes !== 1) throw new Error(`no token ${tokenId}`);
-    return Number(r.lastInsertRowid);
+        SELECT id, client_id, user_id, ?, ?, ?, ?, ?, ? FROM tokens WHERE id = ? RETURNING id`,
+      [config, metadata, t, t, project, suggestionLease, tokenId],
+    );
+    if (!r) throw new Error(`no token ${tokenId}`);
+    return r.id;
   }
 
   /** The experiment when it exists and belongs to the client of `tokenId`. */
-  experiment(tokenId: string, id: number): ExperimentRow | undefined {
-    return this.sql(`SELECT * FROM experiments WHERE id = ? AND client_id = ${CLIENT_OF_TOKEN}`).get(id, tokenId) as
-      ExperimentRow | undefined;
+  experiment(tokenId: string, id: number): Promise<ExperimentRow | undefined> {
+    return this.c.get<ExperimentRow>(`SELECT * FROM experiments WHERE id = ? AND client_id = ${CLIENT_OF_TOKEN}`, [
+      id,
+      tokenId,
+    ]);
   }
 
   /** The experiment when it exists and belongs to the client `clientId`. */
-  clientExperiment(clientId: string, id: number): ExperimentRow | undefined {
-    return this.sql('SELECT * FROM experiments WHERE id = ? AND client_id = ?').get(id, clientId) as
-      ExperimentRow | undefined;
+  clientExperiment(clientId: string, id: number): Promise<ExperimentRow | undefined> {
+    return this.c.get<ExperimentRow>('SELECT * FROM experiments WHERE id = ? AND client_id = ?', [id, clientId]);
   }
 
-  updateExperiment(
+  async updateExperiment(
     id: number,
     fields: { config?: string; metadata?: string | null; state?: string; suggestion_lease?: number | null },
-  ): void {
-    const sets: string[] = ['updated = @updated'];
-    const params: Record<string, unknown> = { id, updated: nowSeconds() };
+  ): Promise<void> {
+    const sets: string[] = ['updated = ?'];
+    const params: SqlValue[] = [nowSeconds()];
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
-      sets.push(`${k} = @${k}`);
-      params[k] = v;
+      sets.push(`${k} = ?`);
+      params.push(v);
     }
-    this.sql(`UPDATE experiments SET ${sets.join(', ')} WHERE id = @id`).run(params);
+    await this.c.run(`UPDATE experiments SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
   }
 
-  setOptimizerState(id: number, state: string, nextIndex: number): void {
-    this.sql('UPDATE experiments SET optimizer_state = ?, next_index = ? WHERE id = ?').run(state, nextIndex, id);
+  async setOptimizerState(id: number, state: string, nextIndex: number): Promise<void> {
+    await this.c.run('UPDATE experiments SET optimizer_state = ?, next_index = ? WHERE id = ?', [state, nextIndex, id]);
   }
 
   /** Forgets the optimizer's warm-start state (its fitted hyperparameters): the next suggestion fits afresh. */
-  clearOptimizerState(id: number): void {
-    this.sql('UPDATE experiments SET optimizer_state = NULL WHERE id = ?').run(id);
+  async clearOptimizerState(id: number): Promise<void> {
+    await this.c.run('UPDATE experiments SET optimizer_state = NULL WHERE id = ?', [id]);
   }
 
-  bumpIndex(id: number, by: number): void {
-    this.sql('UPDATE experiments SET next_index = next_index + ? WHERE id = ?').run(by, id);
+  async bumpIndex(id: number, by: number): Promise<void> {
+    await this.c.run('UPDATE experiments SET next_index = next_index + ? WHERE id = ?', [by, id]);
   }
 
   /**
@@ -171,9 +161,9 @@ export class Store {
     state: 'active' | 'deleted' | 'all',
     page: PageRequest,
     project?: string,
-  ): Page<ExperimentRow> {
+  ): Promise<Page<ExperimentRow>> {
     let core = `client_id = ${CLIENT_OF_TOKEN} AND id NOT IN (SELECT id FROM aiexperiments)`;
-    const params: unknown[] = [tokenId];
+    const params: SqlValue[] = [tokenId];
     if (project !== undefined) {
       core += ' AND project = ?';
       params.push(project);
@@ -183,16 +173,19 @@ export class Store {
     return this.page<ExperimentRow>('experiments', where, params, page);
   }
 
-  counts(experimentId: number): ExperimentCounts {
-    const o = this.sql(
+  async counts(experimentId: number): Promise<ExperimentCounts> {
+    const o = (await this.c.get<{ n: number; f: number }>(
       'SELECT COUNT(*) AS n, COALESCE(SUM(failed), 0) AS f FROM observations WHERE experiment_id = ?',
-    ).get(experimentId) as { n: number; f: number };
-    const s = this.sql("SELECT COUNT(*) AS n FROM suggestions WHERE experiment_id = ? AND state = 'open'").get(
-      experimentId,
-    ) as { n: number };
-    const perTask = this.sql(
-      'SELECT task, COUNT(*) AS n FROM observations WHERE experiment_id = ? GROUP BY task ORDER BY task',
-    ).all(experimentId) as { task: string | null; n: number }[];
+      [experimentId],
+    ))!;
+    const s = (await this.c.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM suggestions WHERE experiment_id = ? AND state = 'open'",
+      [experimentId],
+    ))!;
+    const perTask = await this.c.all<{ task: string | null; n: number }>(
+      'SELECT task, COUNT(*) AS n FROM observations WHERE experiment_id = ? GROUP BY task ORDER BY task NULLS FIRST',
+      [experimentId],
+    );
     return {
       observation_count: o.n,
       failed_observation_count: o.f,
@@ -201,33 +194,36 @@ export class Store {
     };
   }
 
-  firstAndLastObservation(experimentId: number): { first?: ObservationRow; last?: ObservationRow } {
-    const first = this.sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id ASC LIMIT 1').get(
-      experimentId,
-    ) as ObservationRow | undefined;
-    const last = this.sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id DESC LIMIT 1').get(
-      experimentId,
-    ) as ObservationRow | undefined;
+  async firstAndLastObservation(experimentId: number): Promise<{ first?: ObservationRow; last?: ObservationRow }> {
+    const first = await this.c.get<ObservationRow>(
+      'SELECT * FROM observations WHERE experiment_id = ? ORDER BY id ASC LIMIT 1',
+      [experimentId],
+    );
+    const last = await this.c.get<ObservationRow>(
+      'SELECT * FROM observations WHERE experiment_id = ? ORDER BY id DESC LIMIT 1',
+      [experimentId],
+    );
     return { first, last };
   }
 
   // --- suggestions -------------------------------------------------------------------------
   /** An open suggestion; with `lease` (seconds) it is leased until now + lease; `task`: a multitask experiment's. */
-  insertSuggestion(
+  async insertSuggestion(
     experimentId: number,
     assignments: string,
     metadata: string | null,
     seq: number,
     lease: number | null = null,
     task: string | null = null,
-  ): SuggestionRow {
+  ): Promise<SuggestionRow> {
     const created = nowSeconds();
     const leaseExpires = lease === null ? null : created + lease;
-    const r = this.sql(
-      "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created, lease_expires, task) VALUES (?, ?, ?, 'open', ?, ?, ?, ?)",
-    ).run(experimentId, assignments, metadata, seq, created, leaseExpires, task);
+    const r = (await this.c.get<{ id: number }>(
+      "INSERT INTO suggestions (experiment_id, assignments, metadata, state, seq, created, lease_expires, task) VALUES (?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id",
+      [experimentId, assignments, metadata, seq, created, leaseExpires, task],
+    ))!;
     return {
-      id: Number(r.lastInsertRowid),
+      id: r.id,
       experiment_id: experimentId,
       assignments,
       metadata,
@@ -240,171 +236,192 @@ export class Store {
   }
 
   /** The open suggestion whose lease ended longest ago (at or before `now`), if any. */
-  expiredLease(experimentId: number, now: number): SuggestionRow | undefined {
-    return this.sql(
+  expiredLease(experimentId: number, now: number): Promise<SuggestionRow | undefined> {
+    return this.c.get<SuggestionRow>(
       "SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' AND lease_expires IS NOT NULL AND lease_expires < ? ORDER BY lease_expires, id LIMIT 1",
-    ).get(experimentId, now) as SuggestionRow | undefined;
+      [experimentId, now],
+    );
   }
 
-  setLease(id: number, leaseExpires: number | null): void {
-    this.sql('UPDATE suggestions SET lease_expires = ? WHERE id = ?').run(leaseExpires, id);
+  async setLease(id: number, leaseExpires: number | null): Promise<void> {
+    await this.c.run('UPDATE suggestions SET lease_expires = ? WHERE id = ?', [leaseExpires, id]);
   }
 
-  suggestion(experimentId: number, id: number): SuggestionRow | undefined {
-    return this.sql('SELECT * FROM suggestions WHERE id = ? AND experiment_id = ?').get(id, experimentId) as
-      SuggestionRow | undefined;
-  }
-
-  openSuggestions(experimentId: number): SuggestionRow[] {
-    return this.sql("SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' ORDER BY id").all(
+  suggestion(experimentId: number, id: number): Promise<SuggestionRow | undefined> {
+    return this.c.get<SuggestionRow>('SELECT * FROM suggestions WHERE id = ? AND experiment_id = ?', [
+      id,
       experimentId,
-    ) as SuggestionRow[];
+    ]);
   }
 
-  setSuggestionState(id: number, state: 'open' | 'closed' | 'deleted'): void {
-    this.sql('UPDATE suggestions SET state = ? WHERE id = ?').run(state, id);
+  openSuggestions(experimentId: number): Promise<SuggestionRow[]> {
+    return this.c.all<SuggestionRow>(
+      "SELECT * FROM suggestions WHERE experiment_id = ? AND state = 'open' ORDER BY id",
+      [experimentId],
+    );
   }
 
-  setSuggestionMetadata(id: number, metadata: string | null): void {
-    this.sql('UPDATE suggestions SET metadata = ? WHERE id = ?').run(metadata, id);
+  async setSuggestionState(id: number, state: 'open' | 'closed' | 'deleted'): Promise<void> {
+    await this.c.run('UPDATE suggestions SET state = ? WHERE id = ?', [state, id]);
   }
 
-  deleteOpenSuggestions(experimentId: number): number {
-    return this.sql("UPDATE suggestions SET state = 'deleted' WHERE experiment_id = ? AND state = 'open'").run(
+  async setSuggestionMetadata(id: number, metadata: string | null): Promise<void> {
+    await this.c.run('UPDATE suggestions SET metadata = ? WHERE id = ?', [metadata, id]);
+  }
+
+  deleteOpenSuggestions(experimentId: number): Promise<number> {
+    return this.c.run("UPDATE suggestions SET state = 'deleted' WHERE experiment_id = ? AND state = 'open'", [
       experimentId,
-    ).changes;
+    ]);
   }
 
-  listSuggestions(experimentId: number, state: 'open' | 'closed' | 'all', page: PageRequest): Page<SuggestionRow> {
+  listSuggestions(
+    experimentId: number,
+    state: 'open' | 'closed' | 'all',
+    page: PageRequest,
+  ): Promise<Page<SuggestionRow>> {
     const where = state === 'all' ? "experiment_id = ? AND state != 'deleted'" : 'experiment_id = ? AND state = ?';
     const params = state === 'all' ? [experimentId] : [experimentId, state];
     return this.page<SuggestionRow>('suggestions', where, params, page);
   }
 
   /** Whether the token's client has the project (the AI module's projects table). */
-  projectExists(tokenId: string, project: string): boolean {
+  async projectExists(tokenId: string, project: string): Promise<boolean> {
     return (
-      this.sql(`SELECT 1 FROM projects WHERE client_id = ${CLIENT_OF_TOKEN} AND id = ?`).get(tokenId, project) !==
-      undefined
+      (await this.c.get(`SELECT 1 AS one FROM projects WHERE client_id = ${CLIENT_OF_TOKEN} AND id = ?`, [
+        tokenId,
+        project,
+      ])) !== undefined
     );
   }
 
   // --- queued suggestions ------------------------------------------------------------------
-  insertQueued(experimentId: number, assignments: string, task: string | null = null): QueuedRow {
+  async insertQueued(experimentId: number, assignments: string, task: string | null = null): Promise<QueuedRow> {
     const created = nowSeconds();
-    const r = this.sql(
-      'INSERT INTO queued_suggestions (experiment_id, assignments, created, task) VALUES (?, ?, ?, ?)',
-    ).run(experimentId, assignments, created, task);
-    return { id: Number(r.lastInsertRowid), experiment_id: experimentId, assignments, created, task };
+    const r = (await this.c.get<{ id: number }>(
+      'INSERT INTO queued_suggestions (experiment_id, assignments, created, task) VALUES (?, ?, ?, ?) RETURNING id',
+      [experimentId, assignments, created, task],
+    ))!;
+    return { id: r.id, experiment_id: experimentId, assignments, created, task };
   }
 
-  queued(experimentId: number, id: number): QueuedRow | undefined {
-    return this.sql('SELECT * FROM queued_suggestions WHERE id = ? AND experiment_id = ?').get(id, experimentId) as
-      QueuedRow | undefined;
+  queued(experimentId: number, id: number): Promise<QueuedRow | undefined> {
+    return this.c.get<QueuedRow>('SELECT * FROM queued_suggestions WHERE id = ? AND experiment_id = ?', [
+      id,
+      experimentId,
+    ]);
+  }
+
+  /** Whether the experiment has a queued suggestion. */
+  async hasQueued(experimentId: number): Promise<boolean> {
+    return (
+      (await this.c.get('SELECT 1 AS one FROM queued_suggestions WHERE experiment_id = ? LIMIT 1', [experimentId])) !==
+      undefined
+    );
   }
 
   /** The oldest queued suggestion, removed from the queue; undefined when the queue is empty. */
-  popQueued(experimentId: number): QueuedRow | undefined {
-    const row = this.sql('SELECT * FROM queued_suggestions WHERE experiment_id = ? ORDER BY id LIMIT 1').get(
-      experimentId,
-    ) as QueuedRow | undefined;
-    if (row) this.deleteQueued(experimentId, row.id);
+  async popQueued(experimentId: number): Promise<QueuedRow | undefined> {
+    const row = await this.c.get<QueuedRow>(
+      'SELECT * FROM queued_suggestions WHERE experiment_id = ? ORDER BY id LIMIT 1',
+      [experimentId],
+    );
+    if (row) await this.deleteQueued(experimentId, row.id);
     return row;
   }
 
-  deleteQueued(experimentId: number, id: number): number {
-    return this.sql('DELETE FROM queued_suggestions WHERE id = ? AND experiment_id = ?').run(id, experimentId).changes;
+  deleteQueued(experimentId: number, id: number): Promise<number> {
+    return this.c.run('DELETE FROM queued_suggestions WHERE id = ? AND experiment_id = ?', [id, experimentId]);
   }
 
-  listQueued(experimentId: number, page: PageRequest): Page<QueuedRow> {
+  listQueued(experimentId: number, page: PageRequest): Promise<Page<QueuedRow>> {
     return this.page<QueuedRow>('queued_suggestions', 'experiment_id = ?', [experimentId], page);
   }
 
   /** Drops the leases of an experiment's open suggestions (its lease was switched off). */
-  clearLeases(experimentId: number): void {
-    this.sql("UPDATE suggestions SET lease_expires = NULL WHERE experiment_id = ? AND state = 'open'").run(
+  async clearLeases(experimentId: number): Promise<void> {
+    await this.c.run("UPDATE suggestions SET lease_expires = NULL WHERE experiment_id = ? AND state = 'open'", [
       experimentId,
-    );
+    ]);
   }
 
   // --- idempotency keys --------------------------------------------------------------------
   /** The stored request fingerprint and response of a token's key, if the key was used in the last `ttl` seconds. */
-  idempotent(tokenId: string, key: string, ttl: number): { request: string; response: string } | undefined {
-    return this.sql(
+  idempotent(tokenId: string, key: string, ttl: number): Promise<{ request: string; response: string } | undefined> {
+    return this.c.get<{ request: string; response: string }>(
       'SELECT request, response FROM idempotency_keys WHERE token_id = ? AND key = ? AND created >= ?',
-    ).get(tokenId, key, nowSeconds() - ttl) as { request: string; response: string } | undefined;
+      [tokenId, key, nowSeconds() - ttl],
+    );
   }
 
   /** Records a key's response, dropping keys older than `ttl` seconds (theirs can no longer be replayed). */
-  insertIdempotent(tokenId: string, key: string, request: string, response: string, ttl: number): void {
+  async insertIdempotent(tokenId: string, key: string, request: string, response: string, ttl: number): Promise<void> {
     const created = nowSeconds();
-    this.sql('DELETE FROM idempotency_keys WHERE created < ?').run(created - ttl);
-    this.sql('INSERT INTO idempotency_keys (token_id, key, request, response, created) VALUES (?, ?, ?, ?, ?)').run(
-      tokenId,
-      key,
-      request,
-      response,
-      created,
+    await this.c.run('DELETE FROM idempotency_keys WHERE created < ?', [created - ttl]);
+    await this.c.run(
+      'INSERT INTO idempotency_keys (token_id, key, request, response, created) VALUES (?, ?, ?, ?, ?)',
+      [tokenId, key, request, response, created],
     );
   }
 
   // --- observations ------------------------------------------------------------------------
-  insertObservation(o: Omit<ObservationRow, 'id' | 'created'>): ObservationRow {
+  async insertObservation(o: Omit<ObservationRow, 'id' | 'created'>): Promise<ObservationRow> {
     const created = nowSeconds();
-    const r = this.sql(
-      'INSERT INTO observations (experiment_id, suggestion_id, assignments, metric_values, failed, metadata, created, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(o.experiment_id, o.suggestion_id, o.assignments, o.metric_values, o.failed, o.metadata, created, o.task);
-    return { ...o, id: Number(r.lastInsertRowid), created };
+    const r = (await this.c.get<{ id: number }>(
+      'INSERT INTO observations (experiment_id, suggestion_id, assignments, metric_values, failed, metadata, created, task) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      [o.experiment_id, o.suggestion_id, o.assignments, o.metric_values, o.failed, o.metadata, created, o.task],
+    ))!;
+    return { ...o, id: r.id, created };
   }
 
   /** Corrects an observation; its task changes only when `task` is given. */
-  updateObservation(
+  async updateObservation(
     id: number,
     o: Pick<ObservationRow, 'metric_values' | 'failed' | 'metadata'> & { task?: string | null },
-  ): void {
-    this.sql('UPDATE observations SET metric_values = ?, failed = ?, metadata = ? WHERE id = ?').run(
+  ): Promise<void> {
+    await this.c.run('UPDATE observations SET metric_values = ?, failed = ?, metadata = ? WHERE id = ?', [
       o.metric_values,
       o.failed,
       o.metadata,
       id,
-    );
-    if (o.task !== undefined) this.sql('UPDATE observations SET task = ? WHERE id = ?').run(o.task, id);
+    ]);
+    if (o.task !== undefined) await this.c.run('UPDATE observations SET task = ? WHERE id = ?', [o.task, id]);
   }
 
   /** Deletes one observation (experimentId given: every observation of the experiment); returns how many. */
-  deleteObservations(experimentId: number, id?: number): number {
+  async deleteObservations(experimentId: number, id?: number): Promise<number> {
     // training runs of the AI module that recorded these observations keep their values and forget the link
-    if (id === undefined)
-      this.sql(
+    if (id === undefined) {
+      await this.c.run(
         'UPDATE training_runs SET observation_id = NULL WHERE observation_id IN (SELECT id FROM observations WHERE experiment_id = ?)',
-      ).run(experimentId);
-    else
-      this.sql(
-        'UPDATE training_runs SET observation_id = NULL WHERE observation_id IN (SELECT id FROM observations WHERE experiment_id = ? AND id = ?)',
-      ).run(experimentId, id);
-    return id === undefined
-      ? this.sql('DELETE FROM observations WHERE experiment_id = ?').run(experimentId).changes
-      : this.sql('DELETE FROM observations WHERE experiment_id = ? AND id = ?').run(experimentId, id).changes;
+        [experimentId],
+      );
+      return this.c.run('DELETE FROM observations WHERE experiment_id = ?', [experimentId]);
+    }
+    await this.c.run(
+      'UPDATE training_runs SET observation_id = NULL WHERE observation_id IN (SELECT id FROM observations WHERE experiment_id = ? AND id = ?)',
+      [experimentId, id],
+    );
+    return this.c.run('DELETE FROM observations WHERE experiment_id = ? AND id = ?', [experimentId, id]);
   }
 
-  observation(experimentId: number, id: number): ObservationRow | undefined {
-    return this.sql('SELECT * FROM observations WHERE id = ? AND experiment_id = ?').get(id, experimentId) as
-      ObservationRow | undefined;
+  observation(experimentId: number, id: number): Promise<ObservationRow | undefined> {
+    return this.c.get<ObservationRow>('SELECT * FROM observations WHERE id = ? AND experiment_id = ?', [
+      id,
+      experimentId,
+    ]);
   }
 
   /** The observation that answered a suggestion, if any. */
-  observationOf(suggestionId: number): ObservationRow | undefined {
-    return this.sql('SELECT * FROM observations WHERE suggestion_id = ?').get(suggestionId) as
-      ObservationRow | undefined;
+  observationOf(suggestionId: number): Promise<ObservationRow | undefined> {
+    return this.c.get<ObservationRow>('SELECT * FROM observations WHERE suggestion_id = ?', [suggestionId]);
   }
 
-  allObservations(experimentId: number): ObservationRow[] {
-    return this.sql('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id').all(
-      experimentId,
-    ) as ObservationRow[];
+  allObservations(experimentId: number): Promise<ObservationRow[]> {
+    return this.c.all<ObservationRow>('SELECT * FROM observations WHERE experiment_id = ? ORDER BY id', [experimentId]);
   }
 
-  listObservations(experimentId: number, page: PageRequest): Page<ObservationRow> {
+  listObservations(experimentId: number, page: PageRequest): Promise<Page<ObservationRow>> {
     return this.page<ObservationRow>('observations', 'experiment_id = ?', [experimentId], page);
   }
 
@@ -413,20 +430,25 @@ export class Store {
    * Newest first; `before` pages towards older ids. `after` pages towards newer ones, oldest first within the page,
    * so that walking either cursor yields one monotonic sequence.
    */
-  page<T extends { id: number }>(table: string, where: string, params: unknown[], req: PageRequest): Page<T> {
-    const total = (this.sql(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...params) as { n: number }).n;
+  async page<T extends { id: number }>(
+    table: string,
+    where: string,
+    params: readonly SqlValue[],
+    req: PageRequest,
+  ): Promise<Page<T>> {
+    const total = (await this.c.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, params))!.n;
     let rows: T[];
     if (req.after !== undefined) {
-      rows = this.sql(`SELECT * FROM ${table} WHERE ${where} AND id > ? ORDER BY id ASC LIMIT ?`).all(
+      rows = await this.c.all<T>(`SELECT * FROM ${table} WHERE ${where} AND id > ? ORDER BY id ASC LIMIT ?`, [
         ...params,
         req.after,
         req.limit + 1,
-      ) as T[];
+      ]);
       // Oldest first within the page: a client walking `after` cursors (the sigopt client's iterate_pages with
       // after=) sees one ascending sequence, not descending runs that jump up at each page.
       const more = rows.length > req.limit;
       rows = rows.slice(0, req.limit);
-      const older = rows.length > 0 && this.exists(table, where, params, '<', rows[0].id);
+      const older = rows.length > 0 && (await this.exists(table, where, params, '<', rows[0].id));
       return {
         rows,
         total,
@@ -436,14 +458,14 @@ export class Store {
     }
     const cond = req.before !== undefined ? ' AND id < ?' : '';
     const extra = req.before !== undefined ? [req.before] : [];
-    rows = this.sql(`SELECT * FROM ${table} WHERE ${where}${cond} ORDER BY id DESC LIMIT ?`).all(
+    rows = await this.c.all<T>(`SELECT * FROM ${table} WHERE ${where}${cond} ORDER BY id DESC LIMIT ?`, [
       ...params,
       ...extra,
       req.limit + 1,
-    ) as T[];
+    ]);
     const more = rows.length > req.limit;
     rows = rows.slice(0, req.limit);
-    const newer = rows.length > 0 && this.exists(table, where, params, '>', rows[0].id);
+    const newer = rows.length > 0 && (await this.exists(table, where, params, '>', rows[0].id));
     return {
       rows,
       total,
@@ -452,7 +474,16 @@ export class Store {
     };
   }
 
-  private exists(table: string, where: string, params: unknown[], op: '<' | '>', id: number): boolean {
-    return this.sql(`SELECT 1 FROM ${table} WHERE ${where} AND id ${op} ? LIMIT 1`).get(...params, id) !== undefined;
+  private async exists(
+    table: string,
+    where: string,
+    params: readonly SqlValue[],
+    op: '<' | '>',
+    id: number,
+  ): Promise<boolean> {
+    return (
+      (await this.c.get(`SELECT 1 AS one FROM ${table} WHERE ${where} AND id ${op} ? LIMIT 1`, [...params, id])) !==
+      undefined
+    );
   }
 }

@@ -8,7 +8,7 @@
  * tokens of one client see and change the same experiments, projects and runs; those of other clients get 404.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from './database.ts';
+import type { SqlConnection, Storage } from './storage/storage.ts';
 
 export interface TokenRecord {
   id: string;
@@ -54,80 +54,90 @@ function nowSeconds(): number {
  * the one named `opts.user` in the client's organization (made if missing), else a new one with the token's id.
  */
 export function createToken(
-  db: Db,
+  storage: Storage,
   name?: string,
   opts: CreateTokenOptions = {},
-): { token: string; record: TokenRecord } {
+): Promise<{ token: string; record: TokenRecord }> {
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const salt = randomBytes(16);
   const created = nowSeconds();
   const label = name ?? null;
-  return db.transaction(() => {
+  return storage.write(async (c) => {
     let organization: string;
     let client: string;
     if (opts.client === undefined) {
       organization = client = id;
-      db.prepare('INSERT INTO organizations (id, name, created) VALUES (?, ?, ?)').run(id, label, created);
-      db.prepare('INSERT INTO clients (id, organization, name, created) VALUES (?, ?, ?, ?)').run(
+      await c.run('INSERT INTO organizations (id, name, created) VALUES (?, ?, ?)', [id, label, created]);
+      await c.run('INSERT INTO clients (id, organization, name, created) VALUES (?, ?, ?, ?)', [
         id,
         id,
         label,
         created,
-      );
+      ]);
     } else {
-      const c = clientRecord(db, opts.client);
-      if (!c) throw new NotFoundError(`no client with id ${JSON.stringify(opts.client)}`);
-      organization = c.organization;
-      client = c.id;
+      const found = await clientRecord(c, opts.client);
+      if (!found) throw new NotFoundError(`no client with id ${JSON.stringify(opts.client)}`);
+      organization = found.organization;
+      client = found.id;
     }
     let user: string | undefined;
     if (opts.user !== undefined) {
-      const u = db
-        .prepare('SELECT id FROM users WHERE organization = ? AND name = ? ORDER BY created, id LIMIT 1')
-        .get(organization, opts.user) as { id: string } | undefined;
+      const u = await c.get<{ id: string }>(
+        'SELECT id FROM users WHERE organization = ? AND name = ? ORDER BY created, id LIMIT 1',
+        [organization, opts.user],
+      );
       user = u?.id;
     }
     if (user === undefined) {
       user = id;
-      db.prepare('INSERT INTO users (id, organization, name, created) VALUES (?, ?, ?, ?)').run(
+      await c.run('INSERT INTO users (id, organization, name, created) VALUES (?, ?, ?, ?)', [
         id,
         organization,
         opts.user ?? label,
         created,
-      );
+      ]);
     }
-    db.prepare(
-      'INSERT INTO tokens (id, name, salt, hash, created, client_id, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(id, label, salt.toString('hex'), hashSecret(salt, secret).toString('hex'), created, client, user);
+    await c.run('INSERT INTO tokens (id, name, salt, hash, created, client_id, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      label,
+      salt.toString('hex'),
+      hashSecret(salt, secret).toString('hex'),
+      created,
+      client,
+      user,
+    ]);
     return { token: `${id}.${secret}`, record: { id, name: label, created, client, user } };
-  })();
+  });
 }
 
 /**
  * Creates a client in `opts.organization` (an existing organization's id), or in a new organization of the same name
  * and id; returns the client's id (random, 16 hex characters, like a token's).
  */
-export function createClient(db: Db, opts: { name?: string; organization?: string } = {}): ClientRecord {
+export function createClient(
+  storage: Storage,
+  opts: { name?: string; organization?: string } = {},
+): Promise<ClientRecord> {
   const id = randomBytes(8).toString('hex');
   const created = nowSeconds();
   const name = opts.name ?? null;
-  return db.transaction(() => {
+  return storage.write(async (c) => {
     let organization = opts.organization;
     if (organization === undefined) {
       organization = id;
-      db.prepare('INSERT INTO organizations (id, name, created) VALUES (?, ?, ?)').run(id, name, created);
-    } else if (!organizationRecord(db, organization)) {
+      await c.run('INSERT INTO organizations (id, name, created) VALUES (?, ?, ?)', [id, name, created]);
+    } else if (!(await organizationRecord(c, organization))) {
       throw new NotFoundError(`no organization with id ${JSON.stringify(organization)}`);
     }
-    db.prepare('INSERT INTO clients (id, organization, name, created) VALUES (?, ?, ?, ?)').run(
+    await c.run('INSERT INTO clients (id, organization, name, created) VALUES (?, ?, ?, ?)', [
       id,
       organization,
       name,
       created,
-    );
+    ]);
     return { id, organization, name, created };
-  })();
+  });
 }
 
 export interface ClientRecord {
@@ -143,26 +153,32 @@ export interface OrganizationRecord {
   created: number;
 }
 
-export function clientRecord(db: Db, id: string): ClientRecord | undefined {
-  return db.prepare('SELECT id, organization, name, created FROM clients WHERE id = ?').get(id) as
-    ClientRecord | undefined;
+/** The client, read on the caller's connection (a transaction or snapshot). */
+export function clientRecord(c: SqlConnection, id: string): Promise<ClientRecord | undefined> {
+  return c.get<ClientRecord>('SELECT id, organization, name, created FROM clients WHERE id = ?', [id]);
 }
 
-export function organizationRecord(db: Db, id: string): OrganizationRecord | undefined {
-  return db.prepare('SELECT id, name, created FROM organizations WHERE id = ?').get(id) as
-    OrganizationRecord | undefined;
+/** The organization, read on the caller's connection. */
+export function organizationRecord(c: SqlConnection, id: string): Promise<OrganizationRecord | undefined> {
+  return c.get<OrganizationRecord>('SELECT id, name, created FROM organizations WHERE id = ?', [id]);
 }
 
-export function listClients(db: Db): ClientRecord[] {
-  return db.prepare('SELECT id, organization, name, created FROM clients ORDER BY created, id').all() as ClientRecord[];
+export function listClients(storage: Storage): Promise<ClientRecord[]> {
+  return storage.read((c) =>
+    c.all<ClientRecord>('SELECT id, organization, name, created FROM clients ORDER BY created, id'),
+  );
 }
 
 /** The token's id, client and user when `token` is a valid, unrevoked token; otherwise null. */
-export function authenticate(db: Db, token: string): Caller | null {
+export async function authenticate(storage: Storage, token: string): Promise<Caller | null> {
   const m = TOKEN_PATTERN.exec(token);
   if (!m) return null;
-  const row = db.prepare('SELECT salt, hash, revoked, client_id, user_id FROM tokens WHERE id = ?').get(m[1]) as
-    { salt: string; hash: string; revoked: number; client_id: string; user_id: string } | undefined;
+  const row = await storage.read((c) =>
+    c.get<{ salt: string; hash: string; revoked: number; client_id: string; user_id: string }>(
+      'SELECT salt, hash, revoked, client_id, user_id FROM tokens WHERE id = ?',
+      [m[1]],
+    ),
+  );
   if (!row || row.revoked) return null;
   const expected = Buffer.from(row.hash, 'hex');
   const actual = hashSecret(Buffer.from(row.salt, 'hex'), m[2]);
@@ -171,25 +187,27 @@ export function authenticate(db: Db, token: string): Caller | null {
 }
 
 /** Returns the token's id when `token` is a valid, unrevoked token; otherwise null. */
-export function verifyToken(db: Db, token: string): string | null {
-  return authenticate(db, token)?.token ?? null;
+export async function verifyToken(storage: Storage, token: string): Promise<string | null> {
+  return (await authenticate(storage, token))?.token ?? null;
 }
 
-export function listTokens(db: Db): (TokenRecord & { revoked: boolean; user_name: string | null })[] {
-  const rows = db
-    .prepare(
+export async function listTokens(
+  storage: Storage,
+): Promise<(TokenRecord & { revoked: boolean; user_name: string | null })[]> {
+  const rows = await storage.read((c) =>
+    c.all<{
+      id: string;
+      name: string | null;
+      created: number;
+      revoked: number;
+      client_id: string;
+      user_id: string;
+      user_name: string | null;
+    }>(
       `SELECT t.id, t.name, t.created, t.revoked, t.client_id, t.user_id, u.name AS user_name
        FROM tokens t LEFT JOIN users u ON u.id = t.user_id ORDER BY t.created, t.id`,
-    )
-    .all() as {
-    id: string;
-    name: string | null;
-    created: number;
-    revoked: number;
-    client_id: string;
-    user_id: string;
-    user_name: string | null;
-  }[];
+    ),
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -202,8 +220,8 @@ export function listTokens(db: Db): (TokenRecord & { revoked: boolean; user_name
 }
 
 /** Revokes by token id (the part before the dot); returns whether a token was revoked. */
-export function revokeToken(db: Db, id: string): boolean {
-  return db.prepare('UPDATE tokens SET revoked = 1 WHERE id = ? AND revoked = 0').run(id).changes > 0;
+export async function revokeToken(storage: Storage, id: string): Promise<boolean> {
+  return (await storage.write((c) => c.run('UPDATE tokens SET revoked = 1 WHERE id = ? AND revoked = 0', [id]))) > 0;
 }
 
 /** Parses an HTTP `Authorization: Basic base64(token:)` header into the token (the user name). */

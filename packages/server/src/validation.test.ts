@@ -492,16 +492,16 @@ const cases: Case[] = [
 
 describe('bad requests', () => {
   it.each(cases)('%s -> %i naming the field', async (_name, method, url, body, status, field) => {
-    const before = h.dump();
+    const before = await h.dump();
     const r = await h.call(method, url(), typeof body === 'function' ? body() : body);
     expect(r.status).toBe(status);
     expect(r.json).toMatchObject({ object: 'error', status });
     expect(r.json.message).toContain(field);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
   });
 
   it('rejects a non-JSON content type with 415 and an empty JSON body with 400', async () => {
-    const before = h.dump();
+    const before = await h.dump();
     const auth = { authorization: `Basic ${Buffer.from(`${h.tokenA}:`).toString('base64')}` };
     const text = await h.app.inject({
       method: 'POST',
@@ -518,7 +518,7 @@ describe('bad requests', () => {
       payload: '',
     });
     expect(empty.statusCode).toBe(400);
-    expect(h.dump()).toBe(before);
+    expect(await h.dump()).toBe(before);
   });
 
   it('the valid version of a rejected observation is accepted (the cases fail for the stated reason)', async () => {

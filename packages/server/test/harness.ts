@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type ServerOptions } from '../src/app.ts';
-import { openDatabase, type Db } from '../src/database.ts';
+import { SqliteStorage } from '../src/storage/sqlite.ts';
+import { PostgresStorage } from '../src/storage/postgres.ts';
+import type { SqlValue, Storage } from '../src/storage/storage.ts';
 import { createToken } from '../src/tokens.ts';
+import { freshSchemaName } from './postgres-cluster.ts';
 import { spawnServer, type ChildServer } from '../src/child-server.ts';
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,9 +21,21 @@ export function basic(token: string): string {
   return `Basic ${Buffer.from(`${token}:`).toString('base64')}`;
 }
 
+/**
+ * The storage a test runs on: SQLite in memory, or, when PARETOBENCH_TEST_POSTGRES_URL names a PostgreSQL server
+ * (the server suite's postgres run: `npm run test:postgres -w packages/server`), a fresh schema there.
+ */
+export async function testStorage(): Promise<Storage> {
+  const url = process.env.PARETOBENCH_TEST_POSTGRES_URL;
+  if (url) return PostgresStorage.open(url, { schema: freshSchemaName() });
+  return SqliteStorage.open(':memory:');
+}
+
 export interface Harness {
   app: FastifyInstance;
-  db: Db;
+  storage: Storage;
+  /** Rows of a statement on the test's database (`?` placeholders). */
+  sql<T = Record<string, unknown>>(text: string, params?: SqlValue[]): Promise<T[]>;
   tokenA: string;
   tokenB: string;
   call(
@@ -30,21 +45,23 @@ export interface Harness {
     token?: string | null,
     extraHeaders?: Record<string, string>,
   ): Promise<{ status: number; json: any; text: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  dump(): string;
+  dump(): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function makeHarness(
   opts: { bodyLimit?: number; suggestRunner?: ServerOptions['suggestRunner'] } = {},
 ): Promise<Harness> {
-  const db = openDatabase(':memory:');
-  const tokenA = createToken(db, 'alice').token;
-  const tokenB = createToken(db, 'bob').token;
-  const app = buildServer({ db, bodyLimit: opts.bodyLimit, suggestRunner: opts.suggestRunner });
+  const storage = await testStorage();
+  const tokenA = (await createToken(storage, 'alice')).token;
+  const tokenB = (await createToken(storage, 'bob')).token;
+  const app = buildServer({ db: storage, bodyLimit: opts.bodyLimit, suggestRunner: opts.suggestRunner });
   await app.ready();
+  const sql = <T>(text: string, params: SqlValue[] = []) => storage.read((c) => c.all<T>(text, params));
   return {
     app,
-    db,
+    storage,
+    sql,
     tokenA,
     tokenB,
     async call(method, url, body, token = tokenA, extraHeaders = {}) {
@@ -64,7 +81,7 @@ export async function makeHarness(
       }
       return { status: res.statusCode, json, text: res.body };
     },
-    dump() {
+    async dump() {
       const tables = [
         'tokens',
         'experiments',
@@ -76,11 +93,13 @@ export async function makeHarness(
         'training_runs',
         'checkpoints',
       ];
-      return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()));
+      const rows = [];
+      for (const t of tables) rows.push(await sql(`SELECT * FROM ${t} ORDER BY 1, 2`));
+      return JSON.stringify(rows);
     },
     async close() {
       await app.close();
-      db.close();
+      await storage.close();
     },
   };
 }
@@ -121,9 +140,9 @@ export async function serverWithToken(
 ): Promise<{ dir: string; server: ChildServer; token: string; close(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const file = path.join(dir, 'server.db');
-  const db = openDatabase(file);
-  const token = createToken(db, 'sigopt-python').token;
-  db.close();
+  const storage = SqliteStorage.open(file);
+  const token = (await createToken(storage, 'sigopt-python')).token;
+  await storage.close();
   const server = await spawnServer(file);
   return {
     dir,

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, serverWithToken, type ChildServer } from './harness.ts';
 import { CLIENT_DIR, PYTHON, requireClient } from './python-client.ts';
-import { openDatabase } from '../src/database.ts';
+import { SqliteStorage } from '../src/storage/sqlite.ts';
 import { createToken } from '../src/tokens.ts';
 
 const FRANKE_MAX = 1.2197;
@@ -192,12 +192,12 @@ describe('the official sigopt client, current API (projects, AI experiments, tra
   it("two tokens of one client (the token CLI's --client, --user): tokens/self, clients/{id} and organizations/{id} name them; the second token runs the first one's AI experiment", async () => {
     requireClient();
     // a second token of the served token's client, made while the server runs (as `token create --client` does)
-    const db = openDatabase(path.join(dir, 'server.db'));
+    const db = SqliteStorage.open(path.join(dir, 'server.db'));
     // the served token was made without --client: its client, organization and user have its id
     const firstId = token.split('.')[0];
     const first = { client: firstId, user: firstId };
-    const second = createToken(db, 'colleague', { client: first.client, user: 'colleague' }).token;
-    db.close();
+    const second = (await createToken(db, 'colleague', { client: first.client, user: 'colleague' })).token;
+    await db.close();
     const whoAmI = [
       'import json, sigopt',
       'from sigopt.interface import get_connection',

@@ -5,22 +5,22 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, basic } from '../../test/harness.ts';
 import { buildServer } from '../app.ts';
-import { openDatabase } from '../database.ts';
+import { SqliteStorage } from '../storage/sqlite.ts';
 import { authenticate, verifyToken } from '../tokens.ts';
 import { tokenCli } from './token.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pb-server-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[]) {
+async function cli(args: string[]) {
   let out = '';
   let err = '';
-  const code = tokenCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await tokenCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
 describe('token CLI', () => {
-  it('as a process: prints a token that verifies against the file', () => {
+  it('as a process: prints a token that verifies against the file', async () => {
     const db = path.join(dir, 'process.db');
     const token = execFileSync(
       process.execPath,
@@ -31,80 +31,74 @@ describe('token CLI', () => {
       },
     ).trim();
     expect(token).toMatch(/^[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/);
-    const handle = openDatabase(db);
-    expect(verifyToken(handle, token)).toBe(token.split('.')[0]);
-    handle.close();
+    const handle = SqliteStorage.open(db);
+    expect(await verifyToken(handle, token)).toBe(token.split('.')[0]);
+    await handle.close();
   });
 
-  it('creates, lists (without secrets) and revokes', () => {
+  it('creates, lists (without secrets) and revokes', async () => {
     const db = path.join(dir, 'tokens.db');
-    const created = cli(['--db', db, 'create', '--name', 'alice']);
+    const created = await cli(['--db', db, 'create', '--name', 'alice']);
     expect(created.code).toBe(0);
     const token = created.out.trim();
     const id = token.split('.')[0];
-    const list = cli(['--db', db, 'list']);
+    const list = await cli(['--db', db, 'list']);
     expect(list.out).toContain(`${id}\talice\t`);
     expect(list.out).not.toContain(token.split('.')[1]);
-    expect(cli(['--db', db, 'revoke', id]).code).toBe(0);
-    const handle = openDatabase(db);
-    expect(verifyToken(handle, token)).toBeNull();
-    handle.close();
-    expect(cli(['--db', db, 'list']).out).toContain('revoked');
+    expect((await cli(['--db', db, 'revoke', id])).code).toBe(0);
+    const handle = SqliteStorage.open(db);
+    expect(await verifyToken(handle, token)).toBeNull();
+    await handle.close();
+    expect((await cli(['--db', db, 'list'])).out).toContain('revoked');
   });
 
-  it('exits 2 with a message naming what is wrong', () => {
-    const noDb = cli(['create']);
+  it('exits 2 with a message naming what is wrong', async () => {
+    const noDb = await cli(['create']);
     expect(noDb.code).toBe(2);
     expect(noDb.err).toContain('--db');
-    const bad = cli(['--db', path.join(dir, 'x.db'), 'frobnicate']);
+    const bad = await cli(['--db', path.join(dir, 'x.db'), 'frobnicate']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('frobnicate');
-    const flag = cli(['--db', path.join(dir, 'x.db'), 'create', '--colour', 'red']);
+    const flag = await cli(['--db', path.join(dir, 'x.db'), 'create', '--colour', 'red']);
     expect(flag.code).toBe(2);
     expect(flag.err).toContain('--colour');
-    const revoke = cli(['--db', path.join(dir, 'x.db'), 'revoke', 'ffffffffffffffff']);
+    const revoke = await cli(['--db', path.join(dir, 'x.db'), 'revoke', 'ffffffffffffffff']);
     expect(revoke.code).toBe(2);
     expect(revoke.err).toContain('ffffffffffffffff');
   });
 
   it('creates a client (and organization), tokens of it with named users, and lists them; the tokens share experiments', async () => {
     const db = path.join(dir, 'clients.db');
-    const made = cli(['--db', db, 'create-client', '--name', 'vision-team']);
+    const made = await cli(['--db', db, 'create-client', '--name', 'vision-team']);
     expect(made.code, made.err).toBe(0);
     const client = made.out.trim();
     expect(client).toMatch(/^[0-9a-f]{16}$/);
-    const alice = cli([
-      '--db',
-      db,
-      'create',
-      '--client',
-      client,
-      '--user',
-      'alice',
-      '--name',
-      'alice-laptop',
-    ]).out.trim();
-    const bob = cli(['--db', db, 'create', '--client', client, '--user', 'bob']).out.trim();
-    const aliceAgain = cli(['--db', db, 'create', '--client', client, '--user', 'alice']).out.trim();
-    const loner = cli(['--db', db, 'create', '--name', 'loner']).out.trim(); // no options: a client of its own
-    const handle = openDatabase(db);
-    const [a, b, a2, l] = [alice, bob, aliceAgain, loner].map((t) => authenticate(handle, t)!);
+    const alice = (
+      await cli(['--db', db, 'create', '--client', client, '--user', 'alice', '--name', 'alice-laptop'])
+    ).out.trim();
+    const bob = (await cli(['--db', db, 'create', '--client', client, '--user', 'bob'])).out.trim();
+    const aliceAgain = (await cli(['--db', db, 'create', '--client', client, '--user', 'alice'])).out.trim();
+    const loner = (await cli(['--db', db, 'create', '--name', 'loner'])).out.trim(); // no options: a client of its own
+    const handle = SqliteStorage.open(db);
+    const [a, b, a2, l] = (await Promise.all([alice, bob, aliceAgain, loner].map((t) => authenticate(handle, t)))).map(
+      (c) => c!,
+    );
     expect([a.client, b.client, a2.client]).toEqual([client, client, client]);
     expect(a2.user).toBe(a.user);
     expect(b.user).not.toBe(a.user);
     expect(l).toEqual({ token: l.token, client: l.token, user: l.token });
     // a second client in the same organization
-    const org = cli(['--db', db, 'clients'])
-      .out.split('\n')
+    const org = (await cli(['--db', db, 'clients'])).out
+      .split('\n')
       .find((line) => line.startsWith(client))!
       .split('\t')[1];
-    const sibling = cli(['--db', db, 'create-client', '--name', 'nlp-team', '--organization', org]);
+    const sibling = await cli(['--db', db, 'create-client', '--name', 'nlp-team', '--organization', org]);
     expect(sibling.code, sibling.err).toBe(0);
-    const clients = cli(['--db', db, 'clients']).out;
+    const clients = (await cli(['--db', db, 'clients'])).out;
     expect(clients).toContain(`${client}\t${org}\tvision-team\t`);
     expect(clients).toContain(`${sibling.out.trim()}\t${org}\tnlp-team\t`);
     expect(clients).toContain(`${l.client}\t${l.client}\tloner\t`);
-    const list = cli(['--db', db, 'list']).out;
+    const list = (await cli(['--db', db, 'list'])).out;
     expect(list).toContain(`${a.token}\talice-laptop\t`);
     expect(list).toMatch(new RegExp(`${a.token}\\t.*\\tclient ${client}\\tuser ${a.user} \\(alice\\)`));
     // alice's experiment is bob's to see, not the loner's
@@ -121,15 +115,15 @@ describe('token CLI', () => {
     expect(await get(`/v1/experiments/${id}`, bob)).toBe(200);
     expect(await get(`/v1/experiments/${id}`, loner)).toBe(404);
     await app.close();
-    handle.close();
+    await handle.close();
     // errors: an unknown client or organization, options a command does not take
-    const unknown = cli(['--db', db, 'create', '--client', 'ffffffffffffffff']);
+    const unknown = await cli(['--db', db, 'create', '--client', 'ffffffffffffffff']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('no client with id "ffffffffffffffff"');
-    const noOrg = cli(['--db', db, 'create-client', '--organization', 'nope']);
+    const noOrg = await cli(['--db', db, 'create-client', '--organization', 'nope']);
     expect(noOrg.code).toBe(2);
     expect(noOrg.err).toContain('no organization with id "nope"');
-    const misplaced = cli(['--db', db, 'list', '--client', client]);
+    const misplaced = await cli(['--db', db, 'list', '--client', client]);
     expect(misplaced.code).toBe(2);
     expect(misplaced.err).toContain('list takes no --client');
   });

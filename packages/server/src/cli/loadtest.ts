@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { Sobol, linearAlgebraInUse } from '@paretobench/optimizer';
 import { spawnServer, type ChildServer } from '../child-server.ts';
 import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
-import { openDatabase } from '../database.ts';
+import { SqliteStorage } from '../storage/sqlite.ts';
 import { createToken } from '../tokens.ts';
 
 type Assign = Record<string, number | string>;
@@ -76,10 +76,10 @@ function stats(ms: number[]) {
   };
 }
 
-function newToken(file: string): string {
-  const db = openDatabase(file);
-  const t = createToken(db, 'loadtest').token;
-  db.close();
+async function newToken(file: string): Promise<string> {
+  const storage = SqliteStorage.open(file);
+  const t = (await createToken(storage, 'loadtest')).token;
+  await storage.close();
   return t;
 }
 
@@ -182,7 +182,7 @@ async function loadLevel(url: string, token: string, level: number, clients: num
 
 async function killPhase(dir: string, clients: number, method: string) {
   const file = path.join(dir, 'kill.db');
-  const token = newToken(file);
+  const token = await newToken(file);
   let server = await spawnServer(file, serverArgs);
   const client = new SigoptClient({ url: server.url, token, retries: 0 });
   const exp = await client.createExperiment(EXPERIMENT(method, 'kill'));
@@ -563,8 +563,8 @@ function rawRequest(
 
 async function hostilePhase(dir: string) {
   const file = path.join(dir, 'hostile.db');
-  const victimToken = newToken(file);
-  const attackerToken = newToken(file);
+  const victimToken = await newToken(file);
+  const attackerToken = await newToken(file);
   return withServer(file, async (server) => {
     const victim = new SigoptClient({ url: server.url, token: victimToken, retries: 0 });
     const attacker = new SigoptClient({ url: server.url, token: attackerToken, retries: 0 });
@@ -673,7 +673,7 @@ async function main() {
   try {
     if (phases.has('load')) {
       const file = path.join(dir, 'load.db');
-      const token = newToken(file);
+      const token = await newToken(file);
       result.load = await withServer(file, async (server) => {
         const out = [];
         for (const level of levels) {

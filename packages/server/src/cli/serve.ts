@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildServer, DEFAULT_BODY_LIMIT } from '../app.ts';
 import { StorageError } from '../database.ts';
+import { isPostgresUrl, openStorage } from '../storage/open.ts';
 import { DEFAULT_MAX_BATCH } from '../service.ts';
 
 const SERVER_ENV = 'PARETOBENCH_SERVE_CHILD';
@@ -56,12 +57,15 @@ async function main(): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: serve --db FILE|:memory: [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--max-batch N (default 32; 1 = one at a time)] [--log] [--verbose]\n',
+      'usage: serve --db FILE|:memory:|postgres://URL [--port 8080] [--host 127.0.0.1] [--body-limit BYTES] [--suggest-workers N (default 1; 0 = inline)] [--max-batch N (default 32; 1 = one at a time)] [--log] [--verbose]\n',
     );
     return;
   }
   const db = values.db as string | undefined;
-  if (!db) fail('--db FILE is required (a SQLite file, created if missing; ":memory:" for a throwaway one)');
+  if (!db)
+    fail(
+      '--db is required: a SQLite file (created if missing; ":memory:" for a throwaway one) or a postgres://user@host:port/database URL (replicas share it)',
+    );
   const port = intFlag('port', values.port as string | undefined, 8080, 0, 65535);
   const bodyLimit = intFlag(
     'body-limit',
@@ -74,18 +78,22 @@ async function main(): Promise<void> {
   const suggestWorkers = intFlag('suggest-workers', values['suggest-workers'] as string | undefined, 1, 0, 64);
   const maxBatch = intFlag('max-batch', values['max-batch'] as string | undefined, DEFAULT_MAX_BATCH, 1, 1024);
   let app;
+  let storageName = db;
   try {
-    app = buildServer({ db, bodyLimit, logger: values.log === true, suggestWorkers, maxBatch });
+    const storage = await openStorage(db);
+    storageName = storage.name; // a postgres URL without its password
+    app = buildServer({ db: storage, bodyLimit, logger: values.log === true, suggestWorkers, maxBatch });
+    app.addHook('onClose', () => storage.close());
   } catch (err) {
-    if (err instanceof StorageError) {
-      process.stderr.write(`serve: ${err.message}\n`);
-      if (values.verbose) process.stderr.write(`${err.stack}\n`);
+    if (err instanceof StorageError || isPostgresUrl(db)) {
+      process.stderr.write(`serve: ${(err as Error).message}\n`);
+      if (values.verbose) process.stderr.write(`${(err as Error).stack}\n`);
       process.exit(1);
     }
     throw err;
   }
   const address = await app.listen({ port, host });
-  process.stdout.write(`listening on ${address} (db ${db})\n`);
+  process.stdout.write(`listening on ${address} (db ${storageName})\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return; // a terminal's Ctrl-C reaches both this process and its watcher, which passes it on

@@ -10,15 +10,16 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, basic } from '../../test/harness.ts';
 import { tokenCli } from './token.ts';
+import { openDatabase } from '../database.ts';
 
 const execFileP = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'pb-storage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[]) {
+async function cli(args: string[]) {
   let out = '';
   let err = '';
-  const code = tokenCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await tokenCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -30,20 +31,22 @@ async function run(file: string, args: string[]) {
 }
 
 describe('token CLI on an unusable database', () => {
-  it('names the file and the reason in one line, exit 1; the stack only with --verbose', () => {
+  it('names the file and the reason in one line, exit 1; the stack only with --verbose', async () => {
     const missing = path.join(dir, 'missing', 'x.db');
-    const r = cli(['--db', missing, 'create']);
+    const r = await cli(['--db', missing, 'create']);
     expect(r).toEqual({ code: 1, out: '', err: `token: database ${missing}: its directory does not exist\n` });
-    const v = cli(['--db', missing, 'create', '--verbose']);
+    const v = await cli(['--db', missing, 'create', '--verbose']);
     expect(v.err.split('\n')[0]).toBe(`token: database ${missing}: its directory does not exist`);
     expect(v.err).toMatch(/\n\s+at /);
 
     const junk = path.join(dir, 'junk.db');
     writeFileSync(junk, 'not a database '.repeat(100));
-    expect(cli(['--db', junk, 'list']).err).toBe(
+    expect((await cli(['--db', junk, 'list'])).err).toBe(
       `token: database ${junk}: is not a SQLite database (file is not a database)\n`,
     );
-    expect(cli(['--db', dir, 'list']).err).toMatch(new RegExp(`^token: database ${dir}: cannot be opened .*\\n$`));
+    expect((await cli(['--db', dir, 'list'])).err).toMatch(
+      new RegExp(`^token: database ${dir}: cannot be opened .*\\n$`),
+    );
   });
 
   it('as a process: no stack trace', async () => {
@@ -61,7 +64,7 @@ function immutable(file: string): boolean {
 
 describe('a read-only database file', () => {
   const db = path.join(dir, 'ro.db');
-  cli(['--db', db, 'create']);
+  openDatabase(db).close(); // a database file with the schema
   const canTest = immutable(db);
   afterAll(() => {
     if (canTest) spawnSync('chattr', ['-i', db]);
@@ -70,7 +73,7 @@ describe('a read-only database file', () => {
     'is named as read-only at open by token and serve, not on the first write',
     async () => {
       const reason = 'is read-only (attempt to write a readonly database): the file and its directory must be writable';
-      expect(cli(['--db', db, 'list']).err).toMatch(
+      expect((await cli(['--db', db, 'list'])).err).toMatch(
         new RegExp(`^token: database ${db}: ${reason.replace(/[()]/g, '\\$&')}`),
       );
       const r = await run('src/cli/serve.ts', ['--port', '0', '--db', db]);
@@ -94,7 +97,7 @@ describe('serve', () => {
 
   it('reports a server killed by SIGBUS after its -shm file was truncated, naming the file', async () => {
     const db = path.join(dir, 'bus.db');
-    const token = cli(['--db', db, 'create']).out.trim();
+    const token = (await cli(['--db', db, 'create'])).out.trim();
     const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '--port', '0', '--db', db], {
       cwd: PACKAGE_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,11 +11,13 @@
  *   npx nx run server:token -- --db FILE clients                client ids, organizations, names, creation
  *   npx nx run server:token -- --db FILE list                   token ids, names, creation, client, user, revoked
  *   npx nx run server:token -- --db FILE revoke ID              ID = the part before the dot
+ * FILE is the server's SQLite file; a postgres:// URL names its PostgreSQL database instead.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { StorageError, openDatabase } from '../database.ts';
+import { StorageError } from '../database.ts';
+import { isPostgresUrl, openStorage } from '../storage/open.ts';
 import {
   NotFoundError,
   clientRecord,
@@ -33,7 +35,7 @@ function fail(message: string): never {
 }
 
 const USAGE =
-  'usage: token --db FILE create [--name NAME] [--client ID] [--user USER] | create-client [--name NAME] ' +
+  'usage: token --db FILE|postgres://URL create [--name NAME] [--client ID] [--user USER] | create-client [--name NAME] ' +
   '[--organization ORG] | clients | list | revoke ID  [--verbose: stack traces of errors]';
 
 const OPTIONS = {
@@ -60,9 +62,9 @@ export interface CliIo {
 }
 
 /** Runs the token command; returns the exit code (0 ok, 1 the database cannot be used or an internal error, 2 usage). */
-export function tokenCli(argv: string[], io: CliIo): number {
+export async function tokenCli(argv: string[], io: CliIo): Promise<number> {
   try {
-    run(argv, io);
+    await run(argv, io);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
@@ -71,14 +73,17 @@ export function tokenCli(argv: string[], io: CliIo): number {
     }
     // one line naming the file; the stack only on request
     const verbose = argv.includes('--verbose');
-    if (err instanceof StorageError) io.err(`token: ${err.message}\n`);
+    if (err instanceof StorageError || err instanceof DatabaseUnavailable) io.err(`token: ${err.message}\n`);
     else io.err(`token: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     if (verbose && err instanceof Error && err.stack) io.err(`${err.stack}\n`);
     return 1;
   }
 }
 
-function run(argv: string[], io: CliIo): void {
+/** A database that cannot be opened (PostgreSQL: unreachable, refused, missing). */
+class DatabaseUnavailable extends Error {}
+
+async function run(argv: string[], io: CliIo): Promise<void> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -94,20 +99,27 @@ function run(argv: string[], io: CliIo): void {
   for (const option of ['name', 'client', 'user', 'organization'] as const) {
     if (values[option] !== undefined && !allowed.includes(option)) fail(`${command} takes no --${option}\n${USAGE}`);
   }
-  const db = openDatabase(values.db);
+  let db;
+  try {
+    db = await openStorage(values.db);
+  } catch (err) {
+    if (isPostgresUrl(values.db)) throw new DatabaseUnavailable((err as Error).message, { cause: err });
+    throw err;
+  }
   try {
     switch (command) {
       case 'create': {
-        if (values.client !== undefined && !clientRecord(db, values.client)) {
+        const client = values.client;
+        if (client !== undefined && !(await db.read((c) => clientRecord(c, client)))) {
           fail(`no client with id ${JSON.stringify(values.client)} (see the clients command)`);
         }
-        const { token } = createToken(db, values.name, { client: values.client, user: values.user });
+        const { token } = await createToken(db, values.name, { client: values.client, user: values.user });
         io.out(`${token}\n`);
         break;
       }
       case 'create-client': {
         try {
-          io.out(`${createClient(db, { name: values.name, organization: values.organization }).id}\n`);
+          io.out(`${(await createClient(db, { name: values.name, organization: values.organization })).id}\n`);
         } catch (err) {
           if (err instanceof NotFoundError) fail(err.message);
           throw err;
@@ -115,12 +127,12 @@ function run(argv: string[], io: CliIo): void {
         break;
       }
       case 'clients':
-        for (const c of listClients(db)) {
+        for (const c of await listClients(db)) {
           io.out(`${c.id}\t${c.organization}\t${c.name ?? ''}\t${new Date(c.created * 1000).toISOString()}\n`);
         }
         break;
       case 'list':
-        for (const t of listTokens(db)) {
+        for (const t of await listTokens(db)) {
           const user = t.user_name === null ? t.user : `${t.user} (${t.user_name})`;
           io.out(
             `${t.id}\t${t.name ?? ''}\t${new Date(t.created * 1000).toISOString()}\tclient ${t.client}\tuser ${user}` +
@@ -130,17 +142,17 @@ function run(argv: string[], io: CliIo): void {
         break;
       case 'revoke':
         if (!arg) fail(`revoke needs a token id\n${USAGE}`);
-        if (!revokeToken(db, arg.split('.')[0])) fail(`no active token with id ${JSON.stringify(arg)}`);
+        if (!(await revokeToken(db, arg.split('.')[0]))) fail(`no active token with id ${JSON.stringify(arg)}`);
         io.out(`revoked ${arg.split('.')[0]}\n`);
         break;
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = tokenCli(process.argv.slice(2), {
+  process.exitCode = await tokenCli(process.argv.slice(2), {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
   });

@@ -60,7 +60,7 @@ describe('three replicas on one PostgreSQL', () => {
     const handedOut: string[] = [];
     const acknowledged = new Map<string, { suggestion: string; values: { name: string; value: number }[] }>();
     let killed = false;
-    let restarted: Promise<void> | null = null;
+    let restarted: Promise<void> = Promise.resolve();
     let errorsBeforeKill = 0;
     let failovers = 0;
 

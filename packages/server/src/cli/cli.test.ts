@@ -174,6 +174,9 @@ describe('loadtest CLI flags', () => {
       [['--max-batch', '0'], /^loadtest: --max-batch must be an integer in \[1, 1024\]/],
       [['--suggest-workers', '2x'], /^loadtest: --suggest-workers must be an integer in \[0, 64\]/],
       [['--clients', '0'], /^loadtest: --clients must be an integer in \[1, 256\]/],
+      [['--replicas', '3'], /^loadtest: --replicas needs --postgres/],
+      [['--postgres', 'file.db', '--phases', 'load'], /^loadtest: --postgres must be a postgres:\/\/user@host/],
+      [['--postgres', 'postgres://u@h:1/d'], /^loadtest: --postgres runs the load phase only/],
     ] as const) {
       const r = run([...args]);
       expect(r.code, args.join(' ')).toBe(2);

@@ -19,6 +19,8 @@
  * hostile: >= 200 malformed or hostile requests (wrong types, missing fields, bad JSON, huge
  *          bodies, other tokens' ids, bad auth, junk paths/queries); all must be 4xx, the server
  *          must stay up and the victim's stored state must be unchanged.
+ * With --postgres URL (load phase only), the servers run on a fresh database made on that PostgreSQL server (and
+ * dropped at the end), --replicas N of them, worker w talking to replica w mod N.
  * Prints one JSON document (also written to --out).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,10 @@ import { parseArgs } from 'node:util';
 import { Sobol, linearAlgebraInUse } from '@paretobench/optimizer';
 import { spawnServer, type ChildServer } from '../child-server.ts';
 import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
+import pg from 'pg';
 import { SqliteStorage } from '../storage/sqlite.ts';
+import { PostgresStorage } from '../storage/postgres.ts';
+import { isPostgresUrl } from '../storage/open.ts';
 import { createToken } from '../tokens.ts';
 
 type Assign = Record<string, number | string>;
@@ -85,6 +90,38 @@ async function newToken(file: string): Promise<string> {
 
 let serverArgs: string[] = [];
 
+/**
+ * `replicas` servers on a fresh database made on the PostgreSQL server of `url` (dropped afterwards), with a token.
+ */
+async function onPostgres<T>(
+  url: string,
+  replicas: number,
+  fn: (urls: string[], token: string) => Promise<T>,
+): Promise<T> {
+  const name = `loadtest_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = u.toString();
+  const servers: ChildServer[] = [];
+  try {
+    const storage = await PostgresStorage.open(db);
+    const token = (await createToken(storage, 'loadtest')).token;
+    await storage.close();
+    for (let i = 0; i < replicas; i++) servers.push(await spawnServer(db, serverArgs));
+    return await fn(
+      servers.map((s) => s.url),
+      token,
+    );
+  } finally {
+    for (const s of servers) await s.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.end();
+  }
+}
+
 async function withServer<T>(file: string, fn: (server: ChildServer) => Promise<T>): Promise<T> {
   const server = await spawnServer(file, serverArgs);
   try {
@@ -102,8 +139,10 @@ function preload(count: number, seed: number) {
   });
 }
 
-async function loadLevel(url: string, token: string, level: number, clients: number, method: string) {
-  const client = new SigoptClient({ url, token, retries: 0 });
+async function loadLevel(urls: string[], token: string, level: number, clients: number, method: string) {
+  const client = new SigoptClient({ url: urls[0], token, retries: 0 });
+  // worker w talks to replica w mod R (one replica: every worker to the one server)
+  const clientOf = urls.map((url) => new SigoptClient({ url, token, retries: 0 }));
   const exp = await client.createExperiment(EXPERIMENT(method, `load-${level}`));
   const start = level > 100 ? level - clients : 0;
   // After a bulk import the optimizer has no fitted hyperparameters yet: the first suggestion pays a cold fit
@@ -126,16 +165,17 @@ async function loadLevel(url: string, token: string, level: number, clients: num
   const errors: string[] = [];
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: clients }, async () => {
+    Array.from({ length: clients }, async (_, w) => {
+      const mine = clientOf[w % clientOf.length];
       while (issued < level) {
         const at = issued++;
         try {
           const t = performance.now();
-          const s = await client.suggest(exp.id);
+          const s = await mine.suggest(exp.id);
           latencies.push({ atObservations: at, ms: performance.now() - t });
           suggestionIds.push(s.id);
           const t2 = performance.now();
-          const o = await client.observe(exp.id, { suggestion: s.id, values: evaluate(s.assignments) });
+          const o = await mine.observe(exp.id, { suggestion: s.id, values: evaluate(s.assignments) });
           observeMs.push(performance.now() - t2);
           acked.push(o.id);
         } catch (err) {
@@ -163,6 +203,7 @@ async function loadLevel(url: string, token: string, level: number, clients: num
   return {
     level,
     clients,
+    replicas: urls.length,
     method,
     preloaded: start,
     observations_stored: stored.length,
@@ -612,6 +653,7 @@ async function hostilePhase(dir: string) {
 
 const USAGE = `usage: tsx packages/server/src/cli/loadtest.ts [--clients 32] [--levels 100,480] [--out FILE.json]
          [--phases load,kill,hostile] [--method mobo|random|sobol] [--suggest-workers 1] [--max-batch 32]
+         [--postgres postgres://USER@HOST:PORT/DB --replicas N --phases load]
 Load (32 clients at each level of observations), kill -9 and hostile-input phases against a serve child process on
 127.0.0.1; prints one JSON document (also written to --out). See the header of this file for each phase.
 `;
@@ -629,6 +671,8 @@ async function main() {
       out: { type: 'string' },
       'suggest-workers': { type: 'string', default: '1' },
       'max-batch': { type: 'string', default: '32' },
+      postgres: { type: 'string' },
+      replicas: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -660,6 +704,19 @@ async function main() {
     if (!/^\d+$/.test(values[flag]) || v < lo || v > hi)
       throw new UsageError(`--${flag} must be an integer in [${lo}, ${hi}] (got ${JSON.stringify(values[flag])})`);
   }
+  const replicas = Number(values.replicas);
+  if (!/^\d+$/.test(values.replicas) || replicas < 1 || replicas > 8)
+    throw new UsageError(`--replicas must be an integer in [1, 8] (got ${JSON.stringify(values.replicas)})`);
+  if (values.postgres !== undefined && !isPostgresUrl(values.postgres))
+    throw new UsageError(
+      `--postgres must be a postgres://user@host:port/database URL (got ${JSON.stringify(values.postgres)})`,
+    );
+  if (replicas > 1 && values.postgres === undefined)
+    throw new UsageError(
+      '--replicas needs --postgres: replicas share one PostgreSQL database (a SQLite file has one server)',
+    );
+  if (values.postgres !== undefined && [...phases].some((p) => p !== 'load'))
+    throw new UsageError('--postgres runs the load phase only: give --phases load (kill and hostile run on SQLite)');
   serverArgs = ['--suggest-workers', values['suggest-workers'], '--max-batch', values['max-batch']];
   const dir = mkdtempSync(path.join(tmpdir(), 'pb-loadtest-'));
   const result: Record<string, unknown> = {
@@ -671,13 +728,25 @@ async function main() {
     load_average_at_start: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
   };
   try {
-    if (phases.has('load')) {
+    if (phases.has('load') && values.postgres !== undefined) {
+      result.storage = 'postgres';
+      result.load = await onPostgres(values.postgres, replicas, async (urls, token) => {
+        const out = [];
+        for (const level of levels) {
+          const r = await loadLevel(urls, token, level, clients, values.method);
+          process.stderr.write(`load level ${level}: ${JSON.stringify(r.suggestion_latency_last_window)}\n`);
+          out.push(r);
+        }
+        return out;
+      });
+    } else if (phases.has('load')) {
+      result.storage = 'sqlite';
       const file = path.join(dir, 'load.db');
       const token = await newToken(file);
       result.load = await withServer(file, async (server) => {
         const out = [];
         for (const level of levels) {
-          const r = await loadLevel(server.url, token, level, clients, values.method);
+          const r = await loadLevel([server.url], token, level, clients, values.method);
           process.stderr.write(`load level ${level}: ${JSON.stringify(r.suggestion_latency_last_window)}\n`);
           out.push(r);
         }

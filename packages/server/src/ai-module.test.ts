@@ -307,12 +307,19 @@ describe('database schema upgrade', () => {
       raw.pragma('user_version = 1');
       raw.close();
       const db = openDatabase(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(6);
+      expect(db.pragma('user_version', { simple: true })).toBe(7);
       const tables = (
         db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
       ).map((t) => t.name);
       expect(tables).toEqual(
-        expect.arrayContaining(['queued_suggestions', 'projects', 'aiexperiments', 'training_runs', 'checkpoints']),
+        expect.arrayContaining([
+          'queued_suggestions',
+          'projects',
+          'aiexperiments',
+          'training_runs',
+          'checkpoints',
+          'suggestion_requests',
+        ]),
       );
       expect(db.prepare('SELECT id, token_id, project, suggestion_lease, client_id FROM experiments').all()).toEqual([
         { id: 1, token_id: '0123456789abcdef', project: null, suggestion_lease: null, client_id: '0123456789abcdef' },

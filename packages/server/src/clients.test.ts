@@ -394,7 +394,7 @@ describe('database schema 5: a version-4 file upgrades in place', () => {
     } finally {
       await app.close();
     }
-    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
     expect(db.prepare('SELECT id, token_id, client_id, user_id FROM experiments ORDER BY id').all()).toEqual([
       { id: 1, token_id: oldId, client_id: oldId, user_id: oldId },
       { id: 2, token_id: otherId, client_id: otherId, user_id: otherId },

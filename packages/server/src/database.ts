@@ -15,11 +15,13 @@ export type Db = Database.Database;
  * suggestions.lease_expires). 4: idempotency keys of observation POSTs. 5: organizations, clients (each in an
  * organization) and users; a token belongs to a client and a user (tokens.client_id, user_id), experiments record their
  * client and creating user, projects and training runs their user. 6: multitask experiments: the task (its name) of a
-suggestion, a queued suggestion and an observation (suggestions.task, queued_suggestions.task, observations.task;
-null in an experiment without tasks). Each step adds tables or nullable columns: an older
- * file is upgraded in place at open, its rows untouched but for the columns a step adds and fills (MIGRATIONS).
+ * suggestion, a queued suggestion and an observation (suggestions.task, queued_suggestions.task, observations.task;
+ * null in an experiment without tasks). 7: suggestion requests waiting for a batch (suggestion_requests: whichever
+ * server sharing the database computes an experiment's next batch answers every request of it that waits). Each step
+ * adds tables or nullable columns: an older file is upgraded in place at open, its rows untouched but for the columns
+ * a step adds and fills (MIGRATIONS).
  */
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 /** Nullable columns added to tables that an older file already has (CREATE TABLE IF NOT EXISTS leaves those as they are). */
 const ADDED_COLUMNS: readonly { table: string; column: string; type: string }[] = [
@@ -196,6 +198,14 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   PRIMARY KEY (token_id, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys(created);
+CREATE TABLE IF NOT EXISTS suggestion_requests (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  experiment_id  INTEGER NOT NULL REFERENCES experiments(id),
+  metadata       TEXT,
+  created        INTEGER NOT NULL,
+  suggestion_id  INTEGER REFERENCES suggestions(id)
+);
+CREATE INDEX IF NOT EXISTS suggestion_requests_experiment ON suggestion_requests(experiment_id, suggestion_id, id);
 `;
 
 /** A database file that cannot be used; the message names the file and says why in plain words. */

@@ -698,7 +698,7 @@ describe('database schema 6: a version-5 file upgrades in place', () => {
     raw.close();
 
     const db = openDatabase(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
     for (const [i, t] of ['suggestions', 'observations', 'queued_suggestions'].entries()) {
       const rows = db.prepare(`SELECT * FROM ${t} ORDER BY id`).all() as Record<string, unknown>[];
       expect(rows).toEqual((before[i] as Record<string, unknown>[]).map((r) => ({ ...r, task: null })));
@@ -747,7 +747,7 @@ describe('database schema 6: a version-5 file upgrades in place', () => {
     db.close();
     // a second open changes nothing
     const again = openDatabase(file);
-    expect(again.pragma('user_version', { simple: true })).toBe(6);
+    expect(again.pragma('user_version', { simple: true })).toBe(7);
     expect(again.prepare('SELECT task FROM observations WHERE experiment_id = 2').all()).toEqual([{ task: 'cheap' }]);
     again.close();
   });

@@ -13,8 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
 import { spawnServer, type ChildServer } from './child-server.ts';
 import { PostgresStorage } from './storage/postgres.ts';
+import { suggestBatch } from '@paretobench/optimizer';
+import { buildServer } from './app.ts';
+import type { SuggestRunner } from './suggest-pool.ts';
 import { createToken } from './tokens.ts';
-import { toyValues, twoMetricExperiment } from '../test/harness.ts';
+import { basic, toyValues, twoMetricExperiment } from '../test/harness.ts';
 
 const CLIENTS = 32;
 const REPLICAS = 3;
@@ -132,6 +135,54 @@ describe('three replicas on one PostgreSQL', () => {
         `(${suggestions.count} stored), ${failovers} requests failed over after the kill\n`,
     );
   }, 180_000);
+
+  it("answers every server's waiting requests in one batch: two replicas, 10 requests while a batch computes, 1 optimizer call", async () => {
+    // two servers in this process, each on its own pool (sessions, locks) of the database: two replicas
+    const calls: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const runner: SuggestRunner = {
+      run: async (input, count = 1) => {
+        calls.push(count);
+        if (calls.length === 1) await gate;
+        return suggestBatch(input, count);
+      },
+      close: async () => {},
+    };
+    const storages = [await PostgresStorage.open(url), await PostgresStorage.open(url)];
+    const token = (await createToken(storages[0], 'batch')).token;
+    const apps = storages.map((db) => buildServer({ db, suggestRunner: runner }));
+    const call = (i: number, method: 'POST' | 'GET', path: string, body?: unknown) =>
+      apps[i]
+        .inject({
+          method,
+          url: path,
+          headers: { authorization: basic(token), 'content-type': 'application/json' },
+          payload: JSON.stringify(body ?? {}),
+        })
+        .then((r) => ({ status: r.statusCode, json: JSON.parse(r.body) }));
+    try {
+      const exp = (await call(0, 'POST', '/v1/experiments', twoMetricExperiment({ method: 'sobol' }))).json;
+      const first = call(0, 'POST', `/v1/experiments/${exp.id}/suggestions`);
+      while (calls.length === 0) await new Promise((r) => setTimeout(r, 10)); // its batch computes (held)
+      const more = Array.from({ length: 10 }, (_, i) =>
+        call(i % 2, 'POST', `/v1/experiments/${exp.id}/suggestions`, { metadata: { i } }),
+      );
+      await new Promise((r) => setTimeout(r, 1000)); // every request recorded and waiting
+      release();
+      const got = [await first, ...(await Promise.all(more))];
+      expect(got.map((g) => g.status)).toEqual(Array(11).fill(200));
+      // the held batch, then one batch for both servers' ten (the other server finds its requests answered)
+      expect(calls).toEqual([1, 10]);
+      expect(new Set(got.map((g) => g.json.id)).size).toBe(11);
+      expect(got.slice(1).map((g) => g.json.metadata.i)).toEqual([...Array(10).keys()]);
+      const left = await storages[0].read((c) => c.all('SELECT id FROM suggestion_requests'));
+      expect(left).toEqual([]); // every answered request was read by its server and forgotten
+    } finally {
+      for (const app of apps) await app.close();
+      for (const db of storages) await db.close();
+    }
+  }, 60_000);
 
   it('hands each queued suggestion out once when 32 clients on 3 replicas ask at the same moment', async () => {
     const storage = await PostgresStorage.open(url);

@@ -71,7 +71,14 @@ import {
 } from '@paretobench/client';
 import { SerialQueue } from './serial-queue.ts';
 import { keepNumSolutions, numSolutions } from './num-solutions.ts';
-import { Store, nowSeconds, type ExperimentRow, type ObservationRow, type PageRequest } from './store.ts';
+import {
+  Store,
+  nowSeconds,
+  type ExperimentRow,
+  type ObservationRow,
+  type PageRequest,
+  type SuggestionRow,
+} from './store.ts';
 import { isUniqueViolation, type Storage } from './storage/storage.ts';
 
 const DEFAULT_PAGE = 100;
@@ -187,6 +194,8 @@ function sameAssignments(a: Assignments, b: Assignments): string | null {
 export const DEFAULT_MAX_BATCH = 32;
 
 interface WaitingSuggestion {
+  /** its row in suggestion_requests */
+  requestId: number;
   metadata: string | null;
   resolve(s: SuggestionObject): void;
   reject(err: unknown): void;
@@ -410,8 +419,11 @@ export class OptimizationService {
           return suggestionObject(row, doublesOf(exp), tasksOf(exp));
         }, id);
     if (fromQueue) return fromQueue;
+    const metadata = metadataText(body.metadata);
+    // recorded first, so that whichever server computes this experiment's next batch answers it too
+    const requestId = await this.write((store) => store.insertRequest(id, metadata), id);
     return new Promise<SuggestionObject>((resolve, reject) => {
-      const request = { metadata: metadataText(body.metadata), resolve, reject };
+      const request = { requestId, metadata, resolve, reject };
       const queued = this.waiting.get(id);
       if (queued && queued.length < this.maxBatch) {
         queued.push(request); // a batch is queued and not started: it answers this request too
@@ -422,38 +434,65 @@ export class OptimizationService {
       void this.serialized(id, async () => {
         if (this.waiting.get(id) === batch) this.waiting.delete(id);
         try {
-          const rows = await this.computeSuggestions(tokenId, rawId, batch.length, (i) => batch[i].metadata);
-          batch.forEach((r, i) => r.resolve(rows[i]));
+          await this.answerBatch(tokenId, rawId, batch);
         } catch (err) {
           for (const r of batch) r.reject(err);
+          // nobody is to answer them now (best effort: a failing database may refuse this too)
+          await this.write(
+            (store) =>
+              store.deleteRequests(
+                id,
+                batch.map((r) => r.requestId),
+                nowSeconds() - REQUEST_TTL_SECONDS,
+              ),
+            id,
+          ).catch(() => undefined);
         }
       });
     });
   }
 
   /**
-   * `count` optimizer suggestions in one suggestBatch() call: a consistent snapshot (observations, open suggestions
-   * as pending, warm-start state, next index), the batch through the runner (inline or a worker thread), then all
-   * stored in one IMMEDIATE transaction with consecutive indices. Runs inside the experiment's queue.
+   * Answers this process's batch of waiting requests, holding the experiment's exclusive lock. Those another server's
+   * batch answered meanwhile get their suggestions at once. For the rest, one suggestBatch() call computes a
+   * suggestion for every request of the experiment that waits, in this process or another server sharing the database
+   * (up to maxBatch, this batch's first): a consistent snapshot (observations, open suggestions as pending, warm-start
+   * state, next index), the batch through the runner (inline or a worker thread), then all stored in one transaction
+   * with consecutive indices, each request marked answered by its suggestion. The other servers' requests are picked up
+   * by their servers when they hold the lock next, without computing anything.
    *
    * The configuration can change while the batch computes (a PUT is not queued behind suggestions: an AI experiment's
    * new bounds, a new budget): then the batch was made for the old space and is computed again from a new snapshot,
    * so no stored suggestion is outside the bounds a client was told, or made with the old budget's design.
    */
-  private async computeSuggestions(
-    tokenId: string,
-    rawId: string,
-    count: number,
-    metadataOf: (i: number) => string | null,
-  ): Promise<SuggestionObject[]> {
+  private async answerBatch(tokenId: string, rawId: string, batch: WaitingSuggestion[]): Promise<void> {
+    const id = experimentId(rawId);
+    const own = batch.map((r) => r.requestId);
+    const answer = (answered: Map<number, SuggestionRow>, config: ExperimentConfig) => {
+      for (const r of batch) {
+        const row = answered.get(r.requestId);
+        if (row) r.resolve(suggestionObject(row, doubleNames(config), config.tasks));
+      }
+    };
     for (let attempt = 1; ; attempt++) {
       const snapshot = await this.read(async (store) => {
         const exp = await this.requireActiveExperiment(store, tokenId, rawId);
         const config = JSON.parse(exp.config) as ExperimentConfig;
+        const answered = await store.answeredRequests(exp.id, own);
+        const mine = own.filter((r) => !answered.has(r));
+        const others =
+          mine.length === 0
+            ? []
+            : await store.waitingRequests(exp.id, own, nowSeconds() - REQUEST_TTL_SECONDS, this.maxBatch - mine.length);
         const open = await store.openSuggestions(exp.id);
         return {
           configText: exp.config,
           config,
+          answered,
+          requests: [
+            ...mine.map((r) => ({ id: r, metadata: batch.find((b) => b.requestId === r)!.metadata })),
+            ...others,
+          ],
           observations: (await store.allObservations(exp.id)).map(rowToObservation),
           pending: open.map((s) => JSON.parse(s.assignments) as Assignments),
           // a multitask experiment's open suggestions' tasks, parallel to pending (the budget they will spend)
@@ -462,27 +501,37 @@ export class OptimizationService {
           index: exp.next_index,
         };
       });
-      const { configText: _text, ...input } = snapshot;
+      const { configText: _text, answered, requests, ...input } = snapshot;
+      if (requests.length === 0) {
+        // every request was answered by another server's batch
+        await this.write((store) => store.deleteRequests(id, own, nowSeconds() - REQUEST_TTL_SECONDS), id);
+        return answer(answered, snapshot.config);
+      }
+      const count = requests.length;
       const out = await this.runner.run(input, count);
       const stored = await this.write(async (store) => {
         const exp = await this.requireActiveExperiment(store, tokenId, rawId);
         if (exp.config !== snapshot.configText) return null;
         await store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
-        const made: SuggestionObject[] = [];
+        const made = new Map(answered);
         for (const [i, assignments] of out.suggestions.entries()) {
           const row = await store.insertSuggestion(
             exp.id,
             JSON.stringify(assignments),
-            metadataOf(i),
+            requests[i].metadata,
             snapshot.index + i,
             exp.suggestion_lease,
             out.tasks?.[i] ?? null,
           );
-          made.push(suggestionObject(row, doubleNames(snapshot.config), snapshot.config.tasks));
+          // another server's request that was given up meanwhile leaves an open suggestion nobody took, as a lost
+          // answer does
+          if ((await store.answerRequest(requests[i].id, row.id)) && own.includes(requests[i].id))
+            made.set(requests[i].id, row);
         }
+        await store.deleteRequests(exp.id, own, nowSeconds() - REQUEST_TTL_SECONDS);
         return made;
-      }, experimentId(rawId));
-      if (stored !== null) return stored;
+      }, id);
+      if (stored !== null) return answer(stored, snapshot.config);
       if (attempt >= MAX_RECOMPUTES) {
         throw new ApiError(
           409,
@@ -1052,6 +1101,12 @@ function doublesOf(exp: { config: string }): ReadonlySet<string> {
 function tasksOf(exp: { config: string }): Tasks {
   return (JSON.parse(exp.config) as ExperimentConfig).tasks;
 }
+
+/**
+ * A suggestion request older than this is not answered by another server's batch (its server is gone: a live one
+ * answers its requests within seconds), and is deleted.
+ */
+const REQUEST_TTL_SECONDS = 600;
 
 /** How often a suggestion batch is computed again when the configuration keeps changing under it. */
 const MAX_RECOMPUTES = 3;

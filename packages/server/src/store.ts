@@ -295,6 +295,59 @@ export class Store {
     );
   }
 
+  // --- suggestion requests waiting for a batch ----------------------------------------------
+  /** A request for an optimizer suggestion, waiting for the batch that answers it; its id. */
+  async insertRequest(experimentId: number, metadata: string | null): Promise<number> {
+    return (await this.c.get<{ id: number }>(
+      'INSERT INTO suggestion_requests (experiment_id, metadata, created) VALUES (?, ?, ?) RETURNING id',
+      [experimentId, metadata, nowSeconds()],
+    ))!.id;
+  }
+
+  /** The suggestions that answered some of these requests (request id -> its suggestion). */
+  async answeredRequests(experimentId: number, ids: readonly number[]): Promise<Map<number, SuggestionRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.c.all<SuggestionRow & { request_id: number }>(
+      `SELECT r.id AS request_id, s.* FROM suggestion_requests r JOIN suggestions s ON s.id = r.suggestion_id
+        WHERE r.experiment_id = ? AND r.id IN (${ids.map(() => '?').join(', ')})`,
+      [experimentId, ...ids],
+    );
+    return new Map(rows.map(({ request_id, ...s }) => [request_id, s]));
+  }
+
+  /** Unanswered requests of the experiment made at or after `since`, oldest first, but for `except`; at most `limit`. */
+  waitingRequests(
+    experimentId: number,
+    except: readonly number[],
+    since: number,
+    limit: number,
+  ): Promise<{ id: number; metadata: string | null }[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    const not = except.length === 0 ? '' : ` AND id NOT IN (${except.map(() => '?').join(', ')})`;
+    return this.c.all<{ id: number; metadata: string | null }>(
+      `SELECT id, metadata FROM suggestion_requests WHERE experiment_id = ? AND suggestion_id IS NULL AND created >= ?${not}
+        ORDER BY id LIMIT ?`,
+      [experimentId, since, ...except, limit],
+    );
+  }
+
+  /** Marks a waiting request answered by a suggestion; whether it was still waiting. */
+  async answerRequest(id: number, suggestionId: number): Promise<boolean> {
+    return (
+      (await this.c.run('UPDATE suggestion_requests SET suggestion_id = ? WHERE id = ? AND suggestion_id IS NULL', [
+        suggestionId,
+        id,
+      ])) === 1
+    );
+  }
+
+  /** Forgets requests (answered and read by their server, or given up); and any of the experiment older than `before`. */
+  async deleteRequests(experimentId: number, ids: readonly number[], before: number): Promise<void> {
+    if (ids.length > 0)
+      await this.c.run(`DELETE FROM suggestion_requests WHERE id IN (${ids.map(() => '?').join(', ')})`, [...ids]);
+    await this.c.run('DELETE FROM suggestion_requests WHERE experiment_id = ? AND created < ?', [experimentId, before]);
+  }
+
   // --- queued suggestions ------------------------------------------------------------------
   async insertQueued(experimentId: number, assignments: string, task: string | null = null): Promise<QueuedRow> {
     const created = nowSeconds();

@@ -151,8 +151,8 @@ describe('schema and migrations', () => {
     for (const k of ['columns', 'indexes', 'keys', 'foreign'] as const) {
       expect(postgres[k].sort(), k).toEqual(sqlite[k].sort());
     }
-    expect(tables.length).toBe(13);
-    expect(sqlite.indexes.length).toBe(12);
+    expect(tables.length).toBe(14);
+    expect(sqlite.indexes.length).toBe(13);
 
     // AUTOINCREMENT ids are identity columns; the two CHECK constraints are there
     const identity = await q<{ t: string }>(
@@ -164,6 +164,7 @@ describe('schema and migrations', () => {
       'experiments',
       'observations',
       'queued_suggestions',
+      'suggestion_requests',
       'suggestions',
       'training_runs',
     ]);
@@ -177,18 +178,18 @@ describe('schema and migrations', () => {
     expect(checks[1].def).toContain("'completed'");
   });
 
-  it('applies version 6 once, opened twice in a row and three times at once', async () => {
+  it('applies each version once (6, 7), opened twice in a row and three times at once', async () => {
     const versions = async (schema: string) =>
       (await admin.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`)).rows;
 
     const sequential = freshSchemaName();
     await open(sequential);
     await open(sequential);
-    expect(await versions(sequential)).toEqual([{ version: 6 }]);
+    expect(await versions(sequential)).toEqual([{ version: 6 }, { version: 7 }]);
 
     const concurrent = freshSchemaName();
     await Promise.all([open(concurrent), open(concurrent), open(concurrent)]);
-    expect(await versions(concurrent)).toEqual([{ version: 6 }]);
+    expect(await versions(concurrent)).toEqual([{ version: 6 }, { version: 7 }]);
   });
 
   it('refuses a database with a newer schema version, naming it', async () => {
@@ -196,7 +197,7 @@ describe('schema and migrations', () => {
     await open(schema);
     await admin.query(`INSERT INTO ${schema}.schema_migrations (version, applied) VALUES (99, 0)`);
     await expect(PostgresStorage.open(cluster.url, { schema })).rejects.toThrow(
-      `database ${cluster.url}: has schema version 99 (schema ${schema}); this server understands up to 6`,
+      `database ${cluster.url}: has schema version 99 (schema ${schema}); this server understands up to 7`,
     );
   });
 

@@ -6,6 +6,9 @@
  * as that user (runuser). fsync stays on: the durability tests kill servers and expect acknowledged writes to be there.
  * Tests isolate themselves in schemas of their own (freshSchemaName, PostgresStorage's `schema` option), so one cluster
  * can serve every test file.
+ *
+ * Run as a program (`npx tsx packages/server/test/postgres-cluster.ts`), it starts one, prints its URL, and stops and
+ * deletes it on Ctrl-C or SIGTERM: a database for the load test's `--postgres` or a hand-run replica set.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -171,4 +174,13 @@ async function freePort(): Promise<number> {
 function commandOutput(err: unknown): string {
   const e = err as { message?: string; stderr?: string; stdout?: string };
   return [e.message, e.stderr, e.stdout].filter(Boolean).join('\n').trim();
+}
+
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(new URL(import.meta.url).pathname)) {
+  const cluster = await startPostgresCluster();
+  process.stdout.write(`${cluster.url}\n`);
+  const stop = () => void cluster.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  setInterval(() => undefined, 1 << 30);
 }

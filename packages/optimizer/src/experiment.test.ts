@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ObservationError } from './space/errors.ts';
 import { Experiment, bestObservationIndices, bestObservations } from './experiment.ts';
+import { ExperimentChangedError } from './experiment-store.ts';
+import { suggestBatch } from './suggest.ts';
 import { parseExperimentConfig, type Observation } from './space/space.ts';
 
 const config = {
@@ -16,6 +18,54 @@ const config = {
 const evaluate = (a: Record<string, number | string>) => ({
   acc: Number(a.x) + (a.c === 'b' ? 0.2 : 0),
   time: Number(a.k) + Number(a.x) * 2,
+});
+
+describe('Experiment.suggestMany: the store loop over the in-memory experiment', () => {
+  const observed = () => {
+    const e = Experiment.create(config);
+    for (let i = 0; i < 8; i++) {
+      const s = e.suggest();
+      e.observe({ suggestion: s.id, values: evaluate(s.assignments) });
+    }
+    return e;
+  };
+
+  it("makes suggestBatch()'s batch on the current history and state, each pending under the next id", async () => {
+    const e = observed();
+    const { state } = e.toJSON() as { state: Record<string, unknown> };
+    const expected = suggestBatch({ config: e.config, observations: [...e.observations], pending: [], state }, 3);
+    const got = await e.suggestMany(3);
+    expect(got.map((s) => s.id)).toEqual(['9', '10', '11']);
+    expect(got.map((s) => s.assignments)).toEqual(expected.suggestions);
+    expect(e.pending.map((p) => p.id)).toEqual(['9', '10', '11']);
+    expect(new Set(got.map((s) => JSON.stringify(s.assignments))).size).toBe(3);
+    // one through the loop is suggest()'s suggestion
+    expect((await observed().suggestMany(1))[0].assignments).toEqual(observed().suggest().assignments);
+  });
+
+  it('computes again when the history changes while the batch computes, and gives up after 3 changes', async () => {
+    const e = observed();
+    let calls = 0;
+    const got = await e.suggestMany(2, async (input, count) => {
+      calls++;
+      if (calls === 1) e.observe({ assignments: { x: 0.5, k: 2, c: 'a' }, values: { acc: 0.5, time: 3 } });
+      return suggestBatch(input, count);
+    });
+    expect(calls).toBe(2);
+    expect(got).toHaveLength(2);
+    expect(e.observations).toHaveLength(9); // the batch recorded was made with the 9th observation
+    const restless = observed();
+    let n = 0;
+    await expect(
+      restless.suggestMany(1, async (input, count) => {
+        restless.observe({ assignments: { x: (n++ + 1) / 10, k: 1, c: 'b' }, values: { acc: 0.1, time: 1 } });
+        return suggestBatch(input, count);
+      }),
+    ).rejects.toThrow(ExperimentChangedError);
+    expect(n).toBe(3);
+    expect(restless.pending).toHaveLength(0);
+    await expect(e.suggestMany(0)).rejects.toThrow(/count must be a positive integer/);
+  });
 });
 
 describe('Experiment', () => {

@@ -17,7 +17,8 @@ import {
   type ExperimentConfig,
   type Observation,
 } from './space/space.ts';
-import { suggest, type OptimizerState } from './suggest.ts';
+import { suggestBatch, type OptimizerState, type SuggestBatchOutput, type SuggestInput } from './suggest.ts';
+import { suggestThrough, type BatchRunner, type ExperimentStore, type StoreSnapshot } from './experiment-store.ts';
 import { isFeasible } from './multi-objective/feasibility.ts';
 
 export interface PendingSuggestion {
@@ -51,6 +52,8 @@ export class Experiment {
   private readonly _pending: PendingSuggestion[] = [];
   private nextId = 1;
   private state: OptimizerState = {};
+  /** bumped by every change of the history (suggestMany's batches check it before they are recorded) */
+  private version = 0;
 
   private constructor(readonly config: ExperimentConfig) {}
 
@@ -66,18 +69,46 @@ export class Experiment {
     return this._pending;
   }
 
-  suggest(): { id: string; assignments: Assignments; task?: string } {
-    const out = suggest({
+  /** The next suggestion, pending until observed (or deleted). */
+  suggest(): PendingSuggestion {
+    return this.record(suggestBatch(this.input(), 1))[0];
+  }
+
+  /**
+   * `count` suggestions made together (for `count` workers), pending until observed, through `run` (inline by default,
+   * or a worker thread): the loop every experiment store shares (experiment-store.ts), over this one in memory.
+   */
+  async suggestMany(count: number, run?: BatchRunner): Promise<PendingSuggestion[]> {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a positive integer, got ${count}`);
+    const store: ExperimentStore<StoreSnapshot & { version: number }, PendingSuggestion[]> = {
+      snapshot: async () => ({ input: this.input(), count, version: this.version }),
+      // suggest(), observe() or deleteSuggestion() ran while the batch computed: it was made for another history
+      record: async (snap, out) => (snap.version === this.version ? this.record(out) : null),
+    };
+    return suggestThrough(store, run);
+  }
+
+  /** What the optimizer suggests from: the observations, the pending suggestions (and tasks), the warm-start state. */
+  private input(): SuggestInput {
+    return {
       config: this.config,
-      observations: this._observations,
+      observations: [...this._observations],
       pending: this._pending.map((p) => p.assignments),
       pendingTasks: this._pending.map((p) => p.task),
       state: this.state,
-    });
+    };
+  }
+
+  /** Records a batch: the new warm-start state, and each suggestion pending under the next id. */
+  private record(out: SuggestBatchOutput): PendingSuggestion[] {
     this.state = out.state;
-    const s = { id: String(this.nextId++), assignments: out.assignments, ...(out.task ? { task: out.task } : {}) };
-    this._pending.push({ id: s.id, assignments: { ...s.assignments }, ...(out.task ? { task: out.task } : {}) });
-    return s;
+    this.version++;
+    return out.suggestions.map((assignments, i) => {
+      const task = out.tasks?.[i];
+      const s = { id: String(this.nextId++), assignments, ...(task ? { task } : {}) };
+      this._pending.push({ ...s, assignments: { ...assignments } });
+      return s;
+    });
   }
 
   observe(obs: ObserveInput): Observation {
@@ -109,6 +140,7 @@ export class Experiment {
     }
     if (pendingIndex >= 0) this._pending.splice(pendingIndex, 1);
     this._observations.push(o);
+    this.version++;
     return o;
   }
 
@@ -116,6 +148,7 @@ export class Experiment {
     const i = this._pending.findIndex((p) => p.id === id);
     if (i < 0) throw new ObservationError('suggestion', `no open suggestion with id "${id}"`);
     this._pending.splice(i, 1);
+    this.version++;
   }
 
   /** Pareto frontier of non-failed observations meeting every constraint and optimize-metric threshold. */

@@ -52,6 +52,14 @@ export {
   type ObserveInput,
 } from './experiment.ts';
 export {
+  suggestThrough,
+  inlineBatch,
+  ExperimentChangedError,
+  type ExperimentStore,
+  type StoreSnapshot,
+  type BatchRunner,
+} from './experiment-store.ts';
+export {
   logEhvi2d,
   ehvi2d,
   prepareEhvi2d,

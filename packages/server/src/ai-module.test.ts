@@ -398,7 +398,8 @@ describe('an AI experiment updated while its suggestions are computed', () => {
       const e = (await call('POST', `/v1/clients/${me}/projects/toy/aiexperiments`, { ...body, budget: 8 })).json;
       // a run asks for a suggestion (x in [0, 1]); while it is computed, x's bounds become [2, 3]
       const run = call('POST', `/v1/aiexperiments/${e.id}/training_runs`, {});
-      await new Promise((r) => setTimeout(r, 50));
+      for (let waited = 0; calls.length === 0 && waited < 10_000; waited += 10)
+        await new Promise((r) => setTimeout(r, 10));
       expect(calls).toEqual([1]);
       const params = e.parameters.map((p: Record<string, unknown>) =>
         p.name === 'x' ? { ...p, bounds: { min: 2, max: 3 } } : p,

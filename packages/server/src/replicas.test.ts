@@ -168,7 +168,17 @@ describe('three replicas on one PostgreSQL', () => {
       const more = Array.from({ length: 10 }, (_, i) =>
         call(i % 2, 'POST', `/v1/experiments/${exp.id}/suggestions`, { metadata: { i } }),
       );
-      await new Promise((r) => setTimeout(r, 1000)); // every request recorded and waiting
+      // every request recorded (the held batch's own stays until it is stored), then a moment to join a batch
+      for (let waited = 0; waited < 20_000; waited += 10) {
+        const rows = await storages[0].read((c) =>
+          c.all('SELECT id FROM suggestion_requests WHERE experiment_id = ? AND suggestion_id IS NULL', [
+            Number(exp.id),
+          ]),
+        );
+        if (rows.length >= 11) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, 200));
       release();
       const got = [await first, ...(await Promise.all(more))];
       expect(got.map((g) => g.status)).toEqual(Array(11).fill(200));
@@ -176,7 +186,9 @@ describe('three replicas on one PostgreSQL', () => {
       expect(calls).toEqual([1, 10]);
       expect(new Set(got.map((g) => g.json.id)).size).toBe(11);
       expect(got.slice(1).map((g) => g.json.metadata.i)).toEqual([...Array(10).keys()]);
-      const left = await storages[0].read((c) => c.all('SELECT id FROM suggestion_requests'));
+      const left = await storages[0].read((c) =>
+        c.all('SELECT id FROM suggestion_requests WHERE experiment_id = ?', [Number(exp.id)]),
+      );
       expect(left).toEqual([]); // every answered request was read by its server and forgotten
     } finally {
       for (const app of apps) await app.close();

@@ -14,6 +14,10 @@
  * - a suggestion takes at most one observation (checked here and by a UNIQUE index).
  */
 import {
+  ExperimentChangedError,
+  suggestThrough,
+  type ExperimentStore,
+  type StoreSnapshot,
   bestObservationIndices,
   diverseSolutions,
   satisfies,
@@ -192,6 +196,15 @@ function sameAssignments(a: Assignments, b: Assignments): string | null {
 
 /** The most waiting suggestion requests of one experiment that one batch answers, by default. */
 export const DEFAULT_MAX_BATCH = 32;
+
+/** The service's snapshot for a batch: the optimizer's input, and the requests it answers. */
+interface BatchSnapshot extends StoreSnapshot {
+  configText: string;
+  /** this batch's requests that another server's batch answered */
+  answered: Map<number, SuggestionRow>;
+  /** the requests the batch computes for, in order: this batch's own first, then other servers' */
+  requests: { id: number; metadata: string | null }[];
+}
 
 interface WaitingSuggestion {
   /** its row in suggestion_requests */
@@ -472,72 +485,92 @@ export class OptimizationService {
       for (const r of batch) {
         const row = answered.get(r.requestId);
         if (row) r.resolve(suggestionObject(row, doubleNames(config), config.tasks));
+        else r.reject(new Error(`suggestion request ${r.requestId} was left without a suggestion`));
       }
     };
-    for (let attempt = 1; ; attempt++) {
-      const snapshot = await this.read(async (store) => {
-        const exp = await this.requireActiveExperiment(store, tokenId, rawId);
-        const config = JSON.parse(exp.config) as ExperimentConfig;
-        const answered = await store.answeredRequests(exp.id, own);
-        const mine = own.filter((r) => !answered.has(r));
-        const others =
-          mine.length === 0
-            ? []
-            : await store.waitingRequests(exp.id, own, nowSeconds() - REQUEST_TTL_SECONDS, this.maxBatch - mine.length);
-        const open = await store.openSuggestions(exp.id);
-        return {
-          configText: exp.config,
-          config,
-          answered,
-          requests: [
+    // the optimizer's store loop (snapshot -> suggestBatch -> record) over this database: the snapshot claims the
+    // waiting requests, the record answers them, or refuses a batch made for a configuration changed meanwhile
+    const store: ExperimentStore<BatchSnapshot, { made: Map<number, SuggestionRow>; config: ExperimentConfig }> = {
+      snapshot: () =>
+        this.read(async (store) => {
+          const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+          const config = JSON.parse(exp.config) as ExperimentConfig;
+          const answered = await store.answeredRequests(exp.id, own);
+          const mine = own.filter((r) => !answered.has(r));
+          const others =
+            mine.length === 0
+              ? []
+              : await store.waitingRequests(
+                  exp.id,
+                  own,
+                  nowSeconds() - REQUEST_TTL_SECONDS,
+                  this.maxBatch - mine.length,
+                );
+          const requests = [
             ...mine.map((r) => ({ id: r, metadata: batch.find((b) => b.requestId === r)!.metadata })),
             ...others,
-          ],
-          observations: (await store.allObservations(exp.id)).map(rowToObservation),
-          pending: open.map((s) => JSON.parse(s.assignments) as Assignments),
-          // a multitask experiment's open suggestions' tasks, parallel to pending (the budget they will spend)
-          ...(config.tasks ? { pendingTasks: open.map((s) => s.task ?? undefined) } : {}),
-          state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
-          index: exp.next_index,
-        };
-      });
-      const { configText: _text, answered, requests, ...input } = snapshot;
-      if (requests.length === 0) {
-        // every request was answered by another server's batch
-        await this.write((store) => store.deleteRequests(id, own, nowSeconds() - REQUEST_TTL_SECONDS), id);
-        return answer(answered, snapshot.config);
-      }
-      const count = requests.length;
-      const out = await this.runner.run(input, count);
-      const stored = await this.write(async (store) => {
-        const exp = await this.requireActiveExperiment(store, tokenId, rawId);
-        if (exp.config !== snapshot.configText) return null;
-        await store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
-        const made = new Map(answered);
-        for (const [i, assignments] of out.suggestions.entries()) {
-          const row = await store.insertSuggestion(
-            exp.id,
-            JSON.stringify(assignments),
-            requests[i].metadata,
-            snapshot.index + i,
-            exp.suggestion_lease,
-            out.tasks?.[i] ?? null,
-          );
-          // another server's request that was given up meanwhile leaves an open suggestion nobody took, as a lost
-          // answer does
-          if ((await store.answerRequest(requests[i].id, row.id)) && own.includes(requests[i].id))
-            made.set(requests[i].id, row);
-        }
-        await store.deleteRequests(exp.id, own, nowSeconds() - REQUEST_TTL_SECONDS);
-        return made;
-      }, id);
-      if (stored !== null) return answer(stored, snapshot.config);
-      if (attempt >= MAX_RECOMPUTES) {
+          ];
+          const open = await store.openSuggestions(exp.id);
+          return {
+            configText: exp.config,
+            answered,
+            requests,
+            // nothing to compute when another server's batch answered every request of this one
+            count: requests.length,
+            input: {
+              config,
+              observations: (await store.allObservations(exp.id)).map(rowToObservation),
+              pending: open.map((s) => JSON.parse(s.assignments) as Assignments),
+              // a multitask experiment's open suggestions' tasks, parallel to pending (the budget they will spend)
+              ...(config.tasks ? { pendingTasks: open.map((s) => s.task ?? undefined) } : {}),
+              state: exp.optimizer_state === null ? undefined : (JSON.parse(exp.optimizer_state) as OptimizerState),
+              index: exp.next_index,
+            },
+          };
+        }),
+      record: (snapshot, out) =>
+        this.write(async (store) => {
+          const { requests, count } = snapshot;
+          const made = new Map(snapshot.answered);
+          if (count > 0) {
+            const exp = await this.requireActiveExperiment(store, tokenId, rawId);
+            if (exp.config !== snapshot.configText) return null;
+            await store.setOptimizerState(exp.id, JSON.stringify(out.state ?? {}), exp.next_index + count);
+            for (const [i, assignments] of out.suggestions.entries()) {
+              const row = await store.insertSuggestion(
+                exp.id,
+                JSON.stringify(assignments),
+                requests[i].metadata,
+                snapshot.input.index! + i,
+                exp.suggestion_lease,
+                out.tasks?.[i] ?? null,
+              );
+              // this batch's own requests are answered here (their rows are deleted below); another server's is
+              // marked answered for its server to pick up (one given up meanwhile leaves an open suggestion nobody
+              // took, as a lost answer does)
+              if (own.includes(requests[i].id)) made.set(requests[i].id, row);
+              else await store.answerRequest(requests[i].id, row.id);
+            }
+          }
+          await store.deleteRequests(id, own, nowSeconds() - REQUEST_TTL_SECONDS);
+          return { made, config: snapshot.input.config };
+        }, id),
+    };
+    try {
+      const { made, config } = await suggestThrough(
+        store,
+        (input, count) => this.runner.run(input, count),
+        MAX_RECOMPUTES,
+      );
+      answer(made, config);
+    } catch (err) {
+      if (err instanceof ExperimentChangedError) {
         throw new ApiError(
           409,
-          `experiment ${rawId}: its configuration changed ${attempt} times while suggestions were computed; ask again`,
+          `experiment ${rawId}: its configuration changed ${err.attempts} times while suggestions were computed; ask again`,
         );
       }
+      throw err;
     }
   }
 

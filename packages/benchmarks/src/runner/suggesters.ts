@@ -5,7 +5,10 @@
 import {
   parseExperimentConfig,
   suggest,
+  suggestThrough,
   type Assignments,
+  type ExperimentStore,
+  type StoreSnapshot,
   type ExperimentConfig,
   type Observation,
   type OptimizerState,
@@ -99,15 +102,25 @@ export class InProcessSuggester implements Suggester {
     observations: readonly TrialRecord[],
     pending: readonly Assignments[],
   ): Promise<Assignments> {
-    const out = suggest({
-      config: this.mobo,
-      observations: observations.map(toObservation),
-      pending: [...pending],
-      index: k,
-      state: this.state,
-    });
-    this.state = out.state;
-    return out.assignments;
+    // the optimizer's store loop over the study's journal: the snapshot is the journal's trials (observed and pending)
+    // and trial index k; recording keeps the warm-start state (the runner journals the trial when it starts)
+    const journal: ExperimentStore<StoreSnapshot, Assignments> = {
+      snapshot: async () => ({
+        input: {
+          config: this.mobo,
+          observations: observations.map(toObservation),
+          pending: [...pending],
+          index: k,
+          state: this.state,
+        },
+        count: 1,
+      }),
+      record: async (_snapshot, out) => {
+        this.state = out.state;
+        return out.suggestions[0];
+      },
+    };
+    return suggestThrough(journal);
   }
 
   async random(j: number): Promise<Assignments> {

@@ -1,10 +1,12 @@
 import { packageTestConfig } from '../../vitest.shared.ts';
 
 /**
- * The server suite on PostgreSQL: `npx nx run server:test-postgres` (part of `npm test`). One throw-away cluster for
+ * The server suite on PostgreSQL: `npx nx run server:test` runs it after the SQLite run (project.json; part of
+ * `npm test`), or `npx vitest run --config vitest.postgres.config.ts` in packages/server. One throw-away cluster for
  * the run (test/postgres-global-setup.ts; PARETOBENCH_TEST_POSTGRES_URL=postgres://... uses a server of yours
- * instead), a fresh schema per test. The files below build their servers on test/harness.ts's testStorage(); the
- * others test SQLite files, processes and clients, and run once, in `server:test`.
+ * instead), a fresh schema per test. The files below build their servers on test/harness.ts's testStorage() (or
+ * serverWithToken(): a `serve` process on a database of its own, driven by our client and the official sigopt Python
+ * client); the others test SQLite files, the CLIs and the AI module's Python flows, and run once, in `server:test`.
  */
 process.env.PARETOBENCH_TEST_POSTGRES = '1';
 
@@ -24,6 +26,8 @@ export default {
       'src/concurrency.test.ts',
       'src/server-errors.test.ts',
       'src/replicas.test.ts',
+      'test/typescript-client.test.ts',
+      'test/sigopt-client.test.ts',
     ],
     globalSetup: ['test/postgres-global-setup.ts'],
   },

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { buildServer, type ServerOptions } from '../src/app.ts';
 import { SqliteStorage } from '../src/storage/sqlite.ts';
 import { PostgresStorage } from '../src/storage/postgres.ts';
@@ -134,16 +135,21 @@ export function toyValues(a: Record<string, number | string>): { name: string; v
 
 export { spawnServer, type ChildServer };
 
-/** A `serve` child process on a fresh database file in a temporary folder, with one token; close() removes both. */
+/**
+ * A `serve` child process on a fresh database with one token, and a temporary folder; close() removes both. The
+ * database is a SQLite file in the folder, or, in the PostgreSQL suite (PARETOBENCH_TEST_POSTGRES_URL), a database of
+ * its own on that server.
+ */
 export async function serverWithToken(
   prefix: string,
 ): Promise<{ dir: string; server: ChildServer; token: string; close(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  const file = path.join(dir, 'server.db');
-  const storage = SqliteStorage.open(file);
+  const postgres = process.env.PARETOBENCH_TEST_POSTGRES_URL;
+  const db = postgres ? await freshDatabase(postgres) : path.join(dir, 'server.db');
+  const storage = postgres ? await PostgresStorage.open(db) : SqliteStorage.open(db);
   const token = (await createToken(storage, 'sigopt-python')).token;
   await storage.close();
-  const server = await spawnServer(file);
+  const server = await spawnServer(db);
   return {
     dir,
     server,
@@ -153,4 +159,19 @@ export async function serverWithToken(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The URL of a new, empty database on the PostgreSQL server of `url`. */
+async function freshDatabase(url: string): Promise<string> {
+  const name = freshSchemaName('db');
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
 }

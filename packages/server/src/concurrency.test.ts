@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { suggestBatch } from '@paretobench/optimizer';
-import { basic, testStorage, toyValues, twoMetricExperiment } from '../test/harness.ts';
+import { basic, testStorage, toyValues, twoMetricExperiment, untilRequestsWaiting } from '../test/harness.ts';
 import { buildServer } from './app.ts';
-import type { Storage } from './storage/storage.ts';
 import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
 import { createToken } from './tokens.ts';
 
@@ -108,7 +107,7 @@ describe('suggestion requests that arrive together', () => {
       call('POST', `/v1/experiments/${exp.id}/suggestions`, { metadata: { worker: i } }),
     );
     // every request recorded (the first one's row stays until its batch is stored), then a moment to join its batch
-    await untilWaiting(db, 12);
+    await untilRequestsWaiting(db, exp.id, 12);
     await new Promise((r) => setTimeout(r, 100));
     release();
     const got = await Promise.all(requests);
@@ -116,16 +115,6 @@ describe('suggestion requests that arrive together', () => {
     await local.close();
     await db.close();
     return { calls, got, open: open.data as { id: string }[] };
-  }
-
-  /** Until `n` suggestion requests are recorded and unanswered (at most 20 s). */
-  async function untilWaiting(db: Storage, n: number) {
-    for (let waited = 0; waited < 20_000; waited += 10) {
-      const rows = await db.read((c) => c.all('SELECT id FROM suggestion_requests WHERE suggestion_id IS NULL'));
-      if (rows.length >= n) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`${n} suggestion requests were not recorded within 20 s`);
   }
 
   const onPostgres = process.env.PARETOBENCH_TEST_POSTGRES_URL !== undefined;

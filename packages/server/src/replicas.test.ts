@@ -8,16 +8,15 @@
  * Sobol point twice); no suggestion has two observations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
 import { spawnServer, type ChildServer } from './child-server.ts';
-import { PostgresStorage } from './storage/postgres.ts';
+import { PostgresStorage, createDatabase } from './storage/postgres.ts';
 import { suggestBatch } from '@paretobench/optimizer';
 import { buildServer } from './app.ts';
 import type { SuggestRunner } from './suggest-pool.ts';
 import { createToken } from './tokens.ts';
-import { basic, toyValues, twoMetricExperiment } from '../test/harness.ts';
+import { basic, toyValues, twoMetricExperiment, untilRequestsWaiting } from '../test/harness.ts';
 
 const CLIENTS = 32;
 const REPLICAS = 3;
@@ -37,13 +36,7 @@ describe('three replicas on one PostgreSQL', () => {
         'PARETOBENCH_TEST_POSTGRES_URL is not set: run this file with the PostgreSQL suite (npx nx run server:test, or vitest run --config vitest.postgres.config.ts), which starts a cluster',
       );
     }
-    const admin = new pg.Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(server);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    url = await createDatabase(server, name);
   });
 
   afterAll(async () => {
@@ -169,15 +162,7 @@ describe('three replicas on one PostgreSQL', () => {
         call(i % 2, 'POST', `/v1/experiments/${exp.id}/suggestions`, { metadata: { i } }),
       );
       // every request recorded (the held batch's own stays until it is stored), then a moment to join a batch
-      for (let waited = 0; waited < 20_000; waited += 10) {
-        const rows = await storages[0].read((c) =>
-          c.all('SELECT id FROM suggestion_requests WHERE experiment_id = ? AND suggestion_id IS NULL', [
-            Number(exp.id),
-          ]),
-        );
-        if (rows.length >= 11) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await untilRequestsWaiting(storages[0], exp.id, 11);
       await new Promise((r) => setTimeout(r, 200));
       release();
       const got = [await first, ...(await Promise.all(more))];

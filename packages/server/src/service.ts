@@ -481,6 +481,7 @@ export class OptimizationService {
   private async answerBatch(tokenId: string, rawId: string, batch: WaitingSuggestion[]): Promise<void> {
     const id = experimentId(rawId);
     const own = batch.map((r) => r.requestId);
+    const metadataOf = new Map(batch.map((r) => [r.requestId, r.metadata]));
     const answer = (answered: Map<number, SuggestionRow>, config: ExperimentConfig) => {
       for (const r of batch) {
         const row = answered.get(r.requestId);
@@ -506,10 +507,7 @@ export class OptimizationService {
                   nowSeconds() - REQUEST_TTL_SECONDS,
                   this.maxBatch - mine.length,
                 );
-          const requests = [
-            ...mine.map((r) => ({ id: r, metadata: batch.find((b) => b.requestId === r)!.metadata })),
-            ...others,
-          ];
+          const requests = [...mine.map((r) => ({ id: r, metadata: metadataOf.get(r)! })), ...others];
           const open = await store.openSuggestions(exp.id);
           return {
             configText: exp.config,

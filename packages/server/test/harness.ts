@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { buildServer, type ServerOptions } from '../src/app.ts';
 import { SqliteStorage } from '../src/storage/sqlite.ts';
-import { PostgresStorage } from '../src/storage/postgres.ts';
+import { PostgresStorage, createDatabase } from '../src/storage/postgres.ts';
 import type { SqlValue, Storage } from '../src/storage/storage.ts';
 import { createToken } from '../src/tokens.ts';
 import { freshSchemaName } from './postgres-cluster.ts';
@@ -145,7 +144,7 @@ export async function serverWithToken(
 ): Promise<{ dir: string; server: ChildServer; token: string; close(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const postgres = process.env.PARETOBENCH_TEST_POSTGRES_URL;
-  const db = postgres ? await freshDatabase(postgres) : path.join(dir, 'server.db');
+  const db = postgres ? await createDatabase(postgres, freshSchemaName('db')) : path.join(dir, 'server.db');
   const storage = postgres ? await PostgresStorage.open(db) : SqliteStorage.open(db);
   const token = (await createToken(storage, 'sigopt-python')).token;
   await storage.close();
@@ -161,17 +160,19 @@ export async function serverWithToken(
   };
 }
 
-/** The URL of a new, empty database on the PostgreSQL server of `url`. */
-async function freshDatabase(url: string): Promise<string> {
-  const name = freshSchemaName('db');
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
+/**
+ * Until `n` suggestion requests of the experiment are recorded and unanswered (at most 20 s): requests that arrived
+ * together are all waiting for a batch.
+ */
+export async function untilRequestsWaiting(storage: Storage, experimentId: string, n: number): Promise<void> {
+  for (let waited = 0; waited < 20_000; waited += 10) {
+    const rows = await storage.read((c) =>
+      c.all('SELECT id FROM suggestion_requests WHERE experiment_id = ? AND suggestion_id IS NULL', [
+        Number(experimentId),
+      ]),
+    );
+    if (rows.length >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
   }
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
+  throw new Error(`${n} suggestion requests were not recorded within 20 s`);
 }

@@ -31,9 +31,8 @@ import { parseArgs } from 'node:util';
 import { Sobol, linearAlgebraInUse } from '@paretobench/optimizer';
 import { spawnServer, type ChildServer } from '../child-server.ts';
 import { SigoptClient, type ExperimentCreateBody } from '@paretobench/client';
-import pg from 'pg';
 import { SqliteStorage } from '../storage/sqlite.ts';
-import { PostgresStorage } from '../storage/postgres.ts';
+import { PostgresStorage, createDatabase, dropDatabase } from '../storage/postgres.ts';
 import { isPostgresUrl } from '../storage/open.ts';
 import { createToken } from '../tokens.ts';
 
@@ -99,12 +98,7 @@ async function onPostgres<T>(
   fn: (urls: string[], token: string) => Promise<T>,
 ): Promise<T> {
   const name = `loadtest_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = u.toString();
+  const db = await createDatabase(url, name);
   const servers: ChildServer[] = [];
   try {
     const storage = await PostgresStorage.open(db);
@@ -117,8 +111,7 @@ async function onPostgres<T>(
     );
   } finally {
     for (const s of servers) await s.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
+    await dropDatabase(url, name);
   }
 }
 

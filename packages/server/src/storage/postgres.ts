@@ -552,6 +552,38 @@ function hash16(text: string): number {
   return ((h >>> 16) ^ h) & 0xffff;
 }
 
+/**
+ * Creates an empty database `name` on the PostgreSQL server of `url` (connecting as `url` says) and returns the URL
+ * of the new database: for a replica set of its own (the load test, the replica tests).
+ */
+export async function createDatabase(url: string, name: string): Promise<string> {
+  await onServer(url, `CREATE DATABASE ${databaseName(name)}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Drops database `name` on the PostgreSQL server of `url`, if it exists. */
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  await onServer(url, `DROP DATABASE IF EXISTS ${databaseName(name)}`);
+}
+
+function databaseName(name: string): string {
+  if (!SCHEMA_NAME.test(name))
+    throw new Error(`invalid database name ${JSON.stringify(name)} (lower-case letters, digits, _)`);
+  return name;
+}
+
+async function onServer(url: string, statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** The URL without its password (in the user part or a `password` parameter), for messages. */
 export function redactUrl(url: string): string {
   try {

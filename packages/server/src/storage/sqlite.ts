@@ -2,19 +2,21 @@
  * The SQLite storage: one file (database.ts opens it and keeps its schema), one connection, transactions one at a time.
  *
  * better-sqlite3 is synchronous and the connection is shared, so every transaction and every read runs alone (a
- * Mutex): statements of two requests never interleave, and one request's rollback never takes another's writes with
+ * SerialQueue of one key): statements of two requests never interleave, and one request's rollback never takes another's writes with
  * it. Transactions are IMMEDIATE, so they are also serialised with other processes using the same file. Per-experiment
  * suggestion locks are the process's own (service.ts queues per experiment): one server per file.
  */
 import type { Statement } from 'better-sqlite3';
 import { openDatabase, storageReason, type Db, type OpenOptions } from '../database.ts';
-import { Mutex, type SqlConnection, type SqlValue, type Storage } from './storage.ts';
+import { SerialQueue } from '../serial-queue.ts';
+import type { SqlConnection, SqlValue, Storage } from './storage.ts';
 
 export class SqliteStorage implements Storage {
   readonly dialect = 'sqlite';
   readonly name: string;
   private readonly statements = new Map<string, Statement>();
-  private readonly mutex = new Mutex();
+  /** one queue: every transaction and read of the connection, one at a time */
+  private readonly queue = new SerialQueue<'connection'>();
   private readonly connection: SqlConnection;
 
   constructor(
@@ -44,11 +46,11 @@ export class SqliteStorage implements Storage {
   }
 
   write<T>(fn: (c: SqlConnection) => Promise<T>): Promise<T> {
-    return this.mutex.run(() => this.inTransaction('BEGIN IMMEDIATE', fn));
+    return this.queue.run('connection', () => this.inTransaction('BEGIN IMMEDIATE', fn));
   }
 
   read<T>(fn: (c: SqlConnection) => Promise<T>): Promise<T> {
-    return this.mutex.run(() => this.inTransaction('BEGIN', fn));
+    return this.queue.run('connection', () => this.inTransaction('BEGIN', fn));
   }
 
   exclusive<T>(_experiment: number, fn: () => Promise<T>): Promise<T> {
@@ -61,7 +63,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    await this.mutex.run(async () => {
+    await this.queue.run('connection', async () => {
       if (this.owned && this.db.open) this.db.close();
     });
   }

@@ -12,7 +12,8 @@ import { renderReport } from './html.ts';
 import DIATOM from '../studies/diatom/index.ts';
 import ROTTEN from '../studies/rotten/index.ts';
 import { getPreset } from '../studies/presets.ts';
-import { syntheticTrials } from '../../test/fixtures.ts';
+import { record, syntheticTrials } from '../../test/fixtures.ts';
+import { computeReplicates } from './replicates.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOT_DIR = process.env.PARETOBENCH_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'paretobench-report-test');
@@ -47,6 +48,63 @@ describe('report.html in headless Chromium', () => {
   afterAll(async () => {
     await context?.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('replicates: one point per optimizer seed, tied shares stacked, the bands and the table', async () => {
+    const preset = getPreset(DIATOM, 'default');
+    const random = [record('random', 0, { accuracy: 0.5, time: 1 }), record('random', 1, { accuracy: 0.6, time: 2 })];
+    const opt = (accuracy: number, time: number) => [record('optimizer', 0, { accuracy, time })];
+    // seeds 0 and 2 dominate the random arm (share 1); seed 1 adds a faster point (1/3); seed 3 is dominated (0)
+    const arms = [opt(0.7, 1), opt(0.4, 0.5), opt(0.8, 0.9), opt(0.3, 1.5)].map((t, seed) => ({
+      seed,
+      outDir: seed === 0 ? 'out' : `out/replicates/seed-${seed}`,
+      trials: t,
+    }));
+    const trials = [...arms[0].trials, ...random];
+    const summary = {
+      ...computeSummary({
+        study: DIATOM,
+        preset,
+        seed: 0,
+        workers: 2,
+        backend: 'fake',
+        optimizer: 'in-process',
+        trials,
+      }),
+      replicates: computeReplicates({
+        study: DIATOM,
+        preset,
+        sharedRandom: random,
+        arms,
+        outDir: 'out',
+        wallSeconds: 9,
+      }),
+    };
+    expect(summary.replicates.optimizer.map((o) => o.union_share)).toEqual([1, 1 / 3, 1, 0]);
+    const file = path.join(SHOT_DIR, 'replicates-report.html');
+    fs.writeFileSync(file, renderReport(summary, trials));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto('file://' + file);
+    await page.waitForSelector('#plot-replicates .main-svg', { timeout: 30_000 });
+    await page.waitForSelector('#plot-replicate-bands .main-svg', { timeout: 30_000 });
+    const arm = await page.evaluate(() => {
+      const d = (document.getElementById('plot-replicates') as unknown as { data: { x: number[]; y: number[] }[] })
+        .data[0];
+      return { x: d.x, y: d.y };
+    });
+    // four seeds, four distinct markers: the two shares of 100 % on two levels
+    expect(arm.x).toEqual([1, 1 / 3, 1, 0]);
+    expect(arm.y).toEqual([0, 0, 1, 0]);
+    expect(await page.locator('#plot-replicates .point').count()).toBe(4);
+    expect(await page.locator('#replicates tbody tr').count()).toBe(5); // four arms and the random arm
+    await page.screenshot({ path: path.join(SHOT_DIR, 'replicates-report.png'), fullPage: true });
+    await page.close();
+    expect(errors).toEqual([]);
   });
 
   for (const study of [DIATOM, ROTTEN]) {

@@ -272,13 +272,24 @@ const CLIENT_SCRIPT = String.raw`
   if (rep) {
     const shares = rep.optimizer.map((o) => o.union_share);
     const paperShare = rep.paper.length ? rep.paper[0].paper : null;
+    // arms with the same share are stacked, so that every seed stays visible (shares are ratios of small counts:
+    // ties are common)
+    const stack = {};
+    const levels = shares.map((v) => {
+      const k = v.toFixed(6);
+      stack[k] = (stack[k] ?? -1) + 1;
+      return stack[k];
+    });
+    const top = Math.max(1, ...levels);
     Plotly.newPlot('plot-replicates', [
-      { name: 'optimizer arms', type: 'scatter', mode: 'markers', x: shares, y: shares.map(() => 0),
-        text: rep.optimizer.map((o) => 'seed ' + o.seed), marker: { color: COLORS.optimizer, size: 12 } },
+      { name: 'optimizer arms', type: 'scatter', mode: 'markers+text', x: shares, y: levels,
+        text: rep.optimizer.map((o) => 'seed ' + o.seed), textposition: 'top center',
+        marker: { color: COLORS.optimizer, size: 12 } },
     ], layoutBase({ title: { text: "optimizer's share of the union frontier, one point per optimizer seed" },
-      xaxis: { range: [0, 1], title: { text: 'share' }, tickformat: '.0%' }, yaxis: { visible: false },
-      shapes: paperShare === null ? [] : [{ type: 'line', x0: paperShare, x1: paperShare, y0: -1, y1: 1, line: { dash: 'dash' } }],
-      annotations: paperShare === null ? [] : [{ x: paperShare, y: 0.8, text: 'original study', showarrow: false }] }), config);
+      xaxis: { range: [-0.02, 1.02], title: { text: 'share' }, tickformat: '.0%' },
+      yaxis: { visible: false, range: [-0.6, top + 0.8] },
+      shapes: paperShare === null ? [] : [{ type: 'line', x0: paperShare, x1: paperShare, y0: -0.6, y1: top + 0.8, line: { dash: 'dash' } }],
+      annotations: paperShare === null ? [] : [{ x: paperShare, y: top + 0.6, text: 'original study', showarrow: false }] }), config);
     const bands = rep.hypervolume_bands;
     if (bands) {
       const traces = [];

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const SETUP = fileURLToPath(new URL('./vitest.setup.ts', import.meta.url));
+/** Global setup: the run's temporary files in one folder, removed at the end (vitest.tmpdir.ts). */
+export const TMPDIR_SETUP = fileURLToPath(new URL('./vitest.tmpdir.ts', import.meta.url));
 
 /** Shared vitest settings: one fork at a time per package keeps the 2-core machine usable. */
 export function packageTestConfig(testTimeout = 60_000) {
@@ -9,6 +11,7 @@ export function packageTestConfig(testTimeout = 60_000) {
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       setupFiles: [SETUP],
+      globalSetup: [TMPDIR_SETUP],
       testTimeout,
       hookTimeout: testTimeout,
       pool: 'forks',

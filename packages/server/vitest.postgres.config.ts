@@ -1,4 +1,4 @@
-import { packageTestConfig } from '../../vitest.shared.ts';
+import { TMPDIR_SETUP, packageTestConfig } from '../../vitest.shared.ts';
 
 /**
  * The server suite on PostgreSQL: `npx nx run server:test` runs it after the SQLite run (project.json; part of
@@ -29,6 +29,7 @@ export default {
       'test/typescript-client.test.ts',
       'test/sigopt-client.test.ts',
     ],
-    globalSetup: ['test/postgres-global-setup.ts'],
+    // after the run's temporary folder (vitest.tmpdir.ts), so that the cluster lives inside it
+    globalSetup: [TMPDIR_SETUP, 'test/postgres-global-setup.ts'],
   },
 };

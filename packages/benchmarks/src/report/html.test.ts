@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { computeSummary } from './summary.ts';
@@ -16,7 +17,10 @@ import { record, syntheticTrials } from '../../test/fixtures.ts';
 import { computeReplicates } from './replicates.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOT_DIR = process.env.PARETOBENCH_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'paretobench-report-test');
+// kept after the run (the run's temporary folder is removed): reports/ is git-ignored
+const SHOT_DIR =
+  process.env.PARETOBENCH_SCREENSHOT_DIR ??
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../reports/test-screenshots');
 
 describe('report.html in headless Chromium', () => {
   let context: BrowserContext;

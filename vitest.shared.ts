@@ -20,3 +20,19 @@ export function packageTestConfig(testTimeout = 60_000) {
     },
   });
 }
+
+/**
+ * The reliability groups (`npx nx run <package>:reliability`, run by .ci/run): their own folder, long timeouts, one
+ * fork per file, and the run's temporary files in one folder of their own like every test run.
+ */
+export function reliabilityTestConfig(testTimeout: number) {
+  return defineConfig({
+    test: {
+      include: ['reliability/**/*.test.ts'],
+      testTimeout,
+      pool: 'forks',
+      reporters: ['default'],
+      globalSetup: [TMPDIR_SETUP],
+    },
+  });
+}

@@ -49,6 +49,23 @@ describe('report.html in headless Chromium', () => {
     });
   });
 
+  /** A page on `file`, collecting console errors and every request that leaves the file system. */
+  async function openReport(file: string) {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto('file://' + file);
+    return { page, errors, requests };
+  }
+
   afterAll(async () => {
     await context?.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -87,13 +104,7 @@ describe('report.html in headless Chromium', () => {
     expect(summary.replicates.optimizer.map((o) => o.union_share)).toEqual([1, 1 / 3, 1, 0]);
     const file = path.join(SHOT_DIR, 'replicates-report.html');
     fs.writeFileSync(file, renderReport(summary, trials));
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto('file://' + file);
+    const { page, errors } = await openReport(file);
     await page.waitForSelector('#plot-replicates .main-svg', { timeout: 30_000 });
     await page.waitForSelector('#plot-replicate-bands .main-svg', { timeout: 30_000 });
     const arm = await page.evaluate(() => {
@@ -135,18 +146,7 @@ describe('report.html in headless Chromium', () => {
       const file = path.join(SHOT_DIR, `${study.name}-report.html`);
       fs.writeFileSync(file, html);
 
-      const page = await context.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
-      });
-      await page.setViewportSize({ width: 1280, height: 900 });
-      await page.goto('file://' + file);
+      const { page, errors, requests } = await openReport(file);
       const ids = ['plot-trials', 'plot-confidence', 'plot-hypervolume', 'plot-feasible'];
       for (const id of ids) {
         await page.waitForSelector(`#${id} .main-svg`, { timeout: 30_000 });

@@ -41,6 +41,13 @@ export interface OptimizerOptions {
    * acquisition optimisation, re-scored with the earlier picks believed (each re-scoring costs O(n^2) per candidate).
    */
   batchCandidates: number;
+  /**
+   * The expected-improvement acquisitions (one objective, or a ParEGO scalarisation) fit their GP to the target after
+   * a maximum-likelihood Yeo-Johnson power transform (models/output-warping.ts), as HEBO does. Not applied to the
+   * hypervolume acquisitions, whose improvement is a volume in the objectives' own units (measured: warping each
+   * objective there lost on ZDT1, ZDT2, DTLZ1 and DTLZ2-6; packages/benchmarks BENCHMARKS.md).
+   */
+  outputWarping: boolean;
   /** Candidate budget of the acquisition optimiser, by number of observations n (scoring costs O(n^2) each). */
   candidates: (n: number) => {
     rawSamples: number;
@@ -69,6 +76,7 @@ export const DEFAULT_OPTIONS: OptimizerOptions = {
   },
   ehviMaxColumns: 4096,
   batchCandidates: 256,
+  outputWarping: true,
   candidates: (n) =>
     n <= 120
       ? { rawSamples: 2048, perturbations: 400, refineStarts: 5, refineIterations: 15 }

@@ -7,7 +7,8 @@
  * method 'random': uniform over the space; 'sobol': the scrambled Sobol sequence; 'mobo' (default):
  *   1. an initial Sobol design (initialDesignSize), continued while fewer than two observations succeeded;
  *   2. one GP per optimised and constraint metric (Matern 5/2 ARD, MAP fit, models/gp.ts), on denoised values
- *      (noisy-EI plug-in), integrated over hyperparameter samples while data are few;
+ *      (noisy-EI plug-in), integrated over hyperparameter samples while data are few; a log-EI target (one objective
+ *      or a ParEGO scalarisation) after a fitted power transform (models/output-warping.ts);
  *      a success model (models/success-model.ts) once some observations failed;
  *      pending suggestions as kriging-believer fantasies;
  *   3. the acquisition (log space, maximisation orientation):
@@ -44,6 +45,7 @@ import { Rng } from './math/rng.ts';
 import { BelievedCandidates } from './models/believed-candidates.ts';
 import { GaussianProcess, sampleHyperparameters, type GpHyperparameters, type Posterior } from './models/gp.ts';
 import { SuccessModel } from './models/success-model.ts';
+import { OutputWarping } from './models/output-warping.ts';
 import { PriorWeight } from './acquisition/prior-weight.ts';
 import { satisfiesAll } from './space/linear-constraints.ts';
 import { isFeasible } from './multi-objective/feasibility.ts';
@@ -760,8 +762,12 @@ function buildAcquisition(
       target = Float64Array.from(Y, toTarget);
       name = '__chebyshev';
     }
+    // The GP models the target (the objective, or the scalarisation) after a fitted monotone power transform
+    // (models/output-warping.ts): a skewed target, with a few very bad values, otherwise sets the GP's scale and
+    // flattens the region that matters. The incumbent below is on the same warped scale (the model's means).
+    const warp = options.outputWarping ? OutputWarping.fit(target) : OutputWarping.identity();
     objective = new IntegratedAcquisition(
-      fitEnsemble(name, withImputed(target, toTarget), XobjM).map(({ gp, atObserved: denoised }) => {
+      fitEnsemble(name, warp.applyAll(withImputed(target, toTarget)), XobjM).map(({ gp, atObserved: denoised }) => {
         // incumbent: the best denoised value at a feasible observed input (noisy-EI plug-in), or a believed one
         // with nothing feasible yet, any value improves: the probability factors then lead to feasibility
         let best = anyFeasible ? -Infinity : Math.min(...denoised);

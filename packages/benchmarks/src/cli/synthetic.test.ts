@@ -53,6 +53,35 @@ describe('synthetic CLI, one problem', () => {
     expect(suite.problems[0].methods.mobo.per_seed).toEqual(s.hypervolume_per_seed);
   });
 
+  it('--no-output-warping reaches the optimizer: the same initial design, then other model suggestions', async () => {
+    const run = async (extra: string[]) => {
+      const out = mkdtempSync(join(tmpdir(), 'synthetic-'));
+      await runSyntheticCli(
+        ['--suite', 'extra', '--problems', 'sixhumpcamel', '--budget', '14', ...extra, '--out', out],
+        quiet,
+      );
+      const suite = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8'));
+      const sum = JSON.parse(readFileSync(join(out, 'sixhumpcamel-d2', 'summary.json'), 'utf8'));
+      return {
+        ours: suite.ours,
+        variant: suite.variant,
+        md: readFileSync(join(out, 'suite.md'), 'utf8'),
+        xs: sum.runs[0].points.map((q: { x: Record<string, number> }) => q.x.x0) as number[],
+      };
+    };
+    const warped = await run([]);
+    const plain = await run(['--no-output-warping']);
+    expect([warped.ours, warped.variant]).toEqual(['mobo', undefined]);
+    expect([plain.ours, plain.variant]).toEqual(['mobo', 'outputWarping: false']);
+    expect(plain.md).toContain('ours = `mobo` (outputWarping: false)');
+    // ours has its column in both tables
+    for (const r of [warped, plain])
+      expect(r.md).toMatch(/\| sixhumpcamel-d2 \| regret \(opt 1\.032\) \| 14 \| [0-9.e-]+ ± /);
+    // the initial design (a quarter of the budget: 4 points) is the same Sobol sequence; the model phase is not
+    expect(plain.xs.slice(0, 4)).toEqual(warped.xs.slice(0, 4));
+    expect(plain.xs.slice(4)).not.toEqual(warped.xs.slice(4));
+  });
+
   it('single objective: best value, optimum and the regret after every evaluation', async () => {
     const out = mkdtempSync(join(tmpdir(), 'synthetic-'));
     await runSyntheticCli(['--problem', 'branin', '--method', 'random', '--budget', '12', '--out', out], quiet);

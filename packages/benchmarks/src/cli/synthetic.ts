@@ -2,15 +2,16 @@
  * Synthetic benchmark: our optimizer (and, with --peers, Optuna TPE, NSGA-II, Sobol and random) on BoTorch's test
  * problems and our mixed-space / failure-region problems (src/synthetic/problems.ts).
  *
- *   npx nx run benchmarks:synthetic -- --suite public|ci [--problems a,b,c] [--peers] [--thresholds]
+ *   npx nx run benchmarks:synthetic -- --suite public|ci|extra [--problems a,b,c] [--peers] [--thresholds]
  *       [--method mobo|random|sobol] [--budget N] [--seed S] [--seeds K] [--batch Q [--batch-mode greedy|pending]]
- *       [--out DIR]
+ *       [--no-output-warping] [--out DIR]
  *   npx nx run benchmarks:synthetic -- --problem P [--dim D] [same options]
  *
  * Runs seeds S, S+1, ..., S+K-1 (S = 0, K = 1 by default) of every method on every problem. The budget is 30
  * evaluations for d <= 2, 60 for d <= 8, 100 above (--budget overrides it); Sobol and random get 10x.
  * --thresholds passes the reference point to the optimizer as metric thresholds (off by default: a real user rarely
  * knows one; it is only used to compute hypervolumes). --problems filters a suite by id (zdt1-d6) or name (zdt1).
+ * --no-output-warping: ours with OptimizerOptions.outputWarping off (the variant the default is measured against).
  * --batch Q: ours as Q parallel workers would use it (Q suggestions with the same observations, then Q evaluations):
  * with suggestBatch() (greedy, the default) or Q consecutive suggest() calls with the earlier ones pending.
  *
@@ -70,6 +71,7 @@ const ArgsSchema = z
     thresholds: z.boolean().default(false),
     batch: z.coerce.number().int().min(1).default(1),
     'batch-mode': z.enum(['greedy', 'pending']).default('greedy'),
+    'no-output-warping': z.boolean().default(false),
   })
   .superRefine((a, ctx) => {
     if ((a.suite === undefined) === (a.problem === undefined))
@@ -97,6 +99,7 @@ export function parseSyntheticArgs(argv: string[]): SyntheticArgs {
       thresholds: { type: 'boolean' },
       batch: { type: 'string' },
       'batch-mode': { type: 'string' },
+      'no-output-warping': { type: 'boolean' },
     },
     strict: true,
   });
@@ -163,6 +166,7 @@ export async function runSyntheticCli(
     kind: 'synthetic-suite',
     suite: args.suite ?? `problem ${problems[0].id}`,
     ours: args.method,
+    ...(args['no-output-warping'] ? { variant: 'outputWarping: false' } : {}),
     methods: [...new Set(plan.flatMap((x) => x.methods))],
     seeds,
     thresholds: args.thresholds,
@@ -193,6 +197,7 @@ export async function runSyntheticCli(
           seed,
           thresholds: args.thresholds,
           batch: { size: args.batch, mode: args['batch-mode'] },
+          ...(args['no-output-warping'] ? { optimizerOptions: { outputWarping: false } } : {}),
         });
         runs.push(r);
         doneWork += weight(problem, method);

@@ -135,3 +135,90 @@ export function braninCurrinDiskSlack(x0: number, x1: number): number {
   const b = 15 * x1;
   return 50 - (a - 2.5) ** 2 - (b - 7.5) ** 2;
 }
+
+/** Hartmann-6 on [0, 1]^6 (BoTorch's constants); min -3.32237 at (0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573). */
+const HARTMANN6_A = [
+  [10, 3, 17, 3.5, 1.7, 8],
+  [0.05, 10, 17, 0.1, 8, 14],
+  [3, 3.5, 1.7, 10, 17, 8],
+  [17, 8, 0.05, 10, 0.1, 14],
+];
+const HARTMANN6_P = [
+  [1312, 1696, 5569, 124, 8283, 5886],
+  [2329, 4135, 8307, 3736, 1004, 9991],
+  [2348, 1451, 3522, 2883, 3047, 6650],
+  [4047, 8828, 8732, 5743, 1091, 381],
+];
+const HARTMANN6_ALPHA = [1, 1.2, 3, 3.2];
+export function hartmann6(x: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < 4; i++) {
+    let e = 0;
+    for (let j = 0; j < 6; j++) e += HARTMANN6_A[i][j] * (x[j] - HARTMANN6_P[i][j] * 1e-4) ** 2;
+    s += HARTMANN6_ALPHA[i] * Math.exp(-e);
+  }
+  return -s;
+}
+
+/** Ackley (a = 20, b = 0.2, c = 2 pi); min 0 at 0. */
+export function ackley(x: readonly number[]): number {
+  const d = x.length;
+  let s1 = 0;
+  let s2 = 0;
+  for (const v of x) {
+    s1 += v * v;
+    s2 += Math.cos(2 * Math.PI * v);
+  }
+  return -20 * Math.exp(-0.2 * Math.sqrt(s1 / d)) - Math.exp(s2 / d) + 20 + Math.E;
+}
+
+/** Shekel with m = 10 on [0, 10]^4 (BoTorch's constants); min -10.53641 at (4.00075, 4.00059, 3.99966, 3.99951). */
+const SHEKEL_C = [
+  [4, 4, 4, 4],
+  [1, 1, 1, 1],
+  [8, 8, 8, 8],
+  [6, 6, 6, 6],
+  [3, 7, 3, 7],
+  [2, 9, 2, 9],
+  [5, 5, 3, 3],
+  [8, 1, 8, 1],
+  [6, 2, 6, 2],
+  [7, 3.6, 7, 3.6],
+];
+const SHEKEL_BETA = [1, 2, 2, 4, 4, 6, 3, 7, 5, 5].map((v) => v / 10);
+export function shekel(x: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < 10; i++) {
+    let e = SHEKEL_BETA[i];
+    for (let j = 0; j < 4; j++) e += (x[j] - SHEKEL_C[i][j]) ** 2;
+    s += 1 / e;
+  }
+  return -s;
+}
+
+/** Six-hump camel on [-3, 3] x [-2, 2]; min -1.0316 at (0.0898, -0.7126) and (-0.0898, 0.7126). */
+export function sixHumpCamel(x: readonly number[]): number {
+  const [a, b] = x;
+  return (4 - 2.1 * a * a + a ** 4 / 3) * a * a + a * b + (-4 + 4 * b * b) * b * b;
+}
+
+/** Griewank; min 0 at 0. */
+export function griewank(x: readonly number[]): number {
+  let s = 0;
+  let p = 1;
+  x.forEach((v, i) => {
+    s += (v * v) / 4000;
+    p *= Math.cos(v / Math.sqrt(i + 1));
+  });
+  return 1 + s - p;
+}
+
+/** Powell (d a multiple of 4); min 0 at 0. */
+export function powell(x: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i + 3 < x.length; i += 4) {
+    const [a, b, c, d] = [x[i], x[i + 1], x[i + 2], x[i + 3]];
+    s += (a + 10 * b) ** 2 + 5 * (c - d) ** 2 + (b - 2 * c) ** 4 + 10 * (a - d) ** 4;
+  }
+  return s;
+}

@@ -207,3 +207,47 @@ describe('mixed spaces and the failure region', () => {
     expect(p.maxHv).toBe(608.4004237022673);
   });
 });
+
+describe('the extra suite: classic single-objective problems at their known minima', () => {
+  it('Hartmann-6: -3.32237 at its minimiser, and embedded in 20 dimensions on coordinates 3, 7, 11, 13, 16, 19', () => {
+    const xStar = [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573];
+    expect(ev(makeProblem('hartmann6'), xStar)[0]).toBeCloseTo(3.32237, 4);
+    const emb = makeProblem('hartmann6-embedded');
+    expect(emb.dim).toBe(20);
+    const x = Array(20).fill(0.9);
+    [3, 7, 11, 13, 16, 19].forEach((i, j) => (x[i] = xStar[j]));
+    expect(ev(emb, x)[0]).toBeCloseTo(3.32237, 4);
+    x[0] = 0.1; // a coordinate without effect
+    expect(ev(emb, x)[0]).toBeCloseTo(3.32237, 4);
+    expect(() => makeProblem('hartmann6-embedded', 12)).toThrow(/dim >= 20/);
+  });
+  it('Ackley, Griewank and Powell: 0 at 0, positive away from it', () => {
+    for (const [name, dim] of [
+      ['ackley', 10],
+      ['griewank', 8],
+      ['powell', 8],
+    ] as const) {
+      const p = makeProblem(name, dim);
+      expect(p.optimum).toBe(-0);
+      expect(ev(p, Array(dim).fill(0))[0]).toBeCloseTo(0, 12);
+      expect(ev(p, Array(dim).fill(0.5))[0]).toBeLessThan(-1e-3);
+    }
+    // Ackley at 1s: -20 exp(-0.2) - exp(1) + 20 + e = 20 (1 - exp(-0.2))
+    expect(ev(makeProblem('ackley', 10), Array(10).fill(1))[0]).toBeCloseTo(-20 * (1 - Math.exp(-0.2)), 10);
+    // Powell at (1, 0, 0, 1) x 2: (1)^2 + 5 (0 - 1)^2 + 0 + 10 (0)^2 = 6 per block
+    expect(ev(makeProblem('powell', 8), [1, 0, 0, 1, 1, 0, 0, 1])[0]).toBeCloseTo(-12, 12);
+    expect(() => makeProblem('powell', 6)).toThrow(/multiple of 4/);
+  });
+  it('Shekel (m = 10): -10.53641 at (4.00075, 4.00059, 3.99966, 3.99951), the best of a local search; six-hump camel: -1.0316 at both of its minimisers', () => {
+    expect(ev(makeProblem('shekel'), [4.00075, 4.00059, 3.99966, 3.99951])[0]).toBeCloseTo(10.53641, 5);
+    for (const dx of [0.001, -0.001])
+      expect(ev(makeProblem('shekel'), [4.00075 + dx, 4.00059, 3.99966, 3.99951])[0]).toBeLessThan(10.53641);
+    const camel = makeProblem('sixhumpcamel');
+    expect(ev(camel, [0.0898, -0.7126])[0]).toBeCloseTo(1.0316, 4);
+    expect(ev(camel, [-0.0898, 0.7126])[0]).toBeCloseTo(1.0316, 4);
+    expect(camel.parameters.map((q) => q.bounds)).toEqual([
+      { min: -3, max: 3 },
+      { min: -2, max: 2 },
+    ]);
+  });
+});

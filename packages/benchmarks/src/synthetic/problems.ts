@@ -22,6 +22,12 @@
  *   fn-switch       categorical fn in {a, b} choosing between two shifted quadratics on d - 2 doubles in [0, 1] and an
  *                   int k in [0, 4]: a = 0.8 - sum (x - 0.25)^2 - 0.05 (k - 1)^2 (the wide, lower hill),
  *                   b = 1 - 2 sum (x - 0.7)^2 - 0.05 (k - 3)^2 (the narrow, higher one); max 1 at fn = b, x = 0.7, k = 3
+ * classic single-objective problems outside the public suite (the `extra` suite; BoTorch synthetic.py where it has
+ * them):
+ *   hartmann6       [0, 1]^6, min -3.32237;  hartmann6-embedded: Hartmann-6 on coordinates 3, 7, 11, 13, 16, 19 of
+ *                   [0, 1]^d (d >= 20), the others without effect
+ *   ackley          [-32.768, 32.768]^d, min 0;  griewank [-600, 600]^d, min 0;  powell [-4, 5]^d (d a multiple of 4), min 0
+ *   shekel          m = 10, [0, 10]^4, min -10.53641;  sixhumpcamel [-3, 3] x [-2, 2], min -1.0316
  * failure region:
  *   constrained-branincurrin  BoTorch's ConstrainedBraninCurrin (d = 2, ref (80, 12), max HV 608.4004237022673);
  *                   a point outside its disk constraint comes back failed (no values), so it counts for nothing
@@ -29,7 +35,13 @@
 import type { Assignments, Parameter } from '@paretobench/optimizer';
 import { z } from 'zod';
 import {
+  ackley,
   branin,
+  griewank,
+  hartmann6,
+  powell,
+  shekel,
+  sixHumpCamel,
   braninCurrinDiskSlack,
   currin,
   dtlz,
@@ -60,6 +72,13 @@ export const ProblemNameSchema = z.enum([
   'rosenbrock-int',
   'fn-switch',
   'constrained-branincurrin',
+  'hartmann6',
+  'hartmann6-embedded',
+  'ackley',
+  'shekel',
+  'sixhumpcamel',
+  'griewank',
+  'powell',
 ]);
 export type ProblemName = z.infer<typeof ProblemNameSchema>;
 
@@ -134,6 +153,9 @@ function multi(
     evaluate: (a) => ({ values: f(xs(a, d)).map((v) => -v) }),
   };
 }
+
+/** the coordinates of hartmann6-embedded that Hartmann-6 reads */
+const HARTMANN6_EMBEDDED = [3, 7, 11, 13, 16, 19];
 
 const MICHALEWICZ_MIN: Record<number, number> = { 2: -1.80130341, 5: -4.687658, 10: -9.66015 };
 
@@ -231,6 +253,37 @@ function spec(name: ProblemName, dim: number | undefined): Spec {
           throw new Error(`fn-switch: fn must be a or b (got ${String(a.fn)})`);
         },
       };
+    }
+    case 'hartmann6':
+      return single(fixedDim(name, dim, 6), box(6, 0, 1), -3.32237, hartmann6);
+    case 'hartmann6-embedded': {
+      const d = minDim(name, dim, 20, 20);
+      return single(d, box(d, 0, 1), -3.32237, (x) => hartmann6(HARTMANN6_EMBEDDED.map((i) => x[i])));
+    }
+    case 'ackley': {
+      const d = minDim(name, dim, 10, 1);
+      return single(d, box(d, -32.768, 32.768), 0, ackley);
+    }
+    case 'shekel':
+      return single(fixedDim(name, dim, 4), box(4, 0, 10), -10.53641, shekel);
+    case 'sixhumpcamel':
+      return single(
+        fixedDim(name, dim, 2),
+        [
+          [-3, 3],
+          [-2, 2],
+        ],
+        -1.0316285,
+        sixHumpCamel,
+      );
+    case 'griewank': {
+      const d = minDim(name, dim, 8, 1);
+      return single(d, box(d, -600, 600), 0, griewank);
+    }
+    case 'powell': {
+      const d = minDim(name, dim, 8, 4);
+      if (d % 4 !== 0) throw new Error(`--dim: powell needs a multiple of 4 (got ${d})`);
+      return single(d, box(d, -4, 5), 0, powell);
     }
     case 'constrained-branincurrin': {
       const d = fixedDim(name, dim, 2);

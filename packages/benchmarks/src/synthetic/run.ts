@@ -22,6 +22,7 @@ import {
   type SuggestOutput,
   type ExperimentConfig,
   type Observation,
+  type OptimizerOptions,
   type OptimizerState,
   type Parameter,
 } from '@paretobench/optimizer';
@@ -137,6 +138,7 @@ function oursProposer(
   budget: number,
   out: SyntheticRunResult,
   batch: BatchOptions = { size: 1, mode: 'greedy' },
+  options?: Partial<OptimizerOptions>,
 ): Proposer {
   const config = problemConfig(problem, method, seed, { thresholds, budget });
   const observations: Observation[] = [];
@@ -148,13 +150,13 @@ function oursProposer(
     const c0 = process.cpuUsage();
     const made: { assignments: Assignments; phase: SuggestOutput['info']['phase'] }[] = [];
     if (batch.mode === 'greedy') {
-      const s = suggestBatch({ config, observations, state }, size);
+      const s = suggestBatch({ config, observations, state, options }, size);
       state = s.state;
       s.suggestions.forEach((a, j) => made.push({ assignments: a, phase: s.info.phases[j] }));
     } else {
       for (let j = 0; j < size; j++) {
         const pending = made.map((m) => m.assignments);
-        const s = suggest({ config, observations, pending, state, index: observations.length + j });
+        const s = suggest({ config, observations, pending, state, index: observations.length + j, options });
         state = s.state;
         made.push({ assignments: s.assignments, phase: s.info.phase });
       }
@@ -194,13 +196,14 @@ async function proposerFor(
   budget: number,
   out: SyntheticRunResult,
   batch?: BatchOptions,
+  optimizerOptions?: Partial<OptimizerOptions>,
 ): Promise<Proposer> {
   const d = problem.parameters.length;
   switch (method) {
     case 'mobo':
     case 'random':
     case 'sobol':
-      return oursProposer(problem, method, seed, thresholds, budget, out, batch);
+      return oursProposer(problem, method, seed, thresholds, budget, out, batch, optimizerOptions);
     case 'sobol-10x': {
       const sobol = new Sobol(d, { scramble: true, seed });
       return unitProposer(problem.parameters, () => sobol.next());
@@ -229,6 +232,8 @@ export interface RunOptions {
   thresholds?: boolean;
   /** ours only: parallel workers (see BatchOptions); one at a time by default */
   batch?: BatchOptions;
+  /** ours only: overrides of the optimizer's policy constants (a variant measured against the default) */
+  optimizerOptions?: Partial<OptimizerOptions>;
   onStep?: (i: number) => void;
 }
 
@@ -259,7 +264,16 @@ export async function runMethod(
   const timeReference = method === 'mobo';
   let referenceWallMs = 0;
   const t0 = performance.now();
-  const proposer = await proposerFor(problem, method, opts.seed, opts.thresholds ?? false, n, out, opts.batch);
+  const proposer = await proposerFor(
+    problem,
+    method,
+    opts.seed,
+    opts.thresholds ?? false,
+    n,
+    out,
+    opts.batch,
+    opts.optimizerOptions,
+  );
   const ys: (number[] | null)[] = [];
   try {
     for (let i = 0; i < n; i++) {

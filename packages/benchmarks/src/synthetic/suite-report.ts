@@ -48,6 +48,8 @@ export const SuiteReportSchema = z.object({
   kind: z.literal('synthetic-suite'),
   suite: z.string(),
   ours: z.string(),
+  /** ours with policy constants overridden (a variant measured against the default), e.g. "outputWarping: false" */
+  variant: z.string().optional(),
   methods: z.array(z.string()),
   seeds: z.array(z.number().int()),
   thresholds: z.boolean(),
@@ -145,6 +147,7 @@ export function renderSuiteMarkdown(report: SuiteReport): string {
   lines.push('');
   lines.push(
     `Seeds ${report.seeds.join(', ')}; ours = \`${report.ours}\`` +
+      (report.variant ? ` (${report.variant})` : '') +
       (report.thresholds ? ' with the reference point as metric thresholds' : ' without metric thresholds') +
       (report.batch ? `, ${report.batch.size} suggestions at a time (${report.batch.mode})` : '') +
       `; Optuna ${report.optuna ?? 'not run'}; ${report.generated_at}; wall ${Math.round(report.wall_seconds)} s.`,

@@ -20,6 +20,8 @@
  * the same on seeds 8-31.
  */
 
+import { standardise } from './gp.ts';
+
 /** The Yeo-Johnson transform of x with parameter lambda: defined and strictly increasing on the whole real line. */
 export function yeoJohnson(x: number, lambda: number): number {
   if (x >= 0) return Math.abs(lambda) < 1e-10 ? Math.log1p(x) : (Math.pow(x + 1, lambda) - 1) / lambda;
@@ -62,14 +64,10 @@ export class OutputWarping {
   static fit(y: ArrayLike<number>, bounds: [number, number] = [0, 2]): OutputWarping {
     const n = y.length;
     if (n < 3) return OutputWarping.identity();
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += y[i];
-    mean /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (y[i] - mean) ** 2;
-    const std = Math.sqrt(v / (n - 1));
-    if (!(std > 1e-12)) return OutputWarping.identity();
+    // the GP's own standardisation (its sd is 1 for values that do not vary: those stay as they are)
+    const { mean, std } = standardise(y);
     const z = Float64Array.from({ length: n }, (_, i) => (y[i] - mean) / std);
+    if (z.every((v) => Math.abs(v) < 1e-12)) return OutputWarping.identity();
     // golden-section search of the (unimodal in practice) profile likelihood, after a coarse grid
     const f = (l: number) => yeoJohnsonLogLikelihood(z, l);
     let best = 1;

@@ -222,3 +222,66 @@ export function powell(x: readonly number[]): number {
   }
   return s;
 }
+
+/**
+ * DH1 (Deb & Gupta 2005) on [0, 1] x [-1, 1]^(d-1): f0 = x0, f1 = 1 - x0^2 + g S, with the Rastrigin-like
+ * g = sum_{i>=1} (10 + x_i^2 - 10 cos(4 pi x_i)) and S = 1 / (0.2 + x0) + x0^2. Pareto front f1 = 1 - f0^2 at x_i = 0.
+ */
+export function dh1(x: readonly number[]): number[] {
+  const x0 = x[0];
+  let g = 0;
+  for (let i = 1; i < x.length; i++) g += 10 + x[i] ** 2 - 10 * Math.cos(4 * Math.PI * x[i]);
+  return [x0, 1 - x0 ** 2 + g * (1 / (0.2 + x0) + x0 ** 2)];
+}
+
+/**
+ * DH3 (Deb & Gupta 2005) on [0, 1]^2 x [-1, 1]^(d-2): f0 = x0, f1 = h(x1) (g + 1 - sqrt(x0)), with
+ * h = 2 - 0.8 exp(-((x1 - 0.35) / 0.25)^2) - exp(-((x1 - 0.85) / 0.03)^2) and g = 50 sum_{i>=2} x_i^2: a broad local
+ * front near x1 = 0.35 and the global one in the narrow valley at x1 = 0.85 (f1 about 1 - sqrt(f0)).
+ */
+export function dh3(x: readonly number[]): number[] {
+  const [x0, x1] = x;
+  const h = 2 - 0.8 * Math.exp(-(((x1 - 0.35) / 0.25) ** 2)) - Math.exp(-(((x1 - 0.85) / 0.03) ** 2));
+  let g = 0;
+  for (let i = 2; i < x.length; i++) g += 50 * x[i] ** 2;
+  return [x0, h * (g + 1 - Math.sqrt(x0))];
+}
+
+/**
+ * The car side-impact design problem (Tanabe & Ishibuchi 2020, as BoTorch's CarSideImpact): 7 design variables,
+ * 4 objectives to minimise: weight, the public's force, the mean of two velocities, and the sum of the 10 constraint
+ * violations.
+ */
+export function carSideImpact(x: readonly number[]): number[] {
+  const [x1, x2, x3, x4, x5, x6, x7] = x;
+  const f1 = 1.98 + 4.9 * x1 + 6.67 * x2 + 6.98 * x3 + 4.01 * x4 + 1.78 * x5 + 1e-5 * x6 + 2.73 * x7;
+  const f2 = 4.72 - 0.5 * x4 - 0.19 * x2 * x3;
+  const vMbp = 10.58 - 0.674 * x1 * x2 - 0.67275 * x2;
+  const vFd = 16.45 - 0.489 * x3 * x7 - 0.843 * x5 * x6;
+  const f3 = 0.5 * (vMbp + vFd);
+  const g = [
+    1 - 1.16 + 0.3717 * x2 * x4 + 0.0092928 * x3,
+    0.32 - 0.261 + 0.0159 * x1 * x2 + 0.06486 * x1 + 0.019 * x2 * x7 - 0.0144 * x3 * x5 - 0.0154464 * x6,
+    0.32 -
+      0.214 -
+      0.00817 * x5 +
+      0.045195 * x1 +
+      0.0135168 * x1 -
+      0.03099 * x2 * x6 +
+      0.018 * x2 * x7 -
+      0.007176 * x3 -
+      0.023232 * x3 +
+      0.00364 * x5 * x6 +
+      0.018 * x2 * x2,
+    0.32 - 0.74 + 0.61 * x2 + 0.031296 * x3 + 0.031872 * x7 - 0.227 * x2 * x2,
+    32 - 28.98 - 3.818 * x3 + 4.2 * x1 * x2 - 1.27296 * x6 + 2.68065 * x7,
+    32 - 33.86 - 2.95 * x3 + 5.057 * x1 * x2 + 3.795 * x2 + 3.4431 * x7 - 1.45728,
+    32 - 46.36 + 9.9 * x2 + 4.4505 * x1,
+    4 - f2,
+    9.9 - vMbp,
+    15.7 - vFd,
+  ];
+  let f4 = 0;
+  for (const v of g) if (v < 0) f4 -= v;
+  return [f1, f2, f3, f4];
+}

@@ -251,3 +251,63 @@ describe('the extra suite: classic single-objective problems at their known mini
     ]);
   });
 });
+
+describe('the extra suite: multi-objective problems (negated BoTorch definitions)', () => {
+  /** hypervolume of n points along a front, as the problem scores it */
+  const frontHv = (p: SyntheticProblem, n: number, at: (t: number) => number[]) =>
+    hypervolume(
+      Array.from({ length: n }, (_, i) => ev(p, at(i / (n - 1)))),
+      p.refPoint!,
+    );
+
+  it('DH1: the front f1 = 1 - f0^2 at x_i = 0, whose hypervolume is the stated maximum; the ripple costs g S away from it', () => {
+    const p = makeProblem('dh1');
+    expect(p.dim).toBe(5);
+    expect(p.parameters.map((q) => q.bounds)).toEqual([{ min: 0, max: 1 }, ...Array(4).fill({ min: -1, max: 1 })]);
+    expect(ev(p, [0.3, 0, 0, 0, 0])).toEqual([-0.3, -(1 - 0.09)]);
+    // x1 = 0.25: 10 + 0.0625 - 10 cos(pi) = 20.0625, S(0.3) = 1 / 0.5 + 0.09
+    expect(ev(p, [0.3, 0.25, 0, 0, 0])[1]).toBeCloseTo(-(0.91 + 20.0625 * 2.09), 10);
+    // x1 = 0.5 is a local minimum of the ripple: 10 + 0.25 - 10 cos(2 pi) = 0.25
+    expect(ev(p, [0.3, 0.5, 0, 0, 0])[1]).toBeCloseTo(-(0.91 + 0.25 * 2.09), 10);
+    expect(p.refPoint).toEqual([-1.1, -1.1]);
+    expect(frontHv(p, 2001, (t) => [t, 0, 0, 0, 0])).toBeCloseTo(p.maxHv!, 3);
+  });
+
+  it('DH3: the global front in the narrow valley x1 = 0.85 beats the broad local one at x1 = 0.35; its hypervolume is the stated maximum', () => {
+    const p = makeProblem('dh3');
+    expect(p.parameters.map((q) => q.bounds)).toEqual([
+      { min: 0, max: 1 },
+      { min: 0, max: 1 },
+      ...Array(3).fill({ min: -1, max: 1 }),
+    ]);
+    const hGlobal = 2 - 0.8 * Math.exp(-4) - 1; // h(0.85)
+    const hLocal = 2 - 0.8 - Math.exp(-((0.5 / 0.03) ** 2)); // h(0.35)
+    expect(ev(p, [0.25, 0.85, 0, 0, 0])[1]).toBeCloseTo(-hGlobal * 0.5, 12);
+    expect(ev(p, [0.25, 0.35, 0, 0, 0])[1]).toBeCloseTo(-hLocal * 0.5, 12);
+    expect(ev(p, [0.25, 0.85, 0.1, 0, 0])[1]).toBeCloseTo(-hGlobal * (0.5 + 0.5), 12); // g = 50 (0.1)^2
+    expect(frontHv(p, 4001, (t) => [t, 0.85, 0, 0, 0])).toBeCloseTo(p.maxHv!, 3);
+    expect(frontHv(p, 4001, (t) => [t, 0.35, 0, 0, 0])).toBeLessThan(p.maxHv! - 0.05);
+  });
+
+  it('car side impact: 4 objectives at the corners and the centre of its box (values from the formulas, in Python)', () => {
+    const p = makeProblem('carsideimpact');
+    expect(p.objectives).toBe(4);
+    expect(p.refPoint).toEqual([-45.4872, -4.5114, -13.3394, -10.3942]);
+    const cases: [number[], number[]][] = [
+      [
+        [0.5, 0.45, 0.5, 0.5, 0.875, 0.4, 0.4],
+        [15.576004000000003, 4.42725, 13.091381250000001, 9.494019300000001],
+      ],
+      [
+        [1.5, 1.35, 1.5, 1.5, 2.625, 1.2, 1.2],
+        [42.768012, 3.58525, 10.61064375, 0], // every constraint met: no violation
+      ],
+      [
+        [1, 0.9, 1, 1, 1.75, 0.8, 0.8],
+        [29.172008, 4.0489999999999995, 12.1232625, 1.0484999999999989],
+      ],
+    ];
+    for (const [x, f] of cases) ev(p, x).forEach((v, j) => expect(v).toBeCloseTo(-f[j], 10));
+    expect(() => makeProblem('carsideimpact', 6)).toThrow(/dim 7/);
+  });
+});

@@ -28,6 +28,11 @@
  *                   [0, 1]^d (d >= 20), the others without effect
  *   ackley          [-32.768, 32.768]^d, min 0;  griewank [-600, 600]^d, min 0;  powell [-4, 5]^d (d a multiple of 4), min 0
  *   shekel          m = 10, [0, 10]^4, min -10.53641;  sixhumpcamel [-3, 3] x [-2, 2], min -1.0316
+ * multi-objective problems outside the public suite (also `extra`; BoTorch multi_objective.py):
+ *   dh1             [0, 1] x [-1, 1]^(d-1), ref (1.1, 1.1), max HV 1.21 - 2/3 (a Rastrigin-like g)
+ *   dh3             [0, 1]^2 x [-1, 1]^(d-2), ref (1.1, 1.1), max HV 1.21 - 0.328449169794718 (a narrow global front)
+ *   carsideimpact   d = 7, 4 objectives, ref (45.4872, 4.5114, 13.3394, 10.3942), max HV 484.72654347642793
+ *   (zdt3, above, with d = 6: a front in five disconnected pieces)
  * failure region:
  *   constrained-branincurrin  BoTorch's ConstrainedBraninCurrin (d = 2, ref (80, 12), max HV 608.4004237022673);
  *                   a point outside its disk constraint comes back failed (no values), so it counts for nothing
@@ -37,6 +42,9 @@ import { z } from 'zod';
 import {
   ackley,
   branin,
+  carSideImpact,
+  dh1,
+  dh3,
   griewank,
   hartmann6,
   powell,
@@ -79,6 +87,9 @@ export const ProblemNameSchema = z.enum([
   'sixhumpcamel',
   'griewank',
   'powell',
+  'dh1',
+  'dh3',
+  'carsideimpact',
 ]);
 export type ProblemName = z.infer<typeof ProblemNameSchema>;
 
@@ -284,6 +295,27 @@ function spec(name: ProblemName, dim: number | undefined): Spec {
       const d = minDim(name, dim, 8, 4);
       if (d % 4 !== 0) throw new Error(`--dim: powell needs a multiple of 4 (got ${d})`);
       return single(d, box(d, -4, 5), 0, powell);
+    }
+    case 'dh1': {
+      const d = minDim(name, dim, 5, 2);
+      return multi(d, [[0, 1], ...box(d - 1, -1, 1)], [1.1, 1.1], 1.21 - 2 / 3, dh1);
+    }
+    case 'dh3': {
+      const d = minDim(name, dim, 5, 3);
+      return multi(d, [[0, 1], [0, 1], ...box(d - 2, -1, 1)], [1.1, 1.1], 1.21 - 0.328449169794718, dh3);
+    }
+    case 'carsideimpact': {
+      const d = fixedDim(name, dim, 7);
+      const bounds: [number, number][] = [
+        [0.5, 1.5],
+        [0.45, 1.35],
+        [0.5, 1.5],
+        [0.5, 1.5],
+        [0.875, 2.625],
+        [0.4, 1.2],
+        [0.4, 1.2],
+      ];
+      return multi(d, bounds, [45.4872, 4.5114, 13.3394, 10.3942], 484.72654347642793, carSideImpact);
     }
     case 'constrained-branincurrin': {
       const d = fixedDim(name, dim, 2);

@@ -48,7 +48,7 @@ import { SuccessModel } from './models/success-model.ts';
 import { OutputWarping } from './models/output-warping.ts';
 import { PriorWeight } from './acquisition/prior-weight.ts';
 import { satisfiesAll } from './space/linear-constraints.ts';
-import { isFeasible } from './multi-objective/feasibility.ts';
+import { isFeasible, thresholdViolations } from './multi-objective/feasibility.ts';
 import { paretoFront } from './multi-objective/pareto.ts';
 import { inferReferencePoint } from './multi-objective/reference-point.ts';
 import { optimizeAcquisition } from './optim/acquisition-optimizer.ts';
@@ -511,9 +511,10 @@ function withinConstraints(
 function modelPhaseImprovements(config: ExperimentConfig, observations: readonly Observation[]): boolean[] {
   const objectives = config.metrics.filter((m) => m.strategy === 'optimize');
   const values = observations.map((o) =>
-    o.failed || !isFeasible(config, o) ? null : objectives.map((m) => sign(m) * valueOf(o, m.name)!),
+    o.failed ? null : objectives.map((m) => sign(m) * (valueOf(o, m.name) ?? -Infinity)),
   );
-  return improvements(values).slice(Math.min(initialDesignSize(config), observations.length));
+  const violations = observations.map((o) => (o.failed ? [] : thresholdViolations(config, o)));
+  return improvements(values, violations).slice(Math.min(initialDesignSize(config), observations.length));
 }
 
 const sign = (m: Metric) => (m.objective === 'minimize' ? -1 : 1);

@@ -16,3 +16,20 @@ export function isFeasible(config: Pick<ExperimentConfig, 'metrics'>, observatio
   if (observation.failed) return false;
   return config.metrics.every((m) => meetsThreshold(m, observation.values?.find((v) => v.name === m.name)?.value));
 }
+
+/**
+ * How far an observation that did not fail misses each threshold, one entry per thresholded metric in config order
+ * (constraint metrics and optimised metrics with a threshold; never 'store' metrics): 0 when met, the distance to the
+ * threshold otherwise, Infinity when the value is missing. All zero exactly when `isFeasible`. What a search that has
+ * nothing feasible yet can still make progress on (optim/trust-region.ts).
+ */
+export function thresholdViolations(config: Pick<ExperimentConfig, 'metrics'>, observation: Observation): number[] {
+  return config.metrics
+    .filter((m) => m.threshold !== undefined && m.strategy !== 'store')
+    .map((m) => {
+      const value = observation.values?.find((v) => v.name === m.name)?.value;
+      if (value === undefined) return Infinity;
+      const miss = m.objective === 'minimize' ? value - m.threshold! : m.threshold! - value;
+      return Math.max(0, miss);
+    });
+}

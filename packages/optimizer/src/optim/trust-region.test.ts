@@ -33,6 +33,52 @@ describe('improvements', () => {
       false,
     ]);
   });
+  it('infeasible observations (SCBO): progress is a smaller miss until something is feasible, then never', () => {
+    const y = [[1], [0.5], [0.2], [0.9], [0.1], [2], [0.3], [1.5], [5], null];
+    const miss = [[3], [3], [1], [2], [0.5], [0], [0.1], [0], [0.2], []];
+    expect(improvements(y, miss)).toEqual([
+      true, // the first observation
+      false, // misses by as much as the first
+      true, // a smaller miss, whatever its value
+      false,
+      true,
+      true, // the first feasible one
+      false, // infeasible after a feasible one, though its miss is the smallest
+      false, // feasible, below the best feasible value (2)
+      false, // the best value, but infeasible
+      false, // failed
+    ]);
+  });
+
+  it('infeasible observations with several thresholds: a miss not weakly dominated by an earlier one', () => {
+    const y = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [1, 1],
+      [0, 2],
+    ];
+    const miss = [
+      [1, 1],
+      [2, 0.5], // better on the second threshold
+      [1, 1], // equal to the first
+      [0.5, 3], // better on the first
+      [0, 0], // feasible
+      [0, 0], // feasible, and not dominated by (1, 1)
+    ];
+    expect(improvements(y, miss)).toEqual([true, true, false, true, true, true]);
+  });
+
+  it('is unchanged by thresholds that every observation meets', () => {
+    const y = [[1, 0], [0, 1], [0.5, 0.5], [0.4, 0.4], [1, 0], [1.1, -5], null];
+    expect(
+      improvements(
+        y,
+        y.map(() => [0, 0]),
+      ),
+    ).toEqual(improvements(y));
+  });
 });
 
 describe('trustRegionSide', () => {

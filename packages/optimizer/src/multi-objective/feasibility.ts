@@ -7,9 +7,18 @@
 import type { ExperimentConfig, Metric, Observation } from '../space/space.ts';
 
 export function meetsThreshold(metric: Metric, value: number | undefined): boolean {
-  if (metric.threshold === undefined || metric.strategy === 'store') return true;
-  if (value === undefined) return false;
-  return metric.objective === 'minimize' ? value <= metric.threshold : value >= metric.threshold;
+  return thresholdMiss(metric, value) === 0;
+}
+
+/**
+ * How far `value` misses the metric's threshold: 0 when met (and for a metric without one, or a 'store' metric), the
+ * distance to the threshold otherwise, Infinity when the value is missing or not a number.
+ */
+export function thresholdMiss(metric: Metric, value: number | undefined): number {
+  if (metric.threshold === undefined || metric.strategy === 'store') return 0;
+  if (value === undefined) return Infinity;
+  const miss = metric.objective === 'minimize' ? value - metric.threshold : metric.threshold - value;
+  return miss <= 0 ? 0 : miss > 0 ? miss : Infinity;
 }
 
 export function isFeasible(config: Pick<ExperimentConfig, 'metrics'>, observation: Observation): boolean {
@@ -19,17 +28,12 @@ export function isFeasible(config: Pick<ExperimentConfig, 'metrics'>, observatio
 
 /**
  * How far an observation that did not fail misses each threshold, one entry per thresholded metric in config order
- * (constraint metrics and optimised metrics with a threshold; never 'store' metrics): 0 when met, the distance to the
- * threshold otherwise, Infinity when the value is missing. All zero exactly when `isFeasible`. What a search that has
- * nothing feasible yet can still make progress on (optim/trust-region.ts).
+ * (constraint metrics and optimised metrics with a threshold; never 'store' metrics), by `thresholdMiss`. All zero
+ * exactly when `isFeasible`. What a search that has nothing feasible yet can still make progress on
+ * (optim/trust-region.ts).
  */
 export function thresholdViolations(config: Pick<ExperimentConfig, 'metrics'>, observation: Observation): number[] {
   return config.metrics
     .filter((m) => m.threshold !== undefined && m.strategy !== 'store')
-    .map((m) => {
-      const value = observation.values?.find((v) => v.name === m.name)?.value;
-      if (value === undefined) return Infinity;
-      const miss = m.objective === 'minimize' ? value - m.threshold! : m.threshold! - value;
-      return Math.max(0, miss);
-    });
+    .map((m) => thresholdMiss(m, observation.values?.find((v) => v.name === m.name)?.value));
 }

@@ -6,8 +6,9 @@
  * the multi-objective notion of progress of MORBO (Daulton et al. 2022): replay the model-based observations in the
  * order they arrived; an observation is a success when it improves on every earlier one (single objective: beats
  * the best by a relative 1e-3; several objectives: no earlier observation dominates it), a failure otherwise
- * (including failed trials; infeasible ones count by how far they miss the thresholds, see `improvements`). After `successTolerance` successes in a row the side doubles (up to
- * `max`), after `failureTolerance(dim)` failures in a row it halves; below `min` it starts again from `initial`.
+ * (including failed trials; infeasible ones count by how far they miss the thresholds, see `improvements`). After
+ * `successTolerance` successes in a row the side doubles (up to `max`), after `failureTolerance(dim)` failures in a
+ * row it halves; below `min` it starts again from `initial`.
  *
  * Why at all: a GP fitted on a few dozen points knows little far from them, and its variance grows towards the box
  * edges, so a global search of the acquisition chases that variance to the boundary, away from what was learnt

@@ -7,6 +7,7 @@ import { makeProblem } from '../synthetic/problems.ts';
 import { runSynthetic } from '../synthetic/run.ts';
 import { SuiteReportSchema } from '../synthetic/suite-report.ts';
 import { suiteBudget, suiteProblems } from '../synthetic/suite.ts';
+import { runTasks } from '../synthetic/parallel-runs.ts';
 import { parseSyntheticArgs, runSyntheticCli } from './synthetic.ts';
 
 const quiet = () => {};
@@ -176,5 +177,70 @@ describe('synthetic CLI, suites', () => {
     const md = readFileSync(join(out, 'suite.md'), 'utf8');
     expect(md).toMatch(/\| fn-switch-d5 \| regret \(opt 1\.000\) \| 10 \|/);
     expect(md).toMatch(/\| constrained-branincurrin-d2 \| HV \(max 608\.4\) \| 10 \|/);
+  });
+
+  it('--jobs 2 runs in child processes and writes the same figures, points and files as --jobs 1', async () => {
+    const run = async (jobs: string) => {
+      const out = mkdtempSync(join(tmpdir(), 'synthetic-jobs-'));
+      const lines: string[] = [];
+      await runSyntheticCli(
+        [
+          '--suite',
+          'ci',
+          '--problems',
+          'zdt1,fn-switch,constrained-branincurrin',
+          '--budget',
+          '9',
+          '--seeds',
+          '2',
+          '--jobs',
+          jobs,
+          '--out',
+          out,
+        ],
+        (l) => lines.push(l),
+      );
+      const suite = SuiteReportSchema.parse(JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8')));
+      const points = (id: string) =>
+        JSON.parse(readFileSync(join(out, id, 'summary.json'), 'utf8')).runs.map((r: { points: unknown }) => r.points);
+      return { out, lines, suite, points };
+    };
+    const one = await run('1');
+    const two = await run('2');
+    expect(two.lines[0]).toBe('6 runs, 2 at a time in child processes, the longest first');
+    // every run is logged once, in whatever order the children finish
+    expect(two.lines.filter((l) => / seed=\d /.test(l)).length).toBe(6);
+    // suite.json lists the problems in the suite's order, with the same per-seed figures
+    expect(two.suite.problems.map((p) => p.id)).toEqual(['zdt1-d6', 'fn-switch-d5', 'constrained-branincurrin-d2']);
+    expect(two.suite.problems.map((p) => p.methods.mobo.per_seed)).toEqual(
+      one.suite.problems.map((p) => p.methods.mobo.per_seed),
+    );
+    for (const id of ['zdt1-d6', 'fn-switch-d5', 'constrained-branincurrin-d2'])
+      expect(two.points(id)).toEqual(one.points(id));
+    expect(readdirSync(two.out).sort()).toEqual(readdirSync(one.out).sort());
+  });
+
+  it('--jobs: a run that fails in a child process is named, and the others stop', async () => {
+    const task = (id: number, method: string, budget = 9) => ({
+      id,
+      problem: 'zdt1' as const,
+      dim: 6,
+      method: method as 'mobo',
+      budget,
+      seed: id,
+      thresholds: false,
+      batch: { size: 1, mode: 'greedy' as const },
+      outputWarping: true,
+    });
+    const finished: number[] = [];
+    await expect(
+      runTasks([task(0, 'mobo'), task(1, 'annealing', 500), task(2, 'mobo'), task(3, 'mobo')], 2, (t) =>
+        finished.push(t.id),
+      ),
+    ).rejects.toThrow(/^zdt1-d6 annealing seed=1: malformed task: .*method/s);
+    // the failing task is the costliest, so it starts first: the lane that failed took no further task, and the
+    // other lane's run was stopped (or had just finished): not the 3 runs that would finish without stopping
+    expect(finished.length).toBeLessThanOrEqual(1);
+    expect(() => parseSyntheticArgs(['--suite', 'ci', '--jobs', '0'])).toThrow(/^--jobs/);
   });
 });

@@ -4,7 +4,7 @@
  *
  *   npx nx run benchmarks:synthetic -- --suite public|ci|extra [--problems a,b,c] [--peers] [--thresholds]
  *       [--method mobo|random|sobol] [--budget N] [--seed S] [--seeds K] [--batch Q [--batch-mode greedy|pending]]
- *       [--no-output-warping] [--out DIR]
+ *       [--no-output-warping] [--jobs J] [--out DIR]
  *   npx nx run benchmarks:synthetic -- --problem P [--dim D] [same options]
  *
  * Runs seeds S, S+1, ..., S+K-1 (S = 0, K = 1 by default) of every method on every problem. The budget is 30
@@ -14,6 +14,8 @@
  * --no-output-warping: ours with OptimizerOptions.outputWarping off (the variant the default is measured against).
  * --batch Q: ours as Q parallel workers would use it (Q suggestions with the same observations, then Q evaluations):
  * with suggestBatch() (greedy, the default) or Q consecutive suggest() calls with the earlier ones pending.
+ * --jobs J: J runs at a time in child processes (one per core; the figures are the same as with --jobs 1, each run's
+ * seconds are measured beside the others; src/synthetic/parallel-runs.ts).
  *
  * Writes, in DIR (default reports/synthetic/<suite> or reports/synthetic/<problem>-d<dim>-<method>-<budget>):
  *   suite.json, suite.md                    every problem and method: mean, sd, per-seed figures, time (see suite-report.ts)
@@ -31,14 +33,7 @@ import { z } from 'zod';
 import { formatDuration } from '../progress/progress.ts';
 import { optunaVersion, OPTUNA_INSTALL_HINT, optunaPython } from '../synthetic/optuna-peer.ts';
 import { ProblemNameSchema, makeProblem, type SyntheticProblem } from '../synthetic/problems.ts';
-import {
-  methodBudget,
-  quantile,
-  runMethod,
-  type AnyMethod,
-  type PeerMethod,
-  type SyntheticRunResult,
-} from '../synthetic/run.ts';
+import { quantile, runMethod, type AnyMethod, type PeerMethod, type SyntheticRunResult } from '../synthetic/run.ts';
 import { SuiteNameSchema, suiteBudget, suiteProblems } from '../synthetic/suite.ts';
 import {
   renderSuiteMarkdown,
@@ -47,6 +42,7 @@ import {
   type SuiteReport,
 } from '../synthetic/suite-report.ts';
 import { buildSummary } from '../synthetic/summary.ts';
+import { runTasks, taskCost, type RunTask } from '../synthetic/parallel-runs.ts';
 
 const ArgsSchema = z
   .object({
@@ -72,6 +68,7 @@ const ArgsSchema = z
     batch: z.coerce.number().int().min(1).default(1),
     'batch-mode': z.enum(['greedy', 'pending']).default('greedy'),
     'no-output-warping': z.boolean().default(false),
+    jobs: z.coerce.number().int().min(1).max(64).default(1),
   })
   .superRefine((a, ctx) => {
     if ((a.suite === undefined) === (a.problem === undefined))
@@ -100,6 +97,7 @@ export function parseSyntheticArgs(argv: string[]): SyntheticArgs {
       batch: { type: 'string' },
       'batch-mode': { type: 'string' },
       'no-output-warping': { type: 'boolean' },
+      jobs: { type: 'string' },
     },
     strict: true,
   });
@@ -149,9 +147,8 @@ export async function runSyntheticCli(
     problem: p,
     methods: [args.method, ...(args.peers ? peersFor(p) : [])] as AnyMethod[],
   }));
-  // progress: runs weighted by their evaluations (the 10x peers are cheap per evaluation, so count them once)
-  const weight = (p: SyntheticProblem, m: AnyMethod) =>
-    (m === 'sobol-10x' || m === 'random-10x' ? 0.1 : 1) * methodBudget(m, budgetOf(p));
+  // progress: runs weighted by their expected cost (parallel-runs.ts)
+  const weight = (p: SyntheticProblem, m: AnyMethod) => taskCost({ method: m, budget: budgetOf(p), dim: p.dim });
   const totalWork = plan.reduce(
     (s, x) => s + x.methods.reduce((t, m) => t + weight(x.problem, m) * seeds.length, 0),
     0,
@@ -184,32 +181,40 @@ export async function runSyntheticCli(
     return r;
   };
 
-  for (const { problem, methods } of plan) {
+  // every run (problem, method, seed) is a task; --jobs J runs J at a time in child processes (parallel-runs.ts)
+  const tasks: RunTask[] = plan.flatMap(({ problem, methods }) =>
+    methods.flatMap((method) =>
+      seeds.map((seed) => ({
+        id: 0,
+        problem: problem.name,
+        dim: problem.dim,
+        method,
+        budget: budgetOf(problem),
+        seed,
+        thresholds: args.thresholds,
+        batch: { size: args.batch, mode: args['batch-mode'] },
+        outputWarping: !args['no-output-warping'],
+      })),
+    ),
+  );
+  tasks.forEach((t, i) => (t.id = i));
+  const results = new Map<number, SyntheticRunResult>();
+  const remaining = plan.map(({ methods }) => methods.length * seeds.length);
+  const planIndex = (t: RunTask) => plan.findIndex((x) => x.problem.name === t.problem && x.problem.dim === t.dim);
+  const done: (SuiteProblem | undefined)[] = plan.map(() => undefined);
+
+  // a problem's summaries and suite row, once its last run is in (in plan order in suite.json whatever the order)
+  const finishProblem = async (pi: number): Promise<void> => {
+    const { problem, methods } = plan[pi];
     const budget = budgetOf(problem);
     const dir = single ? out : join(out, problem.id);
     mkdirSync(dir, { recursive: true });
-    const results = new Map<AnyMethod, SyntheticRunResult[]>();
+    const byMethod = new Map<AnyMethod, SyntheticRunResult[]>();
     for (const method of methods) {
-      const runs: SyntheticRunResult[] = [];
-      for (const seed of seeds) {
-        const r = await runMethod(problem, method, {
-          budget,
-          seed,
-          thresholds: args.thresholds,
-          batch: { size: args.batch, mode: args['batch-mode'] },
-          ...(args['no-output-warping'] ? { optimizerOptions: { outputWarping: false } } : {}),
-        });
-        runs.push(r);
-        doneWork += weight(problem, method);
-        const elapsed = (performance.now() - started) / 1000;
-        const model = r.suggest_ms.filter((_, i) => r.phases[i] === 'model');
-        log(
-          `${problem.id} ${method} seed=${seed} (${r.evaluations} ev.): ${describe(r)}, ${r.seconds.toFixed(1)} s` +
-            (model.length ? `, model-phase suggest median ${quantile(model, 0.5).toFixed(0)} ms` : '') +
-            `  [${((100 * doneWork) / totalWork).toFixed(0)}%, elapsed ${formatDuration(elapsed)}, ETA ${formatDuration((elapsed / doneWork) * (totalWork - doneWork))}]`,
-        );
-      }
-      results.set(method, runs);
+      const runs = tasks
+        .filter((t) => t.problem === problem.name && t.dim === problem.dim && t.method === method)
+        .map((t) => results.get(t.id)!);
+      byMethod.set(method, runs);
       // ours: random search with the same budget and seeds beside it (instant on closed-form problems), the
       // regression check's reference for what an optimizer that learns nothing reaches
       const random =
@@ -221,9 +226,28 @@ export async function runSyntheticCli(
       writeFileAtomic.sync(file, JSON.stringify(summary, null, 1));
       summaries[`${problem.id}/${method}`] = summary;
     }
-    entries.push(suiteProblemEntry(problem, budget, args.method, results));
+    done[pi] = suiteProblemEntry(problem, budget, args.method, byMethod);
+    entries.length = 0;
+    for (const e of done) if (e) entries.push(e);
     writeSuite();
-  }
+  };
+  let finishing = Promise.resolve();
+  if (args.jobs > 1) log(`${tasks.length} runs, ${args.jobs} at a time in child processes, the longest first`);
+  await runTasks(tasks, args.jobs, (task, r) => {
+    results.set(task.id, r);
+    const problem = plan[planIndex(task)].problem;
+    doneWork += weight(problem, task.method);
+    const elapsed = (performance.now() - started) / 1000;
+    const model = r.suggest_ms.filter((_, i) => r.phases[i] === 'model');
+    log(
+      `${problem.id} ${task.method} seed=${task.seed} (${r.evaluations} ev.): ${describe(r)}, ${r.seconds.toFixed(1)} s` +
+        (model.length ? `, model-phase suggest median ${quantile(model, 0.5).toFixed(0)} ms` : '') +
+        `  [${((100 * doneWork) / totalWork).toFixed(0)}%, elapsed ${formatDuration(elapsed)}, ETA ${formatDuration((elapsed / doneWork) * (totalWork - doneWork))}]`,
+    );
+    const pi = planIndex(task);
+    if (--remaining[pi] === 0) finishing = finishing.then(() => finishProblem(pi));
+  });
+  await finishing;
   const final = writeSuite();
   log(
     `wrote ${join(out, 'suite.json')} and suite.md (${problems.length} problem(s), ${Math.round(final.wall_seconds)} s)`,

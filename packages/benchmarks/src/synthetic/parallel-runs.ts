@@ -86,6 +86,12 @@ export async function runTasks(
       if ('error' in reply) p.reject(new Error(`${describe(p.task)}: ${reply.error}`));
       else p.resolve(reply.result);
     });
+    child.on('error', (err) => {
+      // the child could not be started, or a task could not be sent to it
+      const p = pending;
+      pending = null;
+      p?.reject(new Error(`${describe(p.task)}: ${err.message}`));
+    });
     child.on('exit', (code, signal) => {
       const p = pending;
       pending = null;

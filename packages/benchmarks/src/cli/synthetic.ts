@@ -157,8 +157,9 @@ export async function runSyntheticCli(
   const started = performance.now();
   mkdirSync(out, { recursive: true });
 
-  const entries: SuiteProblem[] = [];
   const summaries: Record<string, Record<string, unknown>> = {};
+  // each problem's suite row once its last run is in, in the suite's order
+  const done: (SuiteProblem | undefined)[] = plan.map(() => undefined);
   const report = (): SuiteReport => ({
     kind: 'synthetic-suite',
     suite: args.suite ?? `problem ${problems[0].id}`,
@@ -172,7 +173,7 @@ export async function runSyntheticCli(
     generated_at: new Date().toISOString(),
     wall_seconds: (performance.now() - started) / 1000,
     load_average_1m: loadavg()[0],
-    problems: entries,
+    problems: done.filter((e): e is SuiteProblem => e !== undefined),
   });
   const writeSuite = () => {
     const r = report();
@@ -201,7 +202,6 @@ export async function runSyntheticCli(
   const results = new Map<number, SyntheticRunResult>();
   const remaining = plan.map(({ methods }) => methods.length * seeds.length);
   const planIndex = (t: RunTask) => plan.findIndex((x) => x.problem.name === t.problem && x.problem.dim === t.dim);
-  const done: (SuiteProblem | undefined)[] = plan.map(() => undefined);
 
   // a problem's summaries and suite row, once its last run is in (in plan order in suite.json whatever the order)
   const finishProblem = async (pi: number): Promise<void> => {
@@ -227,15 +227,14 @@ export async function runSyntheticCli(
       summaries[`${problem.id}/${method}`] = summary;
     }
     done[pi] = suiteProblemEntry(problem, budget, args.method, byMethod);
-    entries.length = 0;
-    for (const e of done) if (e) entries.push(e);
     writeSuite();
   };
   let finishing = Promise.resolve();
   if (args.jobs > 1) log(`${tasks.length} runs, ${args.jobs} at a time in child processes, the longest first`);
   await runTasks(tasks, args.jobs, (task, r) => {
     results.set(task.id, r);
-    const problem = plan[planIndex(task)].problem;
+    const pi = planIndex(task);
+    const problem = plan[pi].problem;
     doneWork += weight(problem, task.method);
     const elapsed = (performance.now() - started) / 1000;
     const model = r.suggest_ms.filter((_, i) => r.phases[i] === 'model');
@@ -244,7 +243,6 @@ export async function runSyntheticCli(
         (model.length ? `, model-phase suggest median ${quantile(model, 0.5).toFixed(0)} ms` : '') +
         `  [${((100 * doneWork) / totalWork).toFixed(0)}%, elapsed ${formatDuration(elapsed)}, ETA ${formatDuration((elapsed / doneWork) * (totalWork - doneWork))}]`,
     );
-    const pi = planIndex(task);
     if (--remaining[pi] === 0) finishing = finishing.then(() => finishProblem(pi));
   });
   await finishing;

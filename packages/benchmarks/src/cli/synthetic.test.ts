@@ -231,6 +231,7 @@ describe('synthetic CLI, suites', () => {
       thresholds: false,
       batch: { size: 1, mode: 'greedy' as const },
       outputWarping: true,
+      noise: 0,
     });
     const finished: number[] = [];
     await expect(

@@ -4,7 +4,7 @@
  *
  *   npx nx run benchmarks:synthetic -- --suite public|ci|extra [--problems a,b,c] [--peers] [--thresholds]
  *       [--method mobo|random|sobol] [--budget N] [--seed S] [--seeds K] [--batch Q [--batch-mode greedy|pending]]
- *       [--no-output-warping] [--jobs J] [--out DIR]
+ *       [--no-output-warping] [--noise F] [--jobs J] [--out DIR]
  *   npx nx run benchmarks:synthetic -- --problem P [--dim D] [same options]
  *
  * Runs seeds S, S+1, ..., S+K-1 (S = 0, K = 1 by default) of every method on every problem. The budget is 30
@@ -14,6 +14,8 @@
  * --no-output-warping: ours with OptimizerOptions.outputWarping off (the variant the default is measured against).
  * --batch Q: ours as Q parallel workers would use it (Q suggestions with the same observations, then Q evaluations):
  * with suggestBatch() (greedy, the default) or Q consecutive suggest() calls with the earlier ones pending.
+ * --noise F: every method is told values with Gaussian noise of F times each objective's spread over the domain, and
+ * scored on the exact values of its points (src/synthetic/noise.ts; 0, exact values, by default).
  * --jobs J: J runs at a time in child processes (one per core; the figures are the same as with --jobs 1, each run's
  * seconds are measured beside the others; src/synthetic/parallel-runs.ts).
  *
@@ -69,6 +71,7 @@ const ArgsSchema = z
     'batch-mode': z.enum(['greedy', 'pending']).default('greedy'),
     'no-output-warping': z.boolean().default(false),
     jobs: z.coerce.number().int().min(1).max(64).default(1),
+    noise: z.coerce.number().min(0).max(10).default(0),
   })
   .superRefine((a, ctx) => {
     if ((a.suite === undefined) === (a.problem === undefined))
@@ -98,6 +101,7 @@ export function parseSyntheticArgs(argv: string[]): SyntheticArgs {
       'batch-mode': { type: 'string' },
       'no-output-warping': { type: 'boolean' },
       jobs: { type: 'string' },
+      noise: { type: 'string' },
     },
     strict: true,
   });
@@ -168,6 +172,7 @@ export async function runSyntheticCli(
     methods: [...new Set(plan.flatMap((x) => x.methods))],
     seeds,
     thresholds: args.thresholds,
+    ...(args.noise > 0 ? { noise: args.noise } : {}),
     ...(args.batch > 1 ? { batch: { size: args.batch, mode: args['batch-mode'] } } : {}),
     optuna,
     generated_at: new Date().toISOString(),
@@ -195,6 +200,7 @@ export async function runSyntheticCli(
         thresholds: args.thresholds,
         batch: { size: args.batch, mode: args['batch-mode'] },
         outputWarping: !args['no-output-warping'],
+        noise: args.noise,
       })),
     ),
   );
@@ -221,7 +227,7 @@ export async function runSyntheticCli(
         method === args.method && method !== 'random'
           ? await Promise.all(seeds.map((seed) => runMethod(problem, 'random', { budget, seed })))
           : undefined;
-      const summary = buildSummary(problem, method, runs, { thresholds: args.thresholds, random });
+      const summary = buildSummary(problem, method, runs, { thresholds: args.thresholds, noise: args.noise, random });
       const file = join(dir, method === args.method ? 'summary.json' : `${method}.json`);
       writeFileAtomic.sync(file, JSON.stringify(summary, null, 1));
       summaries[`${problem.id}/${method}`] = summary;

@@ -23,6 +23,7 @@ export const RunTaskSchema = z.object({
   thresholds: z.boolean(),
   batch: z.object({ size: z.number().int().min(1), mode: z.enum(['greedy', 'pending']) }),
   outputWarping: z.boolean(),
+  noise: z.number().min(0),
 });
 export type RunTask = z.infer<typeof RunTaskSchema>;
 
@@ -36,6 +37,7 @@ export function runTask(task: RunTask): Promise<SyntheticRunResult> {
     seed: task.seed,
     thresholds: task.thresholds,
     batch: task.batch,
+    noise: task.noise,
     ...(task.outputWarping ? {} : { optimizerOptions: { outputWarping: false } }),
   };
   return runMethod(makeProblem(task.problem, task.dim), task.method, opts);

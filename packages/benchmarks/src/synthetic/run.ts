@@ -27,6 +27,7 @@ import {
   type Parameter,
 } from '@paretobench/optimizer';
 import { measureReference } from '../host/reference-workload.ts';
+import { ObservationNoise } from './noise.ts';
 import { OptunaPeer } from './optuna-peer.ts';
 import { makeProblem, type Outcome, type ProblemName, type SyntheticProblem } from './problems.ts';
 import { scoreAt, scoreTrace } from './score.ts';
@@ -54,7 +55,7 @@ export interface SyntheticRunResult {
   trace_at: number[];
   failed: number;
   seconds: number;
-  /** every evaluated point (y null = failed) */
+  /** every evaluated point, with its exact values (y null = failed) */
   points: { x: Assignments; y: number[] | null }[];
   /** ours only: wall and process CPU time (user + system) per suggestion, and the optimizer's phase */
   suggest_ms: number[];
@@ -234,6 +235,11 @@ export interface RunOptions {
   batch?: BatchOptions;
   /** ours only: overrides of the optimizer's policy constants (a variant measured against the default) */
   optimizerOptions?: Partial<OptimizerOptions>;
+  /**
+   * Observation noise (noise.ts): the method is told values with Gaussian noise of this many times each objective's
+   * spread over the domain, and scored on the exact values. 0 (the default): exact values.
+   */
+  noise?: number;
   onStep?: (i: number) => void;
 }
 
@@ -274,6 +280,7 @@ export async function runMethod(
     opts.batch,
     opts.optimizerOptions,
   );
+  const noise = opts.noise ? new ObservationNoise(problem, opts.noise, opts.seed) : null;
   const ys: (number[] | null)[] = [];
   try {
     for (let i = 0; i < n; i++) {
@@ -284,7 +291,7 @@ export async function runMethod(
       }
       const a = await proposer.ask();
       const outcome = problem.evaluate(a);
-      await proposer.tell(a, outcome);
+      await proposer.tell(a, noise ? noise.observe(outcome) : outcome);
       const y = outcome.failed ? null : outcome.values;
       if (!y) out.failed++;
       ys.push(y);

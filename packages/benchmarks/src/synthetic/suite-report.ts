@@ -53,6 +53,8 @@ export const SuiteReportSchema = z.object({
   methods: z.array(z.string()),
   seeds: z.array(z.number().int()),
   thresholds: z.boolean(),
+  /** observation noise told to every method, in units of each objective's spread (noise.ts; absent: exact values) */
+  noise: z.number().min(0).optional(),
   /** ours as parallel workers: suggestions asked for `size` at a time (absent: one at a time) */
   batch: z.object({ size: z.number().int().min(1), mode: z.enum(['greedy', 'pending']) }).optional(),
   optuna: z.string().nullable(),
@@ -149,6 +151,9 @@ export function renderSuiteMarkdown(report: SuiteReport): string {
     `Seeds ${report.seeds.join(', ')}; ours = \`${report.ours}\`` +
       (report.variant ? ` (${report.variant})` : '') +
       (report.thresholds ? ' with the reference point as metric thresholds' : ' without metric thresholds') +
+      (report.noise
+        ? `, every method told values with noise of ${report.noise} times each objective's spread (scored on the exact values)`
+        : '') +
       (report.batch ? `, ${report.batch.size} suggestions at a time (${report.batch.mode})` : '') +
       `; Optuna ${report.optuna ?? 'not run'}; ${report.generated_at}; wall ${Math.round(report.wall_seconds)} s.`,
   );

@@ -27,8 +27,9 @@ export function summaryName(
   method: AnyMethod,
   evaluations: number,
   thresholds = false,
+  noise = 0,
 ): string {
-  return `synthetic-${problem.name}-d${problem.dim}-${method}${thresholds ? '-thresholds' : ''}-${evaluations}`;
+  return `synthetic-${problem.name}-d${problem.dim}-${method}${thresholds ? '-thresholds' : ''}${noise ? `-noise${noise}` : ''}-${evaluations}`;
 }
 
 function timing(ms: number[]): { median: number; p95: number; count: number } | null {
@@ -39,7 +40,7 @@ export function buildSummary(
   problem: SyntheticProblem,
   method: AnyMethod,
   runs: SyntheticRunResult[],
-  opts: { thresholds: boolean; random?: readonly SyntheticRunResult[] },
+  opts: { thresholds: boolean; noise?: number; random?: readonly SyntheticRunResult[] },
 ): Record<string, unknown> {
   const n = runs[0].evaluations;
   const meanTrace = runs[0].trace.map((_, i) => mean(runs.map((r) => r.trace[i])));
@@ -76,13 +77,14 @@ export function buildSummary(
     ),
   );
   return {
-    name: summaryName(problem, method, n, opts.thresholds),
+    name: summaryName(problem, method, n, opts.thresholds, opts.noise),
     problem: problem.name,
     dim: problem.dim,
     objectives: problem.objectives,
     method,
     budget: n,
     thresholds: opts.thresholds,
+    ...(opts.noise ? { noise: opts.noise } : {}),
     seed: runs[0].seed,
     seeds: runs.map((r) => r.seed),
     ...figures,

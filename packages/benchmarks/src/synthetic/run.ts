@@ -30,7 +30,7 @@ import { measureReference } from '../host/reference-workload.ts';
 import { ObservationNoise } from './noise.ts';
 import { OptunaPeer } from './optuna-peer.ts';
 import { makeProblem, type Outcome, type ProblemName, type SyntheticProblem } from './problems.ts';
-import { scoreAt, scoreTrace } from './score.ts';
+import { scoreAt, scoreReported, scoreTrace, type Score } from './score.ts';
 
 export type SyntheticMethod = 'mobo' | 'random' | 'sobol';
 export const PEER_METHODS = ['optuna-tpe', 'optuna-nsga2', 'sobol-10x', 'random-10x'] as const;
@@ -55,8 +55,13 @@ export interface SyntheticRunResult {
   trace_at: number[];
   failed: number;
   seconds: number;
-  /** every evaluated point, with its exact values (y null = failed) */
-  points: { x: Assignments; y: number[] | null }[];
+  /**
+   * noise only: the figure of the points the method would report, judged by the noisy values it was told (the best
+   * told value, or the told values' front), scored on their exact values (score.ts `scoreReported`); else null
+   */
+  reported: Score | null;
+  /** every evaluated point, with its exact values (y null = failed) and, with noise, the values the method was told */
+  points: { x: Assignments; y: number[] | null; observed?: number[] | null }[];
   /** ours only: wall and process CPU time (user + system) per suggestion, and the optimizer's phase */
   suggest_ms: number[];
   suggest_cpu_ms: number[];
@@ -259,6 +264,7 @@ export async function runMethod(
     trace_at: [],
     failed: 0,
     seconds: 0,
+    reported: null,
     points: [],
     suggest_ms: [],
     suggest_cpu_ms: [],
@@ -282,6 +288,7 @@ export async function runMethod(
   );
   const noise = opts.noise ? new ObservationNoise(problem, opts.noise, opts.seed) : null;
   const ys: (number[] | null)[] = [];
+  const told: (number[] | null)[] = [];
   try {
     for (let i = 0; i < n; i++) {
       if (timeReference) {
@@ -291,11 +298,14 @@ export async function runMethod(
       }
       const a = await proposer.ask();
       const outcome = problem.evaluate(a);
-      await proposer.tell(a, noise ? noise.observe(outcome) : outcome);
+      const seen = noise ? noise.observe(outcome) : outcome;
+      await proposer.tell(a, seen);
       const y = outcome.failed ? null : outcome.values;
+      const observed = seen.failed ? null : seen.values;
       if (!y) out.failed++;
       ys.push(y);
-      out.points.push({ x: a, y });
+      told.push(observed);
+      out.points.push(noise ? { x: a, y, observed } : { x: a, y });
       opts.onStep?.(i);
     }
   } finally {
@@ -309,6 +319,7 @@ export async function runMethod(
   out.hypervolume = final.hypervolume;
   out.best_value = final.best_value;
   out.regret = final.regret;
+  if (noise) out.reported = scoreReported(problem, ys, told);
   return out;
 }
 

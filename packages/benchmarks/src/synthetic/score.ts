@@ -3,7 +3,7 @@
  * nothing): the hypervolume above the problem's reference point (multi-objective), or the best value and the
  * regret = optimum - best value (single objective).
  */
-import { hypervolume } from '@paretobench/optimizer';
+import { hypervolume, paretoFront } from '@paretobench/optimizer';
 import type { SyntheticProblem } from './problems.ts';
 
 export interface Score {
@@ -36,4 +36,27 @@ export function scoreTrace(
     out.push(best === -Infinity ? NaN : problem.optimum! - best);
   }
   return out;
+}
+
+/**
+ * The figure of the points a method would report when the values it was told are noisy (noise.ts): the point with
+ * the best told value (single objective), or the points whose told values no other told values dominate, scored on
+ * their exact values. Without noise this is the figure of every point (the front's hypervolume is the set's, the
+ * best told value is the best). `told[i]` is what the method was told for `ys[i]` (null: failed).
+ */
+export function scoreReported(
+  problem: SyntheticProblem,
+  ys: readonly (number[] | null)[],
+  told: readonly (number[] | null)[],
+): Score {
+  const ok = ys.flatMap((y, i) => (y !== null && told[i] !== null ? [i] : []));
+  if (problem.refPoint) {
+    const front = paretoFront(ok.map((i) => told[i]!)).map((k) => ys[ok[k]]!);
+    return { hypervolume: hypervolume(front, problem.refPoint), best_value: null, regret: null };
+  }
+  if (ok.length === 0) return { hypervolume: null, best_value: null, regret: null };
+  let pick = ok[0];
+  for (const i of ok) if (told[i]![0] > told[pick]![0]) pick = i;
+  const best = ys[pick]![0];
+  return { hypervolume: null, best_value: best, regret: problem.optimum! - best };
 }

@@ -23,6 +23,10 @@ export const MethodStatsSchema = z.object({
   failed_mean: z.number(),
   seconds: z.number(),
   seconds_per_run: z.number(),
+  /** with noise: the same figure for the points the method would report (score.ts `scoreReported`) */
+  reported: z
+    .object({ mean: z.number().nullable(), sd: z.number().nullable(), per_seed: z.array(z.number().nullable()) })
+    .optional(),
 });
 export type MethodStats = z.infer<typeof MethodStatsSchema>;
 
@@ -41,6 +45,8 @@ export const SuiteProblemSchema = z.object({
   methods: z.record(z.string(), MethodStatsSchema),
   /** ours against each peer: win, loss or tie (see the file comment) */
   vs: z.record(z.string(), z.enum(['win', 'loss', 'tie'])),
+  /** with noise: the same for the figure of the reported points */
+  vs_reported: z.record(z.string(), z.enum(['win', 'loss', 'tie'])).optional(),
 });
 export type SuiteProblem = z.infer<typeof SuiteProblemSchema>;
 
@@ -70,6 +76,10 @@ export function methodStats(problem: SyntheticProblem, runs: SyntheticRunResult[
   const perSeed = runs.map((r) => (multi ? r.hypervolume : r.regret));
   const ok = perSeed.every((v): v is number => v !== null);
   const seconds = runs.reduce((s, r) => s + r.seconds, 0);
+  const reported = runs.every((r) => r.reported !== null)
+    ? runs.map((r) => (multi ? r.reported!.hypervolume : r.reported!.regret))
+    : null;
+  const reportedOk = reported !== null && reported.every((v): v is number => v !== null);
   return {
     evaluations: runs[0].evaluations,
     mean: ok ? mean(perSeed) : null,
@@ -79,6 +89,15 @@ export function methodStats(problem: SyntheticProblem, runs: SyntheticRunResult[
     failed_mean: mean(runs.map((r) => r.failed)),
     seconds,
     seconds_per_run: seconds / runs.length,
+    ...(reported
+      ? {
+          reported: {
+            mean: reportedOk ? mean(reported) : null,
+            sd: reportedOk ? sd(reported) : null,
+            per_seed: reported,
+          },
+        }
+      : {}),
   };
 }
 
@@ -104,6 +123,13 @@ export function suiteProblemEntry(
   for (const [m, runs] of results) methods[m] = methodStats(problem, runs);
   const vs: Record<string, 'win' | 'loss' | 'tie'> = {};
   for (const m of Object.keys(methods)) if (m !== ours) vs[m] = compare(methods[ours], methods[m], better);
+  const vsReported: Record<string, 'win' | 'loss' | 'tie'> = {};
+  const asStats = (s: MethodStats): MethodStats | null => (s.reported ? { ...s, ...s.reported } : null);
+  const oursReported = methods[ours] ? asStats(methods[ours]) : null;
+  for (const m of Object.keys(methods)) {
+    const theirs = asStats(methods[m]);
+    if (m !== ours && oursReported && theirs) vsReported[m] = compare(oursReported, theirs, better);
+  }
   const anchor: Anchor | null = anchorFor(problem);
   return {
     id: problem.id,
@@ -119,6 +145,7 @@ export function suiteProblemEntry(
     anchor,
     methods,
     vs,
+    ...(oursReported ? { vs_reported: vsReported } : {}),
   };
 }
 
@@ -142,6 +169,46 @@ function cell(s: MethodStats | undefined): string {
 }
 
 const MARK = { win: '▲', loss: '▼', tie: '·' } as const;
+
+/** One table: a row per problem, ours and each peer's figure (picked by `stats`) with its mark, and the tally. */
+function figureTable(
+  report: SuiteReport,
+  cols: { method: string; title: string }[],
+  stats: (s: MethodStats) => MethodStats | undefined,
+  marks: (p: SuiteProblem) => Record<string, 'win' | 'loss' | 'tie'>,
+  extra: boolean,
+): string[] {
+  const lines: string[] = [];
+  const head = ['problem', 'figure', 'budget', 'ours', ...cols.map((c) => c.title)];
+  if (extra) head.push('BoTorch (anchor)', 'ours s/run');
+  lines.push(`| ${head.join(' | ')} |`);
+  lines.push(`|${head.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`);
+  const tally: Record<string, { win: number; loss: number; tie: number }> = {};
+  for (const c of cols) tally[c.method] = { win: 0, loss: 0, tie: 0 };
+  for (const p of report.problems) {
+    const ours = p.methods[report.ours];
+    const fig = p.figure === 'hypervolume' ? `HV (max ${fmt(p.max_hv)})` : `regret (opt ${fmt(p.optimum)})`;
+    const row = [p.id, fig, String(p.budget), cell(ours && stats(ours))];
+    for (const c of cols) {
+      const s = p.methods[c.method] && stats(p.methods[c.method]);
+      const v = marks(p)[c.method];
+      if (s && v) tally[c.method][v]++;
+      row.push(s ? `${cell(s)} ${v ? MARK[v] : ''}`.trim() : '');
+    }
+    if (extra) {
+      row.push(p.anchor ? `${fmt(p.anchor.value)} / ${fmt(p.anchor.max_hv)}` : '');
+      row.push(ours ? ours.seconds_per_run.toFixed(1) : '');
+    }
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  if (cols.length > 0) {
+    const row = ['**ours: wins / ties / losses**', '', '', ''];
+    for (const c of cols) row.push(`${tally[c.method].win} / ${tally[c.method].tie} / ${tally[c.method].loss}`);
+    if (extra) row.push('', '');
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  return lines;
+}
 
 export function renderSuiteMarkdown(report: SuiteReport): string {
   const lines: string[] = [];
@@ -167,30 +234,24 @@ export function renderSuiteMarkdown(report: SuiteReport): string {
   );
   lines.push('');
   const cols = COLUMNS.filter((c) => report.methods.includes(c.method));
-  const head = ['problem', 'figure', 'budget', 'ours', ...cols.map((c) => c.title), 'BoTorch (anchor)', 'ours s/run'];
-  lines.push(`| ${head.join(' | ')} |`);
-  lines.push(`|${head.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`);
-  const tally: Record<string, { win: number; loss: number; tie: number }> = {};
-  for (const c of cols) tally[c.method] = { win: 0, loss: 0, tie: 0 };
-  for (const p of report.problems) {
-    const ours = p.methods[report.ours];
-    const fig = p.figure === 'hypervolume' ? `HV (max ${fmt(p.max_hv)})` : `regret (opt ${fmt(p.optimum)})`;
-    const row = [p.id, fig, String(p.budget), cell(ours)];
-    for (const c of cols) {
-      const s = p.methods[c.method];
-      const v = p.vs[c.method];
-      if (s && v) tally[c.method][v]++;
-      row.push(s ? `${cell(s)} ${v ? MARK[v] : ''}`.trim() : '');
-    }
-    row.push(p.anchor ? `${fmt(p.anchor.value)} / ${fmt(p.anchor.max_hv)}` : '');
-    row.push(ours ? ours.seconds_per_run.toFixed(1) : '');
-    lines.push(`| ${row.join(' | ')} |`);
-  }
-  if (cols.length > 0) {
-    const row = ['**ours: wins / ties / losses**', '', '', ''];
-    for (const c of cols) row.push(`${tally[c.method].win} / ${tally[c.method].tie} / ${tally[c.method].loss}`);
-    row.push('', '');
-    lines.push(`| ${row.join(' | ')} |`);
+  lines.push(
+    ...figureTable(
+      report,
+      cols,
+      (s) => s,
+      (p) => p.vs,
+      true,
+    ),
+  );
+  if (report.problems.some((p) => p.vs_reported)) {
+    lines.push('');
+    lines.push(
+      'The points each method would report: judged by the noisy values it was told (the best told value, or the ' +
+        'front of the told values), scored on their exact values. Sobol and random report their own noisy best too.',
+    );
+    lines.push('');
+    const reported = (s: MethodStats): MethodStats | undefined => (s.reported ? { ...s, ...s.reported } : undefined);
+    lines.push(...figureTable(report, cols, reported, (p) => p.vs_reported ?? {}, false));
   }
   lines.push('');
   return lines.join('\n');

@@ -65,6 +65,18 @@ export function buildSummary(
           regret_mean_trace: meanTrace,
           ...(opts.random ? { random_regret: mean(opts.random.map((r) => r.regret ?? NaN)) } : {}),
         };
+  // with noise: the figure of the points the method would report (score.ts scoreReported)
+  const reported = runs.every((r) => r.reported !== null)
+    ? problem.refPoint !== null
+      ? {
+          reported_hypervolume: mean(runs.map((r) => r.reported!.hypervolume!)),
+          reported_hypervolume_per_seed: runs.map((r) => r.reported!.hypervolume),
+        }
+      : {
+          reported_regret: mean(runs.map((r) => r.reported!.regret ?? NaN)),
+          reported_regret_per_seed: runs.map((r) => r.reported!.regret),
+        }
+    : {};
   const model = runs.flatMap((r) => r.suggest_ms.filter((_, i) => r.phases[i] === 'model'));
   const modelCpu = runs.flatMap((r) => r.suggest_cpu_ms.filter((_, i) => r.phases[i] === 'model'));
   const all = runs.flatMap((r) => r.suggest_ms);
@@ -88,6 +100,7 @@ export function buildSummary(
     seed: runs[0].seed,
     seeds: runs.map((r) => r.seed),
     ...figures,
+    ...reported,
     trace_at: runs[0].trace_at,
     failed_mean: mean(runs.map((r) => r.failed)),
     seconds_per_run: mean(runs.map((r) => r.seconds)),
@@ -104,6 +117,7 @@ export function buildSummary(
       hypervolume: r.hypervolume,
       best_value: r.best_value,
       regret: r.regret,
+      ...(r.reported ? { reported: r.reported } : {}),
       trace: r.trace,
       failed: r.failed,
       seconds: r.seconds,

@@ -275,6 +275,8 @@ export async function runMethod(
   // only the model's suggestions are gated on their CPU per reference; its timing is left out of `seconds`
   const timeReference = method === 'mobo';
   let referenceWallMs = 0;
+  // before the proposer starts (an Optuna process to close) and the clock: the spread takes 1,024 evaluations
+  const noise = opts.noise ? new ObservationNoise(problem, opts.noise, opts.seed) : null;
   const t0 = performance.now();
   const proposer = await proposerFor(
     problem,
@@ -286,7 +288,6 @@ export async function runMethod(
     opts.batch,
     opts.optimizerOptions,
   );
-  const noise = opts.noise ? new ObservationNoise(problem, opts.noise, opts.seed) : null;
   const ys: (number[] | null)[] = [];
   const told: (number[] | null)[] = [];
   try {

@@ -101,6 +101,11 @@ export function methodStats(problem: SyntheticProblem, runs: SyntheticRunResult[
   };
 }
 
+/** A method's stats with the reported figure in place of the in-sample one (undefined without noise). */
+export function reportedStats(s: MethodStats): MethodStats | undefined {
+  return s.reported ? { ...s, ...s.reported } : undefined;
+}
+
 /** win / loss / tie of a against b (see the file comment). */
 export function compare(a: MethodStats, b: MethodStats, better: 'higher' | 'lower'): 'win' | 'loss' | 'tie' {
   if (a.mean === null || b.mean === null || a.sd === null || b.sd === null) return 'tie';
@@ -124,10 +129,9 @@ export function suiteProblemEntry(
   const vs: Record<string, 'win' | 'loss' | 'tie'> = {};
   for (const m of Object.keys(methods)) if (m !== ours) vs[m] = compare(methods[ours], methods[m], better);
   const vsReported: Record<string, 'win' | 'loss' | 'tie'> = {};
-  const asStats = (s: MethodStats): MethodStats | null => (s.reported ? { ...s, ...s.reported } : null);
-  const oursReported = methods[ours] ? asStats(methods[ours]) : null;
+  const oursReported = methods[ours] ? reportedStats(methods[ours]) : undefined;
   for (const m of Object.keys(methods)) {
-    const theirs = asStats(methods[m]);
+    const theirs = reportedStats(methods[m]);
     if (m !== ours && oursReported && theirs) vsReported[m] = compare(oursReported, theirs, better);
   }
   const anchor: Anchor | null = anchorFor(problem);
@@ -250,8 +254,7 @@ export function renderSuiteMarkdown(report: SuiteReport): string {
         'front of the told values), scored on their exact values. Sobol and random report their own noisy best too.',
     );
     lines.push('');
-    const reported = (s: MethodStats): MethodStats | undefined => (s.reported ? { ...s, ...s.reported } : undefined);
-    lines.push(...figureTable(report, cols, reported, (p) => p.vs_reported ?? {}, false));
+    lines.push(...figureTable(report, cols, reportedStats, (p) => p.vs_reported ?? {}, false));
   }
   lines.push('');
   return lines.join('\n');

@@ -5,21 +5,27 @@ The TypeScript runner (packages/benchmarks/src/synthetic/optuna-peer.ts) owns th
 sampler settings, asks for trials, evaluates them itself and tells the values (or the failure) back, so every figure is
 computed by the same TypeScript code for every method. Requests on stdin, one answer per request on stdout:
 
-  {"op": "init", "sampler": "tpe" | "nsga2", "seed": 0, "directions": ["maximize", ...],
+  {"op": "init", "sampler": "tpe" | "nsga2", "seed": 0, "directions": ["maximize", ...], "constraints": 0,
    "space": [{"name": "x0", "type": "double", "low": 0, "high": 1},
              {"name": "k", "type": "int", "low": 0, "high": 4},
              {"name": "fn", "type": "categorical", "choices": ["a", "b"]}]}     -> {"ok": true, "optuna": "<version>"}
   {"op": "ask"}                                                                  -> {"trial": 0, "params": {...}}
   {"op": "tell", "trial": 0, "values": [1.5, -2.0]}                              -> {"ok": true}
   {"op": "tell", "trial": 1, "failed": true}                                     -> {"ok": true}   (TrialState.FAIL)
+  {"op": "tell", "trial": 2, "values": [1.5, -2.0], "constraints": [0.3]}        -> {"ok": true}
   {"op": "add", "params": {...}, "values": [1.5, -2.0]}                          -> {"ok": true}
   {"op": "add", "params": {...}, "failed": true}                                 -> {"ok": true}
+  {"op": "trials"}                               -> {"trials": [{"number": 0, "constraints": [0.3] | null}, ...]}
   {"op": "close"}                                                                -> {"ok": true}, then exit
 
 Several trials may be asked before they are told (parallel workers); "add" records a finished trial Optuna did not
 propose (a study resumed from its journal: the trials run before the restart).
 
 Samplers: TPESampler(multivariate=True, seed=seed) with its default n_startup_trials; NSGAIISampler(seed=seed).
+With "constraints": k > 0 (observed constraints), every trial told or added with values carries k constraint values in
+Optuna's convention (feasible when each is <= 0), and both samplers get a constraints_func that reads them back: the
+way Optuna's samplers take constraints (TPE's constrained variant, NSGA-II's constrained domination). "trials" answers
+the constraint values the study recorded for each trial (tests).
 Any error is answered as {"error": "<message>"} and ends the process with status 1.
 
 Needs Debian's python3-optuna; when it is missing this script installs it with apt-get (as root) or says how to.
@@ -52,6 +58,20 @@ def import_optuna():
     return optuna
 
 
+CONSTRAINTS = "paretobench_constraints"
+
+
+def read_constraints(trial):
+    return trial.user_attrs[CONSTRAINTS]
+
+
+def constraints_of(req, n):
+    c = req.get("constraints")
+    if not isinstance(c, list) or len(c) != n or not all(isinstance(v, (int, float)) for v in c):
+        raise ValueError(f"constraints: expected {n} numbers (got {c!r})")
+    return [float(v) for v in c]
+
+
 def main():
     optuna = import_optuna()
     from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
@@ -63,6 +83,7 @@ def main():
     study = None
     dists = None
     trials = {}
+    n_constraints = 0
 
     def reply(obj):
         sys.stdout.write(json.dumps(obj) + "\n")
@@ -76,10 +97,12 @@ def main():
             op = req.get("op")
             if op == "init":
                 seed = int(req["seed"])
+                n_constraints = int(req.get("constraints", 0))
+                extra = {"constraints_func": read_constraints} if n_constraints > 0 else {}
                 if req["sampler"] == "tpe":
-                    sampler = optuna.samplers.TPESampler(multivariate=True, seed=seed)
+                    sampler = optuna.samplers.TPESampler(multivariate=True, seed=seed, **extra)
                 elif req["sampler"] == "nsga2":
-                    sampler = optuna.samplers.NSGAIISampler(seed=seed)
+                    sampler = optuna.samplers.NSGAIISampler(seed=seed, **extra)
                 else:
                     raise ValueError(f"sampler must be tpe or nsga2 (got {req['sampler']!r})")
                 dists = {}
@@ -104,6 +127,8 @@ def main():
                     study.tell(trial, state=TrialState.FAIL)
                 else:
                     values = req["values"]
+                    if n_constraints > 0:
+                        trial.set_user_attr(CONSTRAINTS, constraints_of(req, n_constraints))
                     study.tell(trial, values[0] if len(values) == 1 else values)
                 reply({"ok": True})
             elif op == "add":
@@ -115,14 +140,28 @@ def main():
                     done = optuna.trial.create_trial(params=params, distributions=dists, state=TrialState.FAIL)
                 else:
                     values = req["values"]
-                    done = optuna.trial.create_trial(params=params, distributions=dists, values=values)
+                    attrs = {CONSTRAINTS: constraints_of(req, n_constraints)} if n_constraints > 0 else {}
+                    done = optuna.trial.create_trial(
+                        params=params,
+                        distributions=dists,
+                        values=values,
+                        user_attrs=attrs,
+                        # what constraints_func stores for a trial the sampler saw finish
+                        system_attrs={"constraints": attrs[CONSTRAINTS]} if attrs else None,
+                    )
                 study.add_trial(done)
                 reply({"ok": True})
+            elif op == "trials":
+                recorded = [
+                    {"number": t.number, "constraints": t.system_attrs.get("constraints")}
+                    for t in study.get_trials(deepcopy=False)
+                ]
+                reply({"trials": recorded})
             elif op == "close":
                 reply({"ok": True})
                 return
             else:
-                raise ValueError(f"op must be init, ask, tell, add or close (got {op!r})")
+                raise ValueError(f"op must be init, ask, tell, add, trials or close (got {op!r})")
         except Exception as e:  # answer, then stop: the runner treats an error as fatal
             reply({"error": f"{type(e).__name__}: {e}"})
             sys.exit(1)

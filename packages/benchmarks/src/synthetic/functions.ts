@@ -136,6 +136,25 @@ export function braninCurrinDiskSlack(x0: number, x1: number): number {
   return 50 - (a - 2.5) ** 2 - (b - 7.5) ** 2;
 }
 
+/**
+ * The constraint of C2-DTLZ2 (Deb, Thiele, Laumanns & Zitzler 2001; BoTorch's C2DTLZ2) on the objectives f (minimised,
+ * m of them), r = 0.2: feasible (slack >= 0) within r of the point where the front meets a corner of the objective
+ * space or of its middle point (1, ..., 1) / sqrt(m):
+ *   slack = -min( min_i [ (f_i - 1)^2 + sum_{j != i} (f_j^2 - r^2) ],  sum_i [ (f_i - 1/sqrt(m))^2 - r^2 ] ).
+ */
+export function c2dtlz2Slack(f: readonly number[], r = 0.2): number {
+  const m = f.length;
+  let min1 = Infinity;
+  for (let i = 0; i < m; i++) {
+    let t = (f[i] - 1) ** 2;
+    for (let j = 0; j < m; j++) if (j !== i) t += f[j] ** 2 - r * r;
+    min1 = Math.min(min1, t);
+  }
+  let min2 = 0;
+  for (let i = 0; i < m; i++) min2 += (f[i] - 1 / Math.sqrt(m)) ** 2 - r * r;
+  return -Math.min(min1, min2);
+}
+
 /** Hartmann-6 on [0, 1]^6 (BoTorch's constants); min -3.32237 at (0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573). */
 const HARTMANN6_A = [
   [10, 3, 17, 3.5, 1.7, 8],

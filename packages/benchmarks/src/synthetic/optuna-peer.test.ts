@@ -96,4 +96,51 @@ describe('Optuna ask/tell bridge', () => {
     expect(s.best_value).toBe(Math.max(...s.points.map((q) => q.y![0])));
     expect(s.regret).toBeCloseTo(-0.397887 - s.best_value!, 12);
   });
+
+  it("observed constraints reach Optuna's samplers as constraints_func values (feasible when <= 0)", async () => {
+    requireOptuna();
+    const peer = await OptunaPeer.start({
+      sampler: 'nsga2',
+      seed: 0,
+      parameters: space,
+      objectives: 2,
+      constraints: 1,
+    });
+    try {
+      await peer.ask();
+      await peer.tell({ values: [1, 2], constraints: [0.5] }); // met: slack 0.5 -> Optuna's -0.5
+      await peer.ask();
+      await peer.tell({ values: [0, 1], constraints: [-2] }); // missed
+      await peer.ask();
+      await peer.tell({ failed: true });
+      await peer.add({ x: 0, k: 1, c: 'a' }, { values: [3, 3], constraints: [0.25] });
+      // what Optuna's own constraints_func hook stored for its samplers, trial by trial
+      expect(await peer.trials()).toEqual([
+        { number: 0, constraints: [-0.5] },
+        { number: 1, constraints: [2] },
+        { number: 2, constraints: null },
+        { number: 3, constraints: [-0.25] },
+      ]);
+      await peer.ask();
+      await expect(peer.tell({ values: [1, 1] })).rejects.toThrow(/constraints: expected 1 numbers/);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('as a method on a problem with observed constraints: only the feasible points count', async () => {
+    requireOptuna();
+    const p = makeProblem('c2dtlz2');
+    const r = await runMethod(p, 'optuna-tpe', { budget: 12, seed: 1 });
+    const feasible: number[][] = [];
+    for (const pt of r.points) {
+      const o = p.evaluate(pt.x) as { values: number[]; constraints: number[] };
+      expect(pt.y).toEqual(o.values);
+      expect(pt.c).toEqual(o.constraints);
+      if (o.constraints[0] >= 0) feasible.push(o.values);
+    }
+    expect(r.infeasible).toBe(12 - feasible.length);
+    expect(r.infeasible).toBeGreaterThan(0);
+    expect(r.hypervolume).toBeCloseTo(hypervolume(feasible, p.refPoint!), 12);
+  });
 });

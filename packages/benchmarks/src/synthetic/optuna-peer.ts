@@ -34,6 +34,7 @@ const AnswerSchema = z.union([
   z.object({ error: z.string() }),
   z.object({ trial: z.number().int(), params: z.record(z.string(), z.union([z.number(), z.string()])) }),
   z.object({ ok: z.literal(true), optuna: z.string().optional() }),
+  z.object({ trials: z.array(z.object({ number: z.number().int(), constraints: z.array(z.number()).nullable() })) }),
 ]);
 type Answer = z.infer<typeof AnswerSchema>;
 
@@ -44,6 +45,18 @@ function spaceOf(parameters: Parameter[]): unknown[] {
     if (p.type === 'categorical') return { name: p.name, type: 'categorical', choices: categoricalNames(p) };
     return { name: p.name, type: p.type, low: p.bounds!.min, high: p.bounds!.max };
   });
+}
+
+/**
+ * An outcome as the Python side takes it: a failure, or values with the observed constraints in Optuna's convention
+ * (feasible when <= 0: the slacks negated).
+ */
+function told(outcome: Outcome): Record<string, unknown> {
+  if (outcome.failed) return { failed: true };
+  return {
+    values: outcome.values,
+    ...(outcome.constraints ? { constraints: outcome.constraints.map((c) => -c) } : {}),
+  };
 }
 
 export class OptunaPeer {
@@ -69,12 +82,16 @@ export class OptunaPeer {
     });
   }
 
-  /** Starts the Python side and sends the space and sampler settings. Directions are all 'maximize'. */
+  /**
+   * Starts the Python side and sends the space and sampler settings. Directions are all 'maximize'. With `constraints`
+   * (observed constraints: each outcome's slacks, met when >= 0), the sampler gets Optuna's `constraints_func`.
+   */
   static async start(opts: {
     sampler: OptunaSampler;
     seed: number;
     parameters: Parameter[];
     objectives: number;
+    constraints?: number;
     python?: string;
   }): Promise<OptunaPeer> {
     const python = opts.python ?? optunaPython();
@@ -90,6 +107,7 @@ export class OptunaPeer {
       sampler: opts.sampler,
       seed: opts.seed,
       directions: Array(opts.objectives).fill('maximize'),
+      constraints: opts.constraints ?? 0,
       space,
     });
     if ('ok' in a) peer.version = a.optuna ?? '';
@@ -126,9 +144,7 @@ export class OptunaPeer {
     if (this.pendingTrial === null) throw new Error('optuna peer: tell without an asked trial');
     const trial = this.pendingTrial;
     this.pendingTrial = null;
-    await this.request(
-      outcome.failed ? { op: 'tell', trial, failed: true } : { op: 'tell', trial, values: outcome.values },
-    );
+    await this.request({ op: 'tell', trial, ...told(outcome) });
   }
 
   /**
@@ -143,16 +159,19 @@ export class OptunaPeer {
 
   /** The outcome of a trial from askTrial() (values in maximisation orientation). */
   async tellTrial(trial: number, outcome: Outcome): Promise<void> {
-    await this.request(
-      outcome.failed ? { op: 'tell', trial, failed: true } : { op: 'tell', trial, values: outcome.values },
-    );
+    await this.request({ op: 'tell', trial, ...told(outcome) });
   }
 
   /** A finished trial Optuna did not propose (a resumed run's earlier trials), recorded with its outcome. */
   async add(params: Assignments, outcome: Outcome): Promise<void> {
-    await this.request(
-      outcome.failed ? { op: 'add', params, failed: true } : { op: 'add', params, values: outcome.values },
-    );
+    await this.request({ op: 'add', params, ...told(outcome) });
+  }
+
+  /** What the study recorded of each trial: the constraint values Optuna's samplers read (null: none). */
+  async trials(): Promise<{ number: number; constraints: number[] | null }[]> {
+    const a = await this.request({ op: 'trials' });
+    if (!('trials' in a)) throw new Error('optuna peer: trials answered without trials');
+    return a.trials;
   }
 
   async close(): Promise<void> {

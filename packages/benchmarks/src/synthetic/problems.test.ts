@@ -1,6 +1,15 @@
 import { hypervolume, type Assignments } from '@paretobench/optimizer';
 import { describe, expect, it } from 'vitest';
-import { branin, currin, makeProblem, vectorAssignments, type SyntheticProblem } from './problems.ts';
+import {
+  branin,
+  currin,
+  isFeasibleOutcome,
+  makeProblem,
+  vectorAssignments,
+  type SyntheticProblem,
+} from './problems.ts';
+import { ObservationNoise } from './noise.ts';
+import { problemConfig, runMethod } from './run.ts';
 
 /** Objective values at a vector of doubles x0..x{d-1} (throws on a failure). */
 function ev(p: SyntheticProblem, x: number[] | Assignments): number[] {
@@ -205,6 +214,86 @@ describe('mixed spaces and the failure region', () => {
     expect(p.evaluate(vectorAssignments([edge + 1e-6, 0.5])).failed).toBe(true);
     expect(p.refPoint).toEqual([-80, -12]);
     expect(p.maxHv).toBe(608.4004237022673);
+  });
+});
+
+describe('observed constraints: the slacks come with the values, feasible when >= 0', () => {
+  it("branincurrin-slack: BraninCurrin's values with BoTorch's disk slack", () => {
+    const p = makeProblem('branincurrin-slack');
+    const bc = makeProblem('branincurrin');
+    expect(p.constraints).toBe(1);
+    expect(bc.constraints).toBe(0);
+    for (const x of [
+      [0.5, 0.5],
+      [0, 0],
+      [0.9, 0.2],
+    ]) {
+      const o = p.evaluate(vectorAssignments(x));
+      expect(o.failed).toBeFalsy();
+      expect(ev(p, x)).toEqual(ev(bc, x));
+    }
+    expect(p.evaluate(vectorAssignments([0.5, 0.5]))).toMatchObject({ constraints: [50] }); // the centre (2.5, 7.5)
+    const corner = p.evaluate(vectorAssignments([0, 0])) as { constraints: number[] }; // (-5, 0)
+    expect(corner.constraints[0]).toBeCloseTo(50 - 56.25 - 56.25, 12);
+    expect(isFeasibleOutcome(corner)).toBe(false);
+    expect(isFeasibleOutcome(p.evaluate(vectorAssignments([0.5, 0.5])))).toBe(true);
+    expect(p.refPoint).toEqual([-80, -12]);
+  });
+  it('c2dtlz2: the DTLZ2 front is feasible near its ends and its middle only; max HV that of the feasible arcs', () => {
+    const p = makeProblem('c2dtlz2');
+    expect(p.dim).toBe(6);
+    const slack = (x0: number) =>
+      (p.evaluate(vectorAssignments([x0, 0.5, 0.5, 0.5, 0.5, 0.5])) as { constraints: number[] }).constraints[0];
+    // on the front (g = 0): f = (cos, sin) of x0 pi / 2
+    expect(slack(0.5)).toBeCloseTo(0.08, 12); // the middle: r^2 m - 0 = 0.04 * 2
+    expect(slack(0)).toBeCloseTo(0.04, 12); // an end: -(0 + 0 - r^2)
+    expect(slack(0.25)).toBeCloseTo(-0.0722409, 6); // between them
+    expect(ev(p, [0.25, 0.5, 0.5, 0.5, 0.5, 0.5])).toEqual(
+      ev(makeProblem('dtlz2', 6), [0.25, 0.5, 0.5, 0.5, 0.5, 0.5]),
+    );
+    // away from the front (g > 0) the middle piece closes: f = 1.5 (cos, sin) misses it
+    expect(
+      (p.evaluate(vectorAssignments([0.5, 1, 1, 1, 1, 1])) as { constraints: number[] }).constraints[0],
+    ).toBeLessThan(0);
+    // the hypervolume of 200,001 points of the front, the feasible ones: the problem's max HV (BoTorch's NSGA-II
+    // estimate, 0.39964, is below it)
+    const front: number[][] = [];
+    for (let i = 0; i <= 200000; i++) {
+      const x0 = i / 200000;
+      const o = p.evaluate(vectorAssignments([x0, 0.5, 0.5, 0.5, 0.5, 0.5]));
+      if (isFeasibleOutcome(o) && !o.failed) front.push(o.values);
+    }
+    expect(hypervolume(front, p.refPoint!)).toBeCloseTo(p.maxHv!, 5);
+    expect(p.maxHv!).toBeGreaterThan(0.3996406303723544);
+  });
+  it('ours and Sobol 10x: the optimizer is told the slack as a constraint metric; infeasible points count for nothing', async () => {
+    const p = makeProblem('branincurrin-slack');
+    const config = problemConfig(p, 'mobo', 0, { thresholds: true });
+    expect(config.metrics.map((m) => [m.name, m.strategy, m.threshold])).toEqual([
+      ['f0', 'optimize', -80],
+      ['f1', 'optimize', -12],
+      ['c0', 'constraint', 0],
+    ]);
+    for (const method of ['mobo', 'sobol-10x'] as const) {
+      const r = await runMethod(p, method, { budget: 12, seed: 2 });
+      const feasible: number[][] = [];
+      for (const pt of r.points) {
+        const o = p.evaluate(pt.x) as { values: number[]; constraints: number[] };
+        expect(pt).toMatchObject({ y: o.values, c: o.constraints });
+        if (o.constraints[0] >= 0) feasible.push(o.values);
+      }
+      expect(r.failed).toBe(0);
+      expect(r.infeasible).toBe(r.points.length - feasible.length);
+      expect(r.infeasible).toBeGreaterThan(0);
+      expect(r.hypervolume).toBeCloseTo(hypervolume(feasible, p.refPoint!), 12);
+      expect(r.trace.at(-1)).toBeCloseTo(r.hypervolume!, 12);
+    }
+    // with noise, the objectives are told noisy and the slacks exact
+    const noise = new ObservationNoise(p, 0.1, 0);
+    const o = p.evaluate(vectorAssignments([0.2, 0.3])) as { values: number[]; constraints: number[] };
+    const seen = noise.observe(o) as { values: number[]; constraints: number[] };
+    expect(seen.constraints).toEqual(o.constraints);
+    expect(seen.values).not.toEqual(o.values);
   });
 });
 

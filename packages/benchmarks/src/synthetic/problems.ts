@@ -36,6 +36,12 @@
  * failure region:
  *   constrained-branincurrin  BoTorch's ConstrainedBraninCurrin (d = 2, ref (80, 12), max HV 608.4004237022673);
  *                   a point outside its disk constraint comes back failed (no values), so it counts for nothing
+ * observed constraints (also `extra`; BoTorch's ConstrainedBaseTestProblem: each constraint's slack is measured with
+ * the objectives, feasible when every slack is >= 0; an infeasible point counts for nothing):
+ *   branincurrin-slack  ConstrainedBraninCurrin with its disk slack measured (d = 2, ref (80, 12), max HV 608.4004237022673)
+ *   c2dtlz2         C2-DTLZ2 (Deb et al. 2001; BoTorch's C2DTLZ2, r = 0.2), 2 objectives, ref 1.1 each: the DTLZ2
+ *                   front cut into three pieces by one constraint on the objectives; max HV 0.400057, that of the
+ *                   feasible arcs of the front (BoTorch's 0.3996406303723544 is an NSGA-II estimate below it)
  */
 import type { Assignments, Parameter } from '@paretobench/optimizer';
 import { z } from 'zod';
@@ -51,6 +57,7 @@ import {
   shekel,
   sixHumpCamel,
   braninCurrinDiskSlack,
+  c2dtlz2Slack,
   currin,
   dtlz,
   levy,
@@ -80,6 +87,8 @@ export const ProblemNameSchema = z.enum([
   'rosenbrock-int',
   'fn-switch',
   'constrained-branincurrin',
+  'branincurrin-slack',
+  'c2dtlz2',
   'hartmann6',
   'hartmann6-embedded',
   'ackley',
@@ -93,8 +102,16 @@ export const ProblemNameSchema = z.enum([
 ]);
 export type ProblemName = z.infer<typeof ProblemNameSchema>;
 
-/** An evaluation: objective values (maximised, in objective order) or a failure. */
-export type Outcome = { values: number[]; failed?: false } | { failed: true };
+/**
+ * An evaluation: objective values (maximised, in objective order), with the constraints' slacks of a problem with
+ * observed constraints (feasible when every slack is >= 0), or a failure.
+ */
+export type Outcome = { values: number[]; constraints?: number[]; failed?: false } | { failed: true };
+
+/** Whether an outcome counts for the figures: it did not fail, and it meets every observed constraint. */
+export function isFeasibleOutcome(outcome: Outcome): boolean {
+  return !outcome.failed && (outcome.constraints ?? []).every((c) => c >= 0);
+}
 
 export interface SyntheticProblem {
   name: ProblemName;
@@ -110,6 +127,8 @@ export interface SyntheticProblem {
   maxHv: number | null;
   /** single objective: the maximum of the (negated) function; else null */
   optimum: number | null;
+  /** observed constraints: how many slacks each outcome carries (0: none) */
+  constraints: number;
   evaluate(a: Assignments): Outcome;
 }
 
@@ -135,6 +154,7 @@ interface Spec {
   refPoint?: number[];
   maxHv?: number;
   optimum?: number;
+  constraints?: number;
   evaluate(a: Assignments): Outcome;
 }
 
@@ -328,6 +348,32 @@ function spec(name: ProblemName, dim: number | undefined): Spec {
         evaluate: (a) => (braninCurrinDiskSlack(Number(a.x0), Number(a.x1)) >= 0 ? base.evaluate(a) : { failed: true }),
       };
     }
+    case 'branincurrin-slack': {
+      const d = fixedDim(name, dim, 2);
+      const base = spec('branincurrin', 2);
+      return {
+        ...base,
+        dim: d,
+        refPoint: [-80, -12],
+        maxHv: 608.4004237022673,
+        constraints: 1,
+        evaluate: (a) => {
+          const o = base.evaluate(a) as { values: number[] };
+          return { values: o.values, constraints: [braninCurrinDiskSlack(Number(a.x0), Number(a.x1))] };
+        },
+      };
+    }
+    case 'c2dtlz2': {
+      const d = minDim(name, dim, 6, 3);
+      return {
+        ...multi(d, box(d, 0, 1), [1.1, 1.1], 0.400057, (x) => dtlz(2, 2, x)),
+        constraints: 1,
+        evaluate: (a) => {
+          const f = dtlz(2, 2, xs(a, d));
+          return { values: f.map((v) => -v), constraints: [c2dtlz2Slack(f)] };
+        },
+      };
+    }
   }
 }
 
@@ -348,6 +394,7 @@ export function makeProblem(name: ProblemName, dim?: number): SyntheticProblem {
     refPoint: s.refPoint ?? null,
     maxHv: s.maxHv ?? null,
     optimum: s.optimum ?? null,
+    constraints: s.constraints ?? 0,
     evaluate: (a) => s.evaluate(a),
   };
 }

@@ -29,7 +29,7 @@ import {
 import { measureReference } from '../host/reference-workload.ts';
 import { ObservationNoise } from './noise.ts';
 import { OptunaPeer } from './optuna-peer.ts';
-import { makeProblem, type Outcome, type ProblemName, type SyntheticProblem } from './problems.ts';
+import { isFeasibleOutcome, makeProblem, type Outcome, type ProblemName, type SyntheticProblem } from './problems.ts';
 import { scoreAt, scoreReported, scoreTrace, type Score } from './score.ts';
 
 export type SyntheticMethod = 'mobo' | 'random' | 'sobol';
@@ -54,14 +54,19 @@ export interface SyntheticRunResult {
   trace: number[];
   trace_at: number[];
   failed: number;
+  /** problems with observed constraints: evaluations that missed one (they count for nothing, like failures) */
+  infeasible: number;
   seconds: number;
   /**
    * noise only: the figure of the points the method would report, judged by the noisy values it was told (the best
    * told value, or the told values' front), scored on their exact values (score.ts `scoreReported`); else null
    */
   reported: Score | null;
-  /** every evaluated point, with its exact values (y null = failed) and, with noise, the values the method was told */
-  points: { x: Assignments; y: number[] | null; observed?: number[] | null }[];
+  /**
+   * every evaluated point, with its exact values (y null = failed), its constraints' slacks (c, problems with observed
+   * constraints) and, with noise, the values the method was told
+   */
+  points: { x: Assignments; y: number[] | null; c?: number[]; observed?: number[] | null }[];
   /** ours only: wall and process CPU time (user + system) per suggestion, and the optimizer's phase */
   suggest_ms: number[];
   suggest_cpu_ms: number[];
@@ -89,11 +94,20 @@ export function problemConfig(
   return parseExperimentConfig({
     name: problem.id,
     parameters: problem.parameters,
-    metrics: Array.from({ length: problem.objectives }, (_, j) => ({
-      name: `f${j}`,
-      objective: 'maximize',
-      ...(opts.thresholds && problem.refPoint ? { threshold: problem.refPoint[j] } : {}),
-    })),
+    metrics: [
+      ...Array.from({ length: problem.objectives }, (_, j) => ({
+        name: `f${j}`,
+        objective: 'maximize' as const,
+        ...(opts.thresholds && problem.refPoint ? { threshold: problem.refPoint[j] } : {}),
+      })),
+      // observed constraints: SigOpt's constraint metrics, met when the slack is >= 0
+      ...Array.from({ length: problem.constraints }, (_, j) => ({
+        name: `c${j}`,
+        objective: 'maximize' as const,
+        strategy: 'constraint' as const,
+        threshold: 0,
+      })),
+    ],
     seed,
     method,
     ...(opts.budget !== undefined ? { observation_budget: opts.budget } : {}),
@@ -184,7 +198,13 @@ function oursProposer(
       observations.push(
         outcome.failed
           ? { assignments, failed: true }
-          : { assignments, values: outcome.values.map((value, j) => ({ name: `f${j}`, value })) },
+          : {
+              assignments,
+              values: [
+                ...outcome.values.map((value, j) => ({ name: `f${j}`, value })),
+                ...(outcome.constraints ?? []).map((value, j) => ({ name: `c${j}`, value })),
+              ],
+            },
       );
     },
   };
@@ -225,6 +245,7 @@ async function proposerFor(
         seed,
         parameters: problem.parameters,
         objectives: problem.objectives,
+        constraints: problem.constraints,
       });
       return { ask: () => peer.ask(), tell: (_a, o) => peer.tell(o), close: () => peer.close() };
     }
@@ -263,6 +284,7 @@ export async function runMethod(
     trace: [],
     trace_at: [],
     failed: 0,
+    infeasible: 0,
     seconds: 0,
     reported: null,
     points: [],
@@ -303,10 +325,13 @@ export async function runMethod(
       await proposer.tell(a, seen);
       const y = outcome.failed ? null : outcome.values;
       const observed = seen.failed ? null : seen.values;
+      const c = outcome.failed ? undefined : outcome.constraints;
       if (!y) out.failed++;
-      ys.push(y);
-      told.push(observed);
-      out.points.push(noise ? { x: a, y, observed } : { x: a, y });
+      else if (!isFeasibleOutcome(outcome)) out.infeasible++;
+      // the figures count feasible points only (the noise leaves the slacks exact: what was told is feasible alike)
+      ys.push(isFeasibleOutcome(outcome) ? y : null);
+      told.push(isFeasibleOutcome(outcome) ? observed : null);
+      out.points.push({ x: a, y, ...(c ? { c } : {}), ...(noise ? { observed } : {}) });
       opts.onStep?.(i);
     }
   } finally {

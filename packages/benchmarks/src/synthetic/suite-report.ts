@@ -21,6 +21,8 @@ export const MethodStatsSchema = z.object({
   /** single objective: best value per seed (the figure is the regret) */
   best_value_per_seed: z.array(z.number().nullable()).optional(),
   failed_mean: z.number(),
+  /** problems with observed constraints: evaluations per run that missed one */
+  infeasible_mean: z.number().optional(),
   seconds: z.number(),
   seconds_per_run: z.number(),
   /** with noise: the same figure for the points the method would report (score.ts `scoreReported`) */
@@ -87,6 +89,7 @@ export function methodStats(problem: SyntheticProblem, runs: SyntheticRunResult[
     per_seed: perSeed,
     ...(multi ? {} : { best_value_per_seed: runs.map((r) => r.best_value) }),
     failed_mean: mean(runs.map((r) => r.failed)),
+    ...(runs.some((r) => r.infeasible > 0) ? { infeasible_mean: mean(runs.map((r) => r.infeasible)) } : {}),
     seconds,
     seconds_per_run: seconds / runs.length,
     ...(reported
@@ -231,7 +234,8 @@ export function renderSuiteMarkdown(report: SuiteReport): string {
   lines.push('');
   lines.push(
     'Mean ± sd over the seeds of the hypervolume (HV, higher is better) or the final regret (lower is better), ' +
-      'computed by our code from every method’s evaluated points (failed points count for nothing). ' +
+      'computed by our code from every method’s evaluated points (failed points, and those that miss an observed ' +
+      'constraint, count for nothing). ' +
       'Sobol and random get 10x the budget. ' +
       'Marks on a peer: ▲ ours better, ▼ ours worse (by more than 2 standard errors of the difference), · no clear difference. ' +
       'BoTorch: qNEHVI anchor (mean HV at 60 evaluations / max HV).',

@@ -46,8 +46,9 @@ const CI: [ProblemName, number][] = [
 /**
  * Classic problems the optimizer was not tuned on (none of them shaped a policy constant): the check that a change
  * which helps the public suite is not tuned to it. Single objective, then multi-objective: a disconnected front
- * (ZDT3), a Rastrigin-like distance function (DH1), a narrow global front beside a broad local one (DH3), and four
- * objectives from an engineering design (car side impact).
+ * (ZDT3), a Rastrigin-like distance function (DH1), a narrow global front beside a broad local one (DH3), four
+ * objectives from an engineering design (car side impact), and two with observed constraints (SigOpt's constraint
+ * metrics): the failure region of the public suite with its slack measured instead, and C2-DTLZ2.
  */
 const EXTRA: [ProblemName, number][] = [
   ['hartmann6', 6],
@@ -61,6 +62,8 @@ const EXTRA: [ProblemName, number][] = [
   ['dh1', 2],
   ['dh3', 5],
   ['carsideimpact', 7],
+  ['branincurrin-slack', 2],
+  ['c2dtlz2', 6],
 ];
 
 export function suiteBudget(dim: number): number {

@@ -103,6 +103,7 @@ export function buildSummary(
     ...reported,
     trace_at: runs[0].trace_at,
     failed_mean: mean(runs.map((r) => r.failed)),
+    ...(problem.constraints > 0 ? { infeasible_mean: mean(runs.map((r) => r.infeasible)) } : {}),
     seconds_per_run: mean(runs.map((r) => r.seconds)),
     suggest_ms: all.length ? { median: quantile(all, 0.5), p95: quantile(all, 0.95) } : null,
     suggest_ms_model_phase: timing(model),
@@ -120,6 +121,7 @@ export function buildSummary(
       ...(r.reported ? { reported: r.reported } : {}),
       trace: r.trace,
       failed: r.failed,
+      ...(problem.constraints > 0 ? { infeasible: r.infeasible } : {}),
       seconds: r.seconds,
       // the 10x peers evaluate too many points to keep; ours and Optuna keep theirs
       ...(method === 'sobol-10x' || method === 'random-10x' ? {} : { points: r.points }),

@@ -207,3 +207,10 @@ export function logDetHalf(L: Float64Array, n: number): number {
   for (let i = 0; i < n; i++) s += Math.log(L[i * n + i]);
   return s;
 }
+
+/** Rows of equal length d as one row-major matrix. */
+export function toMatrix(rows: readonly number[][], d: number): Float64Array {
+  const X = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => X.set(r, i * d));
+  return X;
+}

@@ -67,8 +67,9 @@ def read_constraints(trial):
 
 def constraints_of(req, n):
     c = req.get("constraints")
-    if not isinstance(c, list) or len(c) != n or not all(isinstance(v, (int, float)) for v in c):
-        raise ValueError(f"constraints: expected {n} numbers (got {c!r})")
+    numbers = isinstance(c, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in c)
+    if n == 0 or not numbers or len(c) != n:
+        raise ValueError(f"constraints: expected {n} numbers, as init said (got {c!r})")
     return [float(v) for v in c]
 
 
@@ -127,7 +128,7 @@ def main():
                     study.tell(trial, state=TrialState.FAIL)
                 else:
                     values = req["values"]
-                    if n_constraints > 0:
+                    if n_constraints > 0 or "constraints" in req:
                         trial.set_user_attr(CONSTRAINTS, constraints_of(req, n_constraints))
                     study.tell(trial, values[0] if len(values) == 1 else values)
                 reply({"ok": True})
@@ -140,7 +141,8 @@ def main():
                     done = optuna.trial.create_trial(params=params, distributions=dists, state=TrialState.FAIL)
                 else:
                     values = req["values"]
-                    attrs = {CONSTRAINTS: constraints_of(req, n_constraints)} if n_constraints > 0 else {}
+                    has = n_constraints > 0 or "constraints" in req
+                    attrs = {CONSTRAINTS: constraints_of(req, n_constraints)} if has else {}
                     done = optuna.trial.create_trial(
                         params=params,
                         distributions=dists,

@@ -126,6 +126,14 @@ describe('Optuna ask/tell bridge', () => {
     } finally {
       await peer.close();
     }
+    // a study started without constraints refuses them rather than dropping them
+    const plain = await OptunaPeer.start({ sampler: 'tpe', seed: 0, parameters: space, objectives: 1 });
+    try {
+      await plain.ask();
+      await expect(plain.tell({ values: [1], constraints: [0.5] })).rejects.toThrow(/constraints: expected 0 numbers/);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('as a method on a problem with observed constraints: only the feasible points count', async () => {

@@ -233,7 +233,7 @@ describe('observed constraints: the slacks come with the values, feasible when >
       expect(ev(p, x)).toEqual(ev(bc, x));
     }
     expect(p.evaluate(vectorAssignments([0.5, 0.5]))).toMatchObject({ constraints: [50] }); // the centre (2.5, 7.5)
-    const corner = p.evaluate(vectorAssignments([0, 0])) as { constraints: number[] }; // (-5, 0)
+    const corner = p.evaluate(vectorAssignments([0, 0])) as { values: number[]; constraints: number[] }; // (-5, 0)
     expect(corner.constraints[0]).toBeCloseTo(50 - 56.25 - 56.25, 12);
     expect(isFeasibleOutcome(corner)).toBe(false);
     expect(isFeasibleOutcome(p.evaluate(vectorAssignments([0.5, 0.5])))).toBe(true);
@@ -251,7 +251,7 @@ describe('observed constraints: the slacks come with the values, feasible when >
     expect(ev(p, [0.25, 0.5, 0.5, 0.5, 0.5, 0.5])).toEqual(
       ev(makeProblem('dtlz2', 6), [0.25, 0.5, 0.5, 0.5, 0.5, 0.5]),
     );
-    // away from the front (g > 0) the middle piece closes: f = 1.5 (cos, sin) misses it
+    // away from the front the middle piece closes: g = 5 * 0.25, f = 2.25 (cos, sin) misses it
     expect(
       (p.evaluate(vectorAssignments([0.5, 1, 1, 1, 1, 1])) as { constraints: number[] }).constraints[0],
     ).toBeLessThan(0);

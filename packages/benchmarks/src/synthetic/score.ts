@@ -1,6 +1,6 @@
 /**
- * The figures of a run, computed the same way for every method from the evaluated points (failed ones count for
- * nothing): the hypervolume above the problem's reference point (multi-objective), or the best value and the
+ * The figures of a run, computed the same way for every method from the evaluated points (failed ones, and those that
+ * miss an observed constraint, count for nothing: their y is null here): the hypervolume above the problem's reference point (multi-objective), or the best value and the
  * regret = optimum - best value (single objective).
  */
 import { hypervolume, paretoFront } from '@paretobench/optimizer';
@@ -12,7 +12,7 @@ export interface Score {
   regret: number | null;
 }
 
-/** The score of the first n evaluations (y null = failed). */
+/** The score of the first n evaluations (y null = failed or infeasible). */
 export function scoreAt(problem: SyntheticProblem, ys: readonly (number[] | null)[], n: number): Score {
   const ok = ys.slice(0, n).filter((y): y is number[] => y !== null);
   if (problem.refPoint) return { hypervolume: hypervolume(ok, problem.refPoint), best_value: null, regret: null };
@@ -42,7 +42,7 @@ export function scoreTrace(
  * The figure of the points a method would report when the values it was told are noisy (noise.ts): the point with
  * the best told value (single objective), or the points whose told values no other told values dominate, scored on
  * their exact values. Without noise this is the figure of every point (the front's hypervolume is the set's, the
- * best told value is the best). `told[i]` is what the method was told for `ys[i]` (null: failed).
+ * best told value is the best). `told[i]` is what the method was told for `ys[i]` (null: failed or infeasible).
  */
 export function scoreReported(
   problem: SyntheticProblem,

@@ -89,7 +89,7 @@ export function methodStats(problem: SyntheticProblem, runs: SyntheticRunResult[
     per_seed: perSeed,
     ...(multi ? {} : { best_value_per_seed: runs.map((r) => r.best_value) }),
     failed_mean: mean(runs.map((r) => r.failed)),
-    ...(runs.some((r) => r.infeasible > 0) ? { infeasible_mean: mean(runs.map((r) => r.infeasible)) } : {}),
+    ...(problem.constraints > 0 ? { infeasible_mean: mean(runs.map((r) => r.infeasible)) } : {}),
     seconds,
     seconds_per_run: seconds / runs.length,
     ...(reported

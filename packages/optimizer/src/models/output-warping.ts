@@ -5,7 +5,7 @@
  * models a skewed objective badly: a few very bad values set the scale, and the differences among the good values,
  * the ones that decide where to look next, are a small fraction of it. Because the transform is strictly increasing,
  * it keeps which observation is better, so expected improvement can be computed in the warped space as it is (the
- * incumbent is the model's own mean at the best observation). suggest.ts warps the target of every log-EI
+ * incumbent is the model's own mean at the best observation). acquisition/build.ts warps the target of every log-EI
  * acquisition (one objective, or a ParEGO scalarisation), not the objectives of a hypervolume acquisition, whose
  * improvement is a volume in their own units.
  *

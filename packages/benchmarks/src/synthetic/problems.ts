@@ -338,24 +338,16 @@ function spec(name: ProblemName, dim: number | undefined): Spec {
       return multi(d, bounds, [45.4872, 4.5114, 13.3394, 10.3942], 484.72654347642793, carSideImpact);
     }
     case 'constrained-branincurrin': {
-      const d = fixedDim(name, dim, 2);
-      const base = spec('branincurrin', 2);
+      const base = constrainedBraninCurrin(name, dim);
       return {
         ...base,
-        dim: d,
-        refPoint: [-80, -12],
-        maxHv: 608.4004237022673,
         evaluate: (a) => (braninCurrinDiskSlack(Number(a.x0), Number(a.x1)) >= 0 ? base.evaluate(a) : { failed: true }),
       };
     }
     case 'branincurrin-slack': {
-      const d = fixedDim(name, dim, 2);
-      const base = spec('branincurrin', 2);
+      const base = constrainedBraninCurrin(name, dim);
       return {
         ...base,
-        dim: d,
-        refPoint: [-80, -12],
-        maxHv: 608.4004237022673,
         constraints: 1,
         evaluate: (a) => {
           const o = base.evaluate(a) as { values: number[] };
@@ -375,6 +367,11 @@ function spec(name: ProblemName, dim: number | undefined): Spec {
       };
     }
   }
+}
+
+/** BoTorch's ConstrainedBraninCurrin without its constraint: BraninCurrin with reference point (80, 12). */
+function constrainedBraninCurrin(name: ProblemName, dim: number | undefined): Spec {
+  return { ...spec('branincurrin', fixedDim(name, dim, 2)), refPoint: [-80, -12], maxHv: 608.4004237022673 };
 }
 
 function sq(x: readonly number[], c: number): number {

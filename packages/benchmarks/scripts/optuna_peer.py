@@ -66,6 +66,9 @@ def read_constraints(trial):
 
 
 def constraints_of(req, n):
+    """The request's constraint values, checked against the n that init announced; None when neither has any."""
+    if n == 0 and "constraints" not in req:
+        return None
     c = req.get("constraints")
     numbers = isinstance(c, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in c)
     if n == 0 or not numbers or len(c) != n:
@@ -128,8 +131,9 @@ def main():
                     study.tell(trial, state=TrialState.FAIL)
                 else:
                     values = req["values"]
-                    if n_constraints > 0 or "constraints" in req:
-                        trial.set_user_attr(CONSTRAINTS, constraints_of(req, n_constraints))
+                    constraints = constraints_of(req, n_constraints)
+                    if constraints is not None:
+                        trial.set_user_attr(CONSTRAINTS, constraints)
                     study.tell(trial, values[0] if len(values) == 1 else values)
                 reply({"ok": True})
             elif op == "add":
@@ -141,15 +145,14 @@ def main():
                     done = optuna.trial.create_trial(params=params, distributions=dists, state=TrialState.FAIL)
                 else:
                     values = req["values"]
-                    has = n_constraints > 0 or "constraints" in req
-                    attrs = {CONSTRAINTS: constraints_of(req, n_constraints)} if has else {}
+                    constraints = constraints_of(req, n_constraints)
                     done = optuna.trial.create_trial(
                         params=params,
                         distributions=dists,
                         values=values,
-                        user_attrs=attrs,
+                        user_attrs={CONSTRAINTS: constraints} if constraints is not None else {},
                         # what constraints_func stores for a trial the sampler saw finish
-                        system_attrs={"constraints": attrs[CONSTRAINTS]} if attrs else None,
+                        system_attrs={"constraints": constraints} if constraints is not None else None,
                     )
                 study.add_trial(done)
                 reply({"ok": True})

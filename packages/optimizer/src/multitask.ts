@@ -23,6 +23,7 @@ import { LogExpectedImprovement } from './acquisition/log-ei.ts';
 import { PriorWeight } from './acquisition/prior-weight.ts';
 import { GaussianProcess, type GpHyperparameters } from './models/gp.ts';
 import { SuccessModel } from './models/success-model.ts';
+import { sign, valueOf } from './space/metric-values.ts';
 import type { SpaceEncoding, ExperimentConfig, Observation, Assignments, Task } from './space/space.ts';
 
 /** The share of the budget (in cost units) kept for the real task at the end. */
@@ -111,16 +112,16 @@ export function buildMultitaskModel(
 ): MultitaskModel {
   const D = enc.dim;
   const metric = config.metrics.find((m) => m.strategy === 'optimize')!;
-  const sign = metric.objective === 'minimize' ? -1 : 1;
+  const s = sign(metric);
   const ok = observations.filter((o) => !o.failed);
   const failed = observations.filter((o) => o.failed);
-  const value = (o: Observation) => o.values?.find((v) => v.name === metric.name)?.value;
-  const yOk = ok.map((o) => sign * value(o)!);
+  const value = (o: Observation) => valueOf(o, metric.name);
+  const yOk = ok.map((o) => s * value(o)!);
   const worst = Math.min(...yOk);
   // failures are imputed with the worst value seen unless they carry theirs (as in the single-task models)
   const rows = [...ok, ...failed];
   const y = Float64Array.from(rows, (o, i) =>
-    i < ok.length ? yOk[i] : value(o) !== undefined ? sign * value(o)! : worst,
+    i < ok.length ? yOk[i] : value(o) !== undefined ? s * value(o)! : worst,
   );
   const X = withFidelity(
     rows.flatMap((o) => enc.encode(o.assignments)),

@@ -326,11 +326,12 @@ export async function runMethod(
       const y = outcome.failed ? null : outcome.values;
       const observed = seen.failed ? null : seen.values;
       const c = outcome.failed ? undefined : outcome.constraints;
+      const feasible = isFeasibleOutcome(outcome);
       if (!y) out.failed++;
-      else if (!isFeasibleOutcome(outcome)) out.infeasible++;
+      else if (!feasible) out.infeasible++;
       // the figures count feasible points only (the noise leaves the slacks exact: what was told is feasible alike)
-      ys.push(isFeasibleOutcome(outcome) ? y : null);
-      told.push(isFeasibleOutcome(outcome) ? observed : null);
+      ys.push(feasible ? y : null);
+      told.push(feasible ? observed : null);
       out.points.push({ x: a, y, ...(c ? { c } : {}), ...(noise ? { observed } : {}) });
       opts.onStep?.(i);
     }

@@ -1,7 +1,7 @@
 /**
  * The figures of a run, computed the same way for every method from the evaluated points (failed ones, and those that
- * miss an observed constraint, count for nothing: their y is null here): the hypervolume above the problem's reference point (multi-objective), or the best value and the
- * regret = optimum - best value (single objective).
+ * miss an observed constraint, count for nothing: their y is null here): the hypervolume above the problem's
+ * reference point (multi-objective), or the best value and the regret = optimum - best value (single objective).
  */
 import { hypervolume, paretoFront } from '@paretobench/optimizer';
 import type { SyntheticProblem } from './problems.ts';

@@ -117,6 +117,8 @@ describe('report.html in headless Chromium', () => {
     expect(arm.y).toEqual([0, 0, 1, 0]);
     expect(await page.locator('#plot-replicates .point').count()).toBe(4);
     expect(await page.locator('#replicates tbody tr').count()).toBe(5); // four arms and the random arm
+    // the bands' log axis of evaluations runs to the random arm's 2 trials: ticks at 1 and 2 only
+    expect(await page.locator('#plot-replicate-bands .xtick text').allTextContents()).toEqual(['1', '2']);
     await page.screenshot({ path: path.join(SHOT_DIR, 'replicates-report.png'), fullPage: true });
     await page.close();
     expect(errors).toEqual([]);
@@ -185,6 +187,15 @@ describe('report.html in headless Chromium', () => {
         ),
       );
       expect(heat).toBe(true);
+      // the hypervolume curve's log axis of evaluations (up to the 80 random trials) labels every tick in full
+      expect(await page.locator('#plot-hypervolume .xtick text').allTextContents()).toEqual([
+        '1',
+        '2',
+        '5',
+        '10',
+        '20',
+        '50',
+      ]);
       const figures = await page.textContent('#figures');
       expect(figures).toContain('optimizer');
       expect(await page.locator('#best tbody tr').count()).toBeGreaterThan(0);

@@ -223,6 +223,14 @@ const CLIENT_SCRIPT = String.raw`
   const timeTitle = SUMMARY.metric_names.time_label;
   const accTitle = SUMMARY.metric_names.accuracy;
   const layoutBase = (extra) => Object.assign({ margin: { t: 30 }, legend: { orientation: 'h', y: -0.15 } }, extra);
+  // A log axis of evaluation counts, labelled 1, 2, 5, 10, 20, 50, ... in full (plotly's own log ticks label the
+  // minor ones by their first digit only: 10, 2, 5, 100 reads as if 2 came after 10).
+  const evaluationsAxis = (counts) => {
+    const top = Math.max(1, ...counts);
+    const ticks = [];
+    for (let p = 1; p <= top; p *= 10) for (const m of [1, 2, 5]) if (m * p <= top) ticks.push(m * p);
+    return { title: { text: 'evaluations' }, type: 'log', tickmode: 'array', tickvals: ticks, ticktext: ticks.map(String) };
+  };
   const config = { displaylogo: false, responsive: true };
   const step = (front) => {
     const xs = [], ys = [];
@@ -266,7 +274,8 @@ const CLIENT_SCRIPT = String.raw`
   Plotly.newPlot('plot-hypervolume', ['optimizer', 'random'].map((m) => ({
     name: m, type: 'scatter', mode: 'lines', line: { color: COLORS[m] },
     x: SUMMARY.methods[m].hypervolume_curve.evaluations, y: SUMMARY.methods[m].hypervolume_curve.hypervolume })),
-    layoutBase({ xaxis: { title: { text: 'evaluations' }, type: 'log' }, yaxis: { title: { text: 'hypervolume' } } }), config);
+    layoutBase({ xaxis: evaluationsAxis(['optimizer', 'random'].flatMap((m) => SUMMARY.methods[m].hypervolume_curve.evaluations)),
+      yaxis: { title: { text: 'hypervolume' } } }), config);
 
   const rep = SUMMARY.replicates;
   if (rep) {
@@ -300,7 +309,7 @@ const CLIENT_SCRIPT = String.raw`
         traces.push({ x: b.evaluations, y: b.median, type: 'scatter', mode: 'lines+markers', line: { color: COLORS[m] }, name: m + ' median' });
       }
       Plotly.newPlot('plot-replicate-bands', traces, layoutBase({ title: { text: 'hypervolume after n evaluations, across arms (median and 5-95 % band)' },
-        xaxis: { title: { text: 'evaluations' }, type: 'log' }, yaxis: { title: { text: 'hypervolume' } } }), config);
+        xaxis: evaluationsAxis(['optimizer', 'random'].flatMap((m) => bands[m].evaluations)), yaxis: { title: { text: 'hypervolume' } } }), config);
     }
   }
 

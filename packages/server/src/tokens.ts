@@ -173,12 +173,13 @@ export function listClients(storage: Storage): Promise<ClientRecord[]> {
 export async function authenticate(storage: Storage, token: string): Promise<Caller | null> {
   const m = TOKEN_PATTERN.exec(token);
   if (!m) return null;
-  const row = await storage.read((c) =>
-    c.get<{ salt: string; hash: string; revoked: number; client_id: string; user_id: string }>(
-      'SELECT salt, hash, revoked, client_id, user_id FROM tokens WHERE id = ?',
-      [m[1]],
-    ),
-  );
+  const row = await storage.readRow<{
+    salt: string;
+    hash: string;
+    revoked: number;
+    client_id: string;
+    user_id: string;
+  }>('SELECT salt, hash, revoked, client_id, user_id FROM tokens WHERE id = ?', [m[1]]);
   if (!row || row.revoked) return null;
   const expected = Buffer.from(row.hash, 'hex');
   const actual = hashSecret(Buffer.from(row.salt, 'hex'), m[2]);

@@ -5,10 +5,10 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../database.ts';
 import { freshSchemaName, startPostgresCluster, type PostgresCluster } from '../../test/postgres-cluster.ts';
-import { numberPlaceholders, PostgresStorage, redactUrl } from './postgres.ts';
+import { DEFAULT_POOL_SIZE, numberPlaceholders, PostgresStorage, redactUrl } from './postgres.ts';
 import { isUniqueViolation } from './storage.ts';
 
 let cluster: PostgresCluster;
@@ -322,6 +322,39 @@ describe('statements', () => {
     });
     await expect(swallowed).rejects.toThrow(/rolled back, not committed: one of its statements failed/);
     expect(await s.read((c) => c.get("SELECT 1 AS x FROM things WHERE name = 'kept?'"))).toBeUndefined();
+  });
+
+  it('readRow: one statement in one round trip, outside a transaction; errors released with their connection', async () => {
+    // every statement the storage's connections send, in order (the spy calls through)
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    const sent = () => spy.mock.calls.map((c) => (typeof c[0] === 'string' ? c[0] : String(c[0])));
+    try {
+      await s.write((c) => c.run('INSERT INTO things (name, n) VALUES (?, ?)', ['row', 1_700_000_000_123]));
+      spy.mockClear();
+      expect(await s.readRow('SELECT id, name, n FROM things WHERE name = ?', ['row'])).toEqual({
+        id: expect.any(Number),
+        name: 'row',
+        n: 1_700_000_000_123,
+      });
+      expect(sent()).toEqual(['SELECT id, name, n FROM things WHERE name = $1']);
+      spy.mockClear();
+      await s.read((c) => c.get('SELECT id FROM things WHERE name = ?', ['row']));
+      expect(sent()).toEqual([
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        'SELECT id FROM things WHERE name = $1',
+        'COMMIT',
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await s.readRow('SELECT id FROM things WHERE name = ?', ['none'])).toBeUndefined();
+    // more failures than the pool has connections: each one's connection went back (or was dropped), none leaked
+    for (let i = 0; i < DEFAULT_POOL_SIZE + 2; i++) {
+      await expect(s.readRow('SELECT nope FROM things')).rejects.toThrow(/column "nope" does not exist/);
+    }
+    expect(await s.readRow<{ n: number }>('SELECT COUNT(*) AS n FROM things WHERE name = ?', ['row'])).toEqual({
+      n: 1,
+    });
   });
 
   it('refuses a statement on a connection whose transaction has ended', async () => {

@@ -215,7 +215,7 @@ const LOCK_MIGRATE = 0x54n; // applying the schema
 const RETRY_CODES = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
 const MAX_ATTEMPTS = 5;
 const CONNECT_TIMEOUT_MS = 10_000;
-const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_POOL_SIZE = 10;
 
 /** A schema name we put in a search_path unquoted: lower case, as PostgreSQL folds it. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -289,6 +289,22 @@ export class PostgresStorage implements Storage {
 
   async read<T>(fn: (c: SqlConnection) => Promise<T>): Promise<T> {
     return this.retrying(() => this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', null, fn));
+  }
+
+  async readRow<T>(text: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.retrying(async () => {
+      const lease = await checkout(this.pool);
+      try {
+        const result = await lease.client.query(numberPlaceholders(text), params as SqlValue[]);
+        lease.release();
+        return result.rows[0] as T | undefined;
+      } catch (err) {
+        // on a connection that broke while idle, pg only says "not queryable": the error that broke it says why
+        const cause = sqlState(err) === undefined ? (lease.broken() ?? err) : err;
+        lease.release(cause);
+        throw cause;
+      }
+    });
   }
 
   async exclusive<T>(experiment: number, fn: () => Promise<T>): Promise<T> {

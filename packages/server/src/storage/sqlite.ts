@@ -49,6 +49,10 @@ export class SqliteStorage implements Storage {
     return this.queue.run('connection', () => this.inTransaction('BEGIN IMMEDIATE', fn));
   }
 
+  readRow<T>(text: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.read((c) => c.get<T>(text, params));
+  }
+
   read<T>(fn: (c: SqlConnection) => Promise<T>): Promise<T> {
     return this.queue.run('connection', () => this.inTransaction('BEGIN', fn));
   }

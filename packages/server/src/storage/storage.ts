@@ -31,6 +31,11 @@ export interface Storage {
   /** `fn` reading one consistent snapshot (several statements see the same committed state). */
   read<T>(fn: (c: SqlConnection) => Promise<T>): Promise<T>;
   /**
+   * The first row of one read-only statement, run outside a transaction (a single statement sees one committed state
+   * by itself): one round trip on PostgreSQL, where `read` adds BEGIN and COMMIT. For the reads on every request.
+   */
+  readRow<T>(text: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  /**
    * `fn` while this process holds the experiment's long lock: one suggestion batch is computed per experiment at a time
    * across every server sharing the database (the work between two transactions, not a transaction itself).
    */

@@ -203,6 +203,32 @@ describe('mixed spaces and the failure region', () => {
     expect(ev(p, { fn: 'a', x0: 0.7, x1: 0.7, x2: 0.7, k: 3 })[0]).toBeCloseTo(0.8 - 3 * 0.45 ** 2 - 0.2, 12);
     expect(p.optimum).toBe(1);
   });
+  it('zdt-mixed: 12 parameters (a categorical, 6 doubles, 5 ints read as tenths); ZDT1 or ZDT2 by the categorical', () => {
+    const p = makeProblem('zdt-mixed');
+    expect(p.parameters.map((q) => `${q.name}:${q.type}`)).toEqual([
+      'front:categorical',
+      'x0:double',
+      ...[1, 2, 3, 4, 5].map((i) => `x${i}:int`),
+      ...[6, 7, 8, 9, 10].map((i) => `x${i}:double`),
+    ]);
+    expect(p.parameters[2]).toMatchObject({ bounds: { min: 0, max: 10 } });
+    const at = (front: string, x0: number, rest: number[]) =>
+      ev(p, { front, x0, ...Object.fromEntries(rest.map((v, i) => [`x${i + 1}`, v])) });
+    // on the front (every distance coordinate 0): ZDT1 (0.25, 1 - 0.5), ZDT2 (0.5, 1 - 0.25), maximised
+    expect(at('convex', 0.25, Array(10).fill(0))).toEqual([-0.25, -0.5]);
+    expect(at('concave', 0.5, Array(10).fill(0))).toEqual([-0.5, -0.75]);
+    // an int of 10 counts as 1.0, as much as a double of 1: g = 1 + 9 / 10 either way
+    const g = 1 + 9 / 10;
+    const f2 = g * (1 - Math.sqrt(0.25 / g));
+    expect(at('convex', 0.25, [10, 0, 0, 0, 0, 0, 0, 0, 0, 0])[1]).toBeCloseTo(-f2, 12);
+    expect(at('convex', 0.25, [0, 0, 0, 0, 0, 1, 0, 0, 0, 0])[1]).toBeCloseTo(-f2, 12);
+    // the convex front's hypervolume above (11, 11) tends to the stated maximum; the concave front's stays below it
+    const front = (kind: string) => Array.from({ length: 2001 }, (_, i) => at(kind, i / 2000, Array(10).fill(0)));
+    expect(hypervolume(front('convex'), p.refPoint!)).toBeCloseTo(p.maxHv!, 3);
+    expect(hypervolume(front('concave'), p.refPoint!)).toBeCloseTo(120 + 1 / 3, 3);
+    expect(() => at('flat', 0.5, Array(10).fill(0))).toThrow(/front must be convex or concave \(got flat\)/);
+    expect(() => makeProblem('zdt-mixed', 3)).toThrow(/needs dim >= 4/);
+  });
   it("constrained-branincurrin: BraninCurrin inside BoTorch's disk, failed outside", () => {
     const p = makeProblem('constrained-branincurrin');
     const bc = makeProblem('branincurrin');

@@ -33,6 +33,10 @@
  *   dh3             [0, 1]^2 x [-1, 1]^(d-2), ref (1.1, 1.1), max HV 1.21 - 0.328449169794718 (a narrow global front)
  *   carsideimpact   d = 7, 4 objectives, ref (45.4872, 4.5114, 13.3394, 10.3942), max HV 484.72654347642793
  *   (zdt3, above, with d = 6: a front in five disconnected pieces)
+ *   zdt-mixed       (ours) d parameters as the studies have them: a categorical `front` in {convex, concave} choosing ZDT1
+ *                   or ZDT2, the position x0 in [0, 1], and d - 2 distance coordinates, the first floor((d - 2) / 2)
+ *                   of them integers in [0, 10] (read as tenths), the others doubles in [0, 1]; ref (11, 11), max HV
+ *                   120 + 2/3 (ZDT1's front, which dominates ZDT2's: 1 - sqrt f1 <= 1 - f1^2)
  * failure region:
  *   constrained-branincurrin  BoTorch's ConstrainedBraninCurrin (d = 2, ref (80, 12), max HV 608.4004237022673);
  *                   a point outside its disk constraint comes back failed (no values), so it counts for nothing
@@ -99,6 +103,7 @@ export const ProblemNameSchema = z.enum([
   'dh1',
   'dh3',
   'carsideimpact',
+  'zdt-mixed',
 ]);
 export type ProblemName = z.infer<typeof ProblemNameSchema>;
 
@@ -282,6 +287,32 @@ function spec(name: ProblemName, dim: number | undefined): Spec {
           if (a.fn === 'a') return { values: [0.8 - sq(x, 0.25) - 0.05 * (k - 1) ** 2] };
           if (a.fn === 'b') return { values: [1 - 2 * sq(x, 0.7) - 0.05 * (k - 3) ** 2] };
           throw new Error(`fn-switch: fn must be a or b (got ${String(a.fn)})`);
+        },
+      };
+    }
+    case 'zdt-mixed': {
+      const d = minDim(name, dim, 12, 4);
+      const nInt = Math.floor((d - 2) / 2);
+      const parameters: Parameter[] = [
+        { name: 'front', type: 'categorical', categorical_values: ['convex', 'concave'] },
+        { name: 'x0', type: 'double', bounds: { min: 0, max: 1 } },
+        ...Array.from({ length: d - 2 }, (_, i): Parameter =>
+          i < nInt
+            ? { name: `x${i + 1}`, type: 'int', bounds: { min: 0, max: 10 } }
+            : { name: `x${i + 1}`, type: 'double', bounds: { min: 0, max: 1 } },
+        ),
+      ];
+      return {
+        dim: d,
+        parameters,
+        objectives: 2,
+        refPoint: [-11, -11],
+        maxHv: 120 + 2 / 3,
+        evaluate: (a) => {
+          const x = xs(a, d - 1).map((v, i) => (i >= 1 && i <= nInt ? v / 10 : v));
+          if (a.front === 'convex') return { values: zdt(1, x).map((v) => -v) };
+          if (a.front === 'concave') return { values: zdt(2, x).map((v) => -v) };
+          throw new Error(`zdt-mixed: front must be convex or concave (got ${String(a.front)})`);
         },
       };
     }

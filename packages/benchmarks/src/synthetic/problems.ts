@@ -33,10 +33,11 @@
  *   dh3             [0, 1]^2 x [-1, 1]^(d-2), ref (1.1, 1.1), max HV 1.21 - 0.328449169794718 (a narrow global front)
  *   carsideimpact   d = 7, 4 objectives, ref (45.4872, 4.5114, 13.3394, 10.3942), max HV 484.72654347642793
  *   (zdt3, above, with d = 6: a front in five disconnected pieces)
- *   zdt-mixed       (ours) d parameters as the studies have them: a categorical `front` in {convex, concave} choosing ZDT1
- *                   or ZDT2, the position x0 in [0, 1], and d - 2 distance coordinates, the first floor((d - 2) / 2)
- *                   of them integers in [0, 10] (read as tenths), the others doubles in [0, 1]; ref (11, 11), max HV
- *                   120 + 2/3 (ZDT1's front, which dominates ZDT2's: 1 - sqrt f1 <= 1 - f1^2)
+ *   zdt-mixed       (ours) d mixed parameters (12, as many as diatom tunes): a categorical `front` in {convex,
+ *                   concave} choosing ZDT1 or ZDT2, the position x0 in [0, 1], and d - 2 distance coordinates, the
+ *                   first floor((d - 2) / 2) of them integers in [0, 10] (read as tenths), the others doubles in
+ *                   [0, 1]; ref (11, 11), max HV 120 + 2/3 (ZDT1's front, which dominates ZDT2's: 1 - sqrt f1 <=
+ *                   1 - f1^2)
  * failure region:
  *   constrained-branincurrin  BoTorch's ConstrainedBraninCurrin (d = 2, ref (80, 12), max HV 608.4004237022673);
  *                   a point outside its disk constraint comes back failed (no values), so it counts for nothing

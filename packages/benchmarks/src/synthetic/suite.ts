@@ -49,8 +49,8 @@ const CI: [ProblemName, number][] = [
  * (ZDT3), a Rastrigin-like distance function (DH1), a narrow global front beside a broad local one (DH3), four
  * objectives from an engineering design (car side impact), and two with observed constraints (SigOpt's constraint
  * metrics): the disk of the public suite's failure region with its slack measured instead (the failure handling
- * measured on that region was left as it was), and C2-DTLZ2; last, two objectives over 12 mixed parameters, as the
- * studies have (ZDT1 or ZDT2 by a categorical, half the distance coordinates integers).
+ * measured on that region was left as it was), and C2-DTLZ2; last, two objectives over 12 mixed parameters, as many
+ * as diatom tunes (ZDT1 or ZDT2 by a categorical, half the distance coordinates integers).
  */
 const EXTRA: [ProblemName, number][] = [
   ['hartmann6', 6],

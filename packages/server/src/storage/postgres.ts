@@ -299,8 +299,12 @@ export class PostgresStorage implements Storage {
         lease.release();
         return result.rows[0] as T | undefined;
       } catch (err) {
+        if (sqlState(err) !== undefined) {
+          lease.release(); // the server refused the statement: the connection itself is fine
+          throw err;
+        }
         // on a connection that broke while idle, pg only says "not queryable": the error that broke it says why
-        const cause = sqlState(err) === undefined ? (lease.broken() ?? err) : err;
+        const cause = lease.broken() ?? err;
         lease.release(cause);
         throw cause;
       }

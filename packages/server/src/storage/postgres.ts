@@ -299,13 +299,9 @@ export class PostgresStorage implements Storage {
         lease.release();
         return result.rows[0] as T | undefined;
       } catch (err) {
-        if (sqlState(err) !== undefined) {
-          lease.release(); // the server refused the statement: the connection itself is fine
-          throw err;
-        }
-        // on a connection that broke while idle, pg only says "not queryable": the error that broke it says why
-        const cause = lease.broken() ?? err;
-        lease.release(cause);
+        const cause = lease.cause(err);
+        // a statement the server refused leaves the connection fine; any other error drops it
+        lease.release(sqlState(err) !== undefined ? undefined : cause);
         throw cause;
       }
     });
@@ -366,8 +362,7 @@ export class PostgresStorage implements Storage {
       try {
         return await lease.client.query(numberPlaceholders(text), params as SqlValue[]);
       } catch (err) {
-        // on a connection that broke while idle, pg only says "not queryable": the error that broke it says why
-        const cause = sqlState(err) === undefined ? (lease.broken() ?? err) : err;
+        const cause = lease.cause(err);
         failed ??= cause;
         throw cause;
       }
@@ -412,9 +407,12 @@ export class PostgresStorage implements Storage {
 }
 
 /** A pool connection with an 'error' listener while we hold it (a checked-out connection has none of the pool's). */
-async function checkout(
-  pool: pg.Pool,
-): Promise<{ client: pg.PoolClient; broken(): Error | undefined; release(err?: unknown): void }> {
+async function checkout(pool: pg.Pool): Promise<{
+  client: pg.PoolClient;
+  /** the error to report for a failed statement: the server's own, or what broke the connection */
+  cause(err: unknown): unknown;
+  release(err?: unknown): void;
+}> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (err: Error) => {
@@ -424,7 +422,8 @@ async function checkout(
   let released = false;
   return {
     client,
-    broken: () => broken,
+    // on a connection that broke while idle, pg only says "not queryable": the error that broke it says why
+    cause: (err) => (sqlState(err) === undefined ? (broken ?? err) : err),
     release(err?: unknown) {
       if (released) return;
       released = true;

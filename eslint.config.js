@@ -7,11 +7,12 @@ export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', 'reports/**', '**/.cache/**', '**/scratch/**'] },
   js.configs.recommended,
   // Type-aware rules: each file is checked against the program of its package's tsconfig.json (src, test, scripts
-  // and vitest.config.ts are all in it), found by the TypeScript project service.
+  // and vitest.config.ts are all in it), found by the TypeScript project service; the root's own files (the shared
+  // vitest settings) against the root tsconfig.json.
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['./tsconfig.json'], tsconfigRootDir: import.meta.dirname },
       globals: globals.node,
     },
     rules: {
@@ -56,6 +57,10 @@ export default tseslint.config(
             '**/scripts/**',
             '**/vitest.config.ts',
             '**/vitest.*.config.ts',
+            // the workspace's own tooling at the root: this file, the shared vitest settings, the Nx plugin
+            'eslint.config.js',
+            'vitest.*.ts',
+            'tools/**',
           ],
           optionalDependencies: false,
           peerDependencies: false,

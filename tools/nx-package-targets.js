@@ -6,6 +6,10 @@
  *   test       vitest run (the package's vitest.config.ts)
  *   lint       eslint over the whole package folder (eslint.config.js at the root decides the rules)
  *   reliability  vitest with the package's vitest.reliability.config.ts, when it has one (npm run test:reliability)
+ *
+ * The per-package typecheck and lint are for work on one package. `npm run typecheck`, `npm run lint` and `npm test`
+ * check the whole workspace as one program (the root tsconfig.json), which checks each file once instead of once per
+ * package that imports it: tsc 94 -> 27 s of CPU, eslint 147 -> 60 s.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -70,12 +70,14 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-/** A deterministic stream of kill delays (ms). */
-let state = 12345;
-const nextDelay = (): number => {
-  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-  return 150 + (state % 2600);
-};
+/** A deterministic stream of kill delays (ms), one per lane. */
+function delays(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return 150 + (state % 2600);
+  };
+}
 
 const canonical = (out: string) =>
   readJournal(path.join(out, 'trials.jsonl'))
@@ -127,6 +129,54 @@ async function runKilled(
   return { finished: false, code: null };
 }
 
+interface LaneCounts {
+  kills: number;
+  launcherKills: number;
+  reportKills: number;
+  studies: number;
+}
+
+/**
+ * One lane: studies in its own folders under `root`, each killed at random moments until the lane has dealt `kills`
+ * kills, then resumed to the end; every study must end identical to `expected`.
+ */
+async function lane(root: string, seed: number, kills: number, expected: unknown): Promise<LaneCounts> {
+  const nextDelay = delays(seed);
+  const n: LaneCounts = { kills: 0, launcherKills: 0, reportKills: 0, studies: 0 };
+  let out = path.join(root, `study-${n.studies}`);
+  while (n.kills < kills) {
+    const viaLauncher = n.kills % 2 === 1;
+    const r = await runKilled(out, nextDelay(), viaLauncher);
+    if (!r.finished) {
+      n.kills++;
+      if (viaLauncher) n.launcherKills++;
+      check(out);
+      continue;
+    }
+    expect(r.code).toBe(0); // never 2: no orphan of a previous run holds the directory
+    expect(check(out)).toBe(BUDGET);
+    expect(canonical(out)).toEqual(expected);
+    // kill a --report-only rebuild at a random moment: the summary must still parse and match
+    const before = fs.readFileSync(path.join(out, 'summary.json'), 'utf8');
+    const rr = await runKilled(out, nextDelay() / 2, false, ['--report-only']);
+    if (!rr.finished) n.reportKills++;
+    check(out);
+    const after = SummarySchema.parse(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')));
+    expect(after.methods).toEqual(SummarySchema.parse(JSON.parse(before)).methods);
+    n.studies++;
+    out = path.join(root, `study-${n.studies}`);
+  }
+  // finish the last study
+  const last = await execFileP(process.execPath, ['--import', 'tsx', ...studyArgs(out)], { cwd: PKG, env }).then(
+    () => 0,
+    (e: { code: number }) => e.code,
+  );
+  expect(last).toBe(0);
+  expect(canonical(out)).toEqual(expected);
+  n.studies++;
+  return n;
+}
+
 describe('kill -9 at random moments', () => {
   it(`survives ${KILLS} kills with no trial lost or repeated and no derived file damaged`, async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-kills-'));
@@ -135,45 +185,20 @@ describe('kill -9 at random moments', () => {
     const expected = canonical(reference);
     expect(expected).toHaveLength(BUDGET);
 
-    let kills = 0;
-    let launcherKills = 0;
-    let reportKills = 0;
-    let studies = 0;
-    let out = path.join(root, `study-${studies}`);
-    while (kills < KILLS) {
-      const viaLauncher = kills % 2 === 1;
-      const r = await runKilled(out, nextDelay(), viaLauncher);
-      if (!r.finished) {
-        kills++;
-        if (viaLauncher) launcherKills++;
-        check(out);
-        continue;
-      }
-      expect(r.code).toBe(0); // never 2: no orphan of a previous run holds the directory
-      expect(check(out)).toBe(BUDGET);
-      expect(canonical(out)).toEqual(expected);
-      // kill a --report-only rebuild at a random moment: the summary must still parse and match
-      const before = fs.readFileSync(path.join(out, 'summary.json'), 'utf8');
-      const rr = await runKilled(out, nextDelay() / 2, false, ['--report-only']);
-      if (!rr.finished) reportKills++;
-      check(out);
-      const after = SummarySchema.parse(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')));
-      expect(after.methods).toEqual(SummarySchema.parse(JSON.parse(before)).methods);
-      studies++;
-      out = path.join(root, `study-${studies}`);
-    }
-    // finish the last study
-    const last = await execFileP(process.execPath, ['--import', 'tsx', ...studyArgs(out)], { cwd: PKG, env }).then(
-      () => 0,
-      (e: { code: number }) => e.code,
-    );
-    expect(last).toBe(0);
-    expect(canonical(out)).toEqual(expected);
-    studies++;
+    // Two lanes side by side, each with its own folders and stream of delays: a kill waits on the study most of the
+    // time, so one lane left a core idle; two take about half the wall time for the same number of kills.
+    const lanes = await Promise.all([
+      lane(path.join(root, 'lane-0'), 12345, Math.ceil(KILLS / 2), expected),
+      lane(path.join(root, 'lane-1'), 67890, Math.floor(KILLS / 2), expected),
+    ]);
+    const sum = (k: keyof LaneCounts) => lanes.reduce((a, l) => a + l[k], 0);
+    const kills = sum('kills');
+    expect(kills).toBe(KILLS);
     process.stdout.write(
-      `reliability kill-study: ${kills} kills of the study (${launcherKills} through its tsx launcher) and ${reportKills} of --report-only ` +
-        `over ${studies} studies of ${BUDGET} trials: every study complete and identical to the uninterrupted run ` +
-        `(0 trials lost, 0 duplicated), every journal and summary.json readable after every kill\n`,
+      `reliability kill-study: ${kills} kills of the study (${sum('launcherKills')} through its tsx launcher) and ` +
+        `${sum('reportKills')} of --report-only over ${sum('studies')} studies of ${BUDGET} trials in two lanes: ` +
+        `every study complete and identical to the uninterrupted run (0 trials lost, 0 duplicated), every journal ` +
+        `and summary.json readable after every kill\n`,
     );
   }, 600_000);
 });

@@ -6,9 +6,9 @@ import globals from 'globals';
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', 'reports/**', '**/.cache/**', '**/scratch/**'] },
   js.configs.recommended,
-  // Type-aware rules: each file is checked against the program of its package's tsconfig.json (src, test, scripts
-  // and vitest.config.ts are all in it), found by the TypeScript project service; the root's own files (the shared
-  // vitest settings) against the root tsconfig.json.
+  // Type-aware rules: every file is checked against one program, the root tsconfig.json's (every package's src, test,
+  // scripts and vitest configs, and the root's shared vitest files): a package's sources are checked once, not once
+  // per package that imports them, as per-package programs did (eslint 147 -> 60 s of CPU).
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
